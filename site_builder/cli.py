@@ -1,0 +1,57 @@
+"""The command line: ``site-builder validate | schema | build | serve``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .problems import Reporter, plural
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = argparse.ArgumentParser(prog="site-builder", description="Build a budget-transparency website from YAML content.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("validate", help="check content files without building the site")
+    check.add_argument("path", nargs="?", default="content", help="a content file or folder (default: content)")
+    check.add_argument("--strict", action="store_true", help="treat warnings (failed arithmetic checks) as errors")
+
+    schema = commands.add_parser("schema", help="write the JSON Schema of content files")
+    schema.add_argument("--output", default="schema/content.schema.json", help="where to write it")
+
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        return run_validate(Path(args.path), strict=args.strict)
+    if args.command == "schema":
+        from .schema import write_schema
+
+        changed = write_schema(Path(args.output))
+        print(f"{args.output}: {'written' if changed else 'up to date'}")
+        return 0
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+def run_validate(path: Path, *, strict: bool) -> int:
+    from .validate import validate
+
+    if not path.exists():
+        print(f"{path}: no such file or folder", file=sys.stderr)
+        return 2
+    reporter = Reporter()
+    entries = validate(path, reporter)
+    for problem in reporter.sorted():
+        print(problem)
+    errors, warnings = len(reporter.errors), len(reporter.warnings)
+    files = len({p.file for p in reporter.problems} | {str(e.path) for e in entries})
+    summary = f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in {plural(files, 'file')}"
+    print(summary if errors or warnings else f"{plural(len(entries), 'department-year')} valid; no errors, no warnings")
+    if errors or (strict and warnings):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

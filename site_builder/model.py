@@ -1,0 +1,469 @@
+"""The content model: one department-year (部门 × 年度 × 预算/决算) as a typed, frozen value.
+
+YAML keys are Chinese, as the documents write them, so that the staff who transcribe a
+disclosure read their own terms; attributes are English for the code. Every section is
+explicitly 已公开 (disclosed), 无 (disclosed as none) or 未公开 (not disclosed): these are
+different facts and the site shows them differently.
+
+Amounts are in the file's own unit (元 or 万元, ``元数据.金额单位``) and exact.
+The JSON Schema in ``schema/content.schema.json`` is generated from these classes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from .types import Amount, Code, Count, Percent, Quantity, Strict, Target, Text
+
+Unit = Literal["元", "万元"]
+Kind = Literal["预算", "决算"]
+Status = Literal["已公开", "无", "未公开"]
+
+UNIT_FACTORS: dict[str, int] = {"元": 1, "万元": 10_000}
+"""How many 元 one unit is: conversions multiply by an integer, so they are exact."""
+
+
+def to_yuan(amount: Decimal, unit: str) -> Decimal:
+    """Convert an amount in ``unit`` to 元, exactly."""
+    return amount * UNIT_FACTORS[unit]
+
+
+def F(alias: str, default: Any = ..., description: str | None = None, **kw: Any) -> Any:
+    """A field whose YAML key is ``alias``."""
+    return Field(default, alias=alias, description=description, **kw)
+
+
+# ---------------------------------------------------------------------------
+# Metadata
+
+
+class Region(Strict):
+    """Where the department sits: province, and city and county where it is below them."""
+
+    province: Text = F("省", description="省级行政区，例如 河北省")
+    city: Text | None = F("市", None, description="市级（地级市、自治州），省级部门不填")
+    county: Text | None = F("县", None, description="县级（县、区、县级市），市级及以上部门不填")
+
+    @model_validator(mode="after")
+    def _levels(self) -> "Region":
+        if self.county is not None and self.city is None:
+            raise PydanticCustomError("region", "县 is given without 市; a county sits in a city", {})
+        return self
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(n for n in (self.province, self.city, self.county) if n is not None)
+
+
+class Source(Strict):
+    """A document the content was transcribed from."""
+
+    title: Text = F("标题")
+    publisher: Text | None = F("发布者", None)
+    date: dt.date | None = F("日期", None, description="发布日期，YYYY-MM-DD")
+    url: Text | None = F("链接", None)
+    note: Text | None = F("说明", None, description="例如：文件的哪些部分、转录时的处理")
+
+
+class Meta(Strict):
+    """Who published what, for which year, in which unit."""
+
+    region: Region = F("地区")
+    department: Text = F("部门", description="部门名称，如 秦皇岛市山海关区信访局")
+    unit_name: Text | None = F("预算单位", None, description="公开主体与部门名称不同时填写，如 唐山市路南区信访局本级")
+    code: Code | None = F("部门编码", None)
+    year: int = F("年度", ge=2000, le=2100, strict=True)
+    kind: Kind = F("类型", description="预算 或 决算")
+    unit: Unit = F("金额单位", description="本文件所有金额的单位：元 或 万元，与来源文件一致")
+    published: dt.date | None = F("发布日期", None)
+    title: Text | None = F("标题", None, description="公开文件的标题")
+    sources: list[Source] = F("来源", min_length=1)
+
+
+# ---------------------------------------------------------------------------
+# Building blocks
+
+
+class Section(Strict):
+    """What every section shares: its disclosure status and a note as published.
+
+    A section may be written as the bare string ``未公开`` or ``无``; with a note, as
+    ``{状态: 无, 说明: 本部门无政府采购预算}``.
+    """
+
+    status: Status = F("状态", "已公开", description="已公开 / 无（公开为无） / 未公开")
+    note: Text | None = F("说明", None, description="原文对本部分的说明")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str) and data.strip() in ("未公开", "无"):
+            return {"状态": data.strip()}
+        if isinstance(data, str):
+            raise PydanticCustomError("section", "expected a mapping, 未公开 or 无, got '{got}'", {"got": data[:40]})
+        return data
+
+    @model_validator(mode="after")
+    def _empty_unless_disclosed(self) -> "Section":
+        if self.status != "已公开":
+            filled = [
+                info.alias or name
+                for name, info in type(self).model_fields.items()
+                if name not in ("status", "note") and getattr(self, name) not in (None, [], {}, info.default)
+            ]
+            if filled:
+                raise PydanticCustomError(
+                    "section_status", "the section is marked {status} but holds data ({keys}); remove one or the other",
+                    {"status": self.status, "keys": ", ".join(filled)})
+        return self
+
+    @property
+    def disclosed(self) -> bool:
+        return self.status == "已公开"
+
+
+class Row(Strict):
+    """A row of a published table: an optional code, a name and an amount.
+
+    Rows of classification tables are written flat, as published; the 类/款/项 (or
+    经济分类 类/款) hierarchy follows from the codes. Rows without codes may nest with 子项.
+    """
+
+    code: Code | None = F("编码", None)
+    name: Text = F("名称")
+    amount: Amount | None = F("金额", None, description="留空表示原表该格为空")
+    children: list[Row] = F("子项", [])
+    note: Text | None = F("说明", None)
+
+
+class Change(Strict):
+    """A change from last year, as the document states it, with its reason."""
+
+    subject: Text = F("项目", description="变化的对象，如 收支预算总计、一般公共服务（类）支出、因公出国（境）费")
+    amount: Amount | None = F("本年", None)
+    previous: Amount | None = F("上年", None)
+    direction: Literal["增加", "减少", "持平", "新增", "取消", "无可比数据"] = F("变化")
+    delta: Amount | None = F("增减额", None, description="变化的金额，不带正负号")
+    rate: Percent | None = F("增减率", None, description="变化的百分比，不带正负号")
+    purpose: Text | None = F("用途", None, description="原文“主要用于……”")
+    reason: Text | None = F("原因", None)
+
+
+class TitledText(Strict):
+    """A paragraph or item with an optional heading, as published."""
+
+    title: Text | None = F("标题", None)
+    text: Text = F("内容")
+
+
+# ---------------------------------------------------------------------------
+# 职责
+
+
+class OrgUnit(Strict):
+    name: Text = F("单位名称")
+    nature: Text | None = F("单位性质", None, description="行政 / 参公 / 事业 …")
+    rank: Text | None = F("单位规格", None)
+    funding: Text | None = F("经费保障形式", None)
+    authorised: Count | None = F("编制数", None)
+    actual: Count | None = F("实有人数", None)
+
+
+class Duties(Section):
+    """职责: duties, organisation and the year's main tasks."""
+
+    duties: list[Text] = F("主要职能", [])
+    units: list[OrgUnit] = F("机构设置", [])
+    organisation: Text | None = F("机构设置说明", None, description="内设机构、下属单位的文字说明")
+    budget_units: Text | None = F("预算单位构成", None)
+    tasks: list[TitledText] = F("主要工作任务", [], description="部门主要工作任务及目标")
+
+
+# ---------------------------------------------------------------------------
+# 收支
+
+
+class Totals(Strict):
+    """Revenue and expenditure totals of one scope (all funds, or 财政拨款 only)."""
+
+    revenue_total: Amount | None = F("收入合计", None)
+    revenue_current: Amount | None = F("当年收入小计", None)
+    carried_in: Amount | None = F("上年结转", None)
+    revenue: list[Row] = F("收入", [], description="收入按来源，如 一般公共预算拨款；可用 子项 分层")
+    expenditure_total: Amount | None = F("支出合计", None)
+    expenditure_current: Amount | None = F("当年支出小计", None)
+    basic: Amount | None = F("基本支出", None)
+    personnel: Amount | None = F("人员经费", None)
+    public: Amount | None = F("公用经费", None, description="日常公用经费")
+    project: Amount | None = F("项目支出", None)
+    reserve: Amount | None = F("单位预留机动经费", None)
+    carried_out: Amount | None = F("结转下年", None)
+    by_function: list[Row] = F("支出按功能分类", [], description="收支预算总表的功能分类栏（类级）")
+
+
+class ClassTable(Strict):
+    """A table of expenditure by functional (功能) or economic (经济) classification."""
+
+    number: Text | None = F("表号", None, description="如 公开05表")
+    title: Text = F("名称")
+    classification: Literal["功能分类", "经济分类"] = F("分类")
+    scope: Text | None = F("口径", None, description="如 财政拨款、一般公共预算")
+    total: Amount | None = F("合计", None)
+    rows: list[Row] = F("行", [])
+    note: Text | None = F("说明", None, description="表下注释，如 本部门无该项目")
+
+
+class RunningCosts(Strict):
+    """机关运行经费: the total and its items."""
+
+    total: Amount = F("合计")
+    number: Text | None = F("表号", None)
+    scope: Text | None = F("口径", None)
+    items: list[Row] = F("明细", [])
+    note: Text | None = F("说明", None)
+    changes: list[Change] = F("比上年", [])
+
+
+class CapitalBudget(Strict):
+    """国有资本经营预算."""
+
+    revenue: Amount | None = F("收入", None)
+    expenditure: Amount | None = F("支出", None)
+    note: Text | None = F("说明", None)
+
+
+class Finance(Totals, Section):
+    """收支: totals, revenue by source, expenditure by use and by classification, changes."""
+
+    appropriation: Totals | None = F("财政拨款", None, description="财政拨款口径的收支（财政拨款收支预算总表）")
+    named_projects: list[Row] = F("主要项目", [], description="文字中列举的项目支出；未必完整")
+    tables: list[ClassTable] = F("分类表", [])
+    running_costs: RunningCosts | None = F("机关运行经费", None)
+    capital_budget: CapitalBudget | None = F("国有资本经营预算", None)
+    changes: list[Change] = F("比上年", [])
+    explanations: list[TitledText] = F("情况说明", [], description="未归入以上各项的说明文字")
+
+
+# ---------------------------------------------------------------------------
+# 三公
+
+
+class ThreeCostFigures(Strict):
+    """The 三公 items of one column (the budget, or the final account)."""
+
+    total: Amount | None = F("合计", None, description="“三公”经费合计")
+    abroad: Amount | None = F("因公出国境费", None, description="因公出国（境）费")
+    vehicles: Amount | None = F("公务用车购置及运行维护费", None)
+    vehicle_purchase: Amount | None = F("公务用车购置费", None)
+    vehicle_running: Amount | None = F("公务用车运行维护费", None)
+    reception: Amount | None = F("公务接待费", None)
+    meetings: Amount | None = F("会议费", None)
+    training: Amount | None = F("培训费", None)
+    grand_total: Amount | None = F("总计", None, description="含会议费、培训费的表合计")
+
+
+class ThreeCostCounts(Strict):
+    """Counts a final account (决算) gives beside the 三公 amounts."""
+
+    trips: Count | None = F("出国团组", None)
+    travellers: Count | None = F("出国人次", None)
+    vehicles_bought: Count | None = F("购置车辆", None)
+    fleet: Count | None = F("车辆保有量", None)
+    receptions: Count | None = F("接待批次", None)
+    guests: Count | None = F("接待人次", None)
+
+
+class ThreeCosts(ThreeCostFigures, Section):
+    """三公: 因公出国(境)费, 公务用车购置/运行维护费, 公务接待费 (with 会议费, 培训费)."""
+
+    number: Text | None = F("表号", None)
+    scope: Text | None = F("口径", None, description="如 财政拨款、一般公共预算拨款")
+    budget: ThreeCostFigures | None = F("预算数", None, description="决算中与决算数对照的预算数")
+    counts: ThreeCostCounts | None = F("数量", None)
+    changes: list[Change] = F("比上年", [])
+
+
+# ---------------------------------------------------------------------------
+# 绩效
+
+
+class Indicator(Strict):
+    """One row of an indicator table: 一级 → 二级 → 三级 with its target."""
+
+    level1: Text = F("一级", description="产出指标 / 效益指标 / 效果指标 / 满意度指标 / 成本指标 …")
+    level2: Text | None = F("二级", None, description="数量指标 / 质量指标 / 时效指标 …")
+    level3: Text | None = F("三级", None, description="指标名称；只有一、二级的行是分组说明或空行")
+    description: Text | None = F("描述", None, description="绩效指标描述 / 指标值内容 / 指标值说明")
+    target: Target | None = F("指标值", None, description="如 ≥95%、≤30万元、时间进度完成")
+    basis: Text | None = F("依据", None, description="指标值确定依据")
+    scoring: Text | None = F("评分标准", None, description="评（扣）分标准")
+    remark: Text | None = F("备注", None)
+
+
+class SpendingPlan(Strict):
+    """资金支出计划: cumulative % spent by the end of March, June, October, December."""
+
+    mar: Percent | None = F("3月底", None)
+    jun: Percent | None = F("6月底", None)
+    oct: Percent | None = F("10月底", None)
+    dec: Percent | None = F("12月底", None)
+
+    def points(self) -> list[tuple[str, Decimal]]:
+        """The stated points in calendar order, as (label, percent)."""
+        labels = (("3月底", self.mar), ("6月底", self.jun), ("10月底", self.oct), ("12月底", self.dec))
+        return [(label, value) for label, value in labels if value is not None]
+
+
+class Project(Strict):
+    """A project's performance table (项目绩效目标表)."""
+
+    code: Code | None = F("编码", None, description="项目编码")
+    name: Text = F("名称", description="项目名称")
+    template: Text | None = F("绩效模板", None, description="项目绩效模板")
+    budget: Amount | None = F("预算数", None)
+    fiscal: Amount | None = F("财政资金", None, description="其中：财政资金")
+    other: Amount | None = F("其他资金", None)
+    superior: Amount | None = F("上级资金", None, description="该项目支出上级资金")
+    period: Text | None = F("实施期", None)
+    purpose: Text | None = F("资金用途", None)
+    plan: SpendingPlan | None = F("支出计划", None)
+    period_goal: Text | None = F("实施期目标", None)
+    goals: list[Text] = F("绩效目标", [])
+    indicators: list[Indicator] = F("指标", [])
+
+
+class AnnualTask(Strict):
+    name: Text = F("任务名称")
+    content: Text = F("主要内容")
+
+
+class PerformanceBudget(Strict):
+    """预算情况 of a department-wide performance declaration."""
+
+    total: Amount | None = F("部门预算总额", None)
+    fiscal: Amount | None = F("财政性资金", None)
+    other: Amount | None = F("其他资金", None)
+    basic: Amount | None = F("基本支出", None)
+    project: Amount | None = F("项目支出", None)
+
+
+class DepartmentTable(Strict):
+    """部门整体绩效目标申报表 (the Hunan template): goals, tasks, budget and indicators."""
+
+    title: Text | None = F("名称", None)
+    duty_goals: Text | None = F("年度履职目标", None)
+    tasks: list[AnnualTask] = F("年度主要任务", [])
+    budget: PerformanceBudget | None = F("预算情况", None)
+    indicators: list[Indicator] = F("指标", [])
+
+
+class Performance(Section):
+    """绩效: department-wide goals and measures, and per-project performance tables."""
+
+    overall: Text | None = F("总体目标", None, description="总体绩效目标")
+    goals: list[TitledText] = F("分项目标", [], description="分项绩效目标")
+    measures: list[TitledText] = F("保障措施", [], description="工作保障措施")
+    department_table: DepartmentTable | None = F("整体绩效目标表", None)
+    projects: list[Project] = F("项目", [])
+    managed_projects: Count | None = F("实行绩效目标管理项目数", None)
+    managed_amount: Amount | None = F("涉及财政性资金", None)
+
+
+# ---------------------------------------------------------------------------
+# 政府采购
+
+
+class ProcurementItem(Strict):
+    name: Text = F("名称", description="采购物品名称")
+    catalogue: Text | None = F("目录序号", None, description="政府采购目录序号")
+    quantity: Quantity | None = F("数量", None)
+    measure: Text | None = F("计量单位", None)
+    price: Amount | None = F("单价", None)
+    amount: Amount | None = F("金额", None)
+    funding: Text | None = F("资金来源", None)
+    method: Text | None = F("组织形式", None, description="采购组织形式，如 分散自行组织")
+
+
+class ProcurementGroup(Strict):
+    """Items grouped as the table groups them: category, special fund, economic class."""
+
+    category: Literal["货物", "工程", "服务"] | None = F("品目", None)
+    project: Text | None = F("项目", None, description="专项名称或项目名称")
+    economic: Text | None = F("经济科目", None)
+    total: Amount | None = F("合计", None)
+    items: list[ProcurementItem] = F("明细", [])
+
+
+class Procurement(Section):
+    """政府采购: total, split 货物/工程/服务, and items."""
+
+    number: Text | None = F("表号", None)
+    total: Amount | None = F("合计", None)
+    goods: Amount | None = F("货物", None)
+    works: Amount | None = F("工程", None)
+    services: Amount | None = F("服务", None)
+    sme_reserved: Amount | None = F("预留中小企业", None, description="面向中小企业预留的金额")
+    groups: list[ProcurementGroup] = F("分组", [])
+    changes: list[Change] = F("比上年", [])
+
+
+# ---------------------------------------------------------------------------
+# 国有资产
+
+
+class AssetRow(Strict):
+    name: Text = F("项目")
+    quantity: Quantity | None = F("数量", None)
+    measure: Text | None = F("计量单位", None, description="平方米、台（辆）…")
+    value: Amount | None = F("价值", None)
+
+
+class Assets(Section):
+    """国有资产: a snapshot of fixed assets."""
+
+    as_of: dt.date | None = F("截止日期", None)
+    total: Amount | None = F("资产总额", None)
+    fixed: Amount | None = F("固定资产总额", None)
+    rows: list[AssetRow] = F("明细", [])
+    new_budget: Text | None = F("新增资产预算", None)
+
+
+# ---------------------------------------------------------------------------
+# 名词解释 and the whole
+
+
+class Glossary(Section):
+    """名词解释: term → definition, in the document's order."""
+
+    terms: dict[str, Text] = F("术语", {})
+
+
+class DepartmentYear(Strict):
+    """One department's disclosure for one year and kind: the content of one YAML file."""
+
+    meta: Meta = F("元数据")
+    duties: Duties = F("职责")
+    finance: Finance = F("收支")
+    three_costs: ThreeCosts = F("三公")
+    performance: Performance = F("绩效")
+    procurement: Procurement = F("政府采购")
+    assets: Assets = F("国有资产")
+    glossary: Glossary = F("名词解释")
+    other: Text | None = F("其他说明", None, description="其他需要说明的事项")
+
+
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("duties", "职责", "duties"),
+    ("finance", "收支", "finance"),
+    ("three_costs", "三公", "sangong"),
+    ("performance", "绩效", "performance"),
+    ("procurement", "政府采购", "procurement"),
+    ("assets", "国有资产", "assets"),
+    ("glossary", "名词解释", "glossary"),
+)
+"""The seven sections: attribute, Chinese name (the YAML key), and the page anchor."""

@@ -1,0 +1,255 @@
+"""The value types of content files: amounts, percentages, codes, text and indicator targets.
+
+Each type accepts what an author would write in YAML and what the JSON download writes
+back (so a download loads into the same model), and rejects everything else with a
+message that says what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
+
+# The largest amount accepted, in either unit: beyond any real budget, small enough that
+# arithmetic on sums of many amounts stays exact in Decimal's default 28-digit context.
+MAX_AMOUNT = Decimal(10) ** 15
+_DECIMAL_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
+_GROUPED = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?\Z")
+
+
+def shown(value: Any) -> str:
+    """How a found value is quoted in an error message."""
+    if isinstance(value, str):
+        return f"'{value[:60]}…'" if len(value) > 60 else f"'{value}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def _number(value: Any, what: str, example: str) -> Decimal:
+    """Turn YAML/JSON input into a finite Decimal, or raise the error an author can act on."""
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        raise PydanticCustomError("number", "expected {what} (a number such as {example}), got {got}",
+                                  {"what": what, "example": example, "got": shown(value)})
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, float):  # only from Python callers; YAML and JSON never give floats here
+        raise PydanticCustomError("number", "expected {what} as an exact decimal, got the float {got}",
+                                  {"what": what, "got": repr(value)})
+    elif isinstance(value, str):
+        text = value.strip()
+        if _GROUPED.match(text):
+            raise PydanticCustomError(
+                "number", "expected {what} without thousands separators (write {plain}), got {got}",
+                {"what": what, "plain": text.replace(",", ""), "got": shown(value)})
+        if not _DECIMAL_TEXT.match(text):
+            raise PydanticCustomError("number", "expected {what} (a number such as {example}), got {got}",
+                                      {"what": what, "example": example, "got": shown(value)})
+        number = Decimal(text)
+    else:
+        raise PydanticCustomError("number", "expected {what}, got {got}", {"what": what, "got": shown(value)})
+    if not number.is_finite():
+        raise PydanticCustomError("number", "expected {what}, got {got}", {"what": what, "got": shown(value)})
+    return number
+
+
+def _amount(value: Any) -> Decimal:
+    number = _number(value, "an amount", "12000 or 3828602.02")
+    if abs(number) >= MAX_AMOUNT:
+        raise PydanticCustomError("amount_range", "expected an amount below 10^15, got {got}", {"got": str(value)})
+    try:
+        exponent = int(number.as_tuple().exponent)
+    except (TypeError, ValueError, InvalidOperation):  # pragma: no cover
+        exponent = 0
+    if exponent < -6:
+        raise PydanticCustomError("amount_precision",
+                                  "expected an amount with at most 6 decimal places (1 fen in 万元), got {got}",
+                                  {"got": str(value)})
+    if exponent > 0:  # 1E+3 written in YAML: keep the value, print it as plain digits
+        number = number.quantize(Decimal(1))
+    return number
+
+
+def _percent(value: Any) -> Decimal:
+    if isinstance(value, str) and value.strip().endswith("%"):
+        value = value.strip()[:-1].strip()
+    number = _number(value, "a percentage", "95 or 30.00")
+    if abs(number) >= Decimal(10) ** 9:
+        raise PydanticCustomError("percent_range", "expected a percentage below 10^9, got {got}", {"got": str(value)})
+    if number.as_tuple().exponent < -6:  # type: ignore[operator]
+        raise PydanticCustomError("percent_precision", "expected a percentage with at most 6 decimal places, got {got}",
+                                  {"got": str(value)})
+    return number
+
+
+def _code(value: Any) -> str:
+    if isinstance(value, bool):
+        raise PydanticCustomError("code", "expected a code (digits and letters), got {got}", {"got": shown(value)})
+    if isinstance(value, int) and value >= 0:
+        return str(value)
+    if isinstance(value, str) and value.strip() and len(value) <= 64 and "\n" not in value:
+        return value.strip()
+    raise PydanticCustomError("code", "expected a code (digits and letters), got {got}", {"got": shown(value)})
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        if not value.strip():
+            raise PydanticCustomError("text_empty", "expected text, got an empty string; leave the key out instead", {})
+        return value
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        # A bare number where text is expected ("1个" would be text; "2020" is a fine label).
+        return str(value)
+    raise PydanticCustomError("text", "expected text, got {got}", {"got": shown(value)})
+
+
+def _decimal_string(value: Decimal) -> str:
+    return str(value)
+
+
+_AMOUNT_SCHEMA = {
+    "anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?(0|[1-9][0-9]*)(\.[0-9]{1,6})?$"}],
+    "description": "金额，按本文件的金额单位（元或万元）；不写千位分隔符，例如 3828602.02",
+}
+_PERCENT_SCHEMA = {
+    "anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?%?$"}],
+    "description": "百分比的数值，例如 95 表示 95%",
+}
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    PlainSerializer(_decimal_string, return_type=str, when_used="json"),
+    WithJsonSchema(_AMOUNT_SCHEMA, mode="validation"),
+]
+"""Money, exact: a Decimal as written in the file, in the file's unit."""
+
+Percent = Annotated[
+    Decimal,
+    BeforeValidator(_percent),
+    PlainSerializer(_decimal_string, return_type=str, when_used="json"),
+    WithJsonSchema(_PERCENT_SCHEMA, mode="validation"),
+]
+"""A percentage as a number of percent (95 means 95%), exact."""
+
+Quantity = Annotated[
+    Decimal,
+    BeforeValidator(lambda v: _number(v, "a quantity", "2 or 120.5")),
+    PlainSerializer(_decimal_string, return_type=str, when_used="json"),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}], "description": "数量"}, mode="validation"),
+]
+"""A count or measure that need not be whole (square metres, say), exact."""
+
+Code = Annotated[
+    str,
+    BeforeValidator(_code),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"}], "description": "编码"}, mode="validation"),
+]
+"""A classification or project code, kept as text (leading zeros matter)."""
+
+Text = Annotated[
+    str,
+    BeforeValidator(_text),
+    Field(max_length=50_000),
+    WithJsonSchema({"type": "string", "minLength": 1}, mode="validation"),
+]
+"""Free text as published; may use Markdown where a page shows it as a paragraph."""
+
+Count = Annotated[int, Field(ge=0, le=10**9, strict=True)]
+
+
+class Strict(BaseModel):
+    """Base of every content model: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_by_alias=True, validate_by_name=False,
+                              serialize_by_alias=True, str_strip_whitespace=False)
+
+
+# ---------------------------------------------------------------------------
+# Indicator targets: one form for "≥95%", ">= | 95.00 | %", "≥95 百分比", "定性: 相关".
+
+_OPERATORS = {
+    "≥": "≥", ">=": "≥", "＞=": "≥", "≧": "≥",
+    "≤": "≤", "<=": "≤", "＜=": "≤", "≦": "≤",
+    "=": "=", "＝": "=",
+    ">": ">", "＞": ">",
+    "<": "<", "＜": "<",
+}
+_UNITS = {"百分比": "%", "％": "%", "%": "%"}
+_QUANTITATIVE = re.compile(
+    r"\s*(?P<op>>=|<=|＞=|＜=|≥|≤|≧|≦|=|＝|>|＞|<|＜)?\s*(?P<num>-?[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>[^\s0-9.,，;；。].{0,19})?\s*\Z"
+)
+
+
+class Target(Strict):
+    """An indicator's target value.
+
+    Quantitative: an operator, a number and a unit (``≥95%``, ``≤30 万元``, ``≥10 人、次``, ``1 个``).
+    Qualitative: text (``相关``, ``时间进度完成``). In YAML it is written as one string; the
+    loader decides which it is and normalises operators (``>=`` → ``≥``) and units
+    (``百分比`` → ``%``). A value without an operator means ``=``.
+    """
+
+    kind: Literal["定量", "定性"] = Field(alias="性质")
+    op: Literal["≥", "≤", "=", ">", "<"] | None = Field(default=None, alias="符号")
+    value: Annotated[Decimal, BeforeValidator(lambda v: _number(v, "a number", "95")),
+                     PlainSerializer(_decimal_string, return_type=str, when_used="json"),
+                     WithJsonSchema(_PERCENT_SCHEMA, mode="validation")] | None = Field(default=None, alias="数值")
+    unit: str | None = Field(default=None, alias="单位")
+    text: str | None = Field(default=None, alias="文本")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if isinstance(data, (str, int, Decimal)) and not isinstance(data, bool):
+            return parse_target(str(data))
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Target":
+        if self.kind == "定量" and (self.op is None or self.value is None):
+            raise PydanticCustomError("target", "a quantitative target needs 符号 and 数值", {})
+        if self.kind == "定性" and self.text is None:
+            raise PydanticCustomError("target", "a qualitative target needs 文本", {})
+        return self
+
+    def __str__(self) -> str:
+        if self.kind == "定性":
+            return self.text or ""
+        unit = self.unit or ""
+        spacer = "" if unit in ("", "%") or not unit[0].isascii() else " "
+        return f"{self.op}{self.value}{spacer}{unit}"
+
+
+def parse_target(text: str) -> dict[str, Any]:
+    """Split a target as written into its one form (see Target)."""
+    stripped = text.strip()
+    if not stripped:
+        raise PydanticCustomError("target", "expected a target value such as ≥95% or 时间进度完成, got an empty string", {})
+    if stripped.startswith("定性"):
+        rest = stripped[2:].lstrip(":：| ").strip()
+        if rest:
+            return {"性质": "定性", "文本": rest}
+    match = _QUANTITATIVE.match(stripped)
+    if match:
+        unit = match["unit"].strip() if match["unit"] else None
+        unit = _UNITS.get(unit, unit) if unit else None
+        return {
+            "性质": "定量",
+            "符号": _OPERATORS[match["op"]] if match["op"] else "=",
+            "数值": match["num"],
+            "单位": unit,
+        }
+    return {"性质": "定性", "文本": stripped}

@@ -1,0 +1,41 @@
+"""``site-builder validate``: the build pipeline stopped before rendering."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from .checks import Check, run_checks
+from .content import Entry, display_path, load_content
+from .problems import Reporter, format_key
+
+
+def validate(root: Path, reporter: Reporter) -> list[Entry]:
+    """Load every file below ``root`` and report errors and the failed arithmetic checks."""
+    entries = load_content(root, reporter)
+    for entry in entries:
+        report_checks(entry, run_checks(entry.model), reporter)
+    return entries
+
+
+def report_checks(entry: Entry, checks: list[Check], reporter: Reporter) -> None:
+    """A failed check is a warning naming both figures and their difference."""
+    unit = entry.model.meta.unit
+    name = display_path(entry.path)
+    for check in checks:
+        if check.passed:
+            continue
+        reporter.warning(name, entry.line_of(check.key), format_key(check.key), describe_failure(check, unit))
+
+
+def describe_failure(check: Check, unit: str) -> str:
+    unit = "%" if check.measure == "percent" else unit
+    relation = {"=": "does not equal", "≤": "exceeds", "≥": "is less than"}[check.relation]
+    sep = "" if unit == "%" else " "
+    return (f"{check.title}: {check.left_label} {plain(check.left)}{sep}{unit} {relation} "
+            f"{check.right_label} {plain(check.right)}{sep}{unit} (difference {plain(check.difference)}{sep}{unit})")
+
+
+def plain(value: Decimal) -> str:
+    """A Decimal as plain digits, never in exponent form."""
+    return format(value, "f")

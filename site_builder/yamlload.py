@@ -1,0 +1,234 @@
+"""Read one YAML content file into plain Python data, with line marks.
+
+Content files are parsed from libyaml's event stream rather than with ``yaml.load``:
+
+- numbers become ``int`` or ``Decimal`` straight from their text, never ``float``;
+- a duplicate key is an error, not a silent overwrite;
+- every mapping key and sequence item gets a line mark, so later errors can name the line;
+- aliases are expanded under a budget and nesting is bounded, so no input can make
+  the loader hang, recurse without limit or use unbounded memory;
+- only the plain YAML types are produced: no tags, no Python objects.
+
+The builder keeps an explicit stack, so deeply nested input never reaches Python's
+recursion limit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+
+try:  # libyaml's C parser: the pure-Python one is several times slower.
+    from yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - only where PyYAML was built without libyaml
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+MAX_BYTES = 4 * 1024 * 1024
+
+Path = tuple[str | int, ...]
+
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+# Digits with a fraction or an exponent; a leading zero before digits ("0123") stays text, like a code.
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)\Z")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "!",
+}
+
+
+class YamlError(Exception):
+    """A content file that is not usable YAML; ``line`` is 1-based."""
+
+    def __init__(self, line: int, message: str, path: Path = ()) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.path = path
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: its data and the line of each key and item."""
+
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path) -> int:
+        """The line of ``path``, or of its nearest ancestor that has a mark."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return 1
+
+
+def resolve_plain(text: str) -> Any:
+    """Give a plain (unquoted) scalar its type: null, bool, int, Decimal or str."""
+    if text in _NULL:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.match(text):
+        return int(text)
+    if _DECIMAL.match(text):
+        try:
+            return Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
+            return text
+    return text
+
+
+def decode(raw: bytes) -> str:
+    """Decode file bytes as UTF-8 (a BOM is allowed), or raise YamlError naming the line."""
+    if len(raw) > MAX_BYTES:
+        raise YamlError(1, f"the file is {len(raw):,} bytes; a content file may be at most {MAX_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise YamlError(
+            line,
+            f"the file is not UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start}); save it as UTF-8",
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise YamlError(line, "the file contains a NUL character; it is not a text file")
+    return text
+
+
+class _Frame:
+    """A mapping or sequence under construction."""
+
+    __slots__ = ("container", "path", "key", "anchor", "seen", "start_line", "size")
+
+    def __init__(self, container: Any, path: Path, anchor: str | None, start_line: int) -> None:
+        self.container = container
+        self.path = path
+        self.key: Any = _NO_KEY
+        self.anchor = anchor
+        self.seen: dict[str, int] | None = {} if isinstance(container, dict) else None
+        self.start_line = start_line
+        self.size = 1  # values this container expands to, itself included
+
+
+_NO_KEY = object()
+
+
+def parse_yaml(text: str) -> Document:
+    """Parse YAML text into data and line marks; raise YamlError for anything unusable."""
+    lines: dict[Path, int] = {}
+    anchors: dict[str, tuple[Any, int]] = {}
+    stack: list[_Frame] = []
+    nodes = 0
+    root: Any = None
+    have_root = False
+    documents = 0
+
+    def child_path(frame: _Frame) -> Path:
+        if isinstance(frame.container, list):
+            return frame.path + (len(frame.container),)
+        return frame.path + (frame.key,)
+
+    def attach(value: Any, line: int, size: int, count: int) -> None:
+        """Put a finished value into its parent.
+
+        ``size`` is how many values it expands to; ``count`` how many of those are new to
+        the budget (a container's children were counted as they arrived, an alias's were not).
+        """
+        nonlocal root, have_root, nodes
+        nodes += count
+        if nodes > MAX_NODES:
+            raise YamlError(line, f"the file expands to more than {MAX_NODES:,} values (YAML aliases?); it is too large to be a content file")
+        if not stack:
+            root, have_root = value, True
+            return
+        frame = stack[-1]
+        frame.size += size
+        if isinstance(frame.container, list):
+            lines[frame.path + (len(frame.container),)] = line
+            frame.container.append(value)
+            return
+        if frame.key is _NO_KEY:
+            if not isinstance(value, str):
+                shown = "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else repr(value)
+                raise YamlError(line, f"a key must be text, got {shown}", frame.path)
+            if value in frame.seen:  # type: ignore[operator]
+                raise YamlError(
+                    line,
+                    f"duplicate key '{value}' (first at line {frame.seen[value]}); each key may appear once",  # type: ignore[index]
+                    frame.path + (value,),
+                )
+            frame.seen[value] = line  # type: ignore[index]
+            frame.key = value
+            lines[frame.path + (value,)] = line
+            return
+        frame.container[frame.key] = value
+        frame.key = _NO_KEY
+
+    def check_tag(tag: str | None, line: int) -> None:
+        if tag is not None and tag not in _STANDARD_TAGS:
+            raise YamlError(line, f"YAML tag '{tag}' is not allowed in content files; write the plain value")
+
+    try:
+        for event in yaml.parse(text, Loader=_Parser):
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                check_tag(event.tag, line)
+                if event.tag == "tag:yaml.org,2002:str" or not event.implicit[0]:
+                    value: Any = event.value
+                else:
+                    value = resolve_plain(event.value)
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+                attach(value, line, 1, 1)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                check_tag(event.tag, line)
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlError(line, f"the data is nested more than {MAX_DEPTH} levels deep")
+                container: Any = {} if kind is yaml.MappingStartEvent else []
+                path = child_path(stack[-1]) if stack else ()
+                stack.append(_Frame(container, path, event.anchor, line))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = stack.pop()
+                if frame.anchor:
+                    anchors[frame.anchor] = (frame.container, frame.size)
+                attach(frame.container, frame.start_line, frame.size, 1)
+            elif kind is yaml.AliasEvent:
+                if event.anchor not in anchors:
+                    raise YamlError(line, f"alias *{event.anchor} refers to no anchor defined before it")
+                value, size = anchors[event.anchor]
+                # The alias stands for a copy of the anchored value: it counts fully towards the budget.
+                attach(value, line, size, size)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise YamlError(line, "the file holds more than one YAML document (a second '---'); a content file holds one")
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = err.problem or "invalid YAML"
+        context = f" {err.context}" if err.context else ""
+        raise YamlError(line, f"YAML syntax error: {problem}{context}") from None
+    except yaml.YAMLError as err:  # reader errors: control characters and the like
+        raise YamlError(1, f"YAML error: {err}") from None
+    if not have_root:
+        root = None
+    return Document(root, lines)
+
