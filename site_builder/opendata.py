@@ -1,0 +1,165 @@
+"""Open data: every figure of a department-year as JSON and as CSV tables.
+
+JSON is the validated model itself (Chinese keys, amounts as exact decimal strings, the
+unit in 元数据.金额单位), so a download loads back into the same model and validates
+against the published JSON Schema. CSV is UTF-8 with a BOM and CRLF line ends, which is
+what Excel needs to open Chinese text correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import typing
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import types as value_types
+from .model import DepartmentYear
+from .problems import format_key
+
+FIGURE_COLUMNS = ("地区", "部门", "年度", "类型", "栏目", "所属", "项目", "编码", "数值", "单位", "路径")
+INDICATOR_COLUMNS = ("地区", "部门", "年度", "类型", "所属", "项目编码", "一级指标", "二级指标", "三级指标",
+                     "指标描述", "指标值", "性质", "符号", "数值", "单位", "指标值确定依据", "评分标准")
+
+
+def model_json(doc: DepartmentYear) -> str:
+    """The department-year as JSON: the validated model, deterministic, UTF-8 text."""
+    return json.dumps(doc.model_dump(mode="json", by_alias=True, exclude_none=True), ensure_ascii=False,
+                      indent=1) + "\n"
+
+
+def csv_text(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> str:
+    """CSV with a BOM and CRLF line ends; Decimals as plain digits."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: (format(v, "f") if isinstance(v, Decimal) else ("" if v is None else v))
+                         for k, v in row.items()})
+    return out.getvalue()
+
+
+def _identity(doc: DepartmentYear) -> dict[str, Any]:
+    meta = doc.meta
+    return {"地区": " ".join(meta.region.names), "部门": meta.department, "年度": meta.year, "类型": meta.kind}
+
+
+# ---------------------------------------------------------------------------
+# Every number of a document, by walking the model
+
+
+def _kind_of(annotation: Any) -> str | None:
+    """'amount', 'percent' or 'quantity' for a field annotated with those types, else None."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        for meta in annotation.__metadata__:
+            func = getattr(meta, "func", None)
+            if func is value_types._amount:
+                return "amount"
+            if func is value_types._percent:
+                return "percent"
+        if typing.get_args(annotation)[0] is Decimal:
+            return "quantity"
+    for arg in typing.get_args(annotation):
+        kind = _kind_of(arg)
+        if kind is not None:
+            return kind
+    return None
+
+
+_KINDS: dict[tuple[type, str], str | None] = {}
+
+
+def _field_kind(model: type[BaseModel], name: str) -> str | None:
+    key = (model, name)
+    if key not in _KINDS:
+        _KINDS[key] = _kind_of(model.model_fields[name].annotation)
+    return _KINDS[key]
+
+
+def _label(obj: BaseModel) -> str | None:
+    """How a row-like object names itself (a row's name, a project's name, a table's title…)."""
+    for attr in ("name", "title", "subject", "project", "economic"):
+        value = getattr(obj, attr, None)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def walk_figures(doc: DepartmentYear) -> Iterator[dict[str, Any]]:
+    """One row per number in ``doc``: amounts in the file's unit, percentages, quantities."""
+    ident = _identity(doc)
+    unit = doc.meta.unit
+    for section_attr in ("finance", "three_costs", "performance", "procurement", "assets"):
+        section = getattr(doc, section_attr)
+        alias = DepartmentYear.model_fields[section_attr].alias or section_attr
+        if not section.disclosed:
+            continue
+        yield from _walk(section, (alias,), (), ident, alias, unit)
+
+
+def _walk(obj: Any, path: tuple[Any, ...], context: tuple[str, ...], ident: dict[str, Any], section: str,
+          unit: str) -> Iterator[dict[str, Any]]:
+    if isinstance(obj, value_types.Target):
+        return  # targets are in the indicator table, with their operator and unit
+    if isinstance(obj, BaseModel):
+        cls = type(obj)
+        label = _label(obj)
+        inner = context + (label,) if label and path[-1] != section and isinstance(path[-1], int) else context
+        for name, info in cls.model_fields.items():
+            value = getattr(obj, name)
+            key = info.alias or name
+            if value is None:
+                continue
+            kind = _field_kind(cls, name)
+            if kind is not None and isinstance(value, Decimal):
+                yield {
+                    **ident, "栏目": section, "所属": " › ".join(inner), "项目": key,
+                    "编码": getattr(obj, "code", None) or "", "数值": value,
+                    "单位": unit if kind == "amount" else "%" if kind == "percent" else "",
+                    "路径": _path_text(path + (key,)),
+                }
+            elif isinstance(value, (BaseModel, list)):
+                yield from _walk(value, path + (key,), inner, ident, section, unit)
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from _walk(item, path + (i,), context, ident, section, unit)
+
+
+def _path_text(path: tuple[Any, ...]) -> str:
+    return format_key(path)
+
+
+def indicator_rows(doc: DepartmentYear) -> Iterator[dict[str, Any]]:
+    """One row per performance indicator, department-wide and per project."""
+    ident = _identity(doc)
+    performance = doc.performance
+    if not performance.disclosed:
+        return
+    owners: list[tuple[str, str, Any]] = []
+    if performance.department_table is not None:
+        owners.append(("部门整体", "", performance.department_table.indicators))
+    for project in performance.projects:
+        owners.append((project.name, project.code or "", project.indicators))
+    for owner, code, indicators in owners:
+        for ind in indicators:
+            t = ind.target
+            yield {
+                **ident, "所属": owner, "项目编码": code, "一级指标": ind.level1, "二级指标": ind.level2,
+                "三级指标": ind.level3, "指标描述": ind.description, "指标值": str(t) if t else None,
+                "性质": t.kind if t else None, "符号": t.op if t else None, "数值": t.value if t else None,
+                "单位": t.unit if t else None, "指标值确定依据": ind.basis, "评分标准": ind.scoring,
+            }
+
+
+def figures_csv(docs: Iterable[DepartmentYear]) -> str:
+    return csv_text(FIGURE_COLUMNS, (row for doc in docs for row in walk_figures(doc)))
+
+
+def indicators_csv(docs: Iterable[DepartmentYear]) -> str:
+    return csv_text(INDICATOR_COLUMNS, (row for doc in docs for row in indicator_rows(doc)))
