@@ -1,0 +1,40 @@
+"""Free text to safe HTML: Markdown, with raw HTML shown as text, then sanitised.
+
+Two locks, not one: Python-Markdown is told not to pass raw HTML through (so
+``<script>`` in a content file is escaped and reads as text), and its output is then
+cleaned by nh3 (the ammonia sanitiser) with a small allowlist of tags and of link
+schemes, so that ``[x](javascript:…)`` loses its target.
+"""
+
+from __future__ import annotations
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "em", "strong", "code", "blockquote", "a"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+
+
+class MarkdownRenderer:
+    """A Markdown converter that never emits raw HTML. Not thread-safe: one per worker."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+        # Raw HTML blocks and inline tags are escaped instead of passed through.
+        self._md.preprocessors.deregister("html_block")
+        self._md.inlinePatterns.deregister("html")
+
+    def __call__(self, text: str | None) -> Markup:
+        """``text`` as sanitised HTML; an empty Markup for None."""
+        if text is None:
+            return Markup("")
+        html = self._md.reset().convert(text)
+        return Markup(clean(html))
+
+
+def clean(html: str) -> str:
+    """Keep only the allowlisted tags, attributes and link schemes."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=ALLOWED_SCHEMES,
+                     link_rel="noopener noreferrer")
