@@ -19,12 +19,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("path", nargs="?", default="content", help="a content file or folder (default: content)")
     check.add_argument("--strict", action="store_true", help="treat warnings (failed arithmetic checks) as errors")
 
+    build = commands.add_parser("build", help="build the static site from content/ into output/")
+    build.add_argument("--content", default="content", help="the content folder (default: content)")
+    build.add_argument("--output", default="output", help="where to write the site (default: output)")
+    build.add_argument("--strict", action="store_true", help="treat warnings (failed arithmetic checks) as errors")
+
     schema = commands.add_parser("schema", help="write the JSON Schema of content files")
     schema.add_argument("--output", default="schema/content.schema.json", help="where to write it")
 
     args = parser.parse_args(argv)
     if args.command == "validate":
         return run_validate(Path(args.path), strict=args.strict)
+    if args.command == "build":
+        return run_build(Path(args.content), Path(args.output), strict=args.strict)
     if args.command == "schema":
         from .schema import write_schema
 
@@ -50,6 +57,25 @@ def run_validate(path: Path, *, strict: bool) -> int:
     print(summary if errors or warnings else f"{plural(len(entries), 'department-year')} valid; no errors, no warnings")
     if errors or (strict and warnings):
         return 1
+    return 0
+
+
+def run_build(content: Path, output: Path, *, strict: bool) -> int:
+    from .build import build_site
+
+    if not content.is_dir():
+        print(f"{content}: no such folder", file=sys.stderr)
+        return 2
+    reporter = Reporter()
+    result = build_site(Path.cwd(), output, reporter, content_dir=content, strict=strict)
+    for problem in reporter.sorted():
+        print(problem)
+    errors, warnings = len(reporter.errors), len(reporter.warnings)
+    if not result.ok:
+        reason = plural(errors, "error") if errors else f"{plural(warnings, 'warning')} with --strict"
+        print(f"{reason}; nothing was written.")
+        return 1
+    print(f"{plural(result.pages, 'page')} written in {result.seconds:.2f} s; {plural(warnings, 'warning')}")
     return 0
 
 

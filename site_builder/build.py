@@ -1,0 +1,138 @@
+"""``site-builder build``: the whole pipeline, from ``content/`` to a static site in ``output/``.
+
+    load → check → derive views → route → render → write (atomic)
+
+All content is read and checked before anything is written; a problem at any stage is
+reported (never printed) and leaves the previous ``output/`` untouched.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+from . import routes
+from .checks import Check, run_checks
+from .config import CONFIG_FILE, SiteConfig, load_config
+from .content import Entry, display_path, load_content
+from .markup import MarkdownRenderer
+from .problems import Reporter
+from .render import TemplateProblem, Theme, compile_templates, find_theme, make_environment, render_page
+from .routes import DuplicatePath, Route, RouteTable
+from .validate import report_checks
+from .views import (Link, SiteView, about_view, department_view, entry_path, glossary_page_view, group_departments,
+                    home_view, not_found_view, region_names, region_view, year_view)
+from .writer import SiteWriter, UnsafeOutput, check_output_dir
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did: whether it wrote the site, how many pages and files, how long it took."""
+
+    ok: bool
+    pages: int
+    files: int
+    seconds: float
+
+
+def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, content_dir: Path | None = None,
+               strict: bool = False) -> BuildResult:
+    """Build the site of ``project_root`` into ``output_dir``; report every problem.
+
+    Writes nothing (and leaves ``output_dir`` as it was) when there are errors, or
+    warnings with ``strict``.
+    """
+    started = time.perf_counter()
+
+    def failed() -> BuildResult:
+        return BuildResult(False, 0, 0, time.perf_counter() - started)
+
+    config = load_config(project_root, reporter)
+    entries = load_content(content_dir or project_root / "content", reporter)
+    checks = {entry.rel: run_checks(entry.model) for entry in entries}
+    for entry in entries:
+        report_checks(entry, checks[entry.rel], reporter)
+    theme = find_theme(project_root, config.theme)
+    if theme is None:
+        reporter.error(display_path(project_root / CONFIG_FILE), 1, "theme",
+                       f"no theme '{config.theme}' in {display_path(project_root / 'themes')} or among the built-in themes")
+    try:
+        check_output_dir(output_dir, [project_root, content_dir or project_root / "content"])
+    except UnsafeOutput as err:
+        reporter.error(display_path(output_dir), 1, "", str(err))
+    if reporter.errors or (strict and reporter.warnings) or theme is None:
+        return failed()
+
+    pages = list(plan_pages(entries, checks, config, reporter))
+    if reporter.errors:
+        return failed()
+    try:
+        env = make_environment(theme)
+        compile_templates(env)
+        with SiteWriter(output_dir) as writer:
+            for route, context in pages:
+                url = (lambda target: config.base_path + target) if route.path == routes.NOT_FOUND else None
+                writer.write_text(route.path, render_page(env, route, context, url))
+            copy_static(theme, writer)
+            writer.write_text(routes.SITEMAP, sitemap(pages, config))
+            writer.commit()
+            written = writer.written
+    except TemplateProblem as err:
+        reporter.error(err.file, err.line, "", err.message)
+        return failed()
+    return BuildResult(True, len(pages), written, time.perf_counter() - started)
+
+
+def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]], config: SiteConfig,
+               reporter: Reporter) -> Iterator[tuple[Route, dict[str, Any]]]:
+    """Every page as (route, template context), in path order; a path claimed twice is an error."""
+    table = RouteTable()
+    md = MarkdownRenderer()
+    departments = group_departments(entries)
+    names = region_names(departments)
+    planned: list[tuple[Route, Any]] = []
+
+    def add(path: str, template: str, owner: str, view: Any) -> None:
+        try:
+            planned.append((table.add(Route(path, template, owner)), view))
+        except DuplicatePath as err:
+            reporter.error(owner if owner.endswith(".yaml") else "content", 1, "", str(err))
+
+    add(routes.HOME, "home.html", "the home page", home_view(departments, names, config.title))
+    add(routes.GLOSSARY, "glossary.html", "the glossary", glossary_page_view(departments, md))
+    add(routes.ABOUT, "about.html", "the about page", about_view(departments, names))
+    add(routes.NOT_FOUND, "404.html", "the 404 page", not_found_view())
+    region_slugs = sorted({d.region_slugs[: i + 1] for d in departments for i in range(len(d.region_slugs))})
+    for slugs in region_slugs:
+        add(routes.region_path(slugs), "region.html", f"the region page of {'/'.join(slugs)}", region_view(slugs, departments, names))
+    for dept in departments:
+        first = display_path(dept.entries[0].path)
+        add(dept.path, "department.html", first, department_view(dept, names))
+        for entry in dept.entries:
+            add(entry_path(entry), "department_year.html", display_path(entry.path),
+                year_view(entry, dept, checks[entry.rel], names, md))
+    site = SiteView(config.title, config.description, md(config.footer),
+                    (Link("首页", routes.HOME), Link("名词解释", routes.GLOSSARY), Link("关于数据", routes.ABOUT)),
+                    routes.SEARCH if routes.SEARCH in table else None)
+    for route, view in sorted(planned, key=lambda rv: rv[0].path):
+        yield route, {"site": site, "page": view}
+
+
+def copy_static(theme: Theme, writer: SiteWriter) -> None:
+    for name, path in theme.static_files().items():
+        writer.copy_file(path, routes.static_path(name))
+
+
+def sitemap(pages: list[tuple[Route, dict[str, Any]]], config: SiteConfig) -> str:
+    """sitemap.xml: every page but the 404, at base_url (or base_path when no base_url is set)."""
+    base = config.base_url.rstrip("/") + "/" if config.base_url else config.base_path
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for route, _ in pages:
+        if route.path != routes.NOT_FOUND:
+            lines.append(f"  <url><loc>{xml_escape(base + route.path)}</loc></url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,98 @@
+"""Where every page goes: its output path, computed once, and relative links between pages.
+
+Pages are folders with ``index.html``; every link between pages is relative and names
+the file (``../2020/index.html``), so the site works under any sub-path, from a plain
+file server, from object storage and from ``file://``. Like Pelican's writer, a path is
+never given out twice: two pages that would land on one file are an error, not a
+silent overwrite.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+HOME = "index.html"
+GLOSSARY = "glossary/index.html"
+ABOUT = "about/index.html"
+NOT_FOUND = "404.html"
+SITEMAP = "sitemap.xml"
+SEARCH = "search/index.html"  # reserved for the search page (built by a later stage)
+STATIC = "static"
+
+RESERVED_TOP = ("static", "glossary", "about", "search", "404.html", "sitemap.xml", "index.html")
+"""Top-level names the site itself uses: no region may take them."""
+
+
+def region_path(region_slugs: tuple[str, ...]) -> str:
+    return posixpath.join(*region_slugs, HOME)
+
+
+def department_path(region_slugs: tuple[str, ...], department_slug: str) -> str:
+    return posixpath.join(*region_slugs, department_slug, HOME)
+
+
+def year_path(region_slugs: tuple[str, ...], department_slug: str, stem: str) -> str:
+    return posixpath.join(*region_slugs, department_slug, stem, HOME)
+
+
+def compare_path(region_slugs: tuple[str, ...], department_slug: str, a: str, b: str) -> str:
+    """Reserved for comparisons of two years of a department (a later stage builds them)."""
+    return posixpath.join(*region_slugs, department_slug, "compare", f"{a}-{b}", HOME)
+
+
+def static_path(name: str) -> str:
+    return posixpath.join(STATIC, name)
+
+
+def relative_url(from_page: str, to_page: str) -> str:
+    """The link from the page at ``from_page`` to ``to_page`` (both site-relative file paths).
+
+    ``to_page`` may carry a fragment: ``relative_url("a/b/index.html", "a/index.html#x")``
+    is ``../index.html#x``.
+    """
+    target, hash_, fragment = to_page.partition("#")
+    if not target:
+        return f"#{fragment}"
+    link = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    return f"{link}{hash_}{fragment}"
+
+
+class DuplicatePath(ValueError):
+    """Two pages claim one output path."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """One page to write: where, with which template, from which view."""
+
+    path: str  # site-relative output path, e.g. "hebei/qinhuangdao/shanhaiguan/xinfang/2020/index.html"
+    template: str  # e.g. "department_year.html"
+    owner: str  # what the page is for, to name in an error: a content file or "the home page"
+
+
+class RouteTable:
+    """Every page's path, handed out once."""
+
+    def __init__(self) -> None:
+        self._routes: dict[str, Route] = {}
+
+    def add(self, route: Route) -> Route:
+        """Register ``route``; raise DuplicatePath when its path is taken."""
+        first = self._routes.get(route.path)
+        if first is not None:
+            raise DuplicatePath(f"{route.owner} would be written to {route.path}, which is already the page of {first.owner}")
+        top = route.path.split("/", 1)[0]
+        if "/" in route.path and top in RESERVED_TOP and route.template not in ("glossary.html", "about.html", "search.html"):
+            raise DuplicatePath(f"{route.owner} would be written to {route.path}, but '{top}/' is reserved for the site itself")
+        self._routes[route.path] = route
+        return route
+
+    def __contains__(self, path: str) -> bool:
+        return path in self._routes
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(sorted(self._routes.values(), key=lambda r: r.path))
+
+    def __len__(self) -> int:
+        return len(self._routes)
