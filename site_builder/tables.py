@@ -1,0 +1,209 @@
+"""Tables as the templates get them: cells already formatted, hierarchy and grouping resolved.
+
+One generic shape (``Table`` of ``TableRow`` of ``Cell``) serves every table of the site,
+so one macro prints them all with captions, ``<th scope>`` and the amount markup. The
+builders here turn the content's rows into it: classification tables as the 类/款/项
+hierarchy their codes describe, indicator tables grouped 一级 → 二级 → 三级.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from .checks import coded_children, parent_code
+from .fmt import Money, maybe_money, percent
+from .model import Change, Indicator, Row
+
+BLANK = "—"  # an empty cell of the published table
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: plain text, an amount, or sanitised HTML."""
+
+    text: str = ""
+    money: Money | None = None
+    html: Markup | None = None
+    link: str | None = None  # a site-relative target; the template makes it relative to the page
+    header: bool = False  # a row header: <th scope="row">
+    scope: str = "row"
+    rowspan: int = 1
+    level: int = 0  # depth in a hierarchy (indentation)
+    level_label: str = ""  # 类 / 款 / 项
+    numeric: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return self.money is None and not self.html and self.text in ("", BLANK)
+
+    @property
+    def classes(self) -> str:
+        """The cell's CSS classes: alignment and hierarchy depth."""
+        return " ".join(c for c in ("num" if self.numeric else "", f"level-{self.level}" if self.level else "") if c)
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: tuple[Cell, ...]
+    kind: str = ""  # "total" for a total row; "group" for a heading-only row
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with a caption; ``bodies`` are <tbody> groups, ``foot`` the totals."""
+
+    id: str
+    caption: str
+    columns: tuple[Column, ...]
+    bodies: tuple[tuple[TableRow, ...], ...]
+    foot: tuple[TableRow, ...] = ()
+    unit: str = ""  # "单位：元", printed in the caption
+    note: Markup = field(default_factory=Markup)
+
+    @property
+    def rows(self) -> tuple[TableRow, ...]:
+        return tuple(row for body in self.bodies for row in body)
+
+    @property
+    def empty(self) -> bool:
+        return not self.bodies or not any(self.bodies)
+
+
+def amount_cell(money: Money | None) -> Cell:
+    return Cell(money=money, numeric=True) if money is not None else Cell(BLANK, numeric=True)
+
+
+def text_cell(text: str | None, **kw: object) -> Cell:
+    return Cell(text if text else BLANK, **kw)  # type: ignore[arg-type]
+
+
+def make_table(id: str, caption: str, columns: Sequence[Column], rows: Iterable[TableRow], *, unit: str = "",
+               foot: Iterable[TableRow] = (), note: Markup | None = None, keep: int = 1) -> Table:
+    """A one-body table without the columns that are empty in every row (the first ``keep`` stay)."""
+    rows = tuple(rows)
+    foot = tuple(foot)
+    used = [i < keep or any(not r.cells[i].empty for r in rows + foot) for i in range(len(columns))]
+    return Table(id, caption, tuple(c for c, u in zip(columns, used) if u), (_pick(rows, used),) if rows else (),
+                 _pick(foot, used), unit, note or Markup(""))
+
+
+def _pick(rows: tuple[TableRow, ...], used: list[bool]) -> tuple[TableRow, ...]:
+    return tuple(TableRow(tuple(c for c, u in zip(r.cells, used) if u), r.kind) for r in rows)
+
+
+# ---------------------------------------------------------------------------
+# Classification tables: 类/款/项 from the codes, or nesting by 子项
+
+LEVEL_LABELS = {"功能分类": {3: "类", 5: "款", 7: "项"}, "经济分类": {3: "类", 5: "款"}}
+
+
+def hierarchy_rows(rows: list[Row], unit: str, classification: str | None = None) -> list[TableRow]:
+    """Rows as a hierarchy: depth from the codes (a code's parent is the longest code it extends)
+    or from 子项; the level label (类/款/项) from the code's length where the scheme defines it."""
+    labels = LEVEL_LABELS.get(classification or "", {})
+    codes = [r.code for r in rows]
+    parents = {i for i, _, _ in coded_children(rows)}
+    out: list[TableRow] = []
+    for i, row in enumerate(rows):
+        depth = _code_depth(row.code, codes) if row.code else 0
+        out += _tree_rows(row, unit, depth, labels, i in parents)
+    return out
+
+
+def _code_depth(code: str, codes: list[str | None]) -> int:
+    depth, parent = 0, parent_code(code, codes)
+    while parent is not None:
+        depth, parent = depth + 1, parent_code(parent, codes)
+    return depth
+
+
+def _tree_rows(row: Row, unit: str, depth: int, labels: dict[int, str], parent: bool = False) -> list[TableRow]:
+    label = labels.get(len(row.code or ""), "")
+    head = Cell(row.name, header=True, level=depth, level_label=label)
+    cells = (text_cell(row.code), head, amount_cell(maybe_money(row.amount, unit)), text_cell(row.note))
+    out = [TableRow(cells, "group" if row.children or parent else "")]
+    for child in row.children:
+        out += _tree_rows(child, unit, depth + 1, labels)
+    return out
+
+
+ROW_COLUMNS = (Column("编码"), Column("名称"), Column("金额", numeric=True), Column("说明"))
+
+
+def rows_table(id: str, caption: str, rows: list[Row], unit: str, *, classification: str | None = None,
+               total: Money | None = None, total_label: str = "合计", note: Markup | None = None) -> Table:
+    """A table of coded or nested rows, with an optional total in the foot."""
+    body = hierarchy_rows(rows, unit, classification)
+    foot = [TableRow((Cell(""), Cell(total_label, header=True), amount_cell(total), Cell("")), "total")] if total else []
+    table = make_table(id, caption, ROW_COLUMNS, body, unit=f"单位：{unit}", foot=foot, note=note, keep=0)
+    return table
+
+
+# ---------------------------------------------------------------------------
+# Indicator tables: 一级 → 二级 → 三级
+
+INDICATOR_COLUMNS = (Column("一级指标"), Column("二级指标"), Column("三级指标"), Column("指标值"), Column("指标描述"),
+                     Column("指标值确定依据"), Column("评（扣）分标准"), Column("备注"))
+
+
+def indicator_table(id: str, caption: str, indicators: list[Indicator]) -> Table:
+    """Indicators grouped as their tree: one <tbody> per run of one 一级, 二级 spanning its rows."""
+    extra = [any(getattr(i, name) for i in indicators) for name in ("description", "basis", "scoring", "remark")]
+    columns = INDICATOR_COLUMNS[:4] + tuple(c for c, used in zip(INDICATOR_COLUMNS[4:], extra) if used)
+    bodies: list[tuple[TableRow, ...]] = []
+    for level1_run in _runs(indicators, lambda i: i.level1):
+        body: list[TableRow] = []
+        first_in_body = True
+        for level2_run in _runs(level1_run, lambda i: i.level2 or ""):
+            for k, ind in enumerate(level2_run):
+                cells: list[Cell] = []
+                if first_in_body:
+                    cells.append(Cell(ind.level1, header=True, scope="rowgroup", rowspan=len(level1_run)))
+                    first_in_body = False
+                if k == 0:
+                    cells.append(Cell(ind.level2 or BLANK, header=True, rowspan=len(level2_run)))
+                cells.append(Cell(ind.level3 or BLANK, header=bool(ind.level3)))
+                cells.append(text_cell(str(ind.target) if ind.target is not None else None))
+                for name, used in zip(("description", "basis", "scoring", "remark"), extra):
+                    if used:
+                        cells.append(text_cell(getattr(ind, name)))
+                body.append(TableRow(tuple(cells), "" if ind.level3 else "group"))
+        bodies.append(tuple(body))
+    return Table(id, caption, columns, tuple(bodies))
+
+
+def _runs(items: Sequence[Indicator], key) -> list[list[Indicator]]:  # type: ignore[no-untyped-def]
+    """Consecutive items with the same key, in order."""
+    runs: list[list[Indicator]] = []
+    for item in items:
+        if runs and key(runs[-1][-1]) == key(item):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
+
+
+# ---------------------------------------------------------------------------
+# Changes from last year (比上年)
+
+CHANGE_COLUMNS = (Column("项目"), Column("本年", numeric=True), Column("上年", numeric=True), Column("变化"),
+                  Column("增减额", numeric=True), Column("增减率", numeric=True), Column("用途"), Column("原因"))
+
+
+def changes_table(id: str, caption: str, changes: list[Change], unit: str) -> Table:
+    rows = [TableRow((Cell(c.subject, header=True), amount_cell(maybe_money(c.amount, unit)),
+                      amount_cell(maybe_money(c.previous, unit)), Cell(c.direction),
+                      amount_cell(maybe_money(c.delta, unit)),
+                      text_cell(percent(c.rate) if c.rate is not None else None, numeric=True),
+                      text_cell(c.purpose), text_cell(c.reason)))
+            for c in changes]
+    return make_table(id, caption, CHANGE_COLUMNS, rows, unit=f"单位：{unit}")

@@ -1,0 +1,379 @@
+"""Read-only views of the site's pages: what each template gets, with every figure formatted.
+
+The derive stage: from the loaded department-years (and their checks) to one view per
+page. Views hold site-relative targets (``hebei/…/2020/index.html``); the template's
+``url()`` makes each one relative to the page it is printed on, so a view does not
+depend on where it is shown. Templates do no arithmetic: totals, conversions and check
+results are computed here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from markupsafe import Markup
+
+from . import routes
+from .charts import Bar, Chart, bar_chart
+from .checks import Check
+from .content import Entry
+from .fmt import convert, money, percent, plain
+from .markup import MarkdownRenderer
+from .model import SECTIONS, DepartmentYear
+from .sections import SectionView, section_view, term_anchor
+from .tables import Cell, Column, Table, TableRow, make_table
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    target: str  # site-relative path, with an optional #fragment
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """What every page shows of the site itself."""
+
+    title: str
+    description: str
+    footer: Markup
+    nav: tuple[Link, ...]
+    search: str | None  # the search page's path once a later stage builds it
+
+
+@dataclass(frozen=True)
+class Department:
+    """One department and its department-years, in year order."""
+
+    region_slugs: tuple[str, ...]
+    slug: str
+    entries: tuple[Entry, ...]
+
+    @property
+    def name(self) -> str:
+        return self.entries[-1].model.meta.department
+
+    @property
+    def path(self) -> str:
+        return routes.department_path(self.region_slugs, self.slug)
+
+
+def year_label(doc: DepartmentYear) -> str:
+    return f"{doc.meta.year}年{doc.meta.kind}"
+
+
+def entry_path(entry: Entry) -> str:
+    return routes.year_path(entry.region_slugs, entry.department_slug, entry.stem)
+
+
+def group_departments(entries: Sequence[Entry]) -> list[Department]:
+    """Entries grouped by department folder, sorted by path; each department's years in order."""
+    groups: dict[tuple[tuple[str, ...], str], list[Entry]] = defaultdict(list)
+    for entry in entries:
+        groups[(entry.region_slugs, entry.department_slug)].append(entry)
+    return [Department(slugs, slug, tuple(sorted(group, key=lambda e: (e.model.meta.year, e.model.meta.kind != "预算"))))
+            for (slugs, slug), group in sorted(groups.items())]
+
+
+def region_names(departments: Sequence[Department]) -> dict[tuple[str, ...], str]:
+    """Each region folder's Chinese name, from the first file that names it."""
+    names: dict[tuple[str, ...], str] = {}
+    for dept in departments:
+        for entry in dept.entries:
+            for i, name in enumerate(entry.model.meta.region.names):
+                names.setdefault(entry.region_slugs[: i + 1], name)
+    return names
+
+
+def breadcrumbs(names: dict[tuple[str, ...], str], slugs: tuple[str, ...]) -> list[Link]:
+    crumbs = [Link("首页", routes.HOME)]
+    crumbs += [Link(names[slugs[: i + 1]], routes.region_path(slugs[: i + 1])) for i in range(len(slugs))]
+    return crumbs
+
+
+# ---------------------------------------------------------------------------
+# Region trees: home page and region pages
+
+
+@dataclass(frozen=True)
+class DepartmentItem:
+    link: Link
+    years: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class RegionTree:
+    link: Link
+    departments: tuple[DepartmentItem, ...]
+    children: tuple[RegionTree, ...]
+    count: int  # department-years below
+
+
+def region_tree(slugs: tuple[str, ...], departments: Sequence[Department], names: dict[tuple[str, ...], str]) -> RegionTree:
+    below = [d for d in departments if d.region_slugs[: len(slugs)] == slugs]
+    here = tuple(DepartmentItem(Link(d.name, d.path), tuple(Link(year_label(e.model), entry_path(e)) for e in d.entries))
+                 for d in below if d.region_slugs == slugs)
+    child_slugs = sorted({d.region_slugs[: len(slugs) + 1] for d in below if len(d.region_slugs) > len(slugs)})
+    children = tuple(region_tree(c, below, names) for c in child_slugs)
+    link = Link(names.get(slugs, "全部地区"), routes.region_path(slugs) if slugs else routes.HOME)
+    return RegionTree(link, here, children, sum(len(d.entries) for d in below))
+
+
+@dataclass(frozen=True)
+class RegionView:
+    path: str
+    title: str
+    breadcrumbs: tuple[Link, ...]
+    tree: RegionTree
+
+
+def region_view(slugs: tuple[str, ...], departments: Sequence[Department], names: dict[tuple[str, ...], str]) -> RegionView:
+    full = " ".join(names[slugs[: i + 1]] for i in range(len(slugs)))
+    return RegionView(routes.region_path(slugs), full, tuple(breadcrumbs(names, slugs[:-1])),
+                      region_tree(slugs, departments, names))
+
+
+@dataclass(frozen=True)
+class HomeView:
+    path: str
+    title: str
+    breadcrumbs: tuple[Link, ...]
+    regions: tuple[RegionTree, ...]
+    latest: tuple[Link, ...]
+    departments: int
+    department_years: int
+
+
+def home_view(departments: Sequence[Department], names: dict[tuple[str, ...], str], site_title: str) -> HomeView:
+    tops = sorted({d.region_slugs[:1] for d in departments})
+    entries = [e for d in departments for e in d.entries]
+    newest = sorted(entries, key=lambda e: (-e.model.meta.year, e.model.meta.published is None,
+                                            -(e.model.meta.published.toordinal() if e.model.meta.published else 0),
+                                            e.rel))[:10]
+    latest = tuple(Link(f"{e.model.meta.department} {year_label(e.model)}", entry_path(e), " ".join(e.model.meta.region.names))
+                   for e in newest)
+    return HomeView(routes.HOME, site_title, (), tuple(region_tree(t, departments, names) for t in tops), latest,
+                    len(departments), len(entries))
+
+
+# ---------------------------------------------------------------------------
+# Department pages: years, trends, comparisons
+
+
+@dataclass(frozen=True)
+class DepartmentView:
+    path: str
+    title: str
+    region: str
+    breadcrumbs: tuple[Link, ...]
+    years: tuple[Link, ...]
+    trend: Table
+    charts: tuple[Chart, ...]
+    comparisons: tuple[Link, ...]  # filled by the comparison stage when it exists
+
+
+TREND_FIGURES = (
+    ("收入合计", "finance", "revenue_total"), ("支出合计", "finance", "expenditure_total"),
+    ("基本支出", "finance", "basic"), ("项目支出", "finance", "project"),
+    ("“三公”经费", "three_costs", "total"), ("因公出国（境）费", "three_costs", "abroad"),
+    ("公务用车购置及运行维护费", "three_costs", "vehicles"), ("公务接待费", "three_costs", "reception"),
+)
+
+
+def figure(doc: DepartmentYear, section: str, attr: str, unit: str) -> Decimal | str | None:
+    """A figure of ``doc`` in ``unit``; the section's status when it is not disclosed."""
+    part = getattr(doc, section)
+    if not part.disclosed:
+        return part.status
+    value = getattr(part, attr)
+    if value is None and attr == "vehicles" and (part.vehicle_purchase is not None or part.vehicle_running is not None):
+        value = (part.vehicle_purchase or Decimal(0)) + (part.vehicle_running or Decimal(0))
+    return None if value is None else convert(value, doc.meta.unit, unit)
+
+
+def department_view(dept: Department, names: dict[tuple[str, ...], str],
+                    comparisons: Sequence[Link] = ()) -> DepartmentView:
+    units = {e.model.meta.unit for e in dept.entries}
+    unit = units.pop() if len(units) == 1 else "万元"
+    rows, used = [], [False] * len(TREND_FIGURES)
+    for e in dept.entries:
+        cells = [Cell(year_label(e.model), header=True, link=entry_path(e))]
+        for i, (_, section, attr) in enumerate(TREND_FIGURES):
+            value = figure(e.model, section, attr, unit)
+            used[i] = used[i] or isinstance(value, Decimal)
+            cells.append(Cell(money=money(value, unit), numeric=True) if isinstance(value, Decimal)
+                         else Cell(value or "—", numeric=True))
+        rows.append(TableRow(tuple(cells)))
+    columns = (Column("年度"),) + tuple(Column(label, numeric=True) for label, _, _ in TREND_FIGURES)
+    keep = [True] + used
+    rows = [TableRow(tuple(c for c, k in zip(r.cells, keep) if k)) for r in rows]
+    trend = make_table("trend", "历年主要数字", tuple(c for c, k in zip(columns, keep) if k), rows, unit=f"单位：{unit}")
+    charts = []
+    for chart_id, title, section, attr in (("chart-trend-total", "历年支出合计", "finance", "expenditure_total"),
+                                           ("chart-trend-sangong", "历年“三公”经费", "three_costs", "total")):
+        bars = []
+        for e in dept.entries:
+            value = figure(e.model, section, attr, unit)
+            text = str(money(value, unit)) if isinstance(value, Decimal) else (value or "未列出")
+            bars.append(Bar(year_label(e.model), value if isinstance(value, Decimal) else None, text))
+        chart = bar_chart(chart_id, title, bars)
+        if chart is not None:
+            charts.append(chart)
+    region = " ".join(dept.entries[-1].model.meta.region.names)
+    return DepartmentView(dept.path, dept.name, region, tuple(breadcrumbs(names, dept.region_slugs)),
+                          tuple(Link(year_label(e.model), entry_path(e)) for e in dept.entries), trend, tuple(charts),
+                          tuple(comparisons))
+
+
+# ---------------------------------------------------------------------------
+# Department-year pages
+
+
+@dataclass(frozen=True)
+class CheckView:
+    title: str
+    passed: bool
+    statement: str  # "收入合计 3,828,602.02 元 = 支出合计 3,828,602.02 元"
+    difference: str  # empty when passed
+
+
+@dataclass(frozen=True)
+class SourceView:
+    title: str
+    publisher: str
+    date: str
+    url: str  # only http(s) addresses become links
+    note: Markup
+
+
+@dataclass(frozen=True)
+class YearView:
+    path: str
+    title: str
+    crumb: str  # the last breadcrumb: the year, since the department precedes it
+    heading: str
+    document_title: str
+    region: str
+    unit_name: str
+    code: str
+    kind: str
+    unit: str
+    published: str
+    breadcrumbs: tuple[Link, ...]
+    siblings: tuple[Link, ...]  # every year of the department, this one included
+    sections: tuple[SectionView, ...]
+    other: Markup
+    checks: tuple[CheckView, ...]
+    failed_checks: int
+    sources: tuple[SourceView, ...]
+
+
+def year_view(entry: Entry, dept: Department, checks: Sequence[Check], names: dict[tuple[str, ...], str],
+              md: MarkdownRenderer) -> YearView:
+    doc = entry.model
+    meta = doc.meta
+    sections = tuple(section_view(doc, attr, title, anchor, md) for attr, title, anchor in SECTIONS)
+    check_views = tuple(check_view(c, meta.unit) for c in checks)
+    sources = tuple(SourceView(s.title, s.publisher or "", s.date.isoformat() if s.date else "",
+                               s.url if s.url and s.url.startswith(("http://", "https://")) else "", md(s.note))
+                    for s in meta.sources)
+    crumbs = breadcrumbs(names, entry.region_slugs) + [Link(dept.name, dept.path)]
+    return YearView(
+        path=entry_path(entry), title=f"{meta.department} {year_label(doc)}", crumb=year_label(doc), heading=f"{meta.department} {meta.year}年部门{meta.kind}",
+        document_title=meta.title or "", region=" ".join(meta.region.names), unit_name=meta.unit_name or "",
+        code=meta.code or "", kind=meta.kind, unit=meta.unit, published=meta.published.isoformat() if meta.published else "",
+        breadcrumbs=tuple(crumbs), siblings=tuple(Link(year_label(e.model), entry_path(e)) for e in dept.entries),
+        sections=sections, other=md(doc.other), checks=check_views,
+        failed_checks=sum(1 for c in check_views if not c.passed), sources=sources,
+    )
+
+
+def check_view(check: Check, unit: str) -> CheckView:
+    def show(value: Decimal) -> str:
+        return percent(value) if check.measure == "percent" else str(money(value, unit))
+
+    statement = f"{check.left_label} {show(check.left)}；{check.right_label} {show(check.right)}"
+    difference = "" if check.passed else f"相差 {plain(check.difference)}{'%' if check.measure == 'percent' else ' ' + unit}"
+    return CheckView(check.title, check.passed, statement, difference)
+
+
+# ---------------------------------------------------------------------------
+# Site-wide glossary, about, 404
+
+GLOSSARY_LINKS = 12  # department-years listed under one definition; the rest are counted
+
+
+@dataclass(frozen=True)
+class Definition:
+    html: Markup
+    used_by: tuple[Link, ...]
+    more: int  # department-years using it beyond those listed
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    anchor: str
+    term: str
+    definitions: tuple[Definition, ...]
+
+
+@dataclass(frozen=True)
+class GlossaryPageView:
+    path: str
+    title: str
+    breadcrumbs: tuple[Link, ...]
+    entries: tuple[GlossaryEntry, ...]
+
+
+def glossary_page_view(departments: Sequence[Department], md: MarkdownRenderer) -> GlossaryPageView:
+    """Every term of every disclosed 名词解释; a term defined differently lists each wording."""
+    uses: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
+    for dept in departments:
+        for e in dept.entries:
+            glossary = e.model.glossary
+            if not glossary.disclosed:
+                continue
+            for term, definition in glossary.terms.items():
+                link = Link(f"{e.model.meta.department} {year_label(e.model)}", entry_path(e) + "#" + term_anchor(term))
+                uses[term.strip()][definition.strip()].append(link)
+    entries = []
+    for term in sorted(uses):
+        definitions = sorted(uses[term].items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        entries.append(GlossaryEntry(term_anchor(term), term, tuple(
+            Definition(md(text), tuple(links[:GLOSSARY_LINKS]), max(0, len(links) - GLOSSARY_LINKS))
+            for text, links in definitions)))
+    return GlossaryPageView(routes.GLOSSARY, "名词解释", (Link("首页", routes.HOME),), tuple(entries))
+
+
+@dataclass(frozen=True)
+class AboutView:
+    path: str
+    title: str
+    breadcrumbs: tuple[Link, ...]
+    regions: tuple[Link, ...]  # provinces, with their count of department-years as the note
+    departments: int
+    department_years: int
+
+
+def about_view(departments: Sequence[Department], names: dict[tuple[str, ...], str]) -> AboutView:
+    counts: dict[tuple[str, ...], int] = defaultdict(int)
+    for d in departments:
+        counts[d.region_slugs[:1]] += len(d.entries)
+    regions = tuple(Link(names[s], routes.region_path(s), f"{n} 个部门年度") for s, n in sorted(counts.items()))
+    return AboutView(routes.ABOUT, "关于数据", (Link("首页", routes.HOME),), regions, len(departments),
+                     sum(counts.values()))
+
+
+@dataclass(frozen=True)
+class NotFoundView:
+    path: str
+    title: str
+    breadcrumbs: tuple[Link, ...]
+
+
+def not_found_view() -> NotFoundView:
+    return NotFoundView(routes.NOT_FOUND, "页面不存在", ())
