@@ -84,6 +84,9 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     except TemplateProblem as err:
         reporter.error(err.file, err.line, "", err.message)
         return failed()
+    except OSError as err:  # a full disk, a read-only folder: the previous site stays
+        reporter.error(display_path(output_dir), 1, "", f"cannot write the site: {err}")
+        return failed()
     return BuildResult(True, len(pages), written, time.perf_counter() - started)
 
 

@@ -1,0 +1,110 @@
+"""Text from content files never becomes markup: script payloads in every kind of text field
+appear as text on the page, and Markdown links keep only safe targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from buildkit import build, soup
+from sitekit import MINIMAL_PATH, write_tree
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+PAYLOAD = f"{SCRIPT}{IMG}"
+
+# A fictitious department-year (虚构) with the payload in every kind of text field.
+HOSTILE = f"""\
+元数据:
+  地区: {{省: "虚构省{PAYLOAD}", 市: 虚构市, 县: 虚构县}}
+  部门: "虚构县示例局（虚构数据）{PAYLOAD}"
+  预算单位: "{PAYLOAD}"
+  部门编码: "999{PAYLOAD}"
+  年度: 2020
+  类型: 预算
+  金额单位: 元
+  标题: "{PAYLOAD}"
+  来源:
+    - {{标题: "{PAYLOAD}", 发布者: "{PAYLOAD}", 链接: "javascript:alert(1)", 说明: "{PAYLOAD}"}}
+职责:
+  说明: "{PAYLOAD}"
+  主要职能: ["{PAYLOAD}", "[点我](javascript:alert(1)) 与 <a href='javascript:alert(1)'>链接</a>"]
+  机构设置: [{{单位名称: "{PAYLOAD}", 单位性质: "{PAYLOAD}", 单位规格: "{PAYLOAD}", 经费保障形式: "{PAYLOAD}"}}]
+  主要工作任务: [{{标题: "{PAYLOAD}", 内容: "{PAYLOAD}"}}]
+收支:
+  收入合计: 1000.00
+  收入: [{{名称: "{PAYLOAD}", 金额: 1000.00, 说明: "{PAYLOAD}"}}]
+  支出合计: 1000.00
+  基本支出: 600.00
+  人员经费: 500.00
+  公用经费: 100.00
+  项目支出: 400.00
+  分类表: [{{表号: "{PAYLOAD}", 名称: "{PAYLOAD}", 分类: 功能分类, 行: [{{编码: "201", 名称: "{PAYLOAD}", 金额: 1000.00}}]}}]
+  比上年: [{{项目: "{PAYLOAD}", 变化: 增加, 用途: "{PAYLOAD}", 原因: "{PAYLOAD}"}}]
+  情况说明: [{{标题: "{PAYLOAD}", 内容: "{PAYLOAD}"}}]
+三公: {{合计: 30, 因公出国境费: 0, 公务用车购置费: 0, 公务用车运行维护费: 20, 公务接待费: 10, 口径: "{PAYLOAD}"}}
+绩效:
+  总体目标: "{PAYLOAD}"
+  分项目标: [{{标题: "{PAYLOAD}", 内容: "{PAYLOAD}"}}]
+  项目:
+    - 编码: "X-{PAYLOAD}"
+      名称: "示例项目（虚构）{PAYLOAD}"
+      预算数: 400.00
+      资金用途: "{PAYLOAD}"
+      支出计划: {{3月底: 30, 6月底: 60, 10月底: 90, 12月底: 100}}
+      绩效目标: ["{PAYLOAD}"]
+      指标:
+        - {{一级: "{PAYLOAD}", 二级: "{PAYLOAD}", 三级: "{PAYLOAD}", 指标值: "{PAYLOAD}", 描述: "{PAYLOAD}", 依据: "{PAYLOAD}", 评分标准: "{PAYLOAD}"}}
+政府采购: {{状态: 无, 说明: "{PAYLOAD}"}}
+国有资产: {{状态: 未公开, 说明: "{PAYLOAD}"}}
+名词解释:
+  术语:
+    "{PAYLOAD}": "{PAYLOAD}"
+其他说明: "{PAYLOAD}"
+"""
+
+SITE_TOML = f'title = "虚构站点{PAYLOAD}"\nfooter = "{PAYLOAD} [点我](javascript:alert(1))"\n'
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_tree(tmp_path_factory.mktemp("hostile"), f"-- {MINIMAL_PATH} --\n{HOSTILE}-- site.toml --\n{SITE_TOML}")
+    result, reporter = build(root)
+    assert result.ok, [str(p) for p in reporter.problems]
+    return root / "output"
+
+
+def test_no_page_carries_active_markup(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) == 9  # home, glossary, about, 404, three regions, the department, its year
+    for path in pages:
+        assert "<script" not in path.read_text(encoding="utf-8").lower(), path
+        html = soup(path)
+        assert html.find(["script", "img", "iframe", "object", "embed"]) is None, path
+        for tag in html.find_all(True):
+            assert not [a for a in tag.attrs if a.lower().startswith("on")], f"{path}: {tag}"
+            for attr in ("href", "src", "action"):
+                assert not str(tag.get(attr, "")).strip().lower().startswith("javascript:"), f"{path}: {tag}"
+
+
+def test_payloads_read_as_text(site: Path) -> None:
+    year = soup(site / "xugou/xugou-shi/xugou-xian/shili/2020/index.html")
+    main = year.main
+    for where in ("section#duties", "section#finance", "section#sangong", "section#performance",
+                  "section#procurement", "section#assets", "section#glossary", "section#other", "section#sources"):
+        assert PAYLOAD in main.select_one(where).get_text(), where
+    assert PAYLOAD in year.select_one("table#project-1-indicators").get_text()
+    assert PAYLOAD in year.select_one("nav.breadcrumbs").get_text()
+    assert SCRIPT in year.select_one("section#performance svg title").get_text()  # chart titles too
+    assert PAYLOAD in year.title.get_text()
+
+
+def test_markdown_links_keep_only_safe_targets(site: Path) -> None:
+    year = soup(site / "xugou/xugou-shi/xugou-xian/shili/2020/index.html")
+    duties = year.select_one("section#duties")
+    link = next(a for a in duties.find_all("a") if a.get_text() == "点我")
+    assert "href" not in link.attrs
+    assert "<a href='javascript:alert(1)'>链接</a>" in duties.get_text()  # raw HTML shows as text
+    assert year.select_one("section#sources a") is None  # a javascript: 链接 is not made a link
+    footer = year.select_one("footer")
+    assert PAYLOAD in footer.get_text() and all(not a.get("href", "").startswith("javascript") for a in footer("a"))
