@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 try:  # libyaml's C parser: the pure-Python one is several times slower.
-    from yaml import CParser as _Parser
+    from yaml import CSafeLoader as _Parser  # yaml exports CParser only through its loaders
 except ImportError:  # pragma: no cover - only where PyYAML was built without libyaml
     from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
