@@ -17,11 +17,12 @@ from typing import Any
 import jinja2
 
 from .routes import Route, relative_url
+from .search import region_levels
 
 BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
 DEFAULT_THEME = "default"
 PAGE_TEMPLATES = ("home.html", "region.html", "department.html", "department_year.html", "glossary.html",
-                  "about.html", "404.html")
+                  "about.html", "404.html", "search.html")
 
 
 class TemplateProblem(Exception):
@@ -74,6 +75,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     ])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["region_levels"] = region_levels  # the 地区 values of a page for the search filters
     return env
 
 

@@ -258,6 +258,8 @@ class YearView:
     heading: str
     document_title: str
     region: str
+    department: str
+    year: int
     unit_name: str
     code: str
     kind: str
@@ -284,7 +286,8 @@ def year_view(entry: Entry, dept: Department, checks: Sequence[Check], names: di
     crumbs = breadcrumbs(names, entry.region_slugs) + [Link(dept.name, dept.path)]
     return YearView(
         path=entry_path(entry), title=f"{meta.department} {year_label(doc)}", crumb=year_label(doc), heading=f"{meta.department} {meta.year}年部门{meta.kind}",
-        document_title=meta.title or "", region=" ".join(meta.region.names), unit_name=meta.unit_name or "",
+        document_title=meta.title or "", region=" ".join(meta.region.names),
+        department=meta.department, year=meta.year, unit_name=meta.unit_name or "",
         code=meta.code or "", kind=meta.kind, unit=meta.unit, published=meta.published.isoformat() if meta.published else "",
         breadcrumbs=tuple(crumbs), siblings=tuple(Link(year_label(e.model), entry_path(e)) for e in dept.entries),
         sections=sections, other=md(doc.other), checks=check_views,

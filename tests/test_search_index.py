@@ -1,0 +1,118 @@
+"""The search index: segmentation of the indexed copy, and running Pagefind over a site.
+
+Pages here are fictitious (虚构) and tiny; test_search_quality.py measures the search itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+from pathlib import Path
+
+import pytest
+
+from site_builder import search
+from site_builder.problems import Reporter
+from site_builder.search import BOUNDARY, index_site, region_levels, segment_html, segment_text
+
+B = BOUNDARY
+
+PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>虚构局</title>
+<meta data-pagefind-filter="年度[content]" content="2020"></head>
+<body><header>导航</header><main data-pagefind-body>
+<h1>虚构县示例局（虚构）</h1>
+<section id="sangong"><h2 id="sangong-title">三公</h2><p>严格落实中央八项规定精神。</p></section>
+</main></body></html>
+"""
+
+
+def test_each_chinese_character_is_a_word_and_punctuation_stays_attached() -> None:
+    assert segment_text("八项规定") == " 八 项 规 定"
+    assert segment_text("因公出国（境）费19,950.50元") == " 因 公 出 国（ 境） 费 19,950.50 元"
+    assert segment_text("2020年GDP") == "2020 年 GDP"
+
+
+def test_original_spaces_become_boundary_words() -> None:
+    assert segment_text("北戴河 维稳") == f" 北 戴 河 {B}  维 稳"
+    assert segment_text("a\u3000b\nc") == f"a {B} b {B} c"
+
+
+def test_html_keeps_tags_and_attributes_and_leaves_scripts_alone() -> None:
+    html = ('<p class="x" title="八项">八项 &amp; <b>规定</b></p><script>var s = "八项";</script>'
+            '<span data-pagefind-filter="部门:信访局">局</span>')
+    out = segment_html(html)
+    assert out.startswith(f' {B} <p class="x" title="八项"> {B}  八 项 {B} &amp; {B} <b> 规 定</b> {B} </p> {B} ')
+    assert '<script>var s = "八项";</script>' in out
+    assert '<span data-pagefind-filter="部门:信访局"> 局</span>' in out
+
+
+def test_block_tags_are_fenced_so_that_cells_never_join() -> None:
+    out = segment_html("<tr><td>公务</td><td>接待费</td></tr>")
+    assert "务</td>" not in out and " 务 " in out
+    assert f"{B} <td>" in out
+
+
+def test_region_levels() -> None:
+    assert region_levels("河北省 秦皇岛市 山海关区") == ["河北省", "河北省 秦皇岛市", "河北省 秦皇岛市 山海关区"]
+    assert region_levels("") == []
+
+
+def write_site(root: Path) -> Path:
+    for rel in ("a/index.html", "b/index.html"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(PAGE.replace("虚构县", "虚构县" + rel[0]), encoding="utf-8")
+    return root
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_index_site_writes_the_bundle_once_over_the_folder_and_leaves_pages_alone(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site")
+    before = (site / "a/index.html").read_bytes()
+    reporter = Reporter()
+    result = index_site(site, reporter)
+    assert reporter.problems == []
+    assert result is not None and result.pages == 2
+    bundle = site / "pagefind"
+    assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()
+    assert not (bundle / "pagefind-ui.js").exists()  # Pagefind's own interface is not shipped
+    assert (site / "a/index.html").read_bytes() == before
+
+
+def test_index_is_byte_identical_when_built_twice(tmp_path: Path) -> None:
+    first, second = write_site(tmp_path / "one"), write_site(tmp_path / "two")
+    assert index_site(first, Reporter()) and index_site(second, Reporter())
+    assert digest(first / "pagefind") == digest(second / "pagefind")
+
+
+def test_a_failing_pagefind_is_reported_clearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\necho 'Error: the disk is on fire' >&2\nexit 3\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setattr(search, "pagefind_binary", lambda: fake)
+    reporter = Reporter()
+    assert index_site(write_site(tmp_path / "site"), reporter, name="output") is None
+    assert [str(p) for p in reporter.errors] == [
+        "output:1: search: could not build the search index: Pagefind exited with status 3: Error: the disk is on fire"]
+
+
+def test_a_missing_or_wrong_pagefind_is_reported_clearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\necho 'pagefind 0.12.0'\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+
+    class FakePackage:
+        @staticmethod
+        def get_executable() -> Path:
+            return fake
+
+    monkeypatch.setitem(__import__("sys").modules, "pagefind_bin", FakePackage)
+    reporter = Reporter()
+    assert index_site(write_site(tmp_path / "site"), reporter, name="output") is None
+    assert str(reporter.errors[0]) == (
+        "output:1: search: could not build the search index: Pagefind 0.12.0 is installed, but the search was built "
+        "and measured with 1.5.2: pip install 'pagefind-bin==1.5.2'")

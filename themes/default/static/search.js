@@ -1,0 +1,219 @@
+// The search page: reads the query and filters from the address (?q=…&年度=2020), asks
+// Pagefind through search-core.js, and lists the pages found with links to the matching
+// sections. Everything it loads comes from this site; every link is derived from where
+// this file is served, so the site works under any sub-path.
+import * as core from "./search-core.js";
+
+const FILTER_ORDER = ["页面类型", "地区", "部门", "年度", "类型"];
+const BATCH = 10; // pages shown at a time
+const MATCHES_SHOWN = 3; // places listed per page
+
+const form = document.querySelector("[data-search-form]");
+if (form) start(form);
+
+async function start(form) {
+  const input = form.querySelector("input[name=q]");
+  const status = document.querySelector("[data-search-status]");
+  const list = document.querySelector("[data-search-results]");
+  const more = document.querySelector("[data-search-more]");
+  const filterBox = form.querySelector("[data-search-filters]");
+  const sectionInputs = [...form.querySelectorAll("input[name=栏目]")];
+  const sectionNames = new Map(sectionInputs.filter((i) => i.value).map((i) => [i.value, i.parentElement.textContent.trim()]));
+  const say = (text) => { status.textContent = text; };
+
+  let pagefind;
+  try {
+    pagefind = await import(new URL("../pagefind/pagefind.js", import.meta.url).href);
+    await pagefind.options({ excerptLength: 30 });
+  } catch (err) {
+    say("搜索索引未能加载。请通过网站服务器访问本页（直接打开本地文件时不能搜索）。");
+    return;
+  }
+
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  const section = params.get("栏目") || "";
+  for (const i of sectionInputs) i.checked = i.value === section;
+  const all = await pagefind.filters();
+  const countSpans = buildFilters(filterBox, sectionInputs[0].closest("fieldset"), all, params);
+
+  let run = 0;
+  let shown = null; // {pages, next, section}
+
+  async function update({ push = false } = {}) {
+    const mine = ++run;
+    const q = input.value.trim();
+    const filters = chosenFilters(form);
+    const section = (form.querySelector("input[name=栏目]:checked") || {}).value || "";
+    writeAddress(q, filters, section, push);
+    if (!q && !Object.keys(filters).length) {
+      list.replaceChildren();
+      more.hidden = true;
+      say("请输入要搜索的词，或选择筛选条件。");
+      return;
+    }
+    say("正在搜索…");
+    const found = await core.search(pagefind, q, filters, { sections: [...sectionNames.keys()] });
+    if (mine !== run) return; // a newer search has started
+    updateCounts(countSpans, found.filters);
+    list.replaceChildren();
+    shown = { pages: found.pages, next: 0, section, count: 0, q, run: mine };
+    await showMore();
+    if (mine !== run) return;
+    say(summary(found, shown, q, section));
+  }
+
+  async function showMore() {
+    const state = shown;
+    const fragment = document.createDocumentFragment();
+    let added = 0;
+    while (state.next < state.pages.length && added < BATCH) {
+      const result = await state.pages[state.next++].load();
+      if (state.run !== run) return;
+      const matches = state.section ? result.matches.filter((m) => m.section === state.section) : result.matches;
+      if (state.section && !matches.length) continue;
+      fragment.append(renderResult(result, matches, state.q, sectionNames));
+      added++;
+      state.count++;
+    }
+    list.append(fragment);
+    more.hidden = state.next >= state.pages.length;
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    update({ push: true });
+  });
+  input.addEventListener("input", debounce(() => update(), 350));
+  form.addEventListener("change", (event) => {
+    if (event.target.matches("input[type=checkbox], input[type=radio]")) update();
+  });
+  form.querySelector("[data-search-clear]").addEventListener("click", () => {
+    for (const box of form.querySelectorAll("input[type=checkbox]")) box.checked = false;
+    sectionInputs[0].checked = true;
+    update();
+  });
+  more.addEventListener("click", async () => {
+    const first = list.children.length;
+    await showMore();
+    say(summary(null, shown, shown.q, shown.section));
+    const link = list.children[first] && list.children[first].querySelector("a");
+    if (link) link.focus(); // keyboard users continue where the new results begin
+  });
+  window.addEventListener("popstate", () => location.reload());
+  update();
+}
+
+/** The filter fieldsets (before the 栏目 one), with every value of the index; returns the count spans. */
+function buildFilters(box, before, all, params) {
+  const spans = new Map();
+  const keys = Object.keys(all).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, "zh"));
+  for (const key of keys) {
+    const values = Object.keys(all[key]).sort(key === "年度" ? (a, b) => b.localeCompare(a) : (a, b) => a.localeCompare(b, "zh"));
+    if (!values.length) continue;
+    const chosen = new Set(params.getAll(key));
+    const fieldset = element("fieldset", { class: "search-filter" });
+    fieldset.append(element("legend", {}, key));
+    for (const value of values) {
+      const box = element("input", { type: "checkbox", name: key, value });
+      box.checked = chosen.has(value);
+      const count = element("span", { class: "search-count" }, `（${all[key][value]}）`);
+      spans.set(`${key}\u0000${value}`, count);
+      const label = element("label", {}, box, ` ${value} `, count);
+      if (key === "地区") label.style.paddingInlineStart = `${(value.split(" ").length - 1) * 1}em`;
+      fieldset.append(label);
+    }
+    box.insertBefore(fieldset, before);
+  }
+  return spans;
+}
+
+function rank(key) {
+  const i = FILTER_ORDER.indexOf(key);
+  return i < 0 ? FILTER_ORDER.length : i;
+}
+
+function updateCounts(spans, counts) {
+  for (const [id, span] of spans) {
+    const [key, value] = id.split("\u0000");
+    const n = counts && counts[key] ? counts[key][value] || 0 : 0;
+    span.textContent = `（${n}）`;
+  }
+}
+
+function chosenFilters(form) {
+  const filters = {};
+  for (const box of form.querySelectorAll("input[type=checkbox]:checked")) {
+    (filters[box.name] = filters[box.name] || []).push(box.value);
+  }
+  return filters;
+}
+
+function writeAddress(q, filters, section, push) {
+  const params = new URLSearchParams();
+  if (q) params.set("q", q);
+  for (const [key, values] of Object.entries(filters)) for (const v of values) params.append(key, v);
+  if (section) params.set("栏目", section);
+  const query = params.toString();
+  const address = location.pathname + (query ? `?${query}` : "");
+  if (address !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", address);
+}
+
+function summary(found, shown, q, section) {
+  const where = section ? "（只看匹配位于所选栏目的结果）" : "";
+  const what = q ? `“${q}”` : "所选条件";
+  if (!shown.pages.length) return `没有找到包含${what}的页面。`;
+  if (section) {
+    const rest = shown.next < shown.pages.length ? "，可显示更多" : "";
+    return `${what}：已列出 ${shown.count} 个页面${where}${rest}。`;
+  }
+  return `找到 ${shown.pages.length} 个包含${what}的页面，已列出 ${shown.count} 个。`;
+}
+
+function renderResult(result, matches, q, sectionNames) {
+  const item = element("li", { class: "search-result" });
+  const facts = [];
+  const f = result.filters;
+  const type = f["页面类型"] && f["页面类型"][0];
+  const region = f["地区"] && f["地区"].slice().sort((a, b) => b.length - a.length)[0];
+  if (region) facts.push(region);
+  if (f["年度"] && f["年度"].length) facts.push(f["年度"].join("、"));
+  if (f["类型"] && f["类型"].length) facts.push(f["类型"].join("、"));
+  const head = element("p", { class: "search-result-facts" });
+  if (type) head.append(element("span", { class: "badge search-type" }, type), " ");
+  head.append(facts.join(" · "));
+  const title = element("h3", { class: "search-result-title" }, element("a", { href: result.url }, result.title));
+  item.append(head, title);
+  if (q && matches.length) {
+    const places = element("ul", { class: "search-matches" });
+    for (const m of matches.slice(0, MATCHES_SHOWN)) {
+      const label = m.section && sectionNames.has(m.section) && sectionNames.get(m.section) !== m.title
+        ? `${sectionNames.get(m.section)} › ${m.title}` : m.title;
+      const link = element("a", { href: m.url, class: "search-match-link" }, label);
+      const excerpt = element("p", { class: "search-excerpt" });
+      excerpt.innerHTML = m.excerpt; // escaped text and <mark> only (search-core.js renderWords)
+      const count = m.count > 1 ? element("span", { class: "muted" }, ` 此处 ${m.count} 处`) : "";
+      places.append(element("li", {}, link, count, excerpt));
+    }
+    if (matches.length > MATCHES_SHOWN) {
+      places.append(element("li", { class: "muted" }, `另有 ${matches.length - MATCHES_SHOWN} 处匹配，见本页。`));
+    }
+    item.append(places);
+  }
+  return item;
+}
+
+function element(name, attributes = {}, ...children) {
+  const node = document.createElement(name);
+  for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+function debounce(fn, ms) {
+  let timer;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
