@@ -1,6 +1,6 @@
 """``site-builder build``: the whole pipeline, from ``content/`` to a static site in ``output/``.
 
-    load → check → derive views → route → render → write (atomic)
+    load → check → derive views → route → render → write (atomic) → index (Pagefind, before the swap)
 
 All content is read and checked before anything is written; a problem at any stage is
 reported (never printed) and leaves the previous ``output/`` untouched.
@@ -23,6 +23,7 @@ from .markup import MarkdownRenderer
 from .problems import Reporter
 from .render import TemplateProblem, Theme, compile_templates, find_theme, make_environment, render_page
 from .routes import DuplicatePath, Route, RouteTable
+from .search import index_site, search_page_view
 from .validate import report_checks
 from .views import (Link, SiteView, about_view, department_view, entry_path, glossary_page_view, group_departments,
                     home_view, not_found_view, region_names, region_view, year_view)
@@ -79,6 +80,8 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
                 writer.write_text(route.path, render_page(env, route, context, url))
             copy_static(theme, writer)
             writer.write_text(routes.SITEMAP, sitemap(pages, config))
+            if index_site(writer.temp, reporter, name=display_path(output_dir)) is None:
+                return failed()
             writer.commit()
             written = writer.written
     except TemplateProblem as err:
@@ -109,6 +112,7 @@ def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]],
     add(routes.GLOSSARY, "glossary.html", "the glossary", glossary_page_view(departments, md))
     add(routes.ABOUT, "about.html", "the about page", about_view(departments, names))
     add(routes.NOT_FOUND, "404.html", "the 404 page", not_found_view())
+    add(routes.SEARCH, "search.html", "the search page", search_page_view())
     region_slugs = sorted({d.region_slugs[: i + 1] for d in departments for i in range(len(d.region_slugs))})
     for slugs in region_slugs:
         add(routes.region_path(slugs), "region.html", f"the region page of {'/'.join(slugs)}", region_view(slugs, departments, names))

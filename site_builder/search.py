@@ -18,7 +18,8 @@ So we segment ourselves, the same way on both sides:
   table cells, and let the page show its excerpts with the original spaces.
 
 Pagefind runs once over the whole copy (``--site``), writing its bundle into the site's
-``pagefind/`` folder; its output is byte-identical for identical input.
+``pagefind/`` folder. Its filter files come out in a different order on every run;
+``search_bundle`` puts them in a fixed one, so that two builds are byte-identical.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from pathlib import Path
 from . import routes
 from .model import SECTIONS
 from .problems import Reporter
+from .search_bundle import BundleFormatError, make_deterministic
 from .views import Link
 
 PAGEFIND_VERSION = "1.5.2"
@@ -188,6 +190,10 @@ def build_index(site_dir: Path, binary: Path | None = None) -> IndexResult:
         raise SearchIndexError("Pagefind found no page to index (no page marks its text with data-pagefind-body)")
     for unused in _UNUSED_BUNDLE_FILES:
         (bundle / unused).unlink(missing_ok=True)
+    try:
+        make_deterministic(bundle)
+    except (OSError, BundleFormatError) as err:
+        raise SearchIndexError(f"cannot put Pagefind's filter files in a fixed order: {err}") from None
     return IndexResult(count, time.perf_counter() - started)
 
 

@@ -5,6 +5,7 @@
 import * as core from "./search-core.js";
 
 const FILTER_ORDER = ["页面类型", "地区", "部门", "年度", "类型"];
+const VALUE_ORDER = { 页面类型: ["部门年度", "部门", "年度比较", "名词解释", "关于"], 类型: ["预算", "决算"] };
 const BATCH = 10; // pages shown at a time
 const MATCHES_SHOWN = 3; // places listed per page
 
@@ -109,7 +110,7 @@ function buildFilters(box, before, all, params) {
   const spans = new Map();
   const keys = Object.keys(all).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, "zh"));
   for (const key of keys) {
-    const values = Object.keys(all[key]).sort(key === "年度" ? (a, b) => b.localeCompare(a) : (a, b) => a.localeCompare(b, "zh"));
+    const values = Object.keys(all[key]).sort(valueOrder(key));
     if (!values.length) continue;
     const chosen = new Set(params.getAll(key));
     const fieldset = element("fieldset", { class: "search-filter" });
@@ -119,13 +120,24 @@ function buildFilters(box, before, all, params) {
       box.checked = chosen.has(value);
       const count = element("span", { class: "search-count" }, `（${all[key][value]}）`);
       spans.set(`${key}\u0000${value}`, count);
-      const label = element("label", {}, box, ` ${value} `, count);
-      if (key === "地区") label.style.paddingInlineStart = `${(value.split(" ").length - 1) * 1}em`;
+      // 地区 holds every level of a region ("河北省", "河北省 秦皇岛市", …): show the last, indented.
+      const levels = key === "地区" ? value.split(" ") : [value];
+      const above = levels.slice(0, -1).join(" ");
+      const label = element("label", {}, box, " ", above ? element("span", { class: "visually-hidden" }, above + " ") : "",
+        `${levels[levels.length - 1]} `, count);
+      if (above) label.style.paddingInlineStart = `${levels.length - 1}em`;
       fieldset.append(label);
     }
     box.insertBefore(fieldset, before);
   }
   return spans;
+}
+
+function valueOrder(key) {
+  if (key === "年度") return (a, b) => b.localeCompare(a);
+  const known = VALUE_ORDER[key] || [];
+  const at = (v) => (known.includes(v) ? known.indexOf(v) : known.length);
+  return (a, b) => at(a) - at(b) || a.localeCompare(b, "zh");
 }
 
 function rank(key) {
@@ -192,7 +204,7 @@ function renderResult(result, matches, q, sectionNames) {
       const link = element("a", { href: m.url, class: "search-match-link" }, label);
       const excerpt = element("p", { class: "search-excerpt" });
       excerpt.innerHTML = m.excerpt; // escaped text and <mark> only (search-core.js renderWords)
-      const count = m.count > 1 ? element("span", { class: "muted" }, ` 此处 ${m.count} 处`) : "";
+      const count = m.count > 1 ? element("span", { class: "muted" }, `（${m.count} 处）`) : "";
       places.append(element("li", {}, link, count, excerpt));
     }
     if (matches.length > MATCHES_SHOWN) {
