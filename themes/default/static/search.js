@@ -18,6 +18,9 @@ async function start(form) {
   const list = document.querySelector("[data-search-results]");
   const more = document.querySelector("[data-search-more]");
   const filterBox = form.querySelector("[data-search-filters]");
+  const chosen = form.querySelector("[data-search-chosen]");
+  // The filters are open beside the results on a wide screen, folded above them on a narrow one.
+  if (matchMedia("(min-width: 52rem)").matches) filterBox.open = true;
   const sectionInputs = [...form.querySelectorAll("input[name=栏目]")];
   const sectionNames = new Map(sectionInputs.filter((i) => i.value).map((i) => [i.value, i.parentElement.textContent.trim()]));
   const say = (text) => { status.textContent = text; };
@@ -47,6 +50,8 @@ async function start(form) {
     const filters = chosenFilters(form);
     const section = (form.querySelector("input[name=栏目]:checked") || {}).value || "";
     writeAddress(q, filters, section, push);
+    const picked = Object.values(filters).flat().length + (section ? 1 : 0);
+    chosen.textContent = picked ? `（已选 ${picked} 项）` : "";
     if (!q && !Object.keys(filters).length) {
       list.replaceChildren();
       more.hidden = true;
