@@ -69,3 +69,12 @@ def test_targets_have_one_form(written: str, op: str | None, value: str | None, 
     assert parsed.get("数值") == value
     assert parsed.get("单位") == unit
     assert parsed.get("文本") == text
+
+
+def test_the_c_parser_is_used_where_libyaml_is_present() -> None:
+    import yaml
+
+    from site_builder import yamlload
+
+    if yaml.__with_libyaml__:
+        assert yamlload._Parser.__module__ == "yaml.cyaml", "parsing silently fell back to pure Python"
