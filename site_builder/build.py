@@ -26,7 +26,7 @@ from .routes import DuplicatePath, Route, RouteTable
 from .search import index_site, search_page_view
 from .validate import report_checks
 from .views import (Link, SiteView, about_view, department_view, entry_path, glossary_page_view, group_departments,
-                    home_view, not_found_view, region_names, region_view, year_view)
+                    home_view, not_found_view, region_names, region_trees, region_view, year_view)
 from .writer import SiteWriter, UnsafeOutput, check_output_dir
 
 
@@ -100,6 +100,7 @@ def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]],
     md = MarkdownRenderer()
     departments = group_departments(entries)
     names = region_names(departments)
+    trees = region_trees(departments, names)
     planned: list[tuple[Route, Any]] = []
 
     def add(path: str, template: str, owner: str, view: Any) -> None:
@@ -108,14 +109,14 @@ def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]],
         except DuplicatePath as err:
             reporter.error(owner if owner.endswith(".yaml") else "content", 1, "", str(err))
 
-    add(routes.HOME, "home.html", "the home page", home_view(departments, names, config.title))
+    add(routes.HOME, "home.html", "the home page", home_view(departments, trees, config.title))
     add(routes.GLOSSARY, "glossary.html", "the glossary", glossary_page_view(departments, md))
     add(routes.ABOUT, "about.html", "the about page", about_view(departments, names))
     add(routes.NOT_FOUND, "404.html", "the 404 page", not_found_view())
     add(routes.SEARCH, "search.html", "the search page", search_page_view())
     region_slugs = sorted({d.region_slugs[: i + 1] for d in departments for i in range(len(d.region_slugs))})
     for slugs in region_slugs:
-        add(routes.region_path(slugs), "region.html", f"the region page of {'/'.join(slugs)}", region_view(slugs, departments, names))
+        add(routes.region_path(slugs), "region.html", f"the region page of {'/'.join(slugs)}", region_view(slugs, trees, names))
     for dept in departments:
         first = display_path(dept.entries[0].path)
         add(dept.path, "department.html", first, department_view(dept, names))

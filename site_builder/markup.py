@@ -8,13 +8,21 @@ schemes, so that ``[x](javascript:…)`` loses its target.
 
 from __future__ import annotations
 
+import functools
+import re
+
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "em", "strong", "code", "blockquote", "a"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
+
+# Text without any character Markdown gives a meaning to is one paragraph: it skips the
+# converter (most fields are like that, and Markdown is the slow part of a page).
+_SPECIAL = re.compile(r"[\n\r\t*_`\[\]<>&\\!#]")
+_LIST_START = re.compile(r"(?:[-+]|[0-9]+[.)])(?:\s|\Z)")
 
 
 class MarkdownRenderer:
@@ -25,13 +33,19 @@ class MarkdownRenderer:
         # Raw HTML blocks and inline tags are escaped instead of passed through.
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
+        self._render = functools.lru_cache(maxsize=4096)(self._convert)  # 名词解释 repeat across years
 
     def __call__(self, text: str | None) -> Markup:
         """``text`` as sanitised HTML; an empty Markup for None."""
         if text is None:
             return Markup("")
-        html = self._md.reset().convert(text)
-        return Markup(clean(html))
+        return self._render(text)
+
+    def _convert(self, text: str) -> Markup:
+        core = text.strip()
+        if core and not _SPECIAL.search(core) and not _LIST_START.match(core) and not text.startswith(("    ", "\t")):
+            return Markup(f"<p>{escape(core)}</p>")
+        return Markup(clean(self._md.reset().convert(text)))
 
 
 def clean(html: str) -> str:

@@ -74,7 +74,8 @@ def make_environment(theme: Theme) -> jinja2.Environment:
         jinja2.PrefixLoader({DEFAULT_THEME: jinja2.FileSystemLoader(str(default))}, delimiter="!"),
     ])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             auto_reload=False)  # templates are compiled once per build, not stat()ed per page
     env.filters["region_levels"] = region_levels  # the 地区 values of a page for the search filters
     return env
 

@@ -9,7 +9,6 @@ silent overwrite.
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 
 HOME = "index.html"
@@ -25,24 +24,24 @@ RESERVED_TOP = ("static", "glossary", "about", "search", "404.html", "sitemap.xm
 
 
 def region_path(region_slugs: tuple[str, ...]) -> str:
-    return posixpath.join(*region_slugs, HOME)
+    return "/".join((*region_slugs, HOME))
 
 
 def department_path(region_slugs: tuple[str, ...], department_slug: str) -> str:
-    return posixpath.join(*region_slugs, department_slug, HOME)
+    return "/".join((*region_slugs, department_slug, HOME))
 
 
 def year_path(region_slugs: tuple[str, ...], department_slug: str, stem: str) -> str:
-    return posixpath.join(*region_slugs, department_slug, stem, HOME)
+    return "/".join((*region_slugs, department_slug, stem, HOME))
 
 
 def compare_path(region_slugs: tuple[str, ...], department_slug: str, a: str, b: str) -> str:
     """Reserved for comparisons of two years of a department (a later stage builds them)."""
-    return posixpath.join(*region_slugs, department_slug, "compare", f"{a}-{b}", HOME)
+    return "/".join((*region_slugs, department_slug, "compare", f"{a}-{b}", HOME))
 
 
 def static_path(name: str) -> str:
-    return posixpath.join(STATIC, name)
+    return f"{STATIC}/{name}"
 
 
 def relative_url(from_page: str, to_page: str) -> str:
@@ -54,7 +53,13 @@ def relative_url(from_page: str, to_page: str) -> str:
     target, hash_, fragment = to_page.partition("#")
     if not target:
         return f"#{fragment}"
-    link = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    # Pure string work (posixpath.relpath consults the working folder): both are site-relative.
+    here = from_page.split("/")[:-1]
+    there = target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    link = "../" * (len(here) - common) + "/".join(there[common:])
     return f"{link}{hash_}{fragment}"
 
 

@@ -91,12 +91,17 @@ def make_table(id: str, caption: str, columns: Sequence[Column], rows: Iterable[
     """A one-body table without the columns that are empty in every row (the first ``keep`` stay)."""
     rows = tuple(rows)
     foot = tuple(foot)
-    used = [i < keep or any(not r.cells[i].empty for r in rows + foot) for i in range(len(columns))]
+    used = [i < keep for i in range(len(columns))]
+    for row in rows + foot:
+        for i, cell in enumerate(row.cells):
+            used[i] = used[i] or not cell.empty
     return Table(id, caption, tuple(c for c, u in zip(columns, used) if u), (_pick(rows, used),) if rows else (),
                  _pick(foot, used), unit, note or Markup(""))
 
 
 def _pick(rows: tuple[TableRow, ...], used: list[bool]) -> tuple[TableRow, ...]:
+    if all(used):
+        return rows
     return tuple(TableRow(tuple(c for c, u in zip(r.cells, used) if u), r.kind) for r in rows)
 
 

@@ -105,22 +105,47 @@ class DepartmentItem:
     years: tuple[Link, ...]
 
 
+TREE_LIMIT = 400
+"""Above this many departments, a tree lists the regions below its first level, not their departments."""
+
+
 @dataclass(frozen=True)
 class RegionTree:
     link: Link
     departments: tuple[DepartmentItem, ...]
     children: tuple[RegionTree, ...]
     count: int  # department-years below
+    size: int  # departments below
 
 
-def region_tree(slugs: tuple[str, ...], departments: Sequence[Department], names: dict[tuple[str, ...], str]) -> RegionTree:
-    below = [d for d in departments if d.region_slugs[: len(slugs)] == slugs]
-    here = tuple(DepartmentItem(Link(d.name, d.path), tuple(Link(year_label(e.model), entry_path(e)) for e in d.entries))
-                 for d in below if d.region_slugs == slugs)
-    child_slugs = sorted({d.region_slugs[: len(slugs) + 1] for d in below if len(d.region_slugs) > len(slugs)})
-    children = tuple(region_tree(c, below, names) for c in child_slugs)
-    link = Link(names.get(slugs, "全部地区"), routes.region_path(slugs) if slugs else routes.HOME)
-    return RegionTree(link, here, children, sum(len(d.entries) for d in below))
+def region_trees(departments: Sequence[Department], names: dict[tuple[str, ...], str]) -> dict[tuple[str, ...], RegionTree]:
+    """Every region's tree by its slugs (the root is ``()``), built once for all pages."""
+    here: dict[tuple[str, ...], list[Department]] = defaultdict(list)
+    below: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    for d in departments:
+        here[d.region_slugs].append(d)
+        for i in range(len(d.region_slugs)):
+            below[d.region_slugs[:i]].add(d.region_slugs[: i + 1])
+    trees: dict[tuple[str, ...], RegionTree] = {}
+
+    def make(slugs: tuple[str, ...]) -> RegionTree:
+        kids = tuple(make(c) for c in sorted(below[slugs]))
+        items = tuple(DepartmentItem(Link(d.name, d.path), tuple(Link(year_label(e.model), entry_path(e)) for e in d.entries))
+                      for d in here[slugs])
+        link = Link(names.get(slugs, "全部地区"), routes.region_path(slugs) if slugs else routes.HOME)
+        trees[slugs] = RegionTree(link, items, kids, sum(len(d.entries) for d in here[slugs]) + sum(k.count for k in kids),
+                                  len(items) + sum(k.size for k in kids))
+        return trees[slugs]
+
+    make(())
+    return trees
+
+
+def pruned(tree: RegionTree, depth: int) -> RegionTree:
+    """``tree`` down to ``depth`` levels of regions; deeper regions show as a link and a count."""
+    if depth == 0:
+        return RegionTree(tree.link, (), (), tree.count, tree.size)
+    return RegionTree(tree.link, tree.departments, tuple(pruned(c, depth - 1) for c in tree.children), tree.count, tree.size)
 
 
 @dataclass(frozen=True)
@@ -131,10 +156,11 @@ class RegionView:
     tree: RegionTree
 
 
-def region_view(slugs: tuple[str, ...], departments: Sequence[Department], names: dict[tuple[str, ...], str]) -> RegionView:
+def region_view(slugs: tuple[str, ...], trees: dict[tuple[str, ...], RegionTree], names: dict[tuple[str, ...], str]) -> RegionView:
     full = " ".join(names[slugs[: i + 1]] for i in range(len(slugs)))
+    tree = trees[slugs]
     return RegionView(routes.region_path(slugs), full, tuple(breadcrumbs(names, slugs[:-1])),
-                      region_tree(slugs, departments, names))
+                      tree if tree.size <= TREE_LIMIT else pruned(tree, 1))
 
 
 @dataclass(frozen=True)
@@ -148,16 +174,16 @@ class HomeView:
     department_years: int
 
 
-def home_view(departments: Sequence[Department], names: dict[tuple[str, ...], str], site_title: str) -> HomeView:
-    tops = sorted({d.region_slugs[:1] for d in departments})
+def home_view(departments: Sequence[Department], trees: dict[tuple[str, ...], RegionTree], site_title: str) -> HomeView:
     entries = [e for d in departments for e in d.entries]
     newest = sorted(entries, key=lambda e: (-e.model.meta.year, e.model.meta.published is None,
                                             -(e.model.meta.published.toordinal() if e.model.meta.published else 0),
                                             e.rel))[:10]
     latest = tuple(Link(f"{e.model.meta.department} {year_label(e.model)}", entry_path(e), " ".join(e.model.meta.region.names))
                    for e in newest)
-    return HomeView(routes.HOME, site_title, (), tuple(region_tree(t, departments, names) for t in tops), latest,
-                    len(departments), len(entries))
+    root = trees[()]
+    regions = root.children if root.size <= TREE_LIMIT else tuple(pruned(t, 1) for t in root.children)
+    return HomeView(routes.HOME, site_title, (), regions, latest, len(departments), len(entries))
 
 
 # ---------------------------------------------------------------------------

@@ -11,11 +11,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
 TEMP_PREFIX = ".output-tmp-"
 OLD_PREFIX = ".output-old-"
+WRITE_THREADS = 4  # writing is I/O: threads overlap it with rendering
+MAX_PENDING = 64  # pages rendered but not yet on disk, to bound memory
 
 
 class UnsafeOutput(ValueError):
@@ -42,15 +46,24 @@ class SiteWriter:
     def __init__(self, output: Path) -> None:
         self.output = output
         output.parent.mkdir(parents=True, exist_ok=True)
-        self.temp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=output.parent))
+        self._temp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=output.parent))
         self._written: set[str] = set()
+        self._pool = ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="site-writer")
+        self._pending: deque[Future[None]] = deque()
 
     def __enter__(self) -> SiteWriter:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None) -> None:
-        if self.temp.exists():  # not committed: a failure, or an early return
-            shutil.rmtree(self.temp, ignore_errors=True)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._temp.exists():  # not committed: a failure, or an early return
+            shutil.rmtree(self._temp, ignore_errors=True)
+
+    @property
+    def temp(self) -> Path:
+        """The folder being written, with every file written so far on disk (for an indexer to read)."""
+        self.flush()
+        return self._temp
 
     @property
     def written(self) -> int:
@@ -62,33 +75,44 @@ class SiteWriter:
         if rel.startswith("/") or ".." in rel.split("/"):
             raise ValueError(f"{rel} is not a path inside the site")
         self._written.add(rel)
-        path = self.temp / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
+        return self._temp / rel
 
     def write_text(self, rel: str, text: str) -> None:
-        """Write ``text`` as UTF-8 with Unix newlines to ``rel`` inside the site."""
-        self._target(rel).write_bytes(text.encode("utf-8"))
+        """Write ``text`` as UTF-8 to ``rel`` inside the site (in the background; errors surface by commit)."""
+        self._submit(self._target(rel), text.encode("utf-8"))
 
     def copy_file(self, source: Path, rel: str) -> None:
-        self._target(rel).write_bytes(source.read_bytes())
+        self._submit(self._target(rel), source.read_bytes())
+
+    def _submit(self, path: Path, data: bytes) -> None:
+        while len(self._pending) >= MAX_PENDING:
+            self._pending.popleft().result()  # raises the first write error here
+        self._pending.append(self._pool.submit(_write, path, data))
+
+    def flush(self) -> None:
+        """Wait until every file is on disk; raise the first write error."""
+        while self._pending:
+            self._pending.popleft().result()
 
     def commit(self) -> None:
         """Replace the output folder with the written site, in two renames."""
-        for folder in sorted(self.temp.rglob("*")):
-            if folder.is_dir():
-                folder.chmod(0o755)
-        self.temp.chmod(0o755)  # mkdtemp makes it private; a web server must read it
+        self.flush()
+        self._temp.chmod(0o755)  # mkdtemp makes it private; a web server must read it
         old: Path | None = None
         if self.output.exists():
             old = Path(tempfile.mkdtemp(prefix=OLD_PREFIX, dir=self.output.parent))
             os.rmdir(old)
             os.rename(self.output, old)
         try:
-            os.rename(self.temp, self.output)
+            os.rename(self._temp, self.output)
         except OSError:
             if old is not None:
                 os.rename(old, self.output)
             raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)  # safe when two threads create one folder
+    path.write_bytes(data)
