@@ -372,6 +372,8 @@ def procurement_view(s: m.Procurement, unit: str, md: MarkdownRenderer) -> Procu
         foot = [TableRow((Cell("合计", header=True),) + (Cell(""),) * 4 + (amount_cell(money(g.total, unit)),)
                          + (Cell(""),) * 2, "total")] if g.total is not None else []
         title = " · ".join(x for x in (g.category, g.project, g.economic) if x) or f"第{i}组"
+        if any(t.caption == title for t in groups):  # captions name the scroll regions: keep them unique
+            title = f"{title}（第{i}组）"
         groups.append(make_table(f"procurement-group-{i}", title, ITEM_COLUMNS, rows, unit=f"单位：{unit}", foot=foot))
     changes = changes_table("procurement-changes", "政府采购比上年变化", s.changes, unit) if s.changes else None
     return ProcurementView(summary, tuple(groups), changes)
