@@ -63,10 +63,10 @@ async function start(form) {
     if (mine !== run) return; // a newer search has started
     updateCounts(countSpans, found.filters);
     list.replaceChildren();
-    shown = { pages: found.pages, next: 0, section, count: 0, q, run: mine };
+    shown = { pages: found.pages, next: 0, section, count: 0, q, filtered: Object.keys(filters).length > 0, run: mine };
     await showMore();
     if (mine !== run) return;
-    say(summary(found, shown, q, section));
+    say(summary(shown));
   }
 
   async function showMore() {
@@ -102,7 +102,7 @@ async function start(form) {
   more.addEventListener("click", async () => {
     const first = list.children.length;
     await showMore();
-    say(summary(null, shown, shown.q, shown.section));
+    say(summary(shown));
     const link = list.children[first] && list.children[first].querySelector("a");
     if (link) link.focus(); // keyboard users continue where the new results begin
   });
@@ -176,15 +176,16 @@ function writeAddress(q, filters, section, push) {
   if (address !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", address);
 }
 
-function summary(found, shown, q, section) {
-  const where = section ? "（只看匹配位于所选栏目的结果）" : "";
-  const what = q ? `“${q}”` : "所选条件";
-  if (!shown.pages.length) return `没有找到包含${what}的页面。`;
-  if (section) {
-    const rest = shown.next < shown.pages.length ? "，可显示更多" : "";
-    return `${what}：已列出 ${shown.count} 个页面${where}${rest}。`;
+function summary(shown) {
+  const what = shown.q ? `包含“${shown.q}”` : "符合所选条件";
+  const narrowed = shown.filtered && shown.q ? "（已按所选条件筛选）" : "";
+  if (!shown.pages.length) return `没有找到${what}的页面${narrowed}。`;
+  if (shown.section) {
+    const more = shown.next < shown.pages.length;
+    if (!shown.count && !more) return `没有找到${what}、且匹配位于所选栏目的页面${narrowed}。`;
+    return `已列出 ${shown.count} 个${what}、且匹配位于所选栏目的页面${narrowed}${more ? "，可显示更多" : ""}。`;
   }
-  return `找到 ${shown.pages.length} 个包含${what}的页面，已列出 ${shown.count} 个。`;
+  return `找到 ${shown.pages.length} 个${what}的页面${narrowed}，已列出 ${shown.count} 个。`;
 }
 
 function renderResult(result, matches, q, sectionNames) {
