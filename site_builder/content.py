@@ -9,6 +9,8 @@ Files with errors are left out of the result; the caller decides whether to go o
 from __future__ import annotations
 
 import difflib
+import functools
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,10 +54,17 @@ class Entry:
 
 def display_path(path: Path) -> str:
     """A path as an author would type it: relative to the working folder when below it."""
+    return _display_path(str(path), os.getcwd())
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _display_path(path: str, cwd: str) -> str:
+    # Memoised: a build names each file several times (page owners, checks), and resolving a
+    # path costs a system call per component: 3 s of every build at 10,000 department-years.
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
-        return str(path)
+        return path
 
 
 def find_files(root: Path) -> list[Path]:
