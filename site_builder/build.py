@@ -9,10 +9,10 @@ reported (never printed) and leaves the previous ``output/`` untouched.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from . import routes
@@ -29,6 +29,9 @@ from .views import (Link, SiteView, about_view, department_view, entry_path, glo
                     home_view, not_found_view, region_names, region_trees, region_view, year_view)
 from .writer import SiteWriter, UnsafeOutput, check_output_dir
 
+if TYPE_CHECKING:
+    from .incremental import BuildCache
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -41,11 +44,14 @@ class BuildResult:
 
 
 def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, content_dir: Path | None = None,
-               strict: bool = False) -> BuildResult:
+               strict: bool = False, cache: BuildCache | None = None, search_index: bool = True) -> BuildResult:
     """Build the site of ``project_root`` into ``output_dir``; report every problem.
 
     Writes nothing (and leaves ``output_dir`` as it was) when there are errors, or
-    warnings with ``strict``.
+    warnings with ``strict``. With a ``cache`` (the preview server's), what did not change
+    since the last build through it is neither parsed, rendered nor written again, and
+    ``output_dir`` is updated in place; the files are those of a full build. Without
+    ``search_index``, Pagefind is not run (the preview server runs it when edits settle).
     """
     started = time.perf_counter()
 
@@ -53,8 +59,8 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
         return BuildResult(False, 0, 0, time.perf_counter() - started)
 
     config = load_config(project_root, reporter)
-    entries = load_content(content_dir or project_root / "content", reporter)
-    checks = {entry.rel: run_checks(entry.model) for entry in entries}
+    entries = (cache.load_content if cache else load_content)(content_dir or project_root / "content", reporter)
+    checks = {entry.rel: cache.checks(entry) if cache else run_checks(entry.model) for entry in entries}
     for entry in entries:
         report_checks(entry, checks[entry.rel], reporter)
     theme = find_theme(project_root, config.theme)
@@ -68,19 +74,22 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     if reporter.errors or (strict and reporter.warnings) or theme is None:
         return failed()
 
-    pages = list(plan_pages(entries, checks, config, reporter))
+    pages = list(plan_pages(entries, checks, config, reporter, derive=cache.derive if cache else None))
     if reporter.errors:
         return failed()
     try:
-        env = make_environment(theme)
+        env = cache.environment(theme) if cache else make_environment(theme)
         compile_templates(env)
-        with SiteWriter(output_dir) as writer:
+        with cache.writer(output_dir) if cache else SiteWriter(output_dir) as writer:
             for route, context in pages:
                 url = (lambda target: config.base_path + target) if route.path == routes.NOT_FOUND else None
-                writer.write_text(route.path, render_page(env, route, context, url))
+                if cache:
+                    cache.write_page(writer, env, route, context, url)
+                else:
+                    writer.write_text(route.path, render_page(env, route, context, url))
             copy_static(theme, writer)
             writer.write_text(routes.SITEMAP, sitemap(pages, config))
-            if index_site(writer.temp, reporter, name=display_path(output_dir)) is None:
+            if search_index and index_site(writer.temp, reporter, name=display_path(output_dir)) is None:
                 return failed()
             writer.commit()
             written = writer.written
@@ -94,8 +103,13 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
 
 
 def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]], config: SiteConfig,
-               reporter: Reporter) -> Iterator[tuple[Route, dict[str, Any]]]:
-    """Every page as (route, template context), in path order; a path claimed twice is an error."""
+               reporter: Reporter, derive: Callable[..., Any] | None = None) -> Iterator[tuple[Route, dict[str, Any]]]:
+    """Every page as (route, template context), in path order; a path claimed twice is an error.
+
+    Each view is made as ``derive(view_function, *arguments)``: by default a plain call; the
+    preview's cache defers it, and derives it only for pages whose inputs changed.
+    """
+    derive = derive or (lambda fn, *args: fn(*args))
     table = RouteTable()
     md = MarkdownRenderer()
     departments = group_departments(entries)
@@ -109,20 +123,20 @@ def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]],
         except DuplicatePath as err:
             reporter.error(owner if owner.endswith(".yaml") else "content", 1, "", str(err))
 
-    add(routes.HOME, "home.html", "the home page", home_view(departments, trees, config.title))
-    add(routes.GLOSSARY, "glossary.html", "the glossary", glossary_page_view(departments, md))
-    add(routes.ABOUT, "about.html", "the about page", about_view(departments, names))
+    add(routes.HOME, "home.html", "the home page", derive(home_view, departments, trees, config.title))
+    add(routes.GLOSSARY, "glossary.html", "the glossary", derive(glossary_page_view, departments, md))
+    add(routes.ABOUT, "about.html", "the about page", derive(about_view, departments, names))
     add(routes.NOT_FOUND, "404.html", "the 404 page", not_found_view())
     add(routes.SEARCH, "search.html", "the search page", search_page_view())
     region_slugs = sorted({d.region_slugs[: i + 1] for d in departments for i in range(len(d.region_slugs))})
     for slugs in region_slugs:
-        add(routes.region_path(slugs), "region.html", f"the region page of {'/'.join(slugs)}", region_view(slugs, trees, names))
+        add(routes.region_path(slugs), "region.html", f"the region page of {'/'.join(slugs)}", derive(region_view, slugs, trees, names))
     for dept in departments:
         first = display_path(dept.entries[0].path)
-        add(dept.path, "department.html", first, department_view(dept, names))
+        add(dept.path, "department.html", first, derive(department_view, dept, names))
         for entry in dept.entries:
             add(entry_path(entry), "department_year.html", display_path(entry.path),
-                year_view(entry, dept, checks[entry.rel], names, md))
+                derive(year_view, entry, dept, checks[entry.rel], names, md))
     site = SiteView(config.title, config.description, md(config.footer),
                     (Link("首页", routes.HOME), Link("名词解释", routes.GLOSSARY), Link("关于数据", routes.ABOUT)),
                     routes.SEARCH if routes.SEARCH in table else None)

@@ -1,0 +1,489 @@
+"""Incremental rebuilds for the preview server: the same site as a full build, sooner.
+
+``build_site(..., cache=BuildCache())`` runs the very pipeline of a full build, but keeps
+from one build to the next what cannot have changed:
+
+- a content file whose bytes did not change is not parsed again: its entry and its
+  problems are replayed, and its arithmetic checks are not run again;
+- a page is not derived or rendered again when its template set and the fingerprints of
+  every argument of its view function (content files by digest, everything else by value)
+  are what they were when its file was written;
+- a file whose bytes did not change is not written again, and the site is updated in
+  place: only changed files are replaced (each atomically), vanished ones removed.
+
+The result equals a full build because the pipeline keeps three rules: view functions are
+pure functions of their arguments, rendering is a pure function of (template, route,
+context), and a fingerprint tells apart any two values that could render differently.
+Anything that cannot be fingerprinted (an unknown type, a closure) is simply derived and
+rendered again, as in a full build. tests/test_serve.py compares the result of every kind
+of edit with a fresh full build, file by file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import jinja2
+
+from .checks import Check, run_checks
+from .content import Entry, check_unique, content_root_of, find_files, load_file
+from .markup import MarkdownRenderer
+from .problems import Problem, Reporter
+from .render import BUILTIN_THEMES, DEFAULT_THEME, Theme, make_environment, render_page
+from .routes import Route
+from .writer import TEMP_PREFIX
+
+PURE_TYPES: tuple[type, ...] = (MarkdownRenderer,)
+"""Objects whose output depends only on what they are given, never on earlier calls."""
+
+_SCALARS = (str, int, float, bool, Decimal, datetime.date, datetime.time, type(None), bytes)
+
+
+class Uncacheable(Exception):
+    """A value with no trustworthy fingerprint: whatever depends on it is computed afresh."""
+
+
+def digest(*parts: bytes) -> bytes:
+    """A 16-byte digest of ``parts``, each length-prefixed so that no two sequences collide."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.digest()
+
+
+class Fingerprints:
+    """Digests of values, such that equal digests mean values that render identically.
+
+    Scalars are fingerprinted by type and exact text (``Decimal('1.0')`` and ``Decimal('1.00')``
+    differ, as they print differently); tuples, lists, dicts, sets and dataclasses by their
+    parts. Content entries and their checks are registered by the cache with the digest of
+    their file, so that a department-year is never fingerprinted field by field.
+    """
+
+    def __init__(self) -> None:
+        self._lasting: dict[int, tuple[object, bytes]] = {}  # immutable objects the cache owns
+        self._build: dict[int, tuple[object, bytes]] = {}  # containers seen during one build
+
+    def register(self, value: object, value_digest: bytes) -> None:
+        """Fingerprint ``value`` (which must never be mutated) as ``value_digest``."""
+        self._lasting[id(value)] = (value, value_digest)
+
+    def forget_all_but(self, keep: Iterable[object]) -> None:
+        """Drop registrations of objects the cache no longer holds, and the build memo."""
+        ids = {id(v) for v in keep}
+        self._lasting = {k: v for k, v in self._lasting.items() if k in ids}
+        self._build = {}
+
+    def of(self, value: object) -> bytes:
+        """The fingerprint of ``value``; Uncacheable when it has none.
+
+        Each digest is of a tag, the type's name and a NUL, then either a scalar's text or
+        the 16-byte digests of the parts: unambiguous without length prefixes.
+        """
+        key = id(value)
+        known = self._build.get(key) or self._lasting.get(key)
+        if known is not None:
+            return known[1]
+        kind = type(value)
+        head, how, names = _PLANS.get(kind) or _plan(kind)
+        if how == "text":
+            result = _blake(head + value.encode())  # type: ignore[attr-defined]
+        elif how == "scalar":
+            result = _blake(head + (value if isinstance(value, bytes) else repr(value).encode()))
+        elif how == "sequence":
+            result = _blake(head + b"".join([self.of(v) for v in value]))  # type: ignore[attr-defined]
+        elif how == "set":
+            result = _blake(head + b"".join(sorted(self.of(v) for v in value)))  # type: ignore[attr-defined]
+        elif how == "mapping":
+            result = _blake(head + b"".join(sorted(self.of(k) + self.of(v) for k, v in value.items())))  # type: ignore[attr-defined]
+        elif how == "dataclass":  # the type fixes the fields and their order
+            result = _blake(head + b"".join([self.of(getattr(value, n)) for n in names]))
+        elif how == "deferred":
+            return value.digest  # type: ignore[attr-defined]
+        elif how == "pure":
+            result = _blake(head)
+        else:
+            raise Uncacheable(f"no fingerprint for {kind.__qualname__}")
+        self._build[key] = (value, result)
+        return result
+
+
+def _blake(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+_Plan = tuple[bytes, str, tuple[str, ...]]
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(kind: type) -> _Plan:
+    """How values of ``kind`` are fingerprinted (worked out once per type)."""
+    names: tuple[str, ...] = ()
+    if issubclass(kind, str):
+        how = "text"
+    elif issubclass(kind, enum.Enum):
+        how = "scalar"  # repr names the member
+    elif issubclass(kind, _SCALARS):
+        how = "scalar"
+    elif issubclass(kind, (tuple, list)):
+        how = "sequence"
+    elif issubclass(kind, (set, frozenset)):
+        how = "set"
+    elif issubclass(kind, dict):
+        how = "mapping"
+    elif issubclass(kind, Deferred):
+        how = "deferred"
+    elif dataclasses.is_dataclass(kind):
+        how, names = "dataclass", tuple(f.name for f in dataclasses.fields(kind))
+    elif issubclass(kind, PURE_TYPES):
+        how = "pure"
+    else:
+        how = "none"
+    tag = {"text": b"t", "scalar": b"v", "sequence": b"l", "set": b"s", "mapping": b"d", "dataclass": b"c"}.get(how, b"p")
+    _PLANS[kind] = (tag + f"{kind.__module__}.{kind.__qualname__}".encode() + b"\0", how, names)
+    return _PLANS[kind]
+
+
+class Deferred:
+    """A view not derived yet: derived when a page is rendered, skipped when its page is kept.
+
+    Attribute access derives it, so code that reads a view still works.
+    """
+
+    __slots__ = ("fn", "args", "digest", "_value", "_derived")
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], value_digest: bytes) -> None:
+        self.fn, self.args, self.digest = fn, args, value_digest
+        self._derived = False
+        self._value: Any = None
+
+    def value(self) -> Any:
+        if not self._derived:
+            self._value, self._derived = self.fn(*self.args), True
+        return self._value
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.value(), name)
+
+
+def resolved(context: dict[str, Any]) -> dict[str, Any]:
+    """``context`` with every deferred view derived: what a template may see."""
+    return {k: (v.value() if isinstance(v, Deferred) else v) for k, v in context.items()}
+
+
+@dataclass
+class _Source:
+    """One content file as last loaded."""
+
+    signature: tuple[int, ...] | None  # (mtime_ns, size, inode, ctime_ns); None: load again next time
+    digest: bytes
+    entry: Entry | None
+    problems: list[Problem]
+    checks: list[Check] | None = None
+
+
+@dataclass
+class BuildStats:
+    """What the last build through the cache did, and where its time went (seconds)."""
+
+    parsed: int = 0  # content files parsed (the rest were unchanged)
+    derived: int = 0  # pages whose views were derived and rendered
+    kept: int = 0  # pages kept as they were on disk
+    written: int = 0  # files replaced on disk
+    removed: int = 0  # files deleted
+    load: float = 0.0
+    derive: float = 0.0
+    render: float = 0.0
+    commit: float = 0.0
+    total: float = 0.0
+
+    def summary(self) -> str:
+        rest = max(0.0, self.total - self.load - self.derive - self.render - self.commit)
+        return (f"{self.parsed} file(s) parsed, {self.derived} page(s) rendered, {self.kept} kept, "
+                f"{self.written} file(s) written, {self.removed} removed; load {self.load:.3f} s, "
+                f"views {self.derive:.3f} s, render {self.render:.3f} s, write {self.commit:.3f} s, "
+                f"other {rest:.3f} s")
+
+
+class BuildCache:
+    """What one build leaves for the next: sources, page keys, file digests. One builder at a time."""
+
+    def __init__(self) -> None:
+        self.fingerprints = Fingerprints()
+        self.stats = BuildStats()
+        self.generation = 0  # how many builds changed the files on disk
+        self._sources: dict[tuple[Path, Path], _Source] = {}
+        self._by_entry: dict[int, _Source] = {}
+        self._environment: tuple[bytes, jinja2.Environment] | None = None
+        self._environments: dict[int, bytes] = {}
+        self._output: Path | None = None
+        self._pages: dict[str, bytes] = {}  # page path -> key of its file on disk
+        self._files: dict[str, bytes] = {}  # file path -> digest of its bytes on disk
+        self._next_pages: dict[str, bytes] = {}
+        self._started = 0.0
+
+    # -- load and check ------------------------------------------------------------------
+
+    def load_content(self, root: Path, reporter: Reporter) -> list[Entry]:
+        """``content.load_content``, parsing only files whose bytes changed since the last call."""
+        self._started = time.perf_counter()
+        self.stats = BuildStats()
+        base = content_root_of(root)
+        sources: dict[tuple[Path, Path], _Source] = {}
+        entries: list[Entry] = []
+        for path in find_files(root):
+            source = self._source(path, base)
+            sources[(path, base)] = source
+            reporter.extend(source.problems)
+            if source.entry is not None:
+                entries.append(source.entry)
+        self._sources = sources
+        self._by_entry = {id(s.entry): s for s in sources.values() if s.entry is not None}
+        self.fingerprints.forget_all_but(self._held())
+        check_unique(entries, reporter)
+        self.stats.load = time.perf_counter() - self._started
+        return entries
+
+    def _source(self, path: Path, base: Path) -> _Source:
+        previous = self._sources.get((path, base))
+        signature = _signature(path)
+        if previous is not None and signature is not None and previous.signature == signature:
+            return previous
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b""
+        file_digest = digest(data)
+        if previous is not None and previous.digest == file_digest and signature is not None:
+            previous.signature = signature
+            return previous
+        reporter = Reporter()
+        entry = load_file(path, base, reporter)
+        self.stats.parsed += 1
+        # A file that changed while it was read is read again next time.
+        stable = signature is not None and _signature(path) == signature and path.read_bytes() == data
+        source = _Source(signature if stable else None, file_digest, entry, reporter.problems)
+        if entry is not None:
+            self.fingerprints.register(entry, digest(b"entry", str(path).encode(), "/".join(entry.rel).encode(),
+                                                     file_digest))
+        return source
+
+    def _held(self) -> list[object]:
+        """The entries and check lists the cache holds (and has fingerprinted)."""
+        held: list[object] = [s.entry for s in self._sources.values() if s.entry is not None]
+        return held + [s.checks for s in self._sources.values() if s.checks is not None]
+
+    def checks(self, entry: Entry) -> list[Check]:
+        """``run_checks(entry.model)``, run once per version of the file."""
+        source = self._by_entry.get(id(entry))
+        if source is None or source.entry is not entry:
+            return run_checks(entry.model)
+        if source.checks is None:
+            source.checks = run_checks(entry.model)
+            self.fingerprints.register(source.checks, digest(b"checks", self.fingerprints.of(entry)))
+        return source.checks
+
+    # -- derive and render ---------------------------------------------------------------
+
+    def derive(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` when it is needed: a Deferred view, or the view itself when uncacheable."""
+        try:
+            arg_digest = digest(b"derive", f"{fn.__module__}.{fn.__qualname__}".encode(),
+                                *(self.fingerprints.of(a) for a in args))
+        except Uncacheable:
+            return fn(*args)
+        return Deferred(fn, args, arg_digest)
+
+    def environment(self, theme: Theme) -> jinja2.Environment:
+        """``render.make_environment(theme)``, reused while no template of the theme changed."""
+        theme_digest = theme_fingerprint(theme)
+        if self._environment is None or self._environment[0] != theme_digest:
+            self._environment = (theme_digest, make_environment(theme))
+            self._environments = {id(self._environment[1]): theme_digest}
+        return self._environment[1]
+
+    def write_page(self, writer: IncrementalWriter, env: jinja2.Environment, route: Route, context: dict[str, Any],
+                   url: Callable[[str], str] | None = None) -> None:
+        """Render ``route`` and write it, or keep its file when nothing it depends on changed.
+
+        A page's key is the fingerprint of its template set and of its context, in which a
+        deferred view counts as the fingerprints of its function's arguments: a page whose
+        inputs did not change is neither derived nor rendered. (Fingerprinting a derived view
+        itself was measured to cost more than rendering it.)
+        """
+        key = self._page_key(env, route, context, url)
+        if key is not None and self._pages.get(route.path) == key and writer.holds(route.path):
+            writer.keep(route.path)
+            self._next_pages[route.path] = key
+            self.stats.kept += 1
+            return
+        started = time.perf_counter()
+        context = resolved(context)
+        rendering = time.perf_counter()
+        html = render_page(env, route, context, url)
+        done = time.perf_counter()
+        self.stats.derive += rendering - started
+        self.stats.render += done - rendering
+        self.stats.derived += 1
+        writer.write_text(route.path, html)
+        if key is not None:
+            self._next_pages[route.path] = key
+
+    def _page_key(self, env: jinja2.Environment, route: Route, context: dict[str, Any],
+                  url: Callable[[str], str] | None) -> bytes | None:
+        theme_digest = self._environments.get(id(env))
+        if theme_digest is None or url is not None:  # an environment or a link function we cannot vouch for
+            return None
+        try:
+            return digest(b"page", route.path.encode(), route.template.encode(), theme_digest,
+                          self.fingerprints.of(context))
+        except Uncacheable:
+            return None
+
+    # -- write ---------------------------------------------------------------------------
+
+    def writer(self, output: Path) -> IncrementalWriter:
+        """A writer that updates ``output`` in place, rewriting only files that changed."""
+        resolved_output = output.resolve()
+        if resolved_output != self._output or not output.is_dir():
+            self._output, self._pages, self._files = resolved_output, {}, {}
+        self._next_pages = {}
+        return IncrementalWriter(self, output, self._files)
+
+    def _committed(self, files: dict[str, bytes], written: int, removed: int, seconds: float) -> None:
+        self._files, self._pages = files, self._next_pages
+        self.fingerprints.forget_all_but(self._held())
+        self.stats.written, self.stats.removed, self.stats.commit = written, removed, seconds
+        self.stats.total = time.perf_counter() - self._started
+        if written or removed:
+            self.generation += 1
+
+    def _lost_track(self) -> None:
+        """The folder is in an unknown state: the next build writes every file."""
+        self._pages, self._files = {}, {}
+
+
+def _signature(path: Path) -> tuple[int, ...] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+
+
+def theme_fingerprint(theme: Theme) -> bytes:
+    """A digest of every template a theme's environment can load (the built-in default included)."""
+    folders = [*theme.template_dirs(), BUILTIN_THEMES / DEFAULT_THEME / "templates"]
+    parts: list[bytes] = []
+    for number, folder in enumerate(folders):
+        parts.append(str(folder.resolve()).encode())
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                parts += [f"{number}:{path.relative_to(folder).as_posix()}".encode(), path.read_bytes()]
+    return digest(b"theme", *parts)
+
+
+class IncrementalWriter:
+    """``writer.SiteWriter``'s interface, updating the folder in place.
+
+    New and changed files are staged in a sibling folder while the site is rendered;
+    ``commit`` moves each into place (an atomic rename per file) and removes the files
+    the site no longer has. Files this writer never wrote (a search index added later)
+    are left alone. Without a commit, the folder is untouched.
+    """
+
+    def __init__(self, cache: BuildCache, output: Path, previous: dict[str, bytes]) -> None:
+        self.cache, self.output, self._previous = cache, output, previous
+        output.mkdir(parents=True, exist_ok=True)
+        self.stage = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=output.parent))
+        self._files: dict[str, bytes] = {}
+        self._staged: list[str] = []
+        self._committed = False
+
+    def __enter__(self) -> IncrementalWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None) -> None:
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    @property
+    def written(self) -> int:
+        return len(self._files)
+
+    def _claim(self, rel: str) -> None:
+        if rel in self._files:
+            raise FileExistsError(f"{rel} would be written twice")
+        if rel.startswith("/") or ".." in rel.split("/") or "\\" in rel or "\x00" in rel:
+            raise ValueError(f"{rel} is not a path inside the site")
+
+    def holds(self, rel: str) -> bool:
+        """Whether ``rel`` is on disk as the last commit wrote it."""
+        return rel in self._previous and (self.output / rel).is_file()
+
+    def keep(self, rel: str) -> None:
+        """Keep the file of the last commit at ``rel`` as it is."""
+        self._claim(rel)
+        self._files[rel] = self._previous[rel]
+
+    def write_text(self, rel: str, text: str) -> None:
+        self.write_bytes(rel, text.encode("utf-8"))
+
+    def copy_file(self, source: Path, rel: str) -> None:
+        self.write_bytes(rel, source.read_bytes())
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        self._claim(rel)
+        file_digest = digest(data)
+        self._files[rel] = file_digest
+        if self._previous.get(rel) == file_digest and (self.output / rel).is_file():
+            return
+        target = self.stage / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self._staged.append(rel)
+
+    def commit(self) -> None:
+        """Remove what the site no longer has, then move every new or changed file into place."""
+        started = time.perf_counter()
+        try:
+            removed = [rel for rel in self._previous if rel not in self._files]
+            for rel in removed:
+                (self.output / rel).unlink(missing_ok=True)
+            for rel in removed:
+                _prune_empty(self.output / rel, self.output)
+            for rel in self._staged:
+                target = self.output / rel
+                if target.is_dir() and not target.is_symlink():
+                    shutil.rmtree(target)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(self.stage / rel, target)
+        except OSError:
+            self.cache._lost_track()
+            raise
+        self._committed = True
+        self.cache._committed(dict(self._files), len(self._staged), len(removed), time.perf_counter() - started)
+
+
+def _prune_empty(path: Path, root: Path) -> None:
+    """Remove the folders above ``path`` that became empty, up to (not including) ``root``."""
+    folder = path.parent
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
