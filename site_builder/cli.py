@@ -24,6 +24,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     build.add_argument("--output", default="output", help="where to write the site (default: output)")
     build.add_argument("--strict", action="store_true", help="treat warnings (failed arithmetic checks) as errors")
 
+    serve = commands.add_parser("serve", help="preview the site: build it, serve it, rebuild and reload pages on every save")
+    serve.add_argument("--content", default="content", help="the content folder (default: content)")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, this computer only)")
+    serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default: 8000; 0 picks a free one)")
+    serve.add_argument("--strict", action="store_true", help="treat warnings (failed arithmetic checks) as errors")
+    serve.add_argument("--no-search", action="store_true", help="do not build the search index")
+    serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+
     schema = commands.add_parser("schema", help="write the JSON Schema of content files")
     schema.add_argument("--output", default="schema/content.schema.json", help="where to write it")
 
@@ -32,6 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_validate(Path(args.path), strict=args.strict)
     if args.command == "build":
         return run_build(Path(args.content), Path(args.output), strict=args.strict)
+    if args.command == "serve":
+        return run_serve(args)
     if args.command == "schema":
         from .schema import write_schema
 
@@ -58,6 +68,17 @@ def run_validate(path: Path, *, strict: bool) -> int:
     if errors or (strict and warnings):
         return 1
     return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    content = Path(args.content)
+    if not content.is_dir():
+        print(f"{content}: no such folder", file=sys.stderr)
+        return 2
+    return serve(Path.cwd(), content_dir=content, host=args.host, port=args.port, strict=args.strict,
+                 search=not args.no_search, open_browser=args.open)
 
 
 def run_build(content: Path, output: Path, *, strict: bool) -> int:

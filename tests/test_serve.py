@@ -1,0 +1,481 @@
+"""The preview server: live reload, the error overlay, path safety, and incremental = full builds.
+
+Every site here is a copy of the fictitious (虚构) site of ``sitekit`` in a temporary folder.
+Servers listen on free ports (port 0) and are stopped in ``finally`` blocks with timeouts.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from buildkit import hashes
+from sitekit import MINIMAL, MINIMAL_PATH, line_of, replace_line, run_validate, write_tree
+from site_builder.build import build_site
+from site_builder.incremental import BuildCache
+from site_builder.problems import Reporter
+from site_builder.render import BUILTIN_THEMES
+from site_builder.serve import Hub, LiveState, Preview, PreviewServer, site_relative
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+YEAR_PAGE = "xugou/xugou-shi/xugou-xian/shili/2020/"
+SECOND = "content/xugou/xugou-shi/xugou-xian/shili/2021.yaml"
+OTHER = "content/xugou/xugou-shi/linxian/gongan/2020.yaml"
+
+
+def second_year() -> str:
+    return MINIMAL.replace("年度: 2020", "年度: 2021").replace("2020年部门预算", "2021年部门预算")
+
+
+def other_department() -> str:
+    return (MINIMAL.replace("县: 虚构县", "县: 虚构邻县").replace("虚构县示例局（虚构数据）", "虚构邻县公安局（虚构数据）")
+            .replace('"999001"', '"999002"'))
+
+
+def make_site(root: Path) -> Path:
+    """A two-department, three-year fictitious site."""
+    return write_tree(root, f"""
+-- {MINIMAL_PATH} --
+{MINIMAL}
+-- {SECOND} --
+{second_year()}
+-- {OTHER} --
+{other_department()}
+-- site.toml --
+title = "虚构预览站"
+""")
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 20.0, message: str = "") -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout} s: {message}")
+
+
+def full_build(root: Path, target: Path) -> dict[str, str]:
+    reporter = Reporter()
+    assert build_site(root, target, reporter, search_index=False).ok, [str(p) for p in reporter.errors]
+    return hashes(target)
+
+
+def site_files(folder: Path) -> dict[str, str]:
+    return {k: v for k, v in hashes(folder).items() if not k.startswith("pagefind/")}
+
+
+# ---------------------------------------------------------------------------------------
+# Incremental builds equal full builds
+
+
+def test_every_kind_of_edit_gives_what_a_full_build_gives(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    served = tmp_path / "served"
+    cache = BuildCache()
+    yaml = root / MINIMAL_PATH
+    base = (BUILTIN_THEMES / "default" / "templates" / "base.html").read_text(encoding="utf-8")
+    css = (BUILTIN_THEMES / "default" / "static" / "site.css").read_text(encoding="utf-8")
+
+    def edit_template(text: str) -> Callable[[], None]:
+        def apply() -> None:
+            path = root / "themes/default/templates/base.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return apply
+
+    def write(rel: str, text: str) -> Callable[[], None]:
+        def apply() -> None:
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text, encoding="utf-8")
+        return apply
+
+    edits: list[tuple[str, Callable[[], None]]] = [
+        ("nothing", lambda: None),
+        ("a figure", lambda: yaml.write_text(replace_line(yaml.read_text(encoding="utf-8"), "公务接待费: 10", "公务接待费: 17"),
+                                             encoding="utf-8")),
+        ("a new year", write("content/xugou/xugou-shi/xugou-xian/shili/2019.yaml",
+                             MINIMAL.replace("年度: 2020", "年度: 2019").replace("2020年", "2019年"))),
+        ("a department's name", lambda: (root / OTHER).write_text(
+            other_department().replace("虚构邻县公安局（虚构数据）", "虚构邻县警务局（虚构数据）"), encoding="utf-8")),
+        ("a region's name", lambda: yaml.write_text(yaml.read_text(encoding="utf-8").replace("市: 虚构市", "市: 虚构新市"),
+                                                    encoding="utf-8")),
+        ("a glossary term", lambda: (root / SECOND).write_text(
+            second_year().replace("指为保障机构正常运转而发生的支出。", "指保障机构运转的支出（虚构措辞）。"), encoding="utf-8")),
+        ("a deleted year", lambda: (root / SECOND).unlink()),
+        ("a deleted department", lambda: shutil.rmtree(root / "content/xugou/xugou-shi/linxian")),
+        ("a theme override", edit_template(base.replace("</footer>", "<!-- 虚构 -->\n</footer>"))),
+        ("the override again", edit_template(base.replace("</footer>", "<p>虚构页脚</p>\n</footer>"))),
+        ("a static file", write("themes/default/static/site.css", css + "\n/* 虚构 */\n")),
+        ("the site config", write("site.toml", 'title = "虚构预览站（改名）"\nfooter = "虚构页脚说明"\n')),
+        ("the override removed", lambda: shutil.rmtree(root / "themes")),
+        ("the department back", write(OTHER, other_department())),
+    ]
+    assert build_site(root, served, Reporter(), cache=cache, search_index=False).ok
+    for number, (what, apply) in enumerate(edits):
+        apply()
+        reporter = Reporter()
+        result = build_site(root, served, reporter, cache=cache, search_index=False)
+        assert result.ok, (what, [str(p) for p in reporter.errors])
+        expected = full_build(root, tmp_path / f"full-{number}")
+        assert site_files(served) == expected, f"after {what}: the incremental build differs from a full build"
+        if what == "nothing":
+            assert cache.stats.written == 0 and cache.stats.parsed == 0
+        if what == "a figure":  # the year page and its department page; not every page
+            assert cache.stats.parsed == 1
+            assert 0 < cache.stats.written < len(expected) // 2
+
+
+def test_a_failed_build_leaves_the_served_site_as_it_was(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "site")
+    served = tmp_path / "served"
+    cache = BuildCache()
+    assert build_site(root, served, Reporter(), cache=cache, search_index=False).ok
+    before = hashes(served)
+    (root / MINIMAL_PATH).write_text(MINIMAL.replace("公务接待费: 10", "公务接待费: 约十元"), encoding="utf-8")
+    reporter = Reporter()
+    assert not build_site(root, served, reporter, cache=cache, search_index=False).ok
+    assert any("公务接待费" in p.key for p in reporter.errors)
+    assert hashes(served) == before
+    (root / MINIMAL_PATH).write_text(MINIMAL, encoding="utf-8")
+    assert build_site(root, served, Reporter(), cache=cache, search_index=False).ok
+    assert hashes(served) == before == full_build(root, tmp_path / "full")
+
+
+# ---------------------------------------------------------------------------------------
+# Requests that try to leave the site
+
+
+@pytest.fixture
+def bare_server(tmp_path: Path) -> Iterator[tuple[PreviewServer, Path]]:
+    """A preview server over a hand-made site folder, with a secret beside it and links out of it."""
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_text("<html><body>首页（虚构）</body></html>", encoding="utf-8")
+    (site / "a" / "index.html").write_text("<html><body>A（虚构）</body></html>", encoding="utf-8")
+    (site / "404.html").write_text("<html><body><h1>页面不存在（虚构站）</h1></body></html>", encoding="utf-8")
+    (site / "style.css").write_text("body { color: black }", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("TOP-SECRET-虚构", encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "index.html").write_text("<html><body>TOP-SECRET-虚构</body></html>", encoding="utf-8")
+    os.symlink(tmp_path / "secret.txt", site / "leak.txt")
+    os.symlink(tmp_path / "outside", site / "leakdir")
+    os.symlink("../secret.txt", site / "a" / "relative-leak.txt")
+    hub = Hub("test")
+    hub.publish(LiveState("test", 1, True), site, "/")
+    server = PreviewServer(("127.0.0.1", 0), hub)
+    thread = threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True)
+    thread.start()
+    try:
+        yield server, tmp_path
+    finally:
+        hub.close()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def raw_get(port: int, target: str, timeout: float = 5.0) -> tuple[int, bytes]:
+    """Send ``GET target`` byte for byte (no client-side normalisation); the status and the body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(b"GET " + target.encode("latin-1") + b" HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
+    return status, body
+
+
+ESCAPES = [
+    "/../secret.txt", "/../../../../etc/passwd", "/%2e%2e/secret.txt", "/%2E%2E/secret.txt", "/..%2fsecret.txt",
+    "/%2e%2e%2fsecret.txt", "/.%2e/secret.txt", "/a/../../secret.txt", "/a/%2e%2e/%2e%2e/secret.txt",
+    "/..%5csecret.txt", "/..\\secret.txt", "/%252e%252e/secret.txt", "/%c0%ae%c0%ae/secret.txt",
+    "/leak.txt", "/leakdir/", "/leakdir/index.html", "/leakdir", "/a/relative-leak.txt", "/index.html%00.txt",
+    "/%00", "/a/%00/../../secret.txt", "//etc/passwd", "/etc/passwd", "http://127.0.0.1/../secret.txt",
+    "secret.txt", "../secret.txt",
+]
+
+
+@pytest.mark.parametrize("target", ESCAPES)
+def test_no_request_gets_a_file_from_outside_the_site(bare_server: tuple[PreviewServer, Path], target: str) -> None:
+    server, tmp = bare_server
+    absolute = str(tmp / "secret.txt")
+    for attempt in (target, target.replace("secret.txt", absolute.lstrip("/")) if "secret" in target else target):
+        status, body = raw_get(server.server_address[1], attempt)
+        assert b"TOP-SECRET" not in body, attempt
+        assert b"root:" not in body, attempt
+        assert status in (400, 404), (attempt, status)
+
+
+def test_the_absolute_path_of_a_file_is_not_served(bare_server: tuple[PreviewServer, Path]) -> None:
+    server, tmp = bare_server
+    status, body = raw_get(server.server_address[1], str(tmp / "secret.txt"))
+    assert status == 404 and b"TOP-SECRET" not in body
+
+
+def test_unknown_paths_get_the_site_404_page_with_status_404(bare_server: tuple[PreviewServer, Path]) -> None:
+    server, _ = bare_server
+    for target in ("/nope/", "/nope.html", "/a/b/c/", "/%E4%B8%8D%E5%AD%98%E5%9C%A8/"):
+        status, body = raw_get(server.server_address[1], target)
+        assert status == 404
+        assert "页面不存在（虚构站）" in body.decode("utf-8")
+        assert b"/__site_builder/reload.js" in body  # the 404 page reloads too
+
+
+def test_pages_get_the_reload_script_and_nothing_else_does(bare_server: tuple[PreviewServer, Path]) -> None:
+    server, tmp = bare_server
+    port = server.server_address[1]
+    status, body = raw_get(port, "/a/")
+    assert status == 200 and body.index(b"/__site_builder/reload.js") < body.index(b"</body>")
+    assert b"__site_builder" not in (tmp / "site" / "a" / "index.html").read_bytes()  # never on disk
+    status, body = raw_get(port, "/style.css")
+    assert status == 200 and body == b"body { color: black }"
+    status, _ = raw_get(port, "/a")
+    assert status == 301  # a folder's page is at its address with a slash, so that relative links work
+
+
+def test_site_relative_paths() -> None:
+    assert site_relative("/", "/") == ""
+    assert site_relative("/a/b/index.html", "/") == "a/b/index.html"
+    assert site_relative("/budget/a/", "/budget/") == "a/"
+    assert site_relative("/other/a/", "/budget/") is None
+    assert site_relative("/%E5%9C%B0%E5%8C%BA/", "/") == "地区/"
+    for bad in ("/../x", "/%2e%2e/x", "/a/..", "/a//b", "/a%2fb", "/a%5cb", "/a\\b", "/a%00", "x", "/%ff"):
+        assert site_relative(bad, "/") is None, bad
+
+
+def test_a_browser_leaving_in_the_middle_of_the_event_stream_does_not_stop_the_server(
+        bare_server: tuple[PreviewServer, Path]) -> None:
+    server, _ = bare_server
+    port = server.server_address[1]
+    for _ in range(20):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        sock.sendall(b"GET /__site_builder/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+        assert b"event: state" in _read_until(sock, b"event: state")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # reset, not close
+        sock.close()
+    for generation in (2, 3):  # the streams write to the closed sockets: the first write may pass, the next fails
+        server.hub.publish(LiveState("test", generation, True), server.hub.site, "/")
+        time.sleep(0.2)
+    for _ in range(20):  # half-sent requests, then gone
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"GET /__site_builder/ev")
+    status, body = raw_get(port, "/")
+    assert status == 200 and "首页（虚构）" in body.decode("utf-8")
+    wait_until(lambda: sum("process_request" in t.name for t in threading.enumerate()) == 0, 10,
+               "stream threads end once their browser is gone")
+
+
+def _read_until(sock: socket.socket, marker: bytes, limit: float = 5.0) -> bytes:
+    data, deadline = b"", time.monotonic() + limit
+    while marker not in data and time.monotonic() < deadline:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+# ---------------------------------------------------------------------------------------
+# Watching: real changes only, once per burst
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[Preview]:
+    root = make_site(tmp_path / "site")
+    lines: list[str] = []
+    old = os.getcwd()
+    os.chdir(root)  # problems name files relative to the working folder, as on the command line
+    preview = Preview(root, port=0, search=False, quiet=0.2, log=lines.append)
+    preview.lines = lines  # type: ignore[attr-defined]
+    try:
+        preview.start()
+        yield preview
+    finally:
+        preview.stop()
+        os.chdir(old)
+
+
+def test_the_server_listens_on_this_computer_only_by_default(preview: Preview) -> None:
+    assert preview.server.server_address[0] == "127.0.0.1"
+    assert preview.url.startswith("http://127.0.0.1:")
+
+
+def changes_below(preview: Preview, folder: str) -> list[str]:
+    """The watcher's "Changed:" lines that name a file below ``folder`` of the project.
+
+    (The built-in theme is watched too, and may be edited while the tests run.)
+    """
+    return [line for line in preview.lines if line.startswith("Changed:") and folder in line]  # type: ignore[attr-defined]
+
+
+def test_reads_touches_and_editor_files_do_not_rebuild(preview: Preview) -> None:
+    yaml = preview.project_root / MINIMAL_PATH
+    yaml.read_bytes()
+    os.utime(yaml)  # touched, same bytes
+    for name in (".2020.yaml.swp", "2020.yaml~", ".#2020.yaml", "4913", "2020.yaml.tmp"):
+        (yaml.parent / name).write_text("垃圾：虚构", encoding="utf-8")
+    (preview.project_root / "content" / "notes.txt").write_text("not content", encoding="utf-8")
+    yaml.write_bytes(yaml.read_bytes())  # saved unchanged
+    time.sleep(1.0)
+    assert changes_below(preview, "content/xugou/") == []
+
+
+def test_a_burst_of_saves_makes_one_rebuild(preview: Preview) -> None:
+    yaml = preview.project_root / MINIMAL_PATH
+    builds = preview.builds
+    for value in range(11, 21):  # ten saves, as an editor's autosave or a formatter might
+        yaml.write_text(MINIMAL.replace("公务接待费: 10", f"公务接待费: {value}"), encoding="utf-8")
+        time.sleep(0.005)
+    wait_until(lambda: preview.builds > builds, 10, "a rebuild")
+    time.sleep(0.8)
+    assert len(changes_below(preview, "content/xugou/")) == 1
+    assert '<data value="20"' in (preview.site_dir / YEAR_PAGE / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_save_through_a_temporary_file_and_a_rename_is_seen(preview: Preview) -> None:
+    yaml = preview.project_root / MINIMAL_PATH
+    builds = preview.builds
+    temporary = yaml.with_name("2020.yaml.tmp")
+    temporary.write_text(MINIMAL.replace("公务接待费: 10", "公务接待费: 23"), encoding="utf-8")
+    os.replace(temporary, yaml)
+    wait_until(lambda: preview.builds > builds, 10, "a rebuild")
+    assert '<data value="23"' in (preview.site_dir / YEAR_PAGE / "index.html").read_text(encoding="utf-8")
+    assert site_files(preview.site_dir) == full_build(preview.project_root, preview.folder / "full")
+
+
+def test_a_new_folder_of_content_is_seen(preview: Preview) -> None:
+    builds = preview.builds
+    staging = preview.project_root / "new-department"
+    write_tree(staging, f"-- 2020.yaml --\n{other_department().replace('虚构邻县公安局', '虚构邻县林业局')}")
+    os.rename(staging, preview.project_root / "content/xugou/xugou-shi/linxian/linye")
+    wait_until(lambda: preview.builds > builds, 10, "a rebuild")
+    assert (preview.site_dir / "xugou/xugou-shi/linxian/linye/2020/index.html").is_file()
+
+
+# ---------------------------------------------------------------------------------------
+# Search keeps working
+
+
+def test_the_search_index_is_built_and_refreshed_once_edits_settle(tmp_path: Path) -> None:
+    pytest.importorskip("pagefind_bin", reason="Pagefind is not installed")
+    root = make_site(tmp_path / "site")
+    lines: list[str] = []
+    preview = Preview(root, port=0, search=True, quiet=0.1, search_quiet=0.5, log=lines.append)
+    try:
+        preview.start()
+        entry = preview.site_dir / "pagefind" / "pagefind-entry.json"
+        wait_until(entry.is_file, 60, "the first index")
+        first = entry.read_bytes()
+        refreshed = sum("Search index refreshed" in line for line in lines)
+        yaml = root / MINIMAL_PATH
+        for value in range(30, 35):  # edits in quick succession: one refresh once they settle
+            yaml.write_text(MINIMAL.replace("示例项目（虚构）", f"示例项目{value}（虚构）"), encoding="utf-8")
+            time.sleep(0.15)
+        wait_until(lambda: sum("Search index refreshed" in line for line in lines) > refreshed, 60, "a refreshed index")
+        time.sleep(1.0)
+        assert sum("Search index refreshed" in line for line in lines) == refreshed + 1
+        assert entry.read_bytes() != first
+        assert site_files(preview.site_dir) == full_build(root, tmp_path / "full")
+    finally:
+        preview.stop()
+
+
+# ---------------------------------------------------------------------------------------
+# The whole loop, as a person sees it: `site-builder serve` and a real browser
+
+
+@pytest.fixture
+def serve_command(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """``site-builder serve --port 0`` in a copy of the fictitious site; its URL and folder."""
+    root = make_site(tmp_path / "site")
+    process = subprocess.Popen([sys.executable, "-m", "site_builder", "serve", "--port", "0", "--no-search"], cwd=root,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()  # type: ignore[union-attr]
+    try:
+        deadline, url = time.monotonic() + 60, None
+        while url is None and time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                assert process.poll() is None, "serve exited"
+                continue
+            match = re.search(r"Serving (http://\S+)", line)
+            url = match[1] if match else None
+        assert url, "serve printed no URL"
+        yield url, root
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+    assert process.returncode == 0
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed: browser tests skipped")
+def test_edit_reload_error_overlay_and_recovery_in_a_browser(serve_command: tuple[str, Path]) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")
+    url, root = serve_command
+    assert url.startswith("http://127.0.0.1:")
+    yaml = root / MINIMAL_PATH
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = browser.new_page(locale="zh-CN", viewport={"width": 1200, "height": 900})
+            page.set_default_timeout(20_000)
+            expect = sync_api.expect
+            page.goto(url + YEAR_PAGE)
+            row = page.locator("#sangong-table tr", has_text="公务接待费")
+            expect(row).to_contain_text("10")
+            page.evaluate("window.beforeTheEdit = true")  # gone once the page has reloaded
+
+            # 1. A figure edited in the YAML appears on the open page, with no reload by hand.
+            text = replace_line(MINIMAL, "公务接待费: 10", "公务接待费: 17")
+            yaml.write_text(replace_line(text, "  合计: 30", "  合计: 37"), encoding="utf-8")
+            expect(row).to_contain_text("17", timeout=20_000)
+            assert page.evaluate("window.beforeTheEdit") is None, "the page reloaded itself"
+
+            # 2. Invalid YAML: the page stays, and the problem is shown over it, naming the file and the line.
+            broken = replace_line(text, "  合计: 30", "  合计: [37")
+            yaml.write_text(broken, encoding="utf-8")
+            expected = [line for line in run_validate(root)[0] if " warning: " not in line]
+            assert expected and expected[0].startswith(f"{MINIMAL_PATH}:")
+            where = expected[0].split(": ", 1)[0]  # file:line, as the terminal prints it
+            assert where.endswith(f":{line_of(broken, '合计: [37')}") or where.endswith(f":{line_of(broken, '合计: [37') + 1}")
+            overlay = page.locator("#site-builder-overlay")
+            expect(overlay.locator(".where").first).to_have_text(where)
+            expect(overlay).to_contain_text("构建失败")
+            expect(overlay).to_contain_text("信息")
+            expect(row).to_contain_text("17")  # the last good site, under the overlay
+            box = overlay.locator(".box").bounding_box()
+            assert box and box["width"] > 600 and box["y"] < 100, "the overlay is large and at the top of the window"
+            size = overlay.locator(".message").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+            assert size >= 15, "the overlay is legible"
+
+            # 3. The file fixed: the overlay goes, and the page shows the fixed figures.
+            yaml.write_text(replace_line(text, "公务接待费: 17", "公务接待费: 19").replace("  合计: 30", "  合计: 39"),
+                            encoding="utf-8")
+            expect(overlay).to_have_count(0)
+            expect(row).to_contain_text("19")
+        finally:
+            browser.close()
