@@ -8,9 +8,9 @@ segments the query with ``Intl.Segmenter``, and the two disagree on compounds (�
 
 So we segment ourselves, the same way on both sides:
 
-- index side (here): Pagefind reads a temporary copy of every written page in which each
-  CJK character is a word of its own (surrounded by spaces), and in which every space of
-  the original text and every block boundary is marked by the word ``BOUNDARY`` (U+E000, a
+- index side (here, with ``segment.py``): Pagefind reads a temporary copy of every written
+  page in which each CJK character is a word of its own, and in which every space of the
+  original text and every block boundary is marked by the word ``BOUNDARY`` (U+E000, a
   private-use character that cannot occur in our text). The published pages are untouched.
 - query side (``themes/default/static/search-core.js``): the reader's query becomes an
   exact phrase of those characters (``"八 项 规 定"``), which Pagefind matches only where
@@ -24,14 +24,11 @@ Pagefind runs once over the whole copy (``--site``), writing its bundle into the
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import shutil
 import subprocess
 import tempfile
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +36,7 @@ from . import routes
 from .model import SECTIONS
 from .problems import Reporter
 from .search_bundle import BundleFormatError, make_deterministic
+from .segment import segment_files
 from .views import Link
 
 PAGEFIND_VERSION = "1.5.2"
@@ -48,29 +46,12 @@ BUNDLE = "pagefind"
 """The folder of the site that holds the search bundle."""
 
 LANGUAGE = "zh-cn"
-BOUNDARY = "\ue000"
-"""Marks a space or a block boundary of the original text (see the module docstring)."""
-
-# Each Han ideograph (with its radicals, iteration marks and compatibility forms) and each
-# full-width letter or digit becomes a word of its own. Punctuation stays attached to the
-# word before it, as Pagefind treats "word," in English: the indexer strips it, so
-# 因公出国（境）费 is found whether or not the reader types the brackets.
-# search-core.js carries the same class; test_search_quality checks that both agree.
-WORD_CLASS = ("\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-              "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U00020000-\U0003134f")
-_WORD_RUN = re.compile(f"[{WORD_CLASS}]+")
-_SPACE = re.compile(r"[\s\ufeff]+")  # what JavaScript's \s matches, as far as text can hold it
-_TAG = re.compile(r"""(<!--.*?-->|<[A-Za-z/!?](?:[^>"']|"[^"]*"|'[^']*')*>)""", re.S)
-_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
-_RAW_TEXT = frozenset({"script", "style", "textarea", "template"})
-_BLOCKS = frozenset("""address article aside blockquote br caption dd details dialog div dl dt fieldset figcaption
-    figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table tbody td tfoot
-    th thead tr ul""".split())
 
 # Kept from Pagefind's bundle: the search API, its worker and the index itself. Its
 # ready-made interfaces are not used (they would search without our segmentation).
 _UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                         "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+
 
 class SearchIndexError(Exception):
     """Pagefind could not index the site."""
@@ -82,45 +63,6 @@ class IndexResult:
 
     pages: int  # pages in the index
     seconds: float
-
-
-def segment_text(text: str) -> str:
-    """Plain text as the indexer should read it: each CJK character a word, spaces marked."""
-    return _WORD_RUN.sub(_spread, _SPACE.sub(f" {BOUNDARY} ", text))
-
-
-def _spread(match: re.Match[str]) -> str:
-    following = match.string[match.end():match.end() + 1]
-    tail = "" if not following or following == " " or unicodedata.category(following).startswith("P") else " "
-    return " " + " ".join(match[0]) + tail
-
-
-def segment_html(document: str) -> str:
-    """``document`` with the text of every element (but scripts and styles) segmented.
-
-    Tags and attributes are kept as they are, so that ids, filters and metadata reach
-    Pagefind unchanged; a block-level tag is fenced with ``BOUNDARY`` on both sides.
-    """
-    out: list[str] = []
-    raw: str | None = None
-    for i, part in enumerate(_TAG.split(document)):
-        if i % 2 == 0:
-            out.append(part if raw else html.escape(segment_text(html.unescape(part)), quote=False))
-            continue
-        match = _TAG_NAME.match(part)
-        name = match[2].lower() if match else ""
-        closing = bool(match and match[1])
-        if raw:
-            if closing and name == raw:
-                raw = None
-            out.append(part)
-        elif name in _BLOCKS:
-            out.append(f" {BOUNDARY} {part} {BOUNDARY} ")
-        else:
-            if name in _RAW_TEXT and not closing and not part.endswith("/>"):
-                raw = name
-            out.append(part)
-    return "".join(out)
 
 
 def pagefind_binary() -> Path:
@@ -167,10 +109,7 @@ def build_index(site_dir: Path, binary: Path | None = None) -> IndexResult:
     pages = sorted(p for p in site_dir.rglob("*.html") if p.is_file() and BUNDLE not in p.relative_to(site_dir).parts[:1])
     with tempfile.TemporaryDirectory(prefix="site-builder-search-") as tmp:
         copy = Path(tmp)
-        for page in pages:
-            target = copy / page.relative_to(site_dir)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(segment_html(page.read_text("utf-8")), "utf-8")
+        segment_files([(p, copy / p.relative_to(site_dir)) for p in pages])
         command = [str(binary), "--site", str(copy), "--output-path", str(bundle.resolve()),
                    "--force-language", LANGUAGE, "--silent"]
         try:

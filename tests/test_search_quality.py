@@ -26,7 +26,7 @@ from searchcorpus import write_fictitious_content
 
 from site_builder.build import build_site
 from site_builder.problems import Reporter
-from site_builder.search import BOUNDARY, segment_text
+from site_builder.segment import BOUNDARY, segment_text
 
 REPO = Path(__file__).resolve().parents[1]
 HARNESS = Path(__file__).with_name("search_harness.mjs")

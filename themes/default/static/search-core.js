@@ -3,12 +3,12 @@
 // the test measures exactly what a reader gets.
 //
 // The index holds every Chinese character as a word of its own (site_builder/search.py
-// explains why). A query is turned into the same words and searched as an exact phrase:
+// explains why, site_builder/segment.py does it). A query is turned into the same words and searched as an exact phrase:
 // 八项规定 → "八 项 规 定", which Pagefind finds only where the four are consecutive.
 
 // Marks a space or a block boundary of the original text; never shown.
 export const BOUNDARY = "\ue000";
-// The same class as WORD_CLASS in site_builder/search.py.
+// The same class as WORD_CLASS in site_builder/segment.py.
 export const WORD_CLASS =
   "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff" +
   "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u{20000}-\u{3134f}";
