@@ -7,10 +7,13 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: build validate test schema clean
+.PHONY: build serve validate test schema clean
 
 build: $(VENV)/.runtime
 	$(VENV)/bin/site-builder build
+
+serve: $(VENV)/.runtime
+	$(VENV)/bin/site-builder serve
 
 validate: $(VENV)/.runtime
 	$(VENV)/bin/site-builder validate content
