@@ -41,8 +41,12 @@ class Cell:
 
     @property
     def classes(self) -> str:
-        """The cell's CSS classes: alignment and hierarchy depth."""
-        return " ".join(c for c in ("num" if self.numeric else "", f"level-{self.level}" if self.level else "") if c)
+        """The cell's CSS classes: alignment, hierarchy depth, and long text to be given room."""
+        # Chinese text may break after any character, so a table too wide for a phone would
+        # squeeze a column of long text to a few characters a line; 'text-long' keeps it readable.
+        long = not (self.header or self.numeric or self.money) and len(self.html.striptags() if self.html else self.text) > 12
+        return " ".join(c for c in ("num" if self.numeric else "", f"level-{self.level}" if self.level else "",
+                                    "text-long" if long else "") if c)
 
 
 @dataclass(frozen=True)
