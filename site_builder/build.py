@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from . import routes
 from .checks import Check, run_checks
+from .compare_views import comparison_files, comparison_page, department_comparisons
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Entry, display_path, load_content
 from .markup import MarkdownRenderer
@@ -99,7 +100,8 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     except OSError as err:  # a full disk, a read-only folder: the previous site stays
         reporter.error(display_path(output_dir), 1, "", f"cannot write the site: {err}")
         return failed()
-    return BuildResult(True, len(pages), written, time.perf_counter() - started)
+    html_pages = sum(1 for route, _ in pages if route.path.endswith(".html"))  # not the comparisons' downloads
+    return BuildResult(True, html_pages, written, time.perf_counter() - started)
 
 
 def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]], config: SiteConfig,
@@ -133,10 +135,15 @@ def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]],
         add(routes.region_path(slugs), "region.html", f"the region page of {'/'.join(slugs)}", derive(region_view, slugs, trees, names))
     for dept in departments:
         first = display_path(dept.entries[0].path)
-        add(dept.path, "department.html", first, derive(department_view, dept, names))
+        comparisons = department_comparisons(dept, names)
+        add(dept.path, "department.html", first, derive(department_view, dept, names, comparisons.links))
         for entry in dept.entries:
             add(entry_path(entry), "department_year.html", display_path(entry.path),
-                derive(year_view, entry, dept, checks[entry.rel], names, md))
+                derive(year_view, entry, dept, checks[entry.rel], names, md, comparisons.around(entry)))
+        for pair in comparisons.pairs:  # a page and its downloads share one view
+            view = derive(comparison_page, pair, comparisons.context)
+            for path, template in comparison_files(pair):
+                add(path, template, display_path(pair.newer.path), view)
     site = SiteView(config.title, config.description, md(config.footer),
                     (Link("首页", routes.HOME), Link("名词解释", routes.GLOSSARY), Link("关于数据", routes.ABOUT)),
                     routes.SEARCH if routes.SEARCH in table else None)
@@ -150,11 +157,11 @@ def copy_static(theme: Theme, writer: SiteWriter) -> None:
 
 
 def sitemap(pages: list[tuple[Route, dict[str, Any]]], config: SiteConfig) -> str:
-    """sitemap.xml: every page but the 404, at base_url (or base_path when no base_url is set)."""
+    """sitemap.xml: every HTML page but the 404, at base_url (or base_path when no base_url is set)."""
     base = config.base_url.rstrip("/") + "/" if config.base_url else config.base_path
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for route, _ in pages:
-        if route.path != routes.NOT_FOUND:
+        if route.path != routes.NOT_FOUND and route.path.endswith(".html"):
             lines.append(f"  <url><loc>{xml_escape(base + route.path)}</loc></url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

@@ -35,9 +35,10 @@ def year_path(region_slugs: tuple[str, ...], department_slug: str, stem: str) ->
     return "/".join((*region_slugs, department_slug, stem, HOME))
 
 
-def compare_path(region_slugs: tuple[str, ...], department_slug: str, a: str, b: str) -> str:
-    """Reserved for comparisons of two years of a department (a later stage builds them)."""
-    return "/".join((*region_slugs, department_slug, "compare", f"{a}-{b}", HOME))
+def compare_path(region_slugs: tuple[str, ...], department_slug: str, a: str, b: str, name: str = HOME) -> str:
+    """The comparison of two years of a department (``a`` and ``b`` are their file stems), or with
+    ``name`` a download beside it: ``…/xinfang/compare/2019-2020/comparison.csv``."""
+    return "/".join((*region_slugs, department_slug, "compare", f"{a}-{b}", name))
 
 
 def static_path(name: str) -> str:

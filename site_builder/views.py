@@ -199,7 +199,7 @@ class DepartmentView:
     years: tuple[Link, ...]
     trend: Table
     charts: tuple[Chart, ...]
-    comparisons: tuple[Link, ...]  # filled by the comparison stage when it exists
+    comparisons: tuple[Link, ...]  # every pre-built pair of years (compare_views)
 
 
 TREND_FIGURES = (
@@ -298,10 +298,11 @@ class YearView:
     checks: tuple[CheckView, ...]
     failed_checks: int
     sources: tuple[SourceView, ...]
+    comparisons: tuple[Link, ...] = ()  # with the previous and the next year (compare_views)
 
 
 def year_view(entry: Entry, dept: Department, checks: Sequence[Check], names: dict[tuple[str, ...], str],
-              md: MarkdownRenderer) -> YearView:
+              md: MarkdownRenderer, comparisons: Sequence[Link] = ()) -> YearView:
     doc = entry.model
     meta = doc.meta
     sections = tuple(section_view(doc, attr, title, anchor, md) for attr, title, anchor in SECTIONS)
@@ -317,7 +318,7 @@ def year_view(entry: Entry, dept: Department, checks: Sequence[Check], names: di
         code=meta.code or "", kind=meta.kind, unit=meta.unit, published=meta.published.isoformat() if meta.published else "",
         breadcrumbs=tuple(crumbs), siblings=tuple(Link(year_label(e.model), entry_path(e)) for e in dept.entries),
         sections=sections, other=md(doc.other), checks=check_views,
-        failed_checks=sum(1 for c in check_views if not c.passed), sources=sources,
+        failed_checks=sum(1 for c in check_views if not c.passed), sources=sources, comparisons=tuple(comparisons),
     )
 
 
