@@ -6,6 +6,9 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# axe-core, the accessibility checker the browser tests inject into every kind of page (tests/browserkit.py).
+AXE_CORE_VERSION := 4.14.1
+AXE_CORE := .cache/npm/.axe-core-$(AXE_CORE_VERSION)
 
 .PHONY: build serve validate test schema clean
 
@@ -21,7 +24,7 @@ validate: $(VENV)/.runtime
 schema: $(VENV)/.runtime
 	$(VENV)/bin/site-builder schema
 
-test: $(VENV)/.test
+test: $(VENV)/.test $(AXE_CORE)
 	scripts/ensure-chromium
 	$(PY) -m pytest
 
@@ -33,6 +36,11 @@ $(VENV)/.runtime: pyproject.toml
 
 $(VENV)/.test: pyproject.toml $(VENV)/.runtime
 	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(AXE_CORE):
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js (Debian: apt-get install nodejs npm) for the accessibility tests" >&2; exit 1; }
+	npm install --prefix .cache/npm --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_CORE_VERSION)
 	touch $@
 
 clean:
