@@ -431,8 +431,8 @@ class IncrementalWriter:
             raise ValueError(f"{rel} is not a path inside the site")
 
     def holds(self, rel: str) -> bool:
-        """Whether ``rel`` is on disk as the last commit wrote it."""
-        return rel in self._previous and (self.output / rel).is_file()
+        """Whether the last commit wrote ``rel`` (the folder is the cache's own: nobody else writes it)."""
+        return rel in self._previous
 
     def keep(self, rel: str) -> None:
         """Keep the file of the last commit at ``rel`` as it is."""
@@ -449,7 +449,7 @@ class IncrementalWriter:
         self._claim(rel)
         file_digest = digest(data)
         self._files[rel] = file_digest
-        if self._previous.get(rel) == file_digest and (self.output / rel).is_file():
+        if self._previous.get(rel) == file_digest:
             return
         target = self.stage / rel
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -37,7 +37,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote
 
-from .build import build_site
+from .build import BuildResult, build_site
 from .config import CONFIG_FILE, load_config
 from .content import display_path
 from .incremental import BuildCache
@@ -419,8 +419,16 @@ class Preview:
         with self._building:
             reporter = Reporter()
             generation = self.cache.generation
-            result = build_site(self.project_root, self.site_dir, reporter, content_dir=self.content_dir,
-                                strict=self.strict, cache=self.cache, search_index=False)
+            started = time.perf_counter()
+            try:
+                result = build_site(self.project_root, self.site_dir, reporter, content_dir=self.content_dir,
+                                    strict=self.strict, cache=self.cache, search_index=False)
+            except Exception as err:  # noqa: BLE001 - a bug in a build stage: shown like any problem
+                import traceback
+
+                traceback.print_exc()
+                reporter.error("site_builder", 1, "", f"internal error while building: {type(err).__name__}: {err}")
+                result = BuildResult(False, 0, 0, time.perf_counter() - started)
             self.builds += 1
             base = self.hub.base_path
             if result.ok:
@@ -477,10 +485,11 @@ class Preview:
 
         snapshot = Path(tempfile.mkdtemp(prefix="index-", dir=self.folder))
         try:
-            with self._building:
-                if self.hub.site is None:
-                    return True
-                _link_tree(self.site_dir, snapshot, skip=BUNDLE)
+            if self.hub.site is None:
+                return True
+            # Without the build lock: files are replaced whole, so a build meanwhile can only make
+            # the snapshot a mix of two good sites, and that build schedules another refresh.
+            _link_tree(self.site_dir, snapshot, skip=BUNDLE)
             try:
                 result = build_index(snapshot)
             except SearchIndexError as err:
@@ -499,17 +508,22 @@ class Preview:
 
 
 def _link_tree(source: Path, target: Path, skip: str) -> None:
-    """Hard-link every file of ``source`` into ``target`` (a copy where links are impossible)."""
+    """Hard-link every page (``*.html``) of ``source`` into ``target``, a copy where links are impossible."""
     for folder, subfolders, names in os.walk(source):
         rel = Path(folder).relative_to(source)
         if rel == Path("."):
             subfolders[:] = [s for s in subfolders if s != skip]
-        (target / rel).mkdir(parents=True, exist_ok=True)
-        for name in names:
+        pages = [n for n in names if n.endswith(".html")]
+        if pages:
+            (target / rel).mkdir(parents=True, exist_ok=True)
+        for name in pages:
             try:
-                os.link(Path(folder) / name, target / rel / name)
-            except OSError:
-                shutil.copy2(Path(folder) / name, target / rel / name)
+                try:
+                    os.link(Path(folder) / name, target / rel / name)
+                except OSError:
+                    shutil.copy2(Path(folder) / name, target / rel / name)
+            except FileNotFoundError:  # removed by a build meanwhile
+                continue
 
 
 def serve(project_root: Path, *, content_dir: Path, host: str, port: int, strict: bool, search: bool,
