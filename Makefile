@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 AXE_CORE_VERSION := 4.14.1
 AXE_CORE := .cache/npm/.axe-core-$(AXE_CORE_VERSION)
 
-.PHONY: build serve validate test schema clean
+.PHONY: build serve validate test schema bench clean
 
 build: $(VENV)/.runtime
 	$(VENV)/bin/site-builder build
@@ -23,6 +23,11 @@ validate: $(VENV)/.runtime
 
 schema: $(VENV)/.runtime
 	$(VENV)/bin/site-builder schema
+
+SIZES ?= 100,1000
+bench: $(VENV)/.test
+	scripts/ensure-chromium
+	$(PY) -m benchmarks.run --sizes $(SIZES)
 
 test: $(VENV)/.test $(AXE_CORE)
 	scripts/ensure-chromium

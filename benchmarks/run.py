@@ -1,0 +1,267 @@
+"""The build benchmark: cold builds, memory, output size and save-to-reload latency, at N department-years.
+
+    .venv/bin/python -m benchmarks.run                          # N = 100 and 1,000
+    .venv/bin/python -m benchmarks.run --sizes 100,1000,10000   # the targets are set at 10,000
+
+For each N it writes N fictitious (虚构) department-years with ``benchmarks/generate.py`` into a
+new temporary folder (never into content/), then, each in a fresh process (so, cold):
+
+- builds the site without the search index, ``--runs`` times, and with it (Pagefind), and
+  prints the median time, pages written, ms per page, output size and the peak memory of the
+  whole process tree (the build, its render workers and Pagefind, summed, sampled every 20 ms);
+- starts ``site-builder serve`` there and measures, in headless Chromium, how long from
+  saving one department-year to the reload event (``benchmarks/serve_latency.py``);
+
+then prints how each figure grows from one N to the next, and each target of the
+performance issue (at N = 10,000) as PASS or MISSED BY how much. A benchmark, not a test:
+it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_N = 10_000
+TARGETS = (  # (figure, limit, unit), at N = TARGET_N, on a 2-core machine
+    ("build", 30.0, "s"),
+    ("build_search", 60.0, "s"),
+    ("peak_mb", 1024.0, "MB"),
+    ("reload_ms", 150.0, "ms"),
+)
+LABELS = {"build": "cold build, no search index", "build_search": "cold build with the search index",
+          "peak_mb": "peak memory (process tree)", "reload_ms": "save → reload event in serve"}
+
+
+@dataclass
+class Figures:
+    n: int
+    departments: int = 0
+    pages: int = 0
+    files: int = 0
+    build: float = 0.0  # median seconds, no search index
+    builds: list[float] = field(default_factory=list)
+    build_search: float = 0.0
+    peak_mb: float = 0.0  # the larger of the two kinds of build
+    output_mb: float = 0.0
+    reload_ms: float | None = None
+    reloads: list[float] = field(default_factory=list)
+
+    @property
+    def ms_per_page(self) -> float:
+        return self.build * 1000 / self.pages if self.pages else 0.0
+
+
+# ---------------------------------------------------------------------------------------
+# One build, in a process of its own
+
+
+def build_once(root: Path, output: Path, search: bool) -> None:
+    """Build ``root`` into ``output`` in this process and print what happened as JSON (the child's side)."""
+    sys.path.insert(0, str(REPO))
+    os.chdir(root)
+    from site_builder.build import build_site
+    from site_builder.problems import Reporter
+
+    reporter = Reporter()
+    result = build_site(root, output, reporter, search_index=search)
+    errors = [str(p) for p in reporter.errors]
+    print(json.dumps({"ok": result.ok, "pages": result.pages, "files": result.files, "seconds": result.seconds,
+                      "errors": errors[:5]}))
+
+
+def _tree_rss(root_pid: int) -> int:
+    """Resident memory of ``root_pid`` and all its descendants, in bytes (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as f:
+                    stat = f.read()
+                parents[int(entry.name)] = int(stat[stat.rindex(b")") + 2:].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree, frontier = {root_pid}, [root_pid]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    total = 0
+    page = os.sysconf("SC_PAGE_SIZE")
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as f:
+                total += int(f.read().split()[1]) * page
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def timed_build(root: Path, search: bool) -> tuple[dict[str, object], float]:
+    """A cold build of ``root`` in a new process: its JSON report and the peak memory of its tree (MB)."""
+    output = root / "output"
+    shutil.rmtree(output, ignore_errors=True)
+    command = [sys.executable, "-m", "benchmarks.run", "--build-once", str(root), str(output)] + (["--search"] if search else [])
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    done.set()
+    sampler.join()
+    try:
+        report = json.loads(stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        raise RuntimeError(f"the build failed:\n{stdout}\n{stderr}") from None
+    if not report["ok"]:
+        raise RuntimeError(f"the build failed: {report['errors']}")
+    return report, peak / 2**20
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+# ---------------------------------------------------------------------------------------
+# One size
+
+
+def measure(n: int, runs: int, edits: int, reload: bool, keep: bool) -> Figures:
+    from benchmarks.generate import write_fictitious_site
+
+    figures = Figures(n)
+    root = Path(tempfile.mkdtemp(prefix=f"site-builder-bench-{n}-"))
+    try:
+        started = time.perf_counter()
+        paths = write_fictitious_site(root, n)
+        figures.departments = len({p.parent for p in paths})
+        size = sum(p.stat().st_size for p in paths)
+        print(f"\nN = {n:,} department-years, {figures.departments:,} departments, {size / 2**20:.1f} MB of YAML "
+              f"(written in {time.perf_counter() - started:.1f} s) in {root}; load average {os.getloadavg()[0]:.1f}",
+              flush=True)
+        peaks = []
+        for run in range(runs):
+            report, peak = timed_build(root, search=False)
+            figures.builds.append(float(report["seconds"]))  # type: ignore[arg-type]
+            peaks.append(peak)
+            print(f"  build {run + 1}/{runs}, no search index: {report['seconds']:.2f} s, {report['pages']:,} pages, "
+                  f"{report['files']:,} files, peak {peak:.0f} MB", flush=True)
+        figures.build = statistics.median(figures.builds)
+        figures.pages, figures.files = int(report["pages"]), int(report["files"])  # type: ignore[call-overload]
+        figures.output_mb = folder_size(root / "output") / 2**20
+        report, peak = timed_build(root, search=True)
+        peaks.append(peak)
+        figures.build_search = float(report["seconds"])  # type: ignore[arg-type]
+        figures.peak_mb = max(peaks)
+        print(f"  build with the search index: {figures.build_search:.2f} s, peak {peak:.0f} MB; "
+              f"output {folder_size(root / 'output') / 2**20:.0f} MB with the index", flush=True)
+        shutil.rmtree(root / "output", ignore_errors=True)
+        if reload:
+            figures.reloads = reload_latency(root, paths, edits)
+            if figures.reloads:
+                figures.reload_ms = statistics.median(figures.reloads) * 1000
+        return figures
+    finally:
+        if keep:
+            print(f"  kept {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def reload_latency(root: Path, paths: list[Path], edits: int) -> list[float]:
+    """Save → reload event (seconds) for ``edits`` saves, measured by serve_latency in Chromium."""
+    try:
+        from benchmarks.serve_latency import CHROMIUM, measure_site
+        import playwright  # noqa: F401
+    except ImportError as err:
+        print(f"  save → reload: not measured ({err}; `make test` installs Playwright)")
+        return []
+    if not Path(CHROMIUM).exists():
+        print("  save → reload: not measured (no Chromium; `make test` installs it)")
+        return []
+    return measure_site(root, paths, edits, search=False)
+
+
+# ---------------------------------------------------------------------------------------
+# The report
+
+
+def report(all_figures: list[Figures]) -> None:
+    print("\n      N   pages   files  no index  with index  ms/page  peak MB  output MB  save→reload ms")
+    for f in all_figures:
+        reload = f"{f.reload_ms:14.0f}" if f.reload_ms is not None else "  not measured"
+        print(f"{f.n:7,} {f.pages:7,} {f.files:7,} {f.build:8.2f} s {f.build_search:9.2f} s {f.ms_per_page:8.2f} "
+              f"{f.peak_mb:8.0f} {f.output_mb:10.0f} {reload}")
+    for a, b in zip(all_figures, all_figures[1:]):
+        def grow(x: float | None, y: float | None) -> str:
+            return f"×{y / x:.1f}" if x and y else "n/a"
+        print(f"  {a.n:,} → {b.n:,} (×{b.n / a.n:.0f} N): build {grow(a.build, b.build)}, with index "
+              f"{grow(a.build_search, b.build_search)}, ms/page {grow(a.ms_per_page, b.ms_per_page)}, peak memory "
+              f"{grow(a.peak_mb, b.peak_mb)}, output {grow(a.output_mb, b.output_mb)}, save→reload "
+              f"{grow(a.reload_ms, b.reload_ms)}")
+    print(f"\nTargets at N = {TARGET_N:,} (on this machine: {os.cpu_count()} cores, load average now "
+          f"{os.getloadavg()[0]:.1f}; other work on the machine slows every figure):")
+    at_target = next((f for f in all_figures if f.n == TARGET_N), None)
+    for key, limit, unit in TARGETS:
+        if at_target is None:
+            largest = max(all_figures, key=lambda f: f.n)
+            value = getattr(largest, key)
+            if value is None:
+                print(f"  {LABELS[key]}: within {limit:g} {unit}: not measured")
+                continue
+            scaled = value * TARGET_N / largest.n if key != "reload_ms" else value
+            print(f"  {LABELS[key]}: within {limit:g} {unit}: not run at {TARGET_N:,}; {value:.2f} {unit} at "
+                  f"{largest.n:,}{f', {scaled:.1f} {unit} if linear' if key != 'reload_ms' else ''}")
+            continue
+        value = getattr(at_target, key)
+        if value is None:
+            print(f"  {LABELS[key]}: within {limit:g} {unit}: not measured")
+        elif value <= limit:
+            print(f"  {LABELS[key]}: {value:.1f} {unit}, within {limit:g} {unit}: PASS")
+        else:
+            print(f"  {LABELS[key]}: {value:.1f} {unit}, within {limit:g} {unit}: MISSED BY "
+                  f"{value - limit:.1f} {unit} ({(value - limit) / limit:.0%})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="100,1000", help="numbers of department-years, comma-separated")
+    parser.add_argument("--runs", type=int, default=3, help="cold builds without the index per size (median)")
+    parser.add_argument("--edits", type=int, default=5, help="saves measured in serve per size (median)")
+    parser.add_argument("--no-reload", action="store_true", help="skip the serve latency (needs Chromium)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
+    parser.add_argument("--build-once", nargs=2, metavar=("ROOT", "OUTPUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--search", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.build_once:
+        build_once(Path(args.build_once[0]), Path(args.build_once[1]), args.search)
+        return
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
+    all_figures = [measure(n, args.runs, args.edits, not args.no_reload, args.keep) for n in sizes]
+    report(all_figures)
+
+
+if __name__ == "__main__":
+    main()
