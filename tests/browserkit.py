@@ -37,10 +37,8 @@ CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/ch
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 AXE_JS = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 MOUNTS = ("/budget/", "/")
-
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (Debian: apt-get install chromium; "
-                             "'make test' installs it when it may): browser tests skipped")
+NO_CHROMIUM = ("chromium is not installed (Debian: apt-get install chromium; 'make test' installs it when it may): "
+               "browser tests skipped")
 
 
 @dataclass(frozen=True)
@@ -122,6 +120,8 @@ def serve(folder: Path, mount: str) -> tuple[ThreadingHTTPServer, str]:
 @pytest.fixture(scope="session")
 def served_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ServedSite]]:
     """The real site under ``/budget/`` and at ``/``, by mount; each is built for where it is served."""
+    if CHROMIUM is None:
+        pytest.skip(NO_CHROMIUM)  # only browsers need it: do not build for nothing
     sites, servers = {}, []
     for mount in MOUNTS:
         output = build_real_site(tmp_path_factory.mktemp("browser-site"), mount)
@@ -138,8 +138,7 @@ def served_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
 def browser() -> Iterator[Any]:
     """Debian's chromium, headless, through Playwright; skips when either is missing."""
     if CHROMIUM is None:
-        pytest.skip("chromium is not installed (Debian: apt-get install chromium; 'make test' installs it "
-                    "when it may): browser tests skipped")
+        pytest.skip(NO_CHROMIUM)
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
