@@ -21,8 +21,9 @@ from .compare_views import comparison_files, comparison_page, department_compari
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Entry, display_path, load_content
 from .markup import MarkdownRenderer
+from .parallel import render_pages
 from .problems import Reporter
-from .render import TemplateProblem, Theme, compile_templates, find_theme, make_environment, render_page
+from .render import TemplateProblem, Theme, compile_templates, find_theme, make_environment
 from .routes import DuplicatePath, Route, RouteTable
 from .search import index_site, search_page_view
 from .validate import report_checks
@@ -82,12 +83,14 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
         env = cache.environment(theme) if cache else make_environment(theme)
         compile_templates(env)
         with cache.writer(output_dir) if cache else SiteWriter(output_dir) as writer:
-            for route, context in pages:
-                url = (lambda target: config.base_path + target) if route.path == routes.NOT_FOUND else None
-                if cache:
-                    cache.write_page(writer, env, route, context, url)
-                else:
-                    writer.write_text(route.path, render_page(env, route, context, url))
+            def url_for(route: Route) -> Callable[[str], str] | None:
+                return (lambda target: config.base_path + target) if route.path == routes.NOT_FOUND else None
+
+            if cache:
+                for route, context in pages:
+                    cache.write_page(writer, env, route, context, url_for(route))
+            else:  # on every core
+                render_pages(env, pages, writer, url_for)
             copy_static(theme, writer)
             writer.write_text(routes.SITEMAP, sitemap(pages, config))
             if search_index and index_site(writer.temp, reporter, name=display_path(output_dir)) is None:

@@ -25,6 +25,7 @@ import dataclasses
 import datetime
 import enum
 import hashlib
+import operator
 import os
 import shutil
 import tempfile
@@ -72,53 +73,52 @@ class Fingerprints:
     differ, as they print differently); tuples, lists, dicts, sets and dataclasses by their
     parts. Content entries and their checks are registered by the cache with the digest of
     their file, so that a department-year is never fingerprinted field by field.
+
+    Each digest is of a tag, the type's name and a NUL, then either a scalar's text or the
+    16-byte digests of the parts: unambiguous without length prefixes.
     """
 
     def __init__(self) -> None:
         self._lasting: dict[int, tuple[object, bytes]] = {}  # immutable objects the cache owns
-        self._build: dict[int, tuple[object, bytes]] = {}  # containers seen during one build
+        self._seen: dict[int, tuple[object, bytes]] = {}  # those, and what one build fingerprinted
 
     def register(self, value: object, value_digest: bytes) -> None:
         """Fingerprint ``value`` (which must never be mutated) as ``value_digest``."""
-        self._lasting[id(value)] = (value, value_digest)
+        self._lasting[id(value)] = self._seen[id(value)] = (value, value_digest)
 
     def forget_all_but(self, keep: Iterable[object]) -> None:
-        """Drop registrations of objects the cache no longer holds, and the build memo."""
+        """Drop registrations of objects the cache no longer holds, and what the last build saw."""
         ids = {id(v) for v in keep}
         self._lasting = {k: v for k, v in self._lasting.items() if k in ids}
-        self._build = {}
+        self._seen = dict(self._lasting)
 
     def of(self, value: object) -> bytes:
-        """The fingerprint of ``value``; Uncacheable when it has none.
-
-        Each digest is of a tag, the type's name and a NUL, then either a scalar's text or
-        the 16-byte digests of the parts: unambiguous without length prefixes.
-        """
-        key = id(value)
-        known = self._build.get(key) or self._lasting.get(key)
+        """The fingerprint of ``value``; Uncacheable when it has none."""
+        known = self._seen.get(id(value))
         if known is not None:
             return known[1]
         kind = type(value)
-        head, how, names = _PLANS.get(kind) or _plan(kind)
-        if how == "text":
+        head, how, fields = _PLANS.get(kind) or _plan(kind)
+        of = self.of
+        if how is _DATACLASS:  # the type fixes the fields and their order
+            result = _blake(head + b"".join([of(v) for v in fields(value)]))  # type: ignore[misc]
+        elif how is _SEQUENCE:
+            result = _blake(head + b"".join([of(v) for v in value]))  # type: ignore[attr-defined]
+        elif how is _TEXT:
             result = _blake(head + value.encode())  # type: ignore[attr-defined]
-        elif how == "scalar":
+        elif how is _SCALAR:
             result = _blake(head + (value if isinstance(value, bytes) else repr(value).encode()))
-        elif how == "sequence":
-            result = _blake(head + b"".join([self.of(v) for v in value]))  # type: ignore[attr-defined]
-        elif how == "set":
-            result = _blake(head + b"".join(sorted(self.of(v) for v in value)))  # type: ignore[attr-defined]
-        elif how == "mapping":
-            result = _blake(head + b"".join(sorted(self.of(k) + self.of(v) for k, v in value.items())))  # type: ignore[attr-defined]
-        elif how == "dataclass":  # the type fixes the fields and their order
-            result = _blake(head + b"".join([self.of(getattr(value, n)) for n in names]))
-        elif how == "deferred":
+        elif how is _MAPPING:
+            result = _blake(head + b"".join(sorted([of(k) + of(v) for k, v in value.items()])))  # type: ignore[attr-defined]
+        elif how is _SET:
+            result = _blake(head + b"".join(sorted([of(v) for v in value])))  # type: ignore[attr-defined]
+        elif how is _DEFERRED:
             return value.digest  # type: ignore[attr-defined]
-        elif how == "pure":
+        elif how is _PURE:
             result = _blake(head)
         else:
             raise Uncacheable(f"no fingerprint for {kind.__qualname__}")
-        self._build[key] = (value, result)
+        self._seen[id(value)] = (value, result)
         return result
 
 
@@ -126,35 +126,40 @@ def _blake(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-_Plan = tuple[bytes, str, tuple[str, ...]]
+_TEXT, _SCALAR, _SEQUENCE, _SET, _MAPPING, _DATACLASS, _DEFERRED, _PURE, _NONE = (
+    "text", "scalar", "sequence", "set", "mapping", "dataclass", "deferred", "pure", "none")
+_Plan = tuple[bytes, str, Callable[[Any], Any] | None]
 _PLANS: dict[type, _Plan] = {}
 
 
 def _plan(kind: type) -> _Plan:
     """How values of ``kind`` are fingerprinted (worked out once per type)."""
-    names: tuple[str, ...] = ()
+    fields: Callable[[Any], Any] | None = None
     if issubclass(kind, str):
-        how = "text"
+        how = _TEXT
     elif issubclass(kind, enum.Enum):
-        how = "scalar"  # repr names the member
+        how = _SCALAR  # repr names the member
     elif issubclass(kind, _SCALARS):
-        how = "scalar"
+        how = _SCALAR
     elif issubclass(kind, (tuple, list)):
-        how = "sequence"
+        how = _SEQUENCE
     elif issubclass(kind, (set, frozenset)):
-        how = "set"
+        how = _SET
     elif issubclass(kind, dict):
-        how = "mapping"
+        how = _MAPPING
     elif issubclass(kind, Deferred):
-        how = "deferred"
+        how = _DEFERRED
     elif dataclasses.is_dataclass(kind):
-        how, names = "dataclass", tuple(f.name for f in dataclasses.fields(kind))
+        names = [f.name for f in dataclasses.fields(kind)]
+        # attrgetter gives a tuple for two names or more (in C); one name or none needs a tuple made.
+        fields = operator.attrgetter(*names) if len(names) > 1 else (lambda v, n=tuple(names): tuple(getattr(v, x) for x in n))
+        how = _DATACLASS
     elif issubclass(kind, PURE_TYPES):
-        how = "pure"
+        how = _PURE
     else:
-        how = "none"
-    tag = {"text": b"t", "scalar": b"v", "sequence": b"l", "set": b"s", "mapping": b"d", "dataclass": b"c"}.get(how, b"p")
-    _PLANS[kind] = (tag + f"{kind.__module__}.{kind.__qualname__}".encode() + b"\0", how, names)
+        how = _NONE
+    tag = {_TEXT: b"t", _SCALAR: b"v", _SEQUENCE: b"l", _SET: b"s", _MAPPING: b"d", _DATACLASS: b"c"}.get(how, b"p")
+    _PLANS[kind] = (tag + f"{kind.__module__}.{kind.__qualname__}".encode() + b"\0", how, fields)
     return _PLANS[kind]
 
 

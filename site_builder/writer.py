@@ -84,6 +84,10 @@ class SiteWriter:
     def copy_file(self, source: Path, rel: str) -> None:
         self._submit(self._target(rel), source.read_bytes())
 
+    def reserve(self, rel: str) -> Path:
+        """Claim ``rel`` for a file another process writes into ``temp`` (parallel.py); where to write it."""
+        return self._target(rel)
+
     def _submit(self, path: Path, data: bytes) -> None:
         while len(self._pending) >= MAX_PENDING:
             self._pending.popleft().result()  # raises the first write error here

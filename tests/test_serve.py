@@ -140,6 +140,34 @@ def test_every_kind_of_edit_gives_what_a_full_build_gives(tmp_path: Path) -> Non
             assert 0 < cache.stats.written < len(expected) // 2
 
 
+def test_fingerprints_tell_apart_what_renders_differently() -> None:
+    from dataclasses import dataclass
+    from decimal import Decimal
+
+    from markupsafe import Markup
+
+    from site_builder.incremental import Fingerprints, Uncacheable
+
+    @dataclass(frozen=True)
+    class One:
+        x: object
+
+    @dataclass(frozen=True)
+    class Two:
+        x: object
+        y: object
+
+    of = Fingerprints().of
+    different = [Decimal("1.0"), Decimal("1.00"), 1, 1.0, True, "1", Markup("1"), b"1", None, (1,), [1], (1, 2), (2, 1),
+                 One(1), One((1,)), One(One(1)), Two(1, 2), Two(2, 1), {"a": 1}, {"a": 2}, {"b": 1}, frozenset({1}),
+                 "虚构", "虚构 "]
+    assert len({of(v) for v in different}) == len(different)
+    assert of({"a": 1, "b": 2}) == Fingerprints().of({"b": 2, "a": 1})
+    assert of(Two(Decimal("1.5"), "x")) == Fingerprints().of(Two(Decimal("1.5"), "x"))
+    with pytest.raises(Uncacheable):
+        of(lambda: 1)  # a closure may hold anything
+
+
 def test_a_failed_build_leaves_the_served_site_as_it_was(tmp_path: Path) -> None:
     root = make_site(tmp_path / "site")
     served = tmp_path / "served"
