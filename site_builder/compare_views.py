@@ -176,6 +176,18 @@ class ComparisonPage:
         return comparison_body(self.comparison, self.older.target, self.newer.target)
 
     @property
+    def department(self) -> str:
+        return self.pair.newer.model.meta.department
+
+    @property
+    def years(self) -> tuple[int, int]:
+        return (self.pair.older.model.meta.year, self.pair.newer.model.meta.year)
+
+    @property
+    def kind(self) -> str:
+        return self.pair.newer.model.meta.kind
+
+    @property
     def json_text(self) -> Markup:
         """The comparison as JSON (Markup only so that the template prints it as it is)."""
         return Markup(comparison_json(self.comparison))

@@ -108,10 +108,13 @@ def test_search_from_a_page_filter_by_year_and_follow_a_result(page, server: str
     tab_to(page, 'input[type=checkbox][name="年度"][value="2018"]')
     page.keyboard.press("Space")
     page.wait_for_function("new URLSearchParams(location.search).get('年度') === '2018'")
-    page.wait_for_function("document.querySelector('[data-search-status]').textContent.startsWith('找到 2 ')")
+    page.wait_for_function("document.querySelector('[data-search-status]').textContent.includes('已按所选条件筛选')")
     titles = page.locator(".search-result-title").all_inner_texts()
-    assert titles and all("2018年" in t for t in titles), titles
+    # Department-years first, then the comparisons that take in 2018.
+    assert sorted(titles[:2]) == ["江苏省委办公厅 2018年部门预算", "江苏省政协办公厅 2018年部门预算"], titles
+    assert all("2018年" in t for t in titles), titles
     assert all("2018" in t for t in page.locator(".search-result-facts").all_inner_texts())
+    assert set(page.locator(".search-type").all_inner_texts()) == {"部门年度", "年度比较"}
 
     tab_to(page, ".search-match-link")
     target = page.evaluate("document.activeElement.getAttribute('href')")

@@ -194,11 +194,11 @@ def test_filters_narrow_the_results(corpus: Corpus) -> None:
 
 
 def test_page_types_are_searchable_and_named(corpus: Corpus) -> None:
-    [answer] = run_queries(corpus.site, [{"q": "专项业务经费"}])
-    types = {p["filters"]["页面类型"][0] for p in answer["pages"]}
-    assert {"部门年度", "名词解释"} <= types
-    [answer] = run_queries(corpus.site, [{"q": "江苏省政协办公厅"}])
-    assert "部门" in {p["filters"]["页面类型"][0] for p in answer["pages"]}
+    glossary, money = run_queries(corpus.site, [{"q": "专项业务经费"}, {"q": "公务接待费"}])
+    assert {"部门年度", "名词解释"} <= {p["filters"]["页面类型"][0] for p in glossary["pages"]}
+    assert {"部门年度", "部门", "年度比较"} <= {p["filters"]["页面类型"][0] for p in money["pages"]}
+    comparison = next(p for p in money["pages"] if p["filters"]["页面类型"] == ["年度比较"])
+    assert len(comparison["filters"]["年度"]) == 2 and comparison["matches"][0]["url"].count("#") == 1
 
 
 def test_the_query_is_segmented_as_the_index_is(corpus: Corpus) -> None:

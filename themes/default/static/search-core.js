@@ -121,6 +121,8 @@ export function findOccurrences(words, parts) {
  * Search: the reader's `input` with Pagefind `filters` ({key: [values]}).
  * Returns {parts, total, filters, totalFilters, pages: [{id, score, load()}]}, where
  * `load()` fetches a page's text and returns its result (see `pageResult`).
+ * `options.first` ({key: [values]}): pages with one of these filter values come first,
+ * each group in Pagefind's order (the search page puts department-years first).
  */
 export async function search(pagefind, input, filters = {}, options = {}) {
   const parts = queryParts(input);
@@ -128,10 +130,18 @@ export async function search(pagefind, input, filters = {}, options = {}) {
   for (const [key, values] of Object.entries(filters)) {
     if (values && values.length) pfFilters[key] = { any: [...values] };
   }
+  const first = async (hits, term) => {
+    const [key, values] = Object.entries(options.first || {})[0] || [];
+    if (!key || pfFilters[key] || hits.length < 2) return hits;
+    const preferred = await pagefind.search(term, { filters: { ...pfFilters, [key]: { any: values } } });
+    const ids = new Set(preferred.results.map((r) => r.id));
+    return [...hits.filter((h) => ids.has(h.result.id)), ...hits.filter((h) => !ids.has(h.result.id))];
+  };
   if (!parts.length) {
     if (!Object.keys(pfFilters).length) return { parts, total: 0, pages: [], filters: {}, totalFilters: {} };
     const all = await pagefind.search(null, { filters: pfFilters });
-    return wrap(parts, all, all.results.map((r) => ({ result: r, words: [], score: 0 })), options);
+    const hits = all.results.map((r) => ({ result: r, words: [], score: 0 }));
+    return wrap(parts, all, await first(hits, null), options);
   }
   const answers = [];
   for (const part of parts) answers.push(await pagefind.search(part.phrase, { filters: pfFilters }));
@@ -147,7 +157,7 @@ export async function search(pagefind, input, filters = {}, options = {}) {
     }
   }
   if (answers.length > 1) hits.sort((a, b) => b.score - a.score);
-  return wrap(parts, answers[0], hits, options);
+  return wrap(parts, answers[0], await first(hits, parts[0].phrase), options);
 }
 
 function wrap(parts, answer, hits, options) {

@@ -59,7 +59,7 @@ async function start(form) {
       return;
     }
     say("正在搜索…");
-    const found = await core.search(pagefind, q, filters, { sections: [...sectionNames.keys()] });
+    const found = await core.search(pagefind, q, filters, { sections: [...sectionNames.keys()], first: { 页面类型: ["部门年度"] } });
     if (mine !== run) return; // a newer search has started
     updateCounts(countSpans, found.filters);
     list.replaceChildren();
