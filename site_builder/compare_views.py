@@ -284,7 +284,8 @@ class MoneySection:
 
 @dataclass(frozen=True)
 class IndicatorRow:
-    name: str  # "产出指标 › 数量指标 › 示例完成率"
+    name: str  # its 三级 name (or the deepest it has): 示例完成率
+    path: str  # the levels above it: 产出指标 › 数量指标
     status: str
     badge: str  # 新增 / 不再列出 / 指标值变化 / 描述变化 …
     old_target: str
@@ -471,9 +472,9 @@ _INDICATOR_BADGE = {"added": "新增", "removed": "不再列出"}
 
 
 def _indicator(i: IndicatorChange) -> IndicatorRow:
-    name = " › ".join(x for x in (i.level1, i.level2, i.level3) if x)
+    levels = [x for x in (i.level1, i.level2, i.level3) if x]
     badge = _INDICATOR_BADGE.get(i.status) or ("指标值变化" if i.target_changed else "、".join(i.changed) + "变化")
-    return IndicatorRow(name, i.status, badge, i.old_target or "", i.new_target or "")
+    return IndicatorRow(levels[-1], " › ".join(levels[:-1]), i.status, badge, i.old_target or "", i.new_target or "")
 
 
 def _project(p: ProjectChange, c: Comparison, number: int) -> ProjectView:

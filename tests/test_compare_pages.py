@@ -151,11 +151,13 @@ def test_a_project_added_and_one_removed(site: Path) -> None:
 
 def test_an_indicator_target_changed_and_indicators_added_and_removed(site: Path) -> None:
     table = project(page(site), "示例项目（虚构，已更名）").select_one("table.indicator-changes")
-    assert [text(th) for th in table.select("thead th")] == ["指标", "2019年", "2020年", "变化"]
+    assert [text(th) for th in table.select("thead th")] == ["指标", "2019年", "2020年"]
     rows = [cells(tr) for tr in table.select("tbody tr")]
-    assert rows == [["产出指标 › 数量指标 › 示例完成率", "≥95%", "≥90%", "指标值变化"],
-                    ["效益指标 › 社会效益指标 › 示例覆盖率", "≥80%", "—", "不再列出"],
-                    ["满意度指标 › 服务对象满意度指标 › 群众满意度", "—", "≥90%", "新增"]]
+    assert rows == [["示例完成率 产出指标 › 数量指标 指标值变化", "≥95%", "≥90%"],
+                    ["示例覆盖率 效益指标 › 社会效益指标 不再列出", "≥80%", "—"],
+                    ["群众满意度 满意度指标 › 服务对象满意度指标 新增", "—", "≥90%"]]
+    assert [tr.select_one(".badge")["class"][1] for tr in table.select("tbody tr")] == [
+        "badge-changed", "badge-removed", "badge-added"]
     assert "另有 1 个指标两年相同。" in text(table.find_parent("article"))
 
 
@@ -165,9 +167,9 @@ def test_an_indicator_target_changed_and_indicators_added_and_removed(site: Path
 
 def test_a_section_disclosed_in_one_year_only_is_called_out(site: Path) -> None:
     html = page(site)
-    sections = {tr.th.get_text(strip=True): tr for tr in html.select("table#sections tbody tr")}
+    sections = {tr.th.contents[0].strip(): tr for tr in html.select("table#sections tbody tr")}
     assets = sections["国有资产"]
-    assert cells(assets) == ["国有资产", "未公开", "已公开", "新增公开"]
+    assert cells(assets) == ["国有资产 新增公开", "未公开", "已公开"]
     assert "section-added" in assets["class"]
     assert [s.select_one(".section-change") is not None for s in sections.values()].count(True) == 1
     assert text(html.select_one("#disclosure > p")) == "1 个部分的公开情况在两年间不同，见下表中标出的行。"
@@ -350,6 +352,23 @@ def test_zhengxie_running_costs_2017_2018_as_the_2018_document_states(real_site:
     summary = [text(li) for li in html.select(".summary-list li")]
     assert summary[0].startswith("机关运行经费 减少 2,233.13 万元，下降 66.68%。文件所述原因：今年此表统计口径发生变化")
     assert "绩效：2017年未公开，2018年公开为“无”。" in summary
+
+
+def test_every_change_the_jiangsu_documents_state_is_on_the_page(real_site: Path) -> None:
+    entries = load_content(ROOT / "content" / "jiangsu", Reporter())
+    for dept in ("zhengxie-bangongting", "shengwei-bangongting"):
+        years = {e.stem: e for e in entries if e.department_slug == dept}
+        for older, newer in (("2017", "2018"), ("2018", "2019")):
+            c = compare(years[older], years[newer])
+            html = soup(real_site / "jiangsu" / dept / "compare" / f"{older}-{newer}" / "index.html")
+            shown = [text(p) for p in html.select("#money p.stated")]
+            assert len(shown) == len(c.statements) > 20
+            for stated in c.statements:  # each under its figure's row, or listed as tied to none
+                where = (row(html, stated.figure).find_next_sibling("tr") if stated.figure
+                         else html.select_one("#money ul.stated-list"))
+                assert where is not None and (stated.reason or stated.direction) in text(where), stated.subject
+            discrepancies = [d for s in c.statements for d in s.discrepancies]
+            assert sorted(text(p).removeprefix("核对 ") for p in html.select("#money p.discrepancy")) == sorted(discrepancies)
 
 
 def test_every_pair_of_the_jiangsu_years_is_reachable_from_its_department(real_site: Path) -> None:
