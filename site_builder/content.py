@@ -46,7 +46,9 @@ class Entry:
 
     @property
     def stem(self) -> str:
-        return Path(self.rel[-1]).stem
+        name = self.rel[-1]  # Path(name).stem, without making a Path: pages ask for it thousands of times
+        dot = name.rfind(".")
+        return name[:dot] if dot > 0 else name
 
     def line_of(self, path: tuple[str | int, ...]) -> int:
         return Document(None, self.lines).line_of(path)

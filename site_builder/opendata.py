@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import typing
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -28,21 +27,31 @@ INDICATOR_COLUMNS = ("地区", "部门", "年度", "类型", "所属", "项目�
 
 
 def model_json(doc: DepartmentYear) -> str:
-    """The department-year as JSON: the validated model, deterministic, UTF-8 text."""
-    return json.dumps(doc.model_dump(mode="json", by_alias=True, exclude_none=True), ensure_ascii=False,
-                      indent=1) + "\n"
+    """The department-year as JSON: the validated model, deterministic, UTF-8 text.
+
+    pydantic's own serialiser writes what ``json.dumps(doc.model_dump(mode="json", by_alias=True,
+    exclude_none=True), ensure_ascii=False, indent=1)`` writes, byte for byte, several times faster.
+    """
+    return doc.model_dump_json(by_alias=True, exclude_none=True, indent=1) + "\n"
 
 
 def csv_text(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> str:
-    """CSV with a BOM and CRLF line ends; Decimals as plain digits."""
+    """CSV with a BOM and CRLF line ends; Decimals as plain digits; a column a row lacks is empty."""
+    columns = list(columns)
+    known = set(columns)
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\r\n")  # csv.DictWriter does the same, measurably slower
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow({k: (format(v, "f") if isinstance(v, Decimal) else ("" if v is None else v))
-                         for k, v in row.items()})
+        if not known.issuperset(row):
+            raise ValueError(f"row has keys that are not columns: {sorted(set(row) - known)}")
+        writer.writerow([_cell(row.get(c)) for c in columns])
     return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    return format(value, "f") if isinstance(value, Decimal) else ("" if value is None else value)
 
 
 def _identity(doc: DepartmentYear) -> dict[str, Any]:
@@ -72,23 +81,37 @@ def _kind_of(annotation: Any) -> str | None:
     return None
 
 
-_KINDS: dict[tuple[type, str], str | None] = {}
+_FIELDS: dict[type, tuple[tuple[str, str, str | None], ...]] = {}
 
 
-def _field_kind(model: type[BaseModel], name: str) -> str | None:
-    key = (model, name)
-    if key not in _KINDS:
-        _KINDS[key] = _kind_of(model.model_fields[name].annotation)
-    return _KINDS[key]
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, str | None], ...]:
+    """(attribute, key, kind) of every field of ``model``, worked out once per class."""
+    found = _FIELDS.get(model)
+    if found is None:
+        found = _FIELDS[model] = tuple((name, info.alias or name, _kind_of(info.annotation))
+                                       for name, info in model.model_fields.items())
+    return found
+
+
+_LABEL_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _label(obj: BaseModel) -> str | None:
     """How a row-like object names itself (a row's name, a project's name, a table's title…)."""
-    for attr in ("name", "title", "subject", "project", "economic"):
-        value = getattr(obj, attr, None)
+    cls = type(obj)
+    fields = _LABEL_FIELDS.get(cls)
+    if fields is None:  # looked up once per class: getattr() of a missing name is slow on a model
+        fields = _LABEL_FIELDS[cls] = tuple(a for a in ("name", "title", "subject", "project", "economic")
+                                            if a in cls.model_fields)
+    for attr in fields:
+        value = getattr(obj, attr)
         if isinstance(value, str):
             return value
     return None
+
+
+def _code(obj: BaseModel) -> str:
+    return (obj.code or "") if "code" in type(obj).model_fields else ""  # type: ignore[attr-defined]
 
 
 def walk_figures(doc: DepartmentYear) -> Iterator[dict[str, Any]]:
@@ -111,16 +134,14 @@ def _walk(obj: Any, path: tuple[Any, ...], context: tuple[str, ...], ident: dict
         cls = type(obj)
         label = _label(obj)
         inner = context + (label,) if label and path[-1] != section and isinstance(path[-1], int) else context
-        for name, info in cls.model_fields.items():
+        for name, key, kind in _fields(cls):
             value = getattr(obj, name)
-            key = info.alias or name
             if value is None:
                 continue
-            kind = _field_kind(cls, name)
             if kind is not None and isinstance(value, Decimal):
                 yield {
                     **ident, "栏目": section, "所属": " › ".join(inner), "项目": key,
-                    "编码": getattr(obj, "code", None) or "", "数值": value,
+                    "编码": _code(obj), "数值": value,
                     "单位": unit if kind == "amount" else "%" if kind == "percent" else "",
                     "路径": _path_text(path + (key,)),
                 }
