@@ -16,7 +16,7 @@ from urllib.parse import unquote
 import pytest
 from bs4 import BeautifulSoup, Tag
 from buildkit import build, hashes, soup
-from sitekit import write_tree
+from sitekit import replace_line, write_tree
 from test_compare import DEPT, LONG_DUTY, Y2019, Y2020, Y2021
 
 from site_builder.compare import compare
@@ -260,6 +260,26 @@ def test_three_years_every_pair_reachable(site: Path) -> None:
     single = soup(site / "xugou/xugou-shi/xugou-xian/danyi/index.html")
     assert "暂无年度比较" in text(single.select_one("section[aria-labelledby=compare-title]"))
     assert not soup(site / "xugou/xugou-shi/xugou-xian/danyi/2020/index.html").select("nav[aria-label='年度比较']")
+
+
+def test_budgets_and_final_accounts_are_compared_apart(tmp_path: Path) -> None:
+    final = {year: replace_line(text, "  类型: 预算", "  类型: 决算") for year, text in (("2019", Y2019), ("2020", Y2020))}
+    write_tree(tmp_path, f"-- {DEPT}/2019.yaml --\n{Y2019}-- {DEPT}/2020.yaml --\n{Y2020}"
+                         f"-- {DEPT}/2019-juesuan.yaml --\n{final['2019']}-- {DEPT}/2020-juesuan.yaml --\n{final['2020']}")
+    result, reporter = build(tmp_path, search_index=False)
+    assert result.ok, [str(p) for p in reporter.errors]
+    site = tmp_path / "output"
+    dept = soup(site / SITE_DEPT / "index.html")
+    assert [(a.get_text(), a["href"]) for a in dept.select("ul.comparison-list a")] == [
+        ("2019年预算 → 2020年预算", "compare/2019-2020/index.html"),
+        ("2019年决算 → 2020年决算", "compare/2019-juesuan-2020-juesuan/index.html")]
+    nav = soup(site / SITE_DEPT / "2020-juesuan" / "index.html").select("nav[aria-label='年度比较'] a")
+    assert [(a.get_text(), a["href"]) for a in nav] == [
+        ("与2019年决算比较", "../compare/2019-juesuan-2020-juesuan/index.html"),
+        ("全部年度比较", "../index.html#compare-title")]
+    html = page(site, "2019-juesuan-2020-juesuan")
+    assert html.h1.get_text() == "虚构县示例局（虚构数据）：2019年决算与2020年决算比较"
+    assert cells(row(html, "收支.项目支出")) == ["项目支出", "652.50", "537.00", "减少 115.50 下降 17.70%"]
 
 
 def test_sitemap_lists_comparison_pages_but_not_their_downloads(site: Path) -> None:
