@@ -11,6 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 import json
 from decimal import Decimal
+from json.encoder import encode_basestring  # CPython's C function, where there is one
 from typing import Any, Literal
 
 from .fmt import plain
@@ -218,15 +219,79 @@ CSV_COLUMNS = ("分组", "项目", "编码", "原数", "新数", "单位", "增�
 """One row per figure; amounts in 单位, changes signed (negative is a decrease)."""
 
 
+_FIELDS: dict[type, tuple[str, ...] | None] = {}  # a type's dataclass field names (None: not a dataclass)
+
+
 def _jsonable(value: Any) -> Any:
     """Dataclasses as objects in field order, Decimals as exact strings, tuples as lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    kind = type(value)
+    names = _FIELDS.get(kind, ())
+    if names == ():  # a type not seen yet
+        names = _FIELDS[kind] = (tuple(f.name for f in dataclasses.fields(kind))
+                                 if dataclasses.is_dataclass(kind) else None)
+    if names is not None:
+        return {name: _jsonable(getattr(value, name)) for name in names}
+    if kind is Decimal:
+        return plain(value)
+    if kind is list or kind is tuple:
+        return [_jsonable(v) for v in value]
     if isinstance(value, Decimal):
         return plain(value)
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     return value
+
+
+def _indented(value: Any, indent: str, out: list[str]) -> None:
+    """Append ``json.dumps(value, ensure_ascii=False, indent=1)``'s text for ``value`` to ``out``.
+
+    The same bytes, several times sooner: with an indent, ``json`` encodes in pure Python,
+    and comparisons' JSON was a fifth of a build. Types ``json`` would treat in a way of its
+    own (floats, keys that are not text) raise TypeError, and the caller uses ``json``.
+    """
+    kind = type(value)
+    if kind is str:
+        out.append(encode_basestring(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = indent + " "
+        separator = ",\n" + inner
+        out.append("{\n" + inner)
+        first = True
+        for key, item in value.items():
+            if type(key) is not str:
+                raise TypeError(f"a key that is not text: {key!r}")
+            if not first:
+                out.append(separator)
+            first = False
+            out.append(encode_basestring(key))
+            out.append(": ")
+            _indented(item, inner, out)
+        out.append("\n" + indent + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = indent + " "
+        separator = ",\n" + inner
+        out.append("[\n" + inner)
+        for number, item in enumerate(value):
+            if number:
+                out.append(separator)
+            _indented(item, inner, out)
+        out.append("\n" + indent + "]")
+    else:
+        raise TypeError(f"no fast JSON for {kind.__qualname__}")
 
 
 def comparison_json(c: Comparison) -> str:
@@ -237,7 +302,12 @@ def comparison_json(c: Comparison) -> str:
     for project in data["projects"]:
         if project["budget"] is not None:
             project["budget"]["unit"] = c.unit
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    out: list[str] = []
+    try:
+        _indented(data, "", out)
+    except TypeError:
+        return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return "".join(out) + "\n"
 
 
 def comparison_csv(c: Comparison) -> str:
