@@ -21,7 +21,7 @@ from .compare_views import comparison_files, comparison_page, department_compari
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Entry, display_path, load_content
 from .markup import MarkdownRenderer
-from .parallel import render_pages
+from .parallel import defer, render_pages
 from .problems import Reporter
 from .render import TemplateProblem, Theme, compile_templates, find_theme, make_environment
 from .routes import DuplicatePath, Route, RouteTable
@@ -76,7 +76,7 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     if reporter.errors or (strict and reporter.warnings) or theme is None:
         return failed()
 
-    pages = list(plan_pages(entries, checks, config, reporter, derive=cache.derive if cache else None))
+    pages = list(plan_pages(entries, checks, config, reporter, derive=cache.derive if cache else defer))
     if reporter.errors:
         return failed()
     try:

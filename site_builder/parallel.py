@@ -1,9 +1,10 @@
 """Rendering a full build's pages on every core: forked workers, each writing its own pages.
 
-The pages are planned (routed, their views made) once, in the building process; workers are
-then forked (so they share what was planned, copy-on-write, and nothing is pickled) and each
-renders a fixed set of blocks of consecutive pages and writes them straight into the
-writer's temporary folder. Consecutive pages go to one worker because they share work: a
+The pages are planned (routed, each view as a function and its arguments: ``defer``) once,
+in the building process; workers are then forked (so they share what was planned,
+copy-on-write, and nothing is pickled) and each derives the views of, renders and writes a
+fixed set of blocks of consecutive pages, straight into the writer's temporary folder; a
+view is dropped once its pages are written. Consecutive pages go to one worker because they share work: a
 comparison's page, JSON and CSV are one computation (compare_views keeps the last few).
 
 Rendering is a pure function of (template, route, view), so which process renders a page
@@ -36,6 +37,40 @@ _OS_ERROR, _BUG = "\0os", "\0bug"  # in place of a template's name: a failure th
 _job: tuple[jinja2.Environment, Sequence[Page], Path, UrlFor, int] | None = None  # what forked workers inherit
 
 
+class Lazy:
+    """A page's view, not derived yet: ``fn(*args)``, made where (and when) the page is rendered."""
+
+    __slots__ = ("fn", "args")
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.fn, self.args = fn, args
+
+
+def defer(fn: Callable[..., Any], *args: Any) -> Lazy:
+    """``plan_pages``'s ``derive`` for full builds: views are derived by the workers, page by page,
+    so that their work is spread over the cores and no process holds every view at once."""
+    return Lazy(fn, args)
+
+
+class _Views:
+    """Derives the lazy views of a context; the last one is kept, for the pages that share it."""
+
+    def __init__(self) -> None:
+        self._last: tuple[Lazy | None, Any] = (None, None)
+
+    def resolve(self, context: dict[str, Any]) -> dict[str, Any]:
+        if not any(type(v) is Lazy for v in context.values()):
+            return context
+        out = {}
+        for key, value in context.items():
+            if type(value) is Lazy:
+                if self._last[0] is not value:
+                    self._last = (value, value.fn(*value.args))
+                value = self._last[1]
+            out[key] = value
+        return out
+
+
 def workers_available() -> int:
     """The cores this process may run on."""
     try:
@@ -53,8 +88,9 @@ def render_pages(env: jinja2.Environment, pages: Sequence[Page], writer: Any, ur
     """
     count = workers if workers is not None else workers_available()
     if count <= 1 or (workers is None and len(pages) < MIN_PAGES) or "fork" not in multiprocessing.get_all_start_methods():
+        views = _Views()
         for route, context in pages:
-            writer.write_text(route.path, render_page(env, route, context, url_for(route)))
+            writer.write_text(route.path, render_page(env, route, views.resolve(context), url_for(route)))
         return
     for route, _ in pages:
         writer.reserve(route.path)  # a duplicate path fails here, before any worker starts
@@ -99,12 +135,13 @@ def _work(number: int, sender: Any) -> None:
     """A worker: render blocks ``number``, ``number + count``, … and write them; send how it went."""
     assert _job is not None
     env, pages, folder, url_for, count = _job
+    views = _Views()
     try:
         for start in range(number * BLOCK, len(pages), count * BLOCK):
             for index in range(start, min(start + BLOCK, len(pages))):
                 route, context = pages[index]
                 try:
-                    html = render_page(env, route, context, url_for(route))
+                    html = render_page(env, route, views.resolve(context), url_for(route))
                 except TemplateProblem as err:
                     sender.send(("failed", index, err.file, err.line, err.message))
                     return
