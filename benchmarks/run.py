@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -52,6 +53,7 @@ class Figures:
     files: int = 0
     build: float = 0.0  # median seconds, no search index
     builds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # CPU seconds of each build, all processes: less sensitive to load
     build_search: float = 0.0
     peak_mb: float = 0.0  # the larger of the two kinds of build
     output_mb: float = 0.0
@@ -77,8 +79,10 @@ def build_once(root: Path, output: Path, search: bool) -> None:
     reporter = Reporter()
     result = build_site(root, output, reporter, search_index=search)
     errors = [str(p) for p in reporter.errors]
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime  # workers and Pagefind included
     print(json.dumps({"ok": result.ok, "pages": result.pages, "files": result.files, "seconds": result.seconds,
-                      "errors": errors[:5]}))
+                      "cpu": cpu, "errors": errors[:5]}))
 
 
 def _tree_rss(root_pid: int) -> int:
@@ -166,8 +170,9 @@ def measure(n: int, runs: int, edits: int, reload: bool, keep: bool) -> Figures:
             report, peak = timed_build(root, search=False)
             figures.builds.append(float(report["seconds"]))  # type: ignore[arg-type]
             peaks.append(peak)
-            print(f"  build {run + 1}/{runs}, no search index: {report['seconds']:.2f} s, {report['pages']:,} pages, "
-                  f"{report['files']:,} files, peak {peak:.0f} MB", flush=True)
+            figures.cpu.append(float(report["cpu"]))  # type: ignore[arg-type]
+            print(f"  build {run + 1}/{runs}, no search index: {report['seconds']:.2f} s ({report['cpu']:.1f} s of CPU), "
+                  f"{report['pages']:,} pages, {report['files']:,} files, peak {peak:.0f} MB", flush=True)
         figures.build = statistics.median(figures.builds)
         figures.pages, figures.files = int(report["pages"]), int(report["files"])  # type: ignore[call-overload]
         figures.output_mb = folder_size(root / "output") / 2**20
@@ -175,7 +180,7 @@ def measure(n: int, runs: int, edits: int, reload: bool, keep: bool) -> Figures:
         peaks.append(peak)
         figures.build_search = float(report["seconds"])  # type: ignore[arg-type]
         figures.peak_mb = max(peaks)
-        print(f"  build with the search index: {figures.build_search:.2f} s, peak {peak:.0f} MB; "
+        print(f"  build with the search index: {figures.build_search:.2f} s ({report['cpu']:.1f} s of CPU), peak {peak:.0f} MB; "
               f"output {folder_size(root / 'output') / 2**20:.0f} MB with the index", flush=True)
         shutil.rmtree(root / "output", ignore_errors=True)
         if reload:
@@ -209,11 +214,12 @@ def reload_latency(root: Path, paths: list[Path], edits: int) -> list[float]:
 
 
 def report(all_figures: list[Figures]) -> None:
-    print("\n      N   pages   files  no index  with index  ms/page  peak MB  output MB  save→reload ms")
+    print("\n      N   pages   files  no index  (CPU s)  with index  ms/page  peak MB  output MB  save→reload ms")
     for f in all_figures:
         reload = f"{f.reload_ms:14.0f}" if f.reload_ms is not None else "  not measured"
-        print(f"{f.n:7,} {f.pages:7,} {f.files:7,} {f.build:8.2f} s {f.build_search:9.2f} s {f.ms_per_page:8.2f} "
-              f"{f.peak_mb:8.0f} {f.output_mb:10.0f} {reload}")
+        cpu = statistics.median(f.cpu) if f.cpu else 0.0
+        print(f"{f.n:7,} {f.pages:7,} {f.files:7,} {f.build:8.2f} s {cpu:8.1f} {f.build_search:9.2f} s "
+              f"{f.ms_per_page:8.2f} {f.peak_mb:8.0f} {f.output_mb:10.0f} {reload}")
     for a, b in zip(all_figures, all_figures[1:]):
         def grow(x: float | None, y: float | None) -> str:
             return f"×{y / x:.1f}" if x and y else "n/a"
