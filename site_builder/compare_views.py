@@ -104,7 +104,7 @@ def department_comparisons(dept: Department, names: dict[tuple[str, ...], str]) 
             nearby.setdefault(entry_path(p.newer), []).append(Link(f"与{year_label(p.older.model)}比较", pair_path(p)))
             nearby.setdefault(entry_path(p.older), []).append(Link(f"与{year_label(p.newer.model)}比较", pair_path(p)))
     every = routes.department_path(dept.region_slugs, dept.slug) + "#compare-title"
-    for path, around in nearby.items():
+    for around in nearby.values():
         if len(found) > len(around):
             around.append(Link("全部年度比较", every))
     crumbs = tuple(breadcrumbs(names, dept.region_slugs)) + (Link(dept.name, dept.path),)
@@ -362,10 +362,10 @@ _CENT = Decimal("0.01")
 def comparison_body(c: Comparison, old_page: str, new_page: str) -> ComparisonBody:
     """Everything the comparison page prints of ``c``; ``old_page``/``new_page`` are the year pages."""
     unit = c.unit
-    sections = tuple(_section_row(s, c, old_page, new_page) for s in c.sections)
-    parts = tuple(_section_row(s, c, "", "") for s in c.parts)
+    sections = tuple(_section_row(s, old_page, new_page) for s in c.sections)
+    parts = tuple(_section_row(s, "", "") for s in c.parts)
     money_sections = _money(c)
-    figures = [f for f in c.figures]
+    figures = c.figures
     changed = sum(1 for f in figures if f.status != "unchanged")
     project_views = [_project(p, c, i) for i, p in enumerate(c.projects, 1)]
     shown = tuple(p for p in project_views if p.status != "unchanged")
@@ -383,7 +383,7 @@ def comparison_body(c: Comparison, old_page: str, new_page: str) -> ComparisonBo
         texts=_texts(c.texts))
 
 
-def _section_row(s: SectionChange, c: Comparison, old_page: str, new_page: str) -> SectionRow:
+def _section_row(s: SectionChange, old_page: str, new_page: str) -> SectionRow:
     anchor = _ANCHORS.get(s.name, "") if not s.parent else ""
     return SectionRow(s.name, s.parent or "", s.old, s.new, _STATE[s.old], _STATE[s.new],
                       f"{old_page}#{anchor}" if anchor and old_page else "",
@@ -405,7 +405,7 @@ def _rate_text(f: FigureChange) -> str:
     if f.delta is None or f.delta == 0:
         return "—"
     if f.percent is None:
-        return "—（上年为 0）"
+        return "—（原数为 0）"
     return f"{'增长' if f.delta > 0 else '下降'} {grouped(abs(f.percent))}%"
 
 
