@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from . import routes
 from .checks import Check, run_checks
+from .completeness import load_site_items
 from .compare_views import comparison_files, comparison_page, department_comparisons
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Entry, display_path, load_content
@@ -26,6 +27,7 @@ from .problems import Reporter
 from .render import TemplateProblem, Theme, compile_templates, find_theme, make_environment
 from .routes import DuplicatePath, Route, RouteTable
 from .search import index_site, search_page_view
+from .transparency import Transparency, plan_transparency, write_downloads
 from .validate import report_checks
 from .views import (Link, SiteView, about_view, department_view, entry_path, glossary_page_view, group_departments,
                     home_view, not_found_view, region_names, region_trees, region_view, year_view)
@@ -65,6 +67,7 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     checks = {entry.rel: cache.checks(entry) if cache else run_checks(entry.model) for entry in entries}
     for entry in entries:
         report_checks(entry, checks[entry.rel], reporter)
+    items = load_site_items(project_root, config.scorecard, reporter)
     theme = find_theme(project_root, config.theme)
     if theme is None:
         reporter.error(display_path(project_root / CONFIG_FILE), 1, "theme",
@@ -73,10 +76,12 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
         check_output_dir(output_dir, [project_root, content_dir or project_root / "content"])
     except UnsafeOutput as err:
         reporter.error(display_path(output_dir), 1, "", str(err))
-    if reporter.errors or (strict and reporter.warnings) or theme is None:
+    if reporter.errors or (strict and reporter.warnings) or theme is None or items is None:
         return failed()
 
-    pages = list(plan_pages(entries, checks, config, reporter, derive=cache.derive if cache else defer))
+    transparency = plan_transparency(entries, items)
+    pages = list(plan_pages(entries, checks, config, reporter, derive=cache.derive if cache else defer,
+                            transparency=transparency))
     if reporter.errors:
         return failed()
     try:
@@ -92,6 +97,7 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
             else:  # on every core
                 render_pages(env, pages, writer, url_for)
             copy_static(theme, writer)
+            write_downloads(writer, transparency, pages, config.title)
             writer.write_text(routes.SITEMAP, sitemap(pages, config))
             if search_index and index_site(writer.temp, reporter, name=display_path(output_dir)) is None:
                 return failed()
@@ -108,8 +114,11 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
 
 
 def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]], config: SiteConfig,
-               reporter: Reporter, derive: Callable[..., Any] | None = None) -> Iterator[tuple[Route, dict[str, Any]]]:
+               reporter: Reporter, derive: Callable[..., Any] | None = None, *,
+               transparency: Transparency) -> Iterator[tuple[Route, dict[str, Any]]]:
     """Every page as (route, template context), in path order; a path claimed twice is an error.
+
+    ``transparency`` holds what the pages show of 公开完整度 and open data, and the scorecard pages.
 
     Each view is made as ``derive(view_function, *arguments)``: by default a plain call; the
     preview's cache defers it, and derives it only for pages whose inputs changed.
@@ -130,7 +139,10 @@ def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]],
 
     add(routes.HOME, "home.html", "the home page", derive(home_view, departments, trees, config.title))
     add(routes.GLOSSARY, "glossary.html", "the glossary", derive(glossary_page_view, departments, md))
-    add(routes.ABOUT, "about.html", "the about page", derive(about_view, departments, names))
+    add(routes.ABOUT, "about.html", "the about page",
+        derive(about_view, departments, names, transparency.site_links()))
+    for scorecard in transparency.scorecard_pages:
+        add(scorecard.path, "scorecard.html", "the scorecard", scorecard)
     add(routes.NOT_FOUND, "404.html", "the 404 page", not_found_view())
     add(routes.SEARCH, "search.html", "the search page", search_page_view())
     region_slugs = sorted({d.region_slugs[: i + 1] for d in departments for i in range(len(d.region_slugs))})
@@ -142,13 +154,15 @@ def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]],
         add(dept.path, "department.html", first, derive(department_view, dept, names, comparisons.links))
         for entry in dept.entries:
             add(entry_path(entry), "department_year.html", display_path(entry.path),
-                derive(year_view, entry, dept, checks[entry.rel], names, md, comparisons.around(entry)))
+                derive(year_view, entry, dept, checks[entry.rel], names, md, comparisons.around(entry),
+                       transparency.completeness[entry.rel], transparency.year_links(entry)))
         for pair in comparisons.pairs:  # a page and its downloads share one view
             view = derive(comparison_page, pair, comparisons.context)
             for path, template in comparison_files(pair):
                 add(path, template, display_path(pair.newer.path), view)
     site = SiteView(config.title, config.description, md(config.footer),
-                    (Link("首页", routes.HOME), Link("名词解释", routes.GLOSSARY), Link("关于数据", routes.ABOUT)),
+                    (Link("首页", routes.HOME), Link("名词解释", routes.GLOSSARY), Link("公开完整度", routes.SCORECARD),
+                     Link("关于数据", routes.ABOUT)),
                     routes.SEARCH if routes.SEARCH in table else None)
     for route, view in sorted(planned, key=lambda rv: rv[0].path):
         yield route, {"site": site, "page": view}

@@ -30,6 +30,7 @@ class SiteConfig:
     base_path: str = "/"  # where the site is served from; used only by 404.html and sitemap.xml
     base_url: str = ""  # the absolute address of base_path, for sitemap.xml; optional
     footer: str = ""  # Markdown
+    scorecard: str = ""  # the 公开完整度 item list, relative to site.toml; default: scorecard.yaml beside it, or the built-in one
 
 
 _DOCS = {
@@ -39,6 +40,7 @@ _DOCS = {
     "base_path": "the path the site is served under, starting and ending with '/'",
     "base_url": "the site's absolute address, such as https://example.org/budget/",
     "footer": "Markdown shown at the foot of every page",
+    "scorecard": "a YAML file of the 公开完整度 items and weights, relative to site.toml",
 }
 
 
@@ -67,6 +69,9 @@ def load_config(project_root: Path, reporter: Reporter) -> SiteConfig:
             values[key] = value
     config = SiteConfig(**values)
     _check_values(config, text, name, reporter)
+    if config.scorecard and not (project_root / config.scorecard).is_file():
+        reporter.error(name, _line_of(text, "scorecard"), "scorecard",
+                       f"expected {_DOCS['scorecard']}, but {display_path(project_root / config.scorecard)} is not a file")
     return config
 
 

@@ -23,7 +23,7 @@ BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
 DEFAULT_THEME = "default"
 PAGE_TEMPLATES = ("home.html", "region.html", "department.html", "department_year.html", "glossary.html",
                   "about.html", "404.html", "search.html", "comparison.html", "data/comparison.json",
-                  "data/comparison.csv")
+                  "data/comparison.csv", "scorecard.html")
 
 
 class TemplateProblem(Exception):

@@ -18,8 +18,13 @@ NOT_FOUND = "404.html"
 SITEMAP = "sitemap.xml"
 SEARCH = "search/index.html"  # reserved for the search page (built by a later stage)
 STATIC = "static"
+SCORECARD = "scorecard/index.html"  # 公开完整度, by score; the same table in other orders below
+SCORECARD_BY_REGION = "scorecard/by-region/index.html"
+SCORECARD_BY_YEAR = "scorecard/by-year/index.html"
+DATA = "data"  # the site's downloads (data/catalog.json lists them all); each year's are in its own data/
+CATALOG = f"{DATA}/catalog.json"
 
-RESERVED_TOP = ("static", "glossary", "about", "search", "404.html", "sitemap.xml", "index.html")
+RESERVED_TOP = ("static", "glossary", "about", "search", "scorecard", "data", "404.html", "sitemap.xml", "index.html")
 """Top-level names the site itself uses: no region may take them."""
 
 
@@ -89,7 +94,8 @@ class RouteTable:
         if first is not None:
             raise DuplicatePath(f"{route.owner} would be written to {route.path}, which is already the page of {first.owner}")
         top = route.path.split("/", 1)[0]
-        if "/" in route.path and top in RESERVED_TOP and route.template not in ("glossary.html", "about.html", "search.html"):
+        site_pages = ("glossary.html", "about.html", "search.html", "scorecard.html")
+        if "/" in route.path and top in RESERVED_TOP and route.template not in site_pages:
             raise DuplicatePath(f"{route.owner} would be written to {route.path}, but '{top}/' is reserved for the site itself")
         self._routes[route.path] = route
         return route

@@ -9,6 +9,7 @@ table published with its note counts as disclosed, as the evaluators count it) o
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -47,7 +48,7 @@ class Mark:
 class Scorecard:
     marks: tuple[Mark, ...]
 
-    @property
+    @functools.cached_property
     def score(self) -> Decimal:
         """Weighted share of items disclosed (present or as none), 0–100, one decimal."""
         total = sum(m.item.weight for m in self.marks)
@@ -116,9 +117,9 @@ def score(doc: DepartmentYear, items: ItemList) -> Scorecard:
     return Scorecard(tuple(marks))
 
 
-def load_items(path: Path, reporter: Reporter) -> ItemList | None:
-    """Read a scorecard item list; report problems like content errors; None on errors."""
-    shown = str(path)
+def load_items(path: Path, reporter: Reporter, name: str | None = None) -> ItemList | None:
+    """Read a scorecard item list; report problems like content errors (as ``name``); None on errors."""
+    shown = name or str(path)
     try:
         document = parse_yaml(decode(path.read_bytes()))
     except YamlError as err:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -25,6 +26,10 @@ from .markup import MarkdownRenderer
 from .model import SECTIONS, DepartmentYear
 from .sections import SectionView, section_view, term_anchor
 from .tables import Cell, Column, Table, TableRow, make_table
+
+if TYPE_CHECKING:
+    from .completeness import CompletenessView
+    from .downloads import DownloadLink
 
 
 @dataclass(frozen=True)
@@ -263,8 +268,8 @@ def department_view(dept: Department, names: dict[tuple[str, ...], str],
 class CheckView:
     title: str
     passed: bool
-    statement: str  # "收入合计 3,828,602.02 元 = 支出合计 3,828,602.02 元"
-    difference: str  # empty when passed
+    statement: str  # "收入合计为 3,828,602.02 元，支出合计为 3,828,602.02 元"
+    difference: str  # "相差 0.01 元"; empty when passed
 
 
 @dataclass(frozen=True)
@@ -273,6 +278,7 @@ class SourceView:
     publisher: str
     date: str
     url: str  # only http(s) addresses become links
+    address: str  # any other address as recorded, shown as text
     note: Markup
 
 
@@ -298,17 +304,21 @@ class YearView:
     checks: tuple[CheckView, ...]
     failed_checks: int
     sources: tuple[SourceView, ...]
+    completeness: CompletenessView | None = None  # 公开完整度 (completeness.py)
+    downloads: tuple[DownloadLink, ...] = ()  # this department-year's open data (downloads.py)
     comparisons: tuple[Link, ...] = ()  # with the previous and the next year (compare_views)
 
 
 def year_view(entry: Entry, dept: Department, checks: Sequence[Check], names: dict[tuple[str, ...], str],
-              md: MarkdownRenderer, comparisons: Sequence[Link] = ()) -> YearView:
+              md: MarkdownRenderer, comparisons: Sequence[Link] = (), completeness: CompletenessView | None = None,
+              downloads: Sequence[DownloadLink] = ()) -> YearView:
     doc = entry.model
     meta = doc.meta
     sections = tuple(section_view(doc, attr, title, anchor, md) for attr, title, anchor in SECTIONS)
     check_views = tuple(check_view(c, meta.unit) for c in checks)
     sources = tuple(SourceView(s.title, s.publisher or "", s.date.isoformat() if s.date else "",
-                               s.url if s.url and s.url.startswith(("http://", "https://")) else "", md(s.note))
+                               s.url if s.url and s.url.startswith(("http://", "https://")) else "",
+                               s.url if s.url and not s.url.startswith(("http://", "https://")) else "", md(s.note))
                     for s in meta.sources)
     crumbs = breadcrumbs(names, entry.region_slugs) + [Link(dept.name, dept.path)]
     return YearView(
@@ -319,15 +329,22 @@ def year_view(entry: Entry, dept: Department, checks: Sequence[Check], names: di
         breadcrumbs=tuple(crumbs), siblings=tuple(Link(year_label(e.model), entry_path(e)) for e in dept.entries),
         sections=sections, other=md(doc.other), checks=check_views,
         failed_checks=sum(1 for c in check_views if not c.passed), sources=sources, comparisons=tuple(comparisons),
+        completeness=completeness, downloads=tuple(downloads),
     )
 
 
 def check_view(check: Check, unit: str) -> CheckView:
+    """A check in plain Chinese: "收入合计为 1,000.00 元，支出合计为 1,100.00 元", "相差 100.00 元"."""
     def show(value: Decimal) -> str:
         return percent(value) if check.measure == "percent" else str(money(value, unit))
 
-    statement = f"{check.left_label} {show(check.left)}；{check.right_label} {show(check.right)}"
-    difference = "" if check.passed else f"相差 {plain(check.difference)}{'%' if check.measure == 'percent' else ' ' + unit}"
+    def subject(label: str) -> str:  # "基本支出 + 项目支出" is a sum: "基本支出 + 项目支出之和"
+        return f"{label}之和" if " + " in label else label
+
+    statement = f"{subject(check.left_label)}为 {show(check.left)}，{subject(check.right_label)}为 {show(check.right)}"
+    gap = abs(check.difference)
+    difference = "" if check.passed else (f"相差 {plain(gap)} 个百分点" if check.measure == "percent"
+                                          else f"相差 {money(gap, unit)}")
     return CheckView(check.title, check.passed, statement, difference)
 
 
@@ -387,15 +404,17 @@ class AboutView:
     regions: tuple[Link, ...]  # provinces, with their count of department-years as the note
     departments: int
     department_years: int
+    downloads: tuple[DownloadLink, ...] = ()  # the site's open data (downloads.py)
 
 
-def about_view(departments: Sequence[Department], names: dict[tuple[str, ...], str]) -> AboutView:
+def about_view(departments: Sequence[Department], names: dict[tuple[str, ...], str],
+               downloads: Sequence[DownloadLink] = ()) -> AboutView:
     counts: dict[tuple[str, ...], int] = defaultdict(int)
     for d in departments:
         counts[d.region_slugs[:1]] += len(d.entries)
     regions = tuple(Link(names[s], routes.region_path(s), f"{n} 个部门年度") for s, n in sorted(counts.items()))
     return AboutView(routes.ABOUT, "关于数据", (Link("首页", routes.HOME),), regions, len(departments),
-                     sum(counts.values()))
+                     sum(counts.values()), tuple(downloads))
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,10 @@ class SiteWriter:
         """Write ``text`` as UTF-8 to ``rel`` inside the site (in the background; errors surface by commit)."""
         self._submit(self._target(rel), text.encode("utf-8"))
 
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        """Write ``data`` as it is to ``rel`` inside the site (a download: in the background, like pages)."""
+        self._submit(self._target(rel), data)
+
     def copy_file(self, source: Path, rel: str) -> None:
         self._submit(self._target(rel), source.read_bytes())
 

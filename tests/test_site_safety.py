@@ -76,7 +76,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_no_page_carries_active_markup(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) == 10  # home, glossary, about, 404, search, three regions, the department, its year
+    assert len(pages) == 13  # home, glossary, about, 404, search, three scorecard orders, three regions, the department, its year
     for path in pages:
         text = path.read_text(encoding="utf-8")
         if path == site / "search/index.html":  # the site's one script: the search page's own, from static/
