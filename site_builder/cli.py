@@ -58,7 +58,7 @@ def run_validate(path: Path, *, strict: bool) -> int:
         print(f"{path}: no such file or folder", file=sys.stderr)
         return 2
     reporter = Reporter()
-    entries = validate(path, reporter)
+    entries = validate(path, reporter, project_root=Path.cwd())
     for problem in reporter.sorted():
         print(problem)
     errors, warnings = len(reporter.errors), len(reporter.warnings)

@@ -10,11 +10,20 @@ from .content import Entry, display_path, load_content
 from .problems import Reporter, format_key
 
 
-def validate(root: Path, reporter: Reporter) -> list[Entry]:
-    """Load every file below ``root`` and report errors and the failed arithmetic checks."""
+def validate(root: Path, reporter: Reporter, project_root: Path | None = None) -> list[Entry]:
+    """Load every file below ``root`` and report errors and the failed arithmetic checks.
+
+    With ``project_root``, also what a build reads beside the content: ``site.toml`` and the
+    公开完整度 item list it uses, so that their errors show before a build.
+    """
     entries = load_content(root, reporter)
     for entry in entries:
         report_checks(entry, run_checks(entry.model), reporter)
+    if project_root is not None:
+        from .completeness import load_site_items  # the pages' modules: only when asked
+        from .config import load_config
+
+        load_site_items(project_root, load_config(project_root, reporter).scorecard, reporter)
     return entries
 
 

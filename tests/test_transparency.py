@@ -360,3 +360,16 @@ def test_year_pages_and_the_about_page_list_the_downloads(site: Path) -> None:
 def test_fictitious_site_builds_byte_identical_twice(broken: Path, tmp_path: Path) -> None:
     result, _ = build(broken, output=str(tmp_path / "again"), search_index=False)
     assert result.ok and hashes(tmp_path / "again") == hashes(broken / "output")
+
+
+def test_validate_reports_errors_in_the_scorecard_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from site_builder.cli import main
+
+    items = "事项:\n  - {规则: duties, 名称: 职能（虚构）, 栏目: 职责, 权重: 5}\n  - {规则: nosuch, 名称: 虚构, 栏目: 职责, 权重: 1}\n"
+    write_tree(tmp_path, f"-- {MINIMAL_PATH} --\n{MINIMAL}\n-- scorecard.yaml --\n{items}")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "content"]) == 1
+    out = capsys.readouterr().out
+    assert "scorecard.yaml:3: 事项[2].规则: unknown rule 'nosuch'; expected one of: duties, " in out
+    assert out.rstrip().endswith("1 error, 0 warnings in 2 files")
