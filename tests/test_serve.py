@@ -404,7 +404,7 @@ def test_the_search_index_is_built_and_refreshed_once_edits_settle(tmp_path: Pat
     pytest.importorskip("pagefind_bin", reason="Pagefind is not installed")
     root = make_site(tmp_path / "site")
     lines: list[str] = []
-    preview = Preview(root, port=0, search=True, quiet=0.1, search_quiet=0.5, log=lines.append)
+    preview = Preview(root, port=0, search=True, quiet=0.1, search_quiet=2.0, log=lines.append)
     try:
         preview.start()
         entry = preview.site_dir / "pagefind" / "pagefind-entry.json"
@@ -416,7 +416,7 @@ def test_the_search_index_is_built_and_refreshed_once_edits_settle(tmp_path: Pat
             yaml.write_text(MINIMAL.replace("示例项目（虚构）", f"示例项目{value}（虚构）"), encoding="utf-8")
             time.sleep(0.15)
         wait_until(lambda: sum("Search index refreshed" in line for line in lines) > refreshed, 60, "a refreshed index")
-        time.sleep(1.0)
+        time.sleep(2.5)  # longer than the quiet window: a second refresh would show by now
         assert sum("Search index refreshed" in line for line in lines) == refreshed + 1
         assert entry.read_bytes() != first
         assert site_files(preview.site_dir) == full_build(root, tmp_path / "full")
