@@ -353,11 +353,12 @@ class BuildCache:
         theme_digest = self._environments.get(id(env))
         if theme_digest is None or url is not None:  # an environment or a link function we cannot vouch for
             return None
-        try:
-            return digest(b"page", route.path.encode(), route.template.encode(), theme_digest,
-                          self.fingerprints.of(context))
+        of = self.fingerprints.of
+        try:  # one digest per page (there are 7 pages per department-year): the context's items inline
+            items = b"".join(sorted([of(k) + of(v) for k, v in context.items()]))
         except Uncacheable:
             return None
+        return digest(b"page", route.path.encode(), route.template.encode(), theme_digest, items)
 
     # -- write ---------------------------------------------------------------------------
 

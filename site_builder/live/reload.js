@@ -119,7 +119,20 @@
     show(state);
   }
 
-  const events = new EventSource(script.dataset.events);
-  events.addEventListener("state", receive);
-  window.addEventListener("pagehide", () => events.close());
+  // A browser opens at most six connections to one server over HTTP/1.1, and each open
+  // stream takes one: hidden tabs let theirs go, and catch up (reload) when shown again.
+  let events = null;
+  function listen() {
+    if (events || document.visibilityState === "hidden") return;
+    events = new EventSource(script.dataset.events);
+    events.addEventListener("state", receive);
+  }
+  function pause() {
+    if (events) events.close();
+    events = null;
+  }
+  document.addEventListener("visibilitychange", () => (document.visibilityState === "hidden" ? pause() : listen()));
+  window.addEventListener("pagehide", pause);
+  window.addEventListener("pageshow", listen);
+  listen();
 })();
