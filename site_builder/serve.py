@@ -362,9 +362,8 @@ class Preview:
         content = WatchedFolder(self.content_dir, True, lambda p: p.suffix in (".yaml", ".yml"))
         config = WatchedFolder(self.project_root, False, lambda p: p.name == CONFIG_FILE)
         folders = [content, config]
-        for themes in {(self.project_root / "themes").resolve(), BUILTIN_THEMES.resolve()}:
-            if themes.is_dir():
-                folders.append(WatchedFolder(themes, True, lambda p: True))
+        for themes in sorted({(self.project_root / "themes").resolve(), BUILTIN_THEMES.resolve()}):
+            folders.append(WatchedFolder(themes, True, lambda p: True))  # the site's own may appear later
         return folders
 
     def start(self) -> None:

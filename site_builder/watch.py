@@ -27,6 +27,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 EDITOR_TEMPORARY = re.compile(r"""
       \A\.\#            # emacs lock files
@@ -154,16 +155,15 @@ class SourceWatcher:
         self._wake = threading.Condition()
         self._stopping = False
         self._observer = Observer()
+        self._handler = _Events(self._event)
+        self._watches: dict[Path, ObservedWatch | None] = {f.path: None for f in self.folders}
         self._thread = threading.Thread(target=self._settle, name="site-builder-watch", daemon=True)
 
     def start(self) -> None:
         """Learn the current state of every watched file, then start watching."""
         for folder in self.folders:
             self.states.learn(folder.files())
-        handler = _Events(self._event)
-        for folder in self.folders:
-            if folder.path.is_dir():
-                self._observer.schedule(handler, str(folder.path), recursive=folder.recursive)
+        self._follow_folders()
         self._observer.start()
         self._thread.start()
 
@@ -209,7 +209,7 @@ class SourceWatcher:
                     self._wake.wait(due - now)
                     continue
                 candidates, self._candidates = self._candidates, set()
-            changed = self.check(candidates)
+            changed = self.check(candidates) | self.states.changed(self._follow_folders())
             if changed:
                 try:
                     self.on_change(changed)
@@ -217,6 +217,27 @@ class SourceWatcher:
                     import traceback
 
                     traceback.print_exc()
+
+    def _follow_folders(self) -> list[Path]:
+        """Watch the folders that exist now and stop watching those that went; the files of new ones.
+
+        A site's own ``themes/`` often does not exist when the preview starts: its creation is
+        seen by the watch of the folder above it (the project's), and it is watched from then on.
+        """
+        appeared: list[Path] = []
+        for folder in self.folders:
+            watch, exists = self._watches[folder.path], folder.path.is_dir()
+            if exists and watch is None:
+                self._watches[folder.path] = self._observer.schedule(self._handler, str(folder.path),
+                                                                     recursive=folder.recursive)
+                appeared += folder.files()  # listed after the watch starts: nothing falls between
+            elif not exists and watch is not None:
+                try:
+                    self._observer.unschedule(watch)
+                except (KeyError, OSError):
+                    pass
+                self._watches[folder.path] = None
+        return appeared
 
     def check(self, candidates: set[tuple[Path, bool]]) -> set[Path]:
         """The candidate files (and the files in candidate folders) that really changed."""

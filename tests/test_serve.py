@@ -396,6 +396,42 @@ def test_a_new_folder_of_content_is_seen(preview: Preview) -> None:
     assert (preview.site_dir / "xugou/xugou-shi/linxian/linye/2020/index.html").is_file()
 
 
+def test_a_failed_validation_or_template_is_reported_and_the_last_good_site_stays(preview: Preview) -> None:
+    page = preview.site_dir / YEAR_PAGE / "index.html"
+    good = page.read_bytes()
+    yaml = preview.project_root / MINIMAL_PATH
+
+    def state_after(change: Callable[[], None]) -> LiveState:
+        builds = preview.builds
+        change()
+        wait_until(lambda: preview.builds > builds, 20, "a rebuild")
+        return preview.hub.state
+
+    state = state_after(lambda: yaml.write_text(MINIMAL.replace("公务接待费: 10", "公务接待费: 约十元"), encoding="utf-8"))
+    assert not state.ok and state.error_count == 1
+    problem = state.errors[0]
+    assert (problem["file"], problem["line"], problem["key"]) == (MINIMAL_PATH, line_of(MINIMAL, "公务接待费: 10"),
+                                                                  "三公.公务接待费")
+    assert "约十元" in str(problem["message"]) and "> " in str(problem["source"])
+    assert page.read_bytes() == good and preview.hub.site == preview.site_dir
+
+    assert state_after(lambda: yaml.write_text(MINIMAL, encoding="utf-8")).ok
+    good = page.read_bytes()
+    override = preview.project_root / "themes/default/templates/department_year.html"
+    override.parent.mkdir(parents=True)
+    state = state_after(lambda: override.write_text('{% extends "default!department_year.html" %}\n{% block main %}\n'
+                                                    '{{ page.no_such_field }}\n{% endblock %}\n', encoding="utf-8"))
+    assert not state.ok
+    problem = state.errors[0]
+    assert str(problem["file"]).endswith("department_year.html") and problem["line"] == 3, problem
+    assert "no_such_field" in str(problem["message"])
+    assert page.read_bytes() == good
+
+    state = state_after(lambda: override.unlink())
+    assert state.ok and state.generation >= 1
+    assert site_files(preview.site_dir) == full_build(preview.project_root, preview.folder / "full")
+
+
 # ---------------------------------------------------------------------------------------
 # Search keeps working
 
