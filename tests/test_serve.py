@@ -401,13 +401,18 @@ def test_a_failed_validation_or_template_is_reported_and_the_last_good_site_stay
     good = page.read_bytes()
     yaml = preview.project_root / MINIMAL_PATH
 
-    def state_after(change: Callable[[], None]) -> LiveState:
-        builds = preview.builds
+    def state_after(change: Callable[[], None], expected: Callable[[LiveState], bool], what: str) -> LiveState:
+        # Wait for the state the change must produce, not for "a rebuild": a rebuild from an
+        # earlier event, or one that saw a half-written file, may land in between.
         change()
-        wait_until(lambda: preview.builds > builds, 20, "a rebuild")
+        wait_until(lambda: expected(preview.hub.state), 20, what)
         return preview.hub.state
 
-    state = state_after(lambda: yaml.write_text(MINIMAL.replace("公务接待费: 10", "公务接待费: 约十元"), encoding="utf-8"))
+    def reports(key: str) -> Callable[[LiveState], bool]:
+        return lambda state: not state.ok and any(p["key"] == key for p in state.errors)
+
+    state = state_after(lambda: yaml.write_text(MINIMAL.replace("公务接待费: 10", "公务接待费: 约十元"), encoding="utf-8"),
+                        reports("三公.公务接待费"), "the bad amount to be reported")
     assert not state.ok and state.error_count == 1
     problem = state.errors[0]
     assert (problem["file"], problem["line"], problem["key"]) == (MINIMAL_PATH, line_of(MINIMAL, "公务接待费: 10"),
@@ -415,19 +420,24 @@ def test_a_failed_validation_or_template_is_reported_and_the_last_good_site_stay
     assert "约十元" in str(problem["message"]) and "> " in str(problem["source"])
     assert page.read_bytes() == good and preview.hub.site == preview.site_dir
 
-    assert state_after(lambda: yaml.write_text(MINIMAL, encoding="utf-8")).ok
+    assert state_after(lambda: yaml.write_text(MINIMAL, encoding="utf-8"), lambda st: st.ok, "the fix to clear the error").ok
     good = page.read_bytes()
     override = preview.project_root / "themes/default/templates/department_year.html"
-    override.parent.mkdir(parents=True)
-    state = state_after(lambda: override.write_text('{% extends "default!department_year.html" %}\n{% block main %}\n'
-                                                    '{{ page.no_such_field }}\n{% endblock %}\n', encoding="utf-8"))
+    override.parent.mkdir(parents=True)  # creating themes/ may itself trigger a (good) rebuild
+    override.write_text('{% extends "default!department_year.html" %}\n{% block main %}\n'
+                        '{{ page.no_such_field }}\n{% endblock %}\n', encoding="utf-8")
+    # Wait for the state the template error must produce, not for "some" rebuild.
+    wait_until(lambda: not preview.hub.state.ok, 20, "the template error to be reported")
+    state = preview.hub.state
     assert not state.ok
     problem = state.errors[0]
     assert str(problem["file"]).endswith("department_year.html") and problem["line"] == 3, problem
     assert "no_such_field" in str(problem["message"])
     assert page.read_bytes() == good
 
-    state = state_after(lambda: override.unlink())
+    override.unlink()
+    wait_until(lambda: preview.hub.state.ok, 20, "the site to be good again")
+    state = preview.hub.state
     assert state.ok and state.generation >= 1
     assert site_files(preview.site_dir) == full_build(preview.project_root, preview.folder / "full")
 
