@@ -370,7 +370,9 @@ def test_a_burst_of_saves_makes_one_rebuild(preview: Preview) -> None:
     for value in range(11, 21):  # ten saves, as an editor's autosave or a formatter might
         yaml.write_text(MINIMAL.replace("公务接待费: 10", f"公务接待费: {value}"), encoding="utf-8")
         time.sleep(0.005)
-    wait_until(lambda: preview.builds > builds, 10, "a rebuild")
+    page = preview.site_dir / YEAR_PAGE / "index.html"
+    wait_until(lambda: preview.builds > builds and '<data value="20"' in page.read_text(encoding="utf-8"), 10,
+               "the last save on the page")
     time.sleep(0.8)
     assert len(changes_below(preview, "content/xugou/")) == 1
     assert '<data value="20"' in (preview.site_dir / YEAR_PAGE / "index.html").read_text(encoding="utf-8")
@@ -382,7 +384,9 @@ def test_a_save_through_a_temporary_file_and_a_rename_is_seen(preview: Preview) 
     temporary = yaml.with_name("2020.yaml.tmp")
     temporary.write_text(MINIMAL.replace("公务接待费: 10", "公务接待费: 23"), encoding="utf-8")
     os.replace(temporary, yaml)
-    wait_until(lambda: preview.builds > builds, 10, "a rebuild")
+    page = preview.site_dir / YEAR_PAGE / "index.html"
+    wait_until(lambda: preview.builds > builds and '<data value="23"' in page.read_text(encoding="utf-8"), 10,
+               "the renamed file on the page")
     assert '<data value="23"' in (preview.site_dir / YEAR_PAGE / "index.html").read_text(encoding="utf-8")
     assert site_files(preview.site_dir) == full_build(preview.project_root, preview.folder / "full")
 
@@ -392,7 +396,8 @@ def test_a_new_folder_of_content_is_seen(preview: Preview) -> None:
     staging = preview.project_root / "new-department"
     write_tree(staging, f"-- 2020.yaml --\n{other_department().replace('虚构邻县公安局', '虚构邻县林业局')}")
     os.rename(staging, preview.project_root / "content/xugou/xugou-shi/linxian/linye")
-    wait_until(lambda: preview.builds > builds, 10, "a rebuild")
+    new_page = preview.site_dir / "xugou/xugou-shi/linxian/linye/2020/index.html"
+    wait_until(lambda: preview.builds > builds and new_page.is_file(), 10, "the new department's page")
     assert (preview.site_dir / "xugou/xugou-shi/linxian/linye/2020/index.html").is_file()
 
 
