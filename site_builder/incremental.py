@@ -307,8 +307,10 @@ class BuildCache:
     def derive(self, fn: Callable[..., Any], *args: Any) -> Any:
         """``fn(*args)`` when it is needed: a Deferred view, or the view itself when uncacheable."""
         try:
-            arg_digest = digest(b"derive", f"{fn.__module__}.{fn.__qualname__}".encode(),
-                                *(self.fingerprints.of(a) for a in args))
+            # A name without NUL, then 16-byte digests: unambiguous as one string, hashed once.
+            of = self.fingerprints.of
+            arg_digest = _blake(b"derive\0" + f"{fn.__module__}.{fn.__qualname__}".encode() + b"\0"
+                                + b"".join([of(a) for a in args]))
         except Uncacheable:
             return fn(*args)
         return Deferred(fn, args, arg_digest)
@@ -358,7 +360,8 @@ class BuildCache:
             items = b"".join(sorted([of(k) + of(v) for k, v in context.items()]))
         except Uncacheable:
             return None
-        return digest(b"page", route.path.encode(), route.template.encode(), theme_digest, items)
+        # Path and template name hold no NUL; the theme's digest has 16 bytes, each item 32.
+        return _blake(b"page\0" + route.path.encode() + b"\0" + route.template.encode() + b"\0" + theme_digest + items)
 
     # -- write ---------------------------------------------------------------------------
 
