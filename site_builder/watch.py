@@ -8,7 +8,8 @@ within a few milliseconds. So:
 - events only name *candidates*; opens and reads are dropped at once, and so are editor
   temporary files and files the build does not read (``accept``);
 - after the last event, the watcher waits ``quiet`` seconds (at most ``longest`` in all), so
-  a burst of saves is handled once;
+  a burst of saves is handled once; where the platform reports a writer closing a file
+  (Linux), it also waits for that, so a slow save is never read half-written;
 - then each candidate is compared with what it was, by size and time, and by the digest of
   its bytes when those differ: a file touched, saved unchanged, or renamed away and back
   is not a change. Only when something did change is ``on_change`` called, once.
@@ -151,10 +152,12 @@ class SourceWatcher:
         self.quiet, self.longest = quiet, longest
         self.states = FileStates()
         self._candidates: set[tuple[Path, bool]] = set()  # (path, is a folder)
+        self._writing: set[Path] = set()  # files written to and not closed yet
         self._first = self._last = 0.0
         self._wake = threading.Condition()
         self._stopping = False
         self._observer = Observer()
+        self._closes_seen = "inotify" in type(self._observer).__name__.lower()
         self._handler = _Events(self._event)
         self._watches: dict[Path, ObservedWatch | None] = {f.path: None for f in self.folders}
         self._thread = threading.Thread(target=self._settle, name="site-builder-watch", daemon=True)
@@ -194,7 +197,24 @@ class SourceWatcher:
                 self._first = now
             self._candidates.update(relevant)
             self._last = now
+            self._track_writes(event, found)
             self._wake.notify_all()
+
+    def _track_writes(self, event: FileSystemEvent, paths: list[Path]) -> None:
+        """Which files are open for writing, where the platform says when a writer closes one (Linux).
+
+        A save that writes in several steps is then read once it is complete, however slow the
+        writer, rather than when it merely paused for ``quiet`` seconds.
+        """
+        if event.is_directory:
+            return
+        if event.event_type == "closed":
+            self._closes_seen = True
+            self._writing.discard(paths[0])
+        elif event.event_type in ("created", "modified"):
+            self._writing.add(paths[0])
+        else:  # deleted, moved
+            self._writing.difference_update(paths)
 
     def _settle(self) -> None:
         while True:
@@ -204,11 +224,14 @@ class SourceWatcher:
                 if self._stopping:
                     return
                 now = time.monotonic()
-                due = min(self._last + self.quiet, self._first + self.longest)
+                writing = self._closes_seen and any(p in self._writing for p, _ in self._candidates)
+                due = self._first + self.longest if writing else min(self._last + self.quiet, self._first + self.longest)
                 if now < due:
                     self._wake.wait(due - now)
                     continue
                 candidates, self._candidates = self._candidates, set()
+                if now >= self._first + self.longest:  # a writer that never closed: do not wait for it again
+                    self._writing.difference_update(p for p, _ in candidates)
             changed = self.check(candidates) | self.states.changed(self._follow_folders())
             if changed:
                 try:

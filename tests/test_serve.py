@@ -378,6 +378,21 @@ def test_a_burst_of_saves_makes_one_rebuild(preview: Preview) -> None:
     assert '<data value="20"' in (preview.site_dir / YEAR_PAGE / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_slow_save_is_read_once_complete(preview: Preview) -> None:
+    yaml = preview.project_root / MINIMAL_PATH
+    text = MINIMAL.replace("公务接待费: 10", "公务接待费: 29").encode("utf-8")
+    with yaml.open("wb") as file:  # half the file, a pause longer than the quiet time, the rest
+        file.write(text[: len(text) // 2])
+        file.flush()
+        time.sleep(0.5)
+        file.write(text[len(text) // 2:])
+    page = preview.site_dir / YEAR_PAGE / "index.html"
+    wait_until(lambda: '<data value="29"' in page.read_text(encoding="utf-8"), 10, "the saved figure on the page")
+    time.sleep(0.5)
+    assert len(changes_below(preview, "content/xugou/")) == 1
+    assert not [line for line in preview.lines if MINIMAL_PATH in line and "error" in line.lower()]  # type: ignore[attr-defined]
+
+
 def test_a_save_through_a_temporary_file_and_a_rename_is_seen(preview: Preview) -> None:
     yaml = preview.project_root / MINIMAL_PATH
     builds = preview.builds
