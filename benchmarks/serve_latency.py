@@ -89,7 +89,7 @@ class Server:
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         try:
-            self.process.wait(timeout=60)
+            self.process.wait(timeout=900)  # it removes its site folder: 100,000 files at N = 10,000
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
