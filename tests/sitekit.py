@@ -105,3 +105,14 @@ def replace_line(text: str, old: str, new: str) -> str:
 def line_of(text: str, needle: str) -> int:
     """The 1-based line of the first occurrence of ``needle``."""
     return text[: text.index(needle)].count("\n") + 1
+
+
+def year_variant(number: int) -> str:
+    """MINIMAL for another year of the same fictitious department."""
+    return MINIMAL.replace("年度: 2020", f"年度: {number}").replace("2020年部门预算", f"{number}年部门预算")
+
+
+def other_department() -> str:
+    """MINIMAL for a second fictitious department in a neighbouring county."""
+    return (MINIMAL.replace("县: 虚构县", "县: 虚构邻县").replace("虚构县示例局（虚构数据）", "虚构邻县公安局（虚构数据）")
+            .replace('"999001"', '"999002"'))

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from buildkit import hashes
-from sitekit import MINIMAL, MINIMAL_PATH, replace_line, write_tree
+from sitekit import MINIMAL, MINIMAL_PATH, other_department, replace_line, write_tree, year_variant
 from site_builder import parallel
 from site_builder.build import build_site
 from site_builder.incremental import BuildCache
@@ -36,22 +36,13 @@ NEW_PROJECT = PROJECT + """\
 """
 
 
-def year(number: int) -> str:
-    return MINIMAL.replace("年度: 2020", f"年度: {number}").replace("2020年部门预算", f"{number}年部门预算")
-
-
-def other_department() -> str:
-    return (MINIMAL.replace("县: 虚构县", "县: 虚构邻县").replace("虚构县示例局（虚构数据）", "虚构邻县公安局（虚构数据）")
-            .replace('"999001"', '"999002"'))
-
-
 def make_site(root: Path) -> Path:
     """Two departments, one of them with two years (so a comparison page)."""
     return write_tree(root, f"""
 -- {MINIMAL_PATH} --
 {MINIMAL}
 -- {SECOND} --
-{year(2021)}
+{year_variant(2021)}
 -- {OTHER} --
 {other_department()}
 -- site.toml --
@@ -70,7 +61,7 @@ def add_project(root: Path) -> None:
 
 
 def add_year(root: Path) -> None:
-    (root / "content/xugou/xugou-shi/xugou-xian/shili/2019.yaml").write_text(year(2019), encoding="utf-8")
+    (root / "content/xugou/xugou-shi/xugou-xian/shili/2019.yaml").write_text(year_variant(2019), encoding="utf-8")
 
 
 def remove_department(root: Path) -> None:

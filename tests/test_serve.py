@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from buildkit import hashes
-from sitekit import MINIMAL, MINIMAL_PATH, line_of, replace_line, run_validate, write_tree
+from sitekit import MINIMAL, MINIMAL_PATH, line_of, other_department, replace_line, run_validate, write_tree, year_variant
 from site_builder.build import build_site
 from site_builder.incremental import BuildCache
 from site_builder.problems import Reporter
@@ -36,22 +36,13 @@ SECOND = "content/xugou/xugou-shi/xugou-xian/shili/2021.yaml"
 OTHER = "content/xugou/xugou-shi/linxian/gongan/2020.yaml"
 
 
-def second_year() -> str:
-    return MINIMAL.replace("年度: 2020", "年度: 2021").replace("2020年部门预算", "2021年部门预算")
-
-
-def other_department() -> str:
-    return (MINIMAL.replace("县: 虚构县", "县: 虚构邻县").replace("虚构县示例局（虚构数据）", "虚构邻县公安局（虚构数据）")
-            .replace('"999001"', '"999002"'))
-
-
 def make_site(root: Path) -> Path:
     """A two-department, three-year fictitious site."""
     return write_tree(root, f"""
 -- {MINIMAL_PATH} --
 {MINIMAL}
 -- {SECOND} --
-{second_year()}
+{year_variant(2021)}
 -- {OTHER} --
 {other_department()}
 -- site.toml --
@@ -115,7 +106,7 @@ def test_every_kind_of_edit_gives_what_a_full_build_gives(tmp_path: Path) -> Non
         ("a region's name", lambda: yaml.write_text(yaml.read_text(encoding="utf-8").replace("市: 虚构市", "市: 虚构新市"),
                                                     encoding="utf-8")),
         ("a glossary term", lambda: (root / SECOND).write_text(
-            second_year().replace("指为保障机构正常运转而发生的支出。", "指保障机构运转的支出（虚构措辞）。"), encoding="utf-8")),
+            year_variant(2021).replace("指为保障机构正常运转而发生的支出。", "指保障机构运转的支出（虚构措辞）。"), encoding="utf-8")),
         ("a deleted year", lambda: (root / SECOND).unlink()),
         ("a deleted department", lambda: shutil.rmtree(root / "content/xugou/xugou-shi/linxian")),
         ("a theme override", edit_template(base.replace("</footer>", "<!-- 虚构 -->\n</footer>"))),
