@@ -22,8 +22,9 @@ from .compare_views import comparison_files, comparison_page, department_compari
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Entry, display_path, load_content
 from .markup import MarkdownRenderer
+from .messages import os_error_zh
 from .parallel import defer, render_pages
-from .problems import Reporter
+from .problems import Message, Reporter
 from .render import TemplateProblem, Theme, compile_templates, find_theme, make_environment
 from .routes import DuplicatePath, Route, RouteTable
 from .search import index_site, search_page_view
@@ -70,12 +71,14 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     items = load_site_items(project_root, config.scorecard, reporter)
     theme = find_theme(project_root, config.theme)
     if theme is None:
+        themes = display_path(project_root / "themes")
         reporter.error(display_path(project_root / CONFIG_FILE), 1, "theme",
-                       f"no theme '{config.theme}' in {display_path(project_root / 'themes')} or among the built-in themes")
+                       Message(f"no theme '{config.theme}' in {themes} or among the built-in themes",
+                               f"{themes} 和内置主题中都没有名为“{config.theme}”的主题"))
     try:
         check_output_dir(output_dir, [project_root, content_dir or project_root / "content"])
     except UnsafeOutput as err:
-        reporter.error(display_path(output_dir), 1, "", str(err))
+        reporter.error(display_path(output_dir), 1, "", err.message)
     if reporter.errors or (strict and reporter.warnings) or theme is None or items is None:
         return failed()
 
@@ -104,10 +107,11 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
             writer.commit()
             written = writer.written
     except TemplateProblem as err:
-        reporter.error(err.file, err.line, "", err.message)
+        reporter.error(err.file, err.line, "", Message(err.message, err.message_zh))
         return failed()
     except OSError as err:  # a full disk, a read-only folder: the previous site stays
-        reporter.error(display_path(output_dir), 1, "", f"cannot write the site: {err}")
+        reporter.error(display_path(output_dir), 1, "", Message(f"cannot write the site: {err}",
+                                                                f"无法写入网站：{os_error_zh(err)}"))
         return failed()
     html_pages = sum(1 for route, _ in pages if route.path.endswith(".html"))  # not the comparisons' downloads
     return BuildResult(True, html_pages, written, time.perf_counter() - started)
@@ -135,7 +139,7 @@ def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]],
         try:
             planned.append((table.add(Route(path, template, owner)), view))
         except DuplicatePath as err:
-            reporter.error(owner if owner.endswith(".yaml") else "content", 1, "", str(err))
+            reporter.error(owner if owner.endswith(".yaml") else "content", 1, "", err.message)
 
     add(routes.HOME, "home.html", "the home page", derive(home_view, departments, trees, config.title))
     add(routes.GLOSSARY, "glossary.html", "the glossary", derive(glossary_page_view, departments, md))

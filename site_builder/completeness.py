@@ -20,7 +20,8 @@ from pathlib import Path
 from . import routes
 from .content import Entry, display_path
 from .opendata import csv_text
-from .problems import Reporter
+from .messages import os_error_zh
+from .problems import Message, Reporter
 from .scorecard import DEFAULT, ItemList, Scorecard, load_items
 from .views import Link, entry_path, year_label
 
@@ -48,7 +49,8 @@ def load_site_items(project_root: Path, configured: str, reporter: Reporter) -> 
     try:
         path.read_bytes()
     except OSError as err:
-        reporter.error(display_path(path), 1, "", f"cannot read the scorecard file: {err.strerror}")
+        reporter.error(display_path(path), 1, "", Message(f"cannot read the scorecard file: {err.strerror}",
+                                                          f"无法读取公开完整度事项文件：{os_error_zh(err)}"))
         return None
     return load_items(path, reporter, name=display_path(path))
 

@@ -8,7 +8,6 @@ Files with errors are left out of the result; the caller decides whether to go o
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
@@ -16,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
+from .messages import os_error_zh, validation_message
 from .model import DepartmentYear
-from .problems import Reporter, format_key
-from .types import shown
+from .problems import Message, Reporter, format_key
+from .types import shown, shown_zh
 from .yamlload import Document, YamlError, decode, parse_yaml
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -107,11 +107,13 @@ def load_file(path: Path, base: Path, reporter: Reporter) -> Entry | None:
         reporter.error(name, err.line, format_key(err.path), err.message)
         return None
     except OSError as err:
-        reporter.error(name, 1, "", f"cannot read the file: {err.strerror}")
+        reporter.error(name, 1, "", Message(f"cannot read the file: {err.strerror}", f"无法读取文件：{os_error_zh(err)}"))
         return None
     if not isinstance(document.data, dict):
         found = "an empty file" if document.data is None else shown(document.data)
-        reporter.error(name, 1, "", f"expected a mapping with 元数据 and the seven sections, got {found}")
+        found_zh = "空文件" if document.data is None else shown_zh(document.data)
+        reporter.error(name, 1, "", Message(f"expected a mapping with 元数据 and the seven sections, got {found}",
+                                            f"应为含 元数据 和七个部分的“键: 值”映射，实际为{found_zh}"))
         return None
     before = len(reporter.errors)
     try:
@@ -130,7 +132,7 @@ def report_validation(err: ValidationError, document: Document, name: str, repor
     for item in err.errors(include_url=False):
         loc = tuple(part for part in item["loc"] if not _is_internal(part))
         line = document.line_of(loc)
-        reporter.error(name, line, format_key(loc), _message(item, loc))
+        reporter.error(name, line, format_key(loc), validation_message(item, loc, DepartmentYear))
 
 
 def _is_internal(part: Any) -> bool:
@@ -138,103 +140,42 @@ def _is_internal(part: Any) -> bool:
     return isinstance(part, str) and ("[" in part and part.endswith("]") or part.startswith("function-"))
 
 
-def _message(item: dict[str, Any], loc: tuple[Any, ...]) -> str:
-    kind = item["type"]
-    found = item.get("input")
-    if kind == "extra_forbidden":
-        return _unknown_key(loc)
-    if kind == "missing":
-        return "required key is missing"
-    if kind == "literal_error":
-        expected = item.get("ctx", {}).get("expected", "")
-        return f"expected one of {expected.replace(' or ', ', ')}, got {shown(found)}"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"expected a mapping of keys, got {shown(found)}"
-    if kind == "list_type":
-        return f"expected a list (items starting with '- '), got {shown(found)}"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number, got {shown(found)}"
-    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
-        return f"expected a date as YYYY-MM-DD, got {shown(found)}"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        ctx = item.get("ctx", {})
-        if "ge" in ctx:
-            return f"expected a number of at least {ctx['ge']}, got {shown(found)}"
-        return f"expected a number of at most {ctx['le']}, got {shown(found)}"
-    if kind == "too_short":
-        return f"expected at least {item.get('ctx', {}).get('min_length', 1)} item(s), got none"
-    if kind == "string_too_long":
-        return f"expected at most {item.get('ctx', {}).get('max_length')} characters"
-    if kind in ("string_type",):
-        return f"expected text, got {shown(found)}"
-    message = item["msg"]
-    # Our own errors already read "expected …, got …"; pydantic prefixes some with "Value error, ".
-    return message.removeprefix("Value error, ")
-
-
-def _unknown_key(loc: tuple[Any, ...]) -> str:
-    key = loc[-1]
-    model = _model_at(DepartmentYear, loc[:-1])
-    if model is None:
-        return f"unknown key '{key}'"
-    known = [info.alias or name for name, info in model.model_fields.items()]
-    close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown key '{key}'{hint} expected one of: {', '.join(known)}"
-
-
-def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The model class that holds the mapping at ``loc`` (for listing its keys)."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        field = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
-        if field is None:
-            return None
-        current = _inner_model(field.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _inner_model(annotation: Any) -> Any:
-    """The model type inside ``X | None`` or ``list[X]``, if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def check_location(entry: Entry, name: str, reporter: Reporter) -> None:
     """The file's place in ``content/`` must match what it says it is."""
     meta = entry.model.meta
     if entry.path.suffix != ".yaml":
-        reporter.error(name, 1, "", "content files end in .yaml")
+        reporter.error(name, 1, "", Message("content files end in .yaml", "内容文件的扩展名应为 .yaml"))
     for slug in entry.rel[:-1]:
         if not SLUG.match(slug):
-            reporter.error(name, 1, "", f"folder name '{slug}' is not a URL slug; use lower-case ASCII letters, digits and hyphens, e.g. 'shanhaiguan'")
+            reporter.error(name, 1, "", Message(
+                f"folder name '{slug}' is not a URL slug; use lower-case ASCII letters, digits and hyphens, e.g. 'shanhaiguan'",
+                f"文件夹名“{slug}”不能用作网址；请只用小写英文字母、数字和连字符，例如“shanhaiguan”"))
     stem = STEM.match(entry.stem)
     if not stem:
-        reporter.error(name, 1, "", f"file name '{entry.rel[-1]}' should be <year>.yaml for a 预算 or <year>-juesuan.yaml for a 决算")
+        reporter.error(name, 1, "", Message(
+            f"file name '{entry.rel[-1]}' should be <year>.yaml for a 预算 or <year>-juesuan.yaml for a 决算",
+            f"文件名“{entry.rel[-1]}”应为 <年度>.yaml（预算）或 <年度>-juesuan.yaml（决算）"))
         return
     if int(stem["year"]) != meta.year:
         reporter.error(name, entry.line_of(("元数据", "年度")), "元数据.年度",
-                       f"the file is named for {stem['year']} but says {meta.year}")
+                       Message(f"the file is named for {stem['year']} but says {meta.year}",
+                               f"文件名是 {stem['year']} 年，文件里写的年度却是 {meta.year}"))
     kind = "决算" if stem["juesuan"] else "预算"
     if kind != meta.kind:
         expected = f"{meta.year}-juesuan.yaml" if meta.kind == "决算" else f"{meta.year}.yaml"
         reporter.error(name, entry.line_of(("元数据", "类型")), "元数据.类型",
-                       f"the file name says {kind} but 类型 is {meta.kind}; name the file {expected}")
+                       Message(f"the file name says {kind} but 类型 is {meta.kind}; name the file {expected}",
+                               f"文件名表示{kind}，类型却是{meta.kind}；请把文件命名为 {expected}"))
     levels = len(meta.region.names)
     if len(entry.rel) >= 2 and len(entry.region_slugs) != levels:
         shape = ["<province>", "<city>", "<county>"][:levels]
-        reporter.error(name, entry.line_of(("元数据", "地区")), "元数据.地区",
-                       f"地区 has {levels} level(s) ({' / '.join(meta.region.names)}), so the file belongs at "
-                       f"content/{'/'.join(shape)}/<department>/{entry.rel[-1]}; it is {len(entry.region_slugs)} folder(s) deep")
+        shape_zh = ["<省>", "<市>", "<县>"][:levels]
+        depth = len(entry.region_slugs)
+        reporter.error(name, entry.line_of(("元数据", "地区")), "元数据.地区", Message(
+            f"地区 has {levels} level(s) ({' / '.join(meta.region.names)}), so the file belongs at "
+            f"content/{'/'.join(shape)}/<department>/{entry.rel[-1]}; it is {depth} folder(s) deep",
+            f"地区有 {levels} 级（{' / '.join(meta.region.names)}），所以文件应放在 "
+            f"content/{'/'.join(shape_zh)}/<部门>/{entry.rel[-1]}；现在部门文件夹之上有 {depth} 层地区文件夹"))
 
 
 def check_unique(entries: list[Entry], reporter: Reporter) -> None:
@@ -247,7 +188,9 @@ def check_unique(entries: list[Entry], reporter: Reporter) -> None:
         if first is None:
             seen[key] = entry
             continue
-        reporter.error(display_path(entry.path), entry.line_of(("元数据", "部门")), "元数据",
-                       f"{meta.department} {meta.year} {meta.kind} is already in {display_path(first.path)}; "
-                       "a department-year has one file")
+        reporter.error(display_path(entry.path), entry.line_of(("元数据", "部门")), "元数据", Message(
+            f"{meta.department} {meta.year} {meta.kind} is already in {display_path(first.path)}; "
+            "a department-year has one file",
+            f"{meta.department} {meta.year} 年{meta.kind}已在 {display_path(first.path)} 中；"
+            "一个部门每年的预算（或决算）只能有一个文件"))
         entries.remove(entry)

@@ -45,7 +45,7 @@ from .markup import MarkdownRenderer
 from .problems import Problem, Reporter
 from .render import BUILTIN_THEMES, DEFAULT_THEME, Theme, make_environment, render_page
 from .routes import Route
-from .writer import TEMP_PREFIX
+from .writer import TEMP_PREFIX, WrittenTwice
 
 PURE_TYPES: tuple[type, ...] = (MarkdownRenderer,)
 """Objects whose output depends only on what they are given, never on earlier calls."""
@@ -435,7 +435,7 @@ class IncrementalWriter:
 
     def _claim(self, rel: str) -> None:
         if rel in self._files:
-            raise FileExistsError(f"{rel} would be written twice")
+            raise WrittenTwice(rel)
         if rel.startswith("/") or ".." in rel.split("/") or "\\" in rel or "\x00" in rel:
             raise ValueError(f"{rel} is not a path inside the site")
 

@@ -16,9 +16,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
-from pydantic_core import PydanticCustomError
-
-from .types import Amount, Code, Count, Percent, Quantity, Strict, Target, Text
+from .types import Amount, Code, Count, Percent, Quantity, Strict, Target, Text, validation_error
 
 Unit = Literal["元", "万元"]
 Kind = Literal["预算", "决算"]
@@ -52,7 +50,7 @@ class Region(Strict):
     @model_validator(mode="after")
     def _levels(self) -> "Region":
         if self.county is not None and self.city is None:
-            raise PydanticCustomError("region", "县 is given without 市; a county sits in a city", {})
+            raise validation_error("region", "县 is given without 市; a county sits in a city", "填了 县 却没有填 市；县级地区属于某个市")
         return self
 
     @property
@@ -105,7 +103,8 @@ class Section(Strict):
         if isinstance(data, str) and data.strip() in ("未公开", "无"):
             return {"状态": data.strip()}
         if isinstance(data, str):
-            raise PydanticCustomError("section", "expected a mapping, 未公开 or 无, got '{got}'", {"got": data[:40]})
+            raise validation_error("section", "expected a mapping, 未公开 or 无, got '{got}'",
+                                   f"应为各项内容（“键: 值”）、未公开 或 无，实际为“{data[:40]}”", got=data[:40])
         return data
 
     @model_validator(mode="after")
@@ -117,9 +116,10 @@ class Section(Strict):
                 if name not in ("status", "note") and getattr(self, name) not in (None, [], {}, info.default)
             ]
             if filled:
-                raise PydanticCustomError(
+                raise validation_error(
                     "section_status", "the section is marked {status} but holds data ({keys}); remove one or the other",
-                    {"status": self.status, "keys": ", ".join(filled)})
+                    f"本部分标为 {self.status}，却填有数据（{'、'.join(filled)}）；请删去其中之一",
+                    status=self.status, keys=", ".join(filled))
         return self
 
     @property

@@ -107,22 +107,22 @@ def render_pages(env: jinja2.Environment, pages: Sequence[Page], writer: Any, ur
             sender.close()
             receivers.append(receiver)
             processes.append(process)
-        failures: list[tuple[int, str, int, str]] = []
+        failures: list[tuple[int, str, int, str, str]] = []
         for number, (receiver, process) in enumerate(zip(receivers, processes)):
             try:
                 outcome = receiver.recv()
             except EOFError:
-                outcome = ("failed", len(pages), _BUG, 1, f"render worker {number} exited with code {process.exitcode}")
+                outcome = ("failed", len(pages), _BUG, 1, f"render worker {number} exited with code {process.exitcode}", "")
             process.join()
             if outcome[0] == "failed":
                 failures.append(outcome[1:])
         if failures:
-            index, file, line, message = min(failures)
+            index, file, line, message, message_zh = min(failures)
             if file == _OS_ERROR:
                 raise OSError(message)
             if file == _BUG:
                 raise RuntimeError(message)
-            raise TemplateProblem(file, line, message)
+            raise TemplateProblem(file, line, message, message_zh)
     finally:
         _job = None
         for process in processes:
@@ -143,15 +143,15 @@ def _work(number: int, sender: Any) -> None:
                 try:
                     html = render_page(env, route, views.resolve(context), url_for(route))
                 except TemplateProblem as err:
-                    sender.send(("failed", index, err.file, err.line, err.message))
+                    sender.send(("failed", index, err.file, err.line, err.message, err.message_zh))
                     return
                 target = folder / route.path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(html.encode("utf-8"))
         sender.send(("ok",))
     except OSError as err:
-        sender.send(("failed", len(pages), _OS_ERROR, 1, str(err)))
+        sender.send(("failed", len(pages), _OS_ERROR, 1, str(err), ""))
     except BaseException:  # noqa: BLE001 - anything else is a bug: say where, in the parent's report
-        sender.send(("failed", len(pages), _BUG, 1, f"render worker {number} failed:\n{traceback.format_exc()}"))
+        sender.send(("failed", len(pages), _BUG, 1, f"render worker {number} failed:\n{traceback.format_exc()}", ""))
     finally:
         sender.close()

@@ -27,11 +27,11 @@ PAGE_TEMPLATES = ("home.html", "region.html", "department.html", "department_yea
 
 
 class TemplateProblem(Exception):
-    """A template failed: where (template file and line) and what."""
+    """A template failed: where (template file and line) and what, in English and in Chinese."""
 
-    def __init__(self, file: str, line: int, message: str) -> None:
+    def __init__(self, file: str, line: int, message: str, message_zh: str) -> None:
         super().__init__(f"{file}:{line}: {message}")
-        self.file, self.line, self.message = file, line, message
+        self.file, self.line, self.message, self.message_zh = file, line, message, message_zh
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,9 @@ def compile_templates(env: jinja2.Environment, names: tuple[str, ...] = PAGE_TEM
             env.get_template(name)
         except jinja2.TemplateSyntaxError as err:
             raise TemplateProblem(_display(err.filename or err.name or name), err.lineno or 1,
-                                  f"template syntax error: {err.message}") from err
+                                  f"template syntax error: {err.message}", f"模板语法错误：{err.message}") from err
         except jinja2.TemplateNotFound as err:
-            raise TemplateProblem(name, 1, f"template not found: {err.name}") from err
+            raise TemplateProblem(name, 1, f"template not found: {err.name}", f"找不到模板：{err.name}") from err
 
 
 def render_page(env: jinja2.Environment, route: Route, context: dict[str, Any],
@@ -102,10 +102,12 @@ def render_page(env: jinja2.Environment, route: Route, context: dict[str, Any],
         return template.render(context, url=bound_url, current=route.path)
     except jinja2.TemplateSyntaxError as err:
         raise TemplateProblem(_display(err.filename or err.name or route.template), err.lineno or 1,
-                              f"template syntax error while rendering {route.path}: {err.message}") from err
+                              f"template syntax error while rendering {route.path}: {err.message}",
+                              f"渲染页面 {route.path} 时模板语法错误：{err.message}") from err
     except Exception as err:  # noqa: BLE001 - any template failure is reported with its place
         file, line = _template_frame(err, route.template)
-        raise TemplateProblem(file, line, f"while rendering {route.path}: {type(err).__name__}: {err}") from err
+        raise TemplateProblem(file, line, f"while rendering {route.path}: {type(err).__name__}: {err}",
+                              f"渲染页面 {route.path} 时模板出错：{type(err).__name__}: {err}") from err
 
 
 def _template_frame(err: BaseException, fallback: str) -> tuple[str, int]:

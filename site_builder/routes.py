@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .messages import owner_zh
+from .problems import Message
+
 HOME = "index.html"
 GLOSSARY = "glossary/index.html"
 ABOUT = "about/index.html"
@@ -72,6 +75,10 @@ def relative_url(from_page: str, to_page: str) -> str:
 class DuplicatePath(ValueError):
     """Two pages claim one output path."""
 
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.en)
+        self.message = message
+
 
 @dataclass(frozen=True)
 class Route:
@@ -92,11 +99,15 @@ class RouteTable:
         """Register ``route``; raise DuplicatePath when its path is taken."""
         first = self._routes.get(route.path)
         if first is not None:
-            raise DuplicatePath(f"{route.owner} would be written to {route.path}, which is already the page of {first.owner}")
+            raise DuplicatePath(Message(
+                f"{route.owner} would be written to {route.path}, which is already the page of {first.owner}",
+                f"{owner_zh(route.owner)} 会被写到 {route.path}，但这个路径已被占用（{owner_zh(first.owner)}）"))
         top = route.path.split("/", 1)[0]
         site_pages = ("glossary.html", "about.html", "search.html", "scorecard.html")
         if "/" in route.path and top in RESERVED_TOP and route.template not in site_pages:
-            raise DuplicatePath(f"{route.owner} would be written to {route.path}, but '{top}/' is reserved for the site itself")
+            raise DuplicatePath(Message(
+                f"{route.owner} would be written to {route.path}, but '{top}/' is reserved for the site itself",
+                f"{owner_zh(route.owner)} 会被写到 {route.path}，但“{top}/”是网站自身保留的路径"))
         self._routes[route.path] = route
         return route
 

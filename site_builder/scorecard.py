@@ -18,8 +18,9 @@ from typing import Literal
 
 from pydantic import Field, ValidationError
 
+from .messages import validation_message
 from .model import DepartmentYear, Section
-from .problems import Reporter, format_key
+from .problems import Message, Reporter, format_key
 from .types import Strict, Text
 from .yamlload import YamlError, decode, parse_yaml
 
@@ -130,11 +131,14 @@ def load_items(path: Path, reporter: Reporter, name: str | None = None) -> ItemL
     except ValidationError as err:
         for e in err.errors(include_url=False):
             loc = tuple(e["loc"])
-            reporter.error(shown, document.line_of(loc), format_key(loc), e["msg"])
+            # The English stays pydantic's own, as the command line has always printed it.
+            zh = validation_message(e, loc, ItemList).zh
+            reporter.error(shown, document.line_of(loc), format_key(loc), Message(e["msg"], zh))
         return None
     for i, item in enumerate(items.items):
         if item.rule not in RULES:
             reporter.error(shown, document.line_of(("事项", i, "规则")), format_key(("事项", i, "规则")),
-                           f"unknown rule '{item.rule}'; expected one of: {', '.join(RULES)}")
+                           Message(f"unknown rule '{item.rule}'; expected one of: {', '.join(RULES)}",
+                                   f"未知的规则“{item.rule}”；可用的规则：{'、'.join(RULES)}"))
             return None
     return items

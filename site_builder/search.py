@@ -34,7 +34,7 @@ from pathlib import Path
 
 from . import routes
 from .model import SECTIONS
-from .problems import Reporter
+from .problems import Message, Reporter
 from .search_bundle import BundleFormatError, make_deterministic
 from .segment import segment_files
 from .views import Link
@@ -95,7 +95,7 @@ def index_site(site_dir: Path, reporter: Reporter, *, name: str | None = None) -
     try:
         return build_index(site_dir)
     except SearchIndexError as err:
-        reporter.error(where, 1, "search", f"could not build the search index: {err}")
+        reporter.error(where, 1, "search", Message(f"could not build the search index: {err}", f"无法生成搜索索引：{err}"))
         return None
 
 

@@ -6,7 +6,7 @@
   ``output/``. A rebuild goes through the same pipeline as ``site-builder build``, keeping
   what did not change (incremental.py), and updates that folder only when it succeeds: a
   build that fails leaves the last good site served, and its problems are shown over the
-  page (文件:行, 键, 信息).
+  page (文件:行, 键, 信息), each in its Chinese wording (the terminal prints the English).
 - Every HTML page gets one ``<script>`` as it is sent (never on disk). It listens to
   Server-Sent Events at ``/__site_builder/events``: a new site reloads the page; a failed
   build shows the problems.
@@ -42,7 +42,7 @@ from .build import BuildResult, build_site
 from .config import CONFIG_FILE, load_config
 from .content import display_path
 from .incremental import BuildCache
-from .problems import Problem, Reporter, plural
+from .problems import Message, Problem, Reporter, plural
 from .render import BUILTIN_THEMES
 from .watch import SourceWatcher, WatchedFolder
 
@@ -80,8 +80,12 @@ class LiveState:
 
 
 def describe(problems: list[Problem], roots: list[Path]) -> tuple[dict[str, object], ...]:
-    """Problems as the overlay shows them, each with its line of source when the file is ours."""
-    return tuple({"file": p.file, "line": p.line, "key": p.key, "message": p.message,
+    """Problems as the overlay shows them, in Chinese, each with its line of source when the file is ours.
+
+    A problem without a Chinese text (a bug: tests/test_messages.py looks for them) is shown in English
+    rather than not at all.
+    """
+    return tuple({"file": p.file, "line": p.line, "key": p.key, "message": p.message_zh or p.message,
                   "source": source_excerpt(Path(p.file), p.line, roots)} for p in problems[:SHOWN_PROBLEMS])
 
 
@@ -434,7 +438,9 @@ class Preview:
                 import traceback
 
                 traceback.print_exc()
-                reporter.error("site_builder", 1, "", f"internal error while building: {type(err).__name__}: {err}")
+                detail = f"{type(err).__name__}: {err}"
+                reporter.error("site_builder", 1, "", Message(f"internal error while building: {detail}",
+                                                              f"构建时发生内部错误（site_builder 的缺陷，请报告）：{detail}"))
                 result = BuildResult(False, 0, 0, time.perf_counter() - started)
             finally:
                 gc.enable()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
@@ -36,47 +36,94 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def _number(value: Any, what: str, example: str) -> Decimal:
+def shown_zh(value: Any) -> str:
+    """How a found value is quoted in a Chinese message: text as written, in “”; other values by kind."""
+    if isinstance(value, str):
+        return f"“{value[:60]}…”" if len(value) > 60 else f"“{value}”"
+    if isinstance(value, bool):
+        return f"布尔值 {'true' if value else 'false'}"
+    if value is None:
+        return "空值（null）"
+    if isinstance(value, dict):
+        return "一组“键: 值”（映射）"
+    if isinstance(value, list):
+        return "列表"
+    return f"数字 {value}" if isinstance(value, (int, Decimal, float)) else str(value)
+
+
+def validation_error(kind: str, en: str, zh: str, **ctx: str) -> PydanticCustomError:
+    """A validation error in both languages.
+
+    Pydantic fills the English template ``en`` from ``ctx``; the Chinese ``zh``, already
+    filled, travels in ``ctx["zh"]`` to ``messages.validation_message``.
+    """
+    return PydanticCustomError(kind, en, {**ctx, "zh": zh})
+
+
+class _Expected(NamedTuple):
+    """What a number field expects, as its messages say it."""
+
+    what: str
+    what_zh: str
+    examples: tuple[str, ...]
+
+
+_AMOUNT = _Expected("an amount", "金额", ("12000", "3828602.02"))
+_PERCENT = _Expected("a percentage", "百分比", ("95", "30.00"))
+_QUANTITY = _Expected("a quantity", "数量", ("2", "120.5"))
+_PLAIN_NUMBER = _Expected("a number", "数字", ("95",))
+
+
+def _number(value: Any, expected: _Expected) -> Decimal:
     """Turn YAML/JSON input into a finite Decimal, or raise the error an author can act on."""
+    what, what_zh = expected.what, expected.what_zh
+    example, example_zh = " or ".join(expected.examples), " 或 ".join(expected.examples)
     if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
-        raise PydanticCustomError("number", "expected {what} (a number such as {example}), got {got}",
-                                  {"what": what, "example": example, "got": shown(value)})
+        raise validation_error("number", "expected {what} (a number such as {example}), got {got}",
+                               f"应为{what_zh}（数字，例如 {example_zh}），实际为{shown_zh(value)}",
+                               what=what, example=example, got=shown(value))
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, Decimal):
         number = value
     elif isinstance(value, float):  # only from Python callers; YAML and JSON never give floats here
-        raise PydanticCustomError("number", "expected {what} as an exact decimal, got the float {got}",
-                                  {"what": what, "got": repr(value)})
+        raise validation_error("number", "expected {what} as an exact decimal, got the float {got}",
+                               f"应为精确的十进制{what_zh}，实际为浮点数 {value!r}", what=what, got=repr(value))
     elif isinstance(value, str):
         text = value.strip()
         if _GROUPED.match(text):
-            raise PydanticCustomError(
+            plain = text.replace(",", "")
+            raise validation_error(
                 "number", "expected {what} without thousands separators (write {plain}), got {got}",
-                {"what": what, "plain": text.replace(",", ""), "got": shown(value)})
+                f"{what_zh}不能带千位分隔符（请写作 {plain}），实际为{shown_zh(value)}",
+                what=what, plain=plain, got=shown(value))
         if not _DECIMAL_TEXT.match(text):
-            raise PydanticCustomError("number", "expected {what} (a number such as {example}), got {got}",
-                                      {"what": what, "example": example, "got": shown(value)})
+            raise validation_error("number", "expected {what} (a number such as {example}), got {got}",
+                                   f"应为{what_zh}（数字，例如 {example_zh}），实际为{shown_zh(value)}",
+                                   what=what, example=example, got=shown(value))
         number = Decimal(text)
     else:
-        raise PydanticCustomError("number", "expected {what}, got {got}", {"what": what, "got": shown(value)})
+        raise validation_error("number", "expected {what}, got {got}", f"应为{what_zh}，实际为{shown_zh(value)}",
+                               what=what, got=shown(value))
     if not number.is_finite():
-        raise PydanticCustomError("number", "expected {what}, got {got}", {"what": what, "got": shown(value)})
+        raise validation_error("number", "expected {what}, got {got}", f"应为{what_zh}，实际为{shown_zh(value)}",
+                               what=what, got=shown(value))
     return number
 
 
 def _amount(value: Any) -> Decimal:
-    number = _number(value, "an amount", "12000 or 3828602.02")
+    number = _number(value, _AMOUNT)
     if abs(number) >= MAX_AMOUNT:
-        raise PydanticCustomError("amount_range", "expected an amount below 10^15, got {got}", {"got": str(value)})
+        raise validation_error("amount_range", "expected an amount below 10^15, got {got}",
+                               f"金额应小于 10^15，实际为 {value}", got=str(value))
     try:
         exponent = int(number.as_tuple().exponent)
     except (TypeError, ValueError, InvalidOperation):  # pragma: no cover
         exponent = 0
     if exponent < -6:
-        raise PydanticCustomError("amount_precision",
-                                  "expected an amount with at most 6 decimal places (1 fen in 万元), got {got}",
-                                  {"got": str(value)})
+        raise validation_error("amount_precision",
+                               "expected an amount with at most 6 decimal places (1 fen in 万元), got {got}",
+                               f"金额最多保留 6 位小数（以万元计时即 1 分），实际为 {value}", got=str(value))
     if exponent > 0:  # 1E+3 written in YAML: keep the value, print it as plain digits
         number = number.quantize(Decimal(1))
     return number
@@ -85,34 +132,35 @@ def _amount(value: Any) -> Decimal:
 def _percent(value: Any) -> Decimal:
     if isinstance(value, str) and value.strip().endswith("%"):
         value = value.strip()[:-1].strip()
-    number = _number(value, "a percentage", "95 or 30.00")
+    number = _number(value, _PERCENT)
     if abs(number) >= Decimal(10) ** 9:
-        raise PydanticCustomError("percent_range", "expected a percentage below 10^9, got {got}", {"got": str(value)})
+        raise validation_error("percent_range", "expected a percentage below 10^9, got {got}",
+                               f"百分比应小于 10^9，实际为 {value}", got=str(value))
     if number.as_tuple().exponent < -6:  # type: ignore[operator]
-        raise PydanticCustomError("percent_precision", "expected a percentage with at most 6 decimal places, got {got}",
-                                  {"got": str(value)})
+        raise validation_error("percent_precision", "expected a percentage with at most 6 decimal places, got {got}",
+                               f"百分比最多保留 6 位小数，实际为 {value}", got=str(value))
     return number
 
 
 def _code(value: Any) -> str:
-    if isinstance(value, bool):
-        raise PydanticCustomError("code", "expected a code (digits and letters), got {got}", {"got": shown(value)})
-    if isinstance(value, int) and value >= 0:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return str(value)
     if isinstance(value, str) and value.strip() and len(value) <= 64 and "\n" not in value:
         return value.strip()
-    raise PydanticCustomError("code", "expected a code (digits and letters), got {got}", {"got": shown(value)})
+    raise validation_error("code", "expected a code (digits and letters), got {got}",
+                           f"应为编码（数字和字母），实际为{shown_zh(value)}", got=shown(value))
 
 
 def _text(value: Any) -> str:
     if isinstance(value, str):
         if not value.strip():
-            raise PydanticCustomError("text_empty", "expected text, got an empty string; leave the key out instead", {})
+            raise validation_error("text_empty", "expected text, got an empty string; leave the key out instead",
+                                   "应为文本，实际为空字符串；没有内容时请删去这个键")
         return value
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         # A bare number where text is expected ("1个" would be text; "2020" is a fine label).
         return str(value)
-    raise PydanticCustomError("text", "expected text, got {got}", {"got": shown(value)})
+    raise validation_error("text", "expected text, got {got}", f"应为文本，实际为{shown_zh(value)}", got=shown(value))
 
 
 def _decimal_string(value: Decimal) -> str:
@@ -146,7 +194,7 @@ Percent = Annotated[
 
 Quantity = Annotated[
     Decimal,
-    BeforeValidator(lambda v: _number(v, "a quantity", "2 or 120.5")),
+    BeforeValidator(lambda v: _number(v, _QUANTITY)),
     PlainSerializer(_decimal_string, return_type=str, when_used="json"),
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}], "description": "数量"}, mode="validation"),
 ]
@@ -204,7 +252,7 @@ class Target(Strict):
 
     kind: Literal["定量", "定性"] = Field(alias="性质")
     op: Literal["≥", "≤", "=", ">", "<"] | None = Field(default=None, alias="符号")
-    value: Annotated[Decimal, BeforeValidator(lambda v: _number(v, "a number", "95")),
+    value: Annotated[Decimal, BeforeValidator(lambda v: _number(v, _PLAIN_NUMBER)),
                      PlainSerializer(_decimal_string, return_type=str, when_used="json"),
                      WithJsonSchema(_PERCENT_SCHEMA, mode="validation")] | None = Field(default=None, alias="数值")
     unit: str | None = Field(default=None, alias="单位")
@@ -220,9 +268,9 @@ class Target(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> "Target":
         if self.kind == "定量" and (self.op is None or self.value is None):
-            raise PydanticCustomError("target", "a quantitative target needs 符号 and 数值", {})
+            raise validation_error("target", "a quantitative target needs 符号 and 数值", "定量的指标值需要 符号 和 数值")
         if self.kind == "定性" and self.text is None:
-            raise PydanticCustomError("target", "a qualitative target needs 文本", {})
+            raise validation_error("target", "a qualitative target needs 文本", "定性的指标值需要 文本")
         return self
 
     def __str__(self) -> str:
@@ -237,7 +285,8 @@ def parse_target(text: str) -> dict[str, Any]:
     """Split a target as written into its one form (see Target)."""
     stripped = text.strip()
     if not stripped:
-        raise PydanticCustomError("target", "expected a target value such as ≥95% or 时间进度完成, got an empty string", {})
+        raise validation_error("target", "expected a target value such as ≥95% or 时间进度完成, got an empty string",
+                               "应为指标值，例如 ≥95% 或 时间进度完成，实际为空字符串")
     if stripped.startswith("定性"):
         rest = stripped[2:].lstrip(":：| ").strip()
         if rest:

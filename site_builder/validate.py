@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .checks import Check, run_checks
 from .content import Entry, display_path, load_content
-from .problems import Reporter, format_key
+from .problems import Message, Reporter, format_key
 
 
 def validate(root: Path, reporter: Reporter, project_root: Path | None = None) -> list[Entry]:
@@ -34,7 +34,16 @@ def report_checks(entry: Entry, checks: list[Check], reporter: Reporter) -> None
     for check in checks:
         if check.passed:
             continue
-        reporter.warning(name, entry.line_of(check.key), format_key(check.key), describe_failure(check, unit))
+        reporter.warning(name, entry.line_of(check.key), format_key(check.key),
+                         Message(describe_failure(check, unit), describe_failure_zh(check, unit)))
+
+
+def describe_failure_zh(check: Check, unit: str) -> str:
+    """A failed check as the page's 数据核对 says it: "标题：左为 …，右为 …，相差 …"."""
+    from .views import check_view  # the pages' wording; imported only when a check failed
+
+    view = check_view(check, unit)
+    return f"{view.title}：{view.statement}，{view.difference}"
 
 
 def describe_failure(check: Check, unit: str) -> str:

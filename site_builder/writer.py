@@ -16,6 +16,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
+from .problems import Message
+
 TEMP_PREFIX = ".output-tmp-"
 OLD_PREFIX = ".output-old-"
 WRITE_THREADS = 4  # writing is I/O: threads overlap it with rendering
@@ -25,6 +27,18 @@ MAX_PENDING = 64  # pages rendered but not yet on disk, to bound memory
 class UnsafeOutput(ValueError):
     """The output folder is one the build must not replace."""
 
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+
+class WrittenTwice(FileExistsError):
+    """Two files of one build claim one path."""
+
+    def __init__(self, rel: str) -> None:
+        self.message = Message(f"{rel} would be written twice", f"{rel} 会被写入两次（两个文件占用同一路径）")
+        super().__init__(self.message.en)
+
 
 def check_output_dir(output: Path, protected: list[Path]) -> None:
     """Refuse an output folder that holds (or is) the project, its content or its themes."""
@@ -32,12 +46,15 @@ def check_output_dir(output: Path, protected: list[Path]) -> None:
     for path in protected:
         p = path.resolve()
         if p == target or p.is_relative_to(target):
-            raise UnsafeOutput(f"{output} holds {path}; choose an output folder of its own, such as output/")
+            raise UnsafeOutput(Message(f"{output} holds {path}; choose an output folder of its own, such as output/",
+                                       f"{output} 包含 {path}；请另选一个专用的输出文件夹，例如 output/"))
     if target.exists() and not target.is_dir():
-        raise UnsafeOutput(f"{output} exists and is not a folder")
+        raise UnsafeOutput(Message(f"{output} exists and is not a folder", f"{output} 已存在，但不是文件夹"))
     if target.is_dir() and any(target.iterdir()) and not (target / "index.html").is_file():
-        raise UnsafeOutput(f"{output} is not empty and does not look like a built site (no index.html); "
-                           "move it away or choose another output folder")
+        raise UnsafeOutput(Message(f"{output} is not empty and does not look like a built site (no index.html); "
+                                   "move it away or choose another output folder",
+                                   f"{output} 不是空文件夹，也不像构建好的网站（没有 index.html）；"
+                                   "请把它移走，或另选一个输出文件夹"))
 
 
 class SiteWriter:
@@ -71,7 +88,7 @@ class SiteWriter:
 
     def _target(self, rel: str) -> Path:
         if rel in self._written:
-            raise FileExistsError(f"{rel} would be written twice")
+            raise WrittenTwice(rel)
         if rel.startswith("/") or ".." in rel.split("/"):
             raise ValueError(f"{rel} is not a path inside the site")
         self._written.add(rel)

@@ -22,6 +22,10 @@ from typing import Any
 
 import yaml
 
+from .messages import yaml_reader, yaml_syntax
+from .problems import Message
+from .types import shown_zh
+
 try:  # libyaml's C parser: the pure-Python one is several times slower.
     from yaml import CSafeLoader as _Parser  # yaml exports CParser only through its loaders
 except ImportError:  # pragma: no cover - only where PyYAML was built without libyaml
@@ -51,8 +55,8 @@ _STANDARD_TAGS = {
 class YamlError(Exception):
     """A content file that is not usable YAML; ``line`` is 1-based."""
 
-    def __init__(self, line: int, message: str, path: Path = ()) -> None:
-        super().__init__(message)
+    def __init__(self, line: int, message: Message, path: Path = ()) -> None:
+        super().__init__(message.en)
         self.line = line
         self.message = message
         self.path = path
@@ -95,20 +99,22 @@ def resolve_plain(text: str) -> Any:
 def decode(raw: bytes) -> str:
     """Decode file bytes as UTF-8 (a BOM is allowed), or raise YamlError naming the line."""
     if len(raw) > MAX_BYTES:
-        raise YamlError(1, f"the file is {len(raw):,} bytes; a content file may be at most {MAX_BYTES:,} bytes")
+        raise YamlError(1, Message(f"the file is {len(raw):,} bytes; a content file may be at most {MAX_BYTES:,} bytes",
+                                   f"文件有 {len(raw):,} 字节；内容文件最大 {MAX_BYTES:,} 字节"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
-        raise YamlError(
-            line,
+        raise YamlError(line, Message(
             f"the file is not UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start}); save it as UTF-8",
-        ) from None
+            f"文件不是 UTF-8 编码（偏移 {err.start} 处的字节 0x{raw[err.start]:02x}）；请另存为 UTF-8 编码",
+        )) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise YamlError(line, "the file contains a NUL character; it is not a text file")
+        raise YamlError(line, Message("the file contains a NUL character; it is not a text file",
+                                      "文件含有 NUL 字符，不是文本文件"))
     return text
 
 
@@ -154,7 +160,9 @@ def parse_yaml(text: str) -> Document:
         nonlocal root, have_root, nodes
         nodes += count
         if nodes > MAX_NODES:
-            raise YamlError(line, f"the file expands to more than {MAX_NODES:,} values (YAML aliases?); it is too large to be a content file")
+            raise YamlError(line, Message(
+                f"the file expands to more than {MAX_NODES:,} values (YAML aliases?); it is too large to be a content file",
+                f"文件展开后超过 {MAX_NODES:,} 个值（用了 YAML 别名？）；内容文件不会这么大"))
         if not stack:
             root, have_root = value, True
             return
@@ -167,11 +175,14 @@ def parse_yaml(text: str) -> Document:
         if frame.key is _NO_KEY:
             if not isinstance(value, str):
                 shown = "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else repr(value)
-                raise YamlError(line, f"a key must be text, got {shown}", frame.path)
+                raise YamlError(line, Message(f"a key must be text, got {shown}", f"键必须是文本，实际为{shown_zh(value)}"),
+                                frame.path)
             if value in frame.seen:  # type: ignore[operator]
+                first = frame.seen[value]  # type: ignore[index]
                 raise YamlError(
                     line,
-                    f"duplicate key '{value}' (first at line {frame.seen[value]}); each key may appear once",  # type: ignore[index]
+                    Message(f"duplicate key '{value}' (first at line {first}); each key may appear once",
+                            f"键“{value}”重复（第一次出现在第 {first} 行）；同一个键只能出现一次"),
                     frame.path + (value,),
                 )
             frame.seen[value] = line  # type: ignore[index]
@@ -183,7 +194,8 @@ def parse_yaml(text: str) -> Document:
 
     def check_tag(tag: str | None, line: int) -> None:
         if tag is not None and tag not in _STANDARD_TAGS:
-            raise YamlError(line, f"YAML tag '{tag}' is not allowed in content files; write the plain value")
+            raise YamlError(line, Message(f"YAML tag '{tag}' is not allowed in content files; write the plain value",
+                                          f"内容文件里不能用 YAML 标签“{tag}”；请直接写值"))
 
     try:
         for event in yaml.parse(text, Loader=_Parser):
@@ -201,7 +213,8 @@ def parse_yaml(text: str) -> Document:
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 check_tag(event.tag, line)
                 if len(stack) >= MAX_DEPTH:
-                    raise YamlError(line, f"the data is nested more than {MAX_DEPTH} levels deep")
+                    raise YamlError(line, Message(f"the data is nested more than {MAX_DEPTH} levels deep",
+                                                  f"数据嵌套超过 {MAX_DEPTH} 层"))
                 container: Any = {} if kind is yaml.MappingStartEvent else []
                 path = child_path(stack[-1]) if stack else ()
                 stack.append(_Frame(container, path, event.anchor, line))
@@ -212,22 +225,23 @@ def parse_yaml(text: str) -> Document:
                 attach(frame.container, frame.start_line, frame.size, 1)
             elif kind is yaml.AliasEvent:
                 if event.anchor not in anchors:
-                    raise YamlError(line, f"alias *{event.anchor} refers to no anchor defined before it")
+                    raise YamlError(line, Message(f"alias *{event.anchor} refers to no anchor defined before it",
+                                                  f"别名 *{event.anchor} 之前没有定义对应的锚点 &{event.anchor}"))
                 value, size = anchors[event.anchor]
                 # The alias stands for a copy of the anchored value: it counts fully towards the budget.
                 attach(value, line, size, size)
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise YamlError(line, "the file holds more than one YAML document (a second '---'); a content file holds one")
+                    raise YamlError(line, Message(
+                        "the file holds more than one YAML document (a second '---'); a content file holds one",
+                        "文件里有不止一个 YAML 文档（出现了第二个“---”）；一个内容文件只能有一个"))
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
-        problem = err.problem or "invalid YAML"
-        context = f" {err.context}" if err.context else ""
-        raise YamlError(line, f"YAML syntax error: {problem}{context}") from None
+        raise YamlError(line, yaml_syntax(err.problem or "invalid YAML", err.context)) from None
     except yaml.YAMLError as err:  # reader errors: control characters and the like
-        raise YamlError(1, f"YAML error: {err}") from None
+        raise YamlError(1, yaml_reader(err)) from None
     if not have_root:
         root = None
     return Document(root, lines)
