@@ -429,6 +429,8 @@ def test_a_failed_validation_or_template_is_reported_and_the_last_good_site_stay
     assert (problem["file"], problem["line"], problem["key"]) == (MINIMAL_PATH, line_of(MINIMAL, "公务接待费: 10"),
                                                                   "三公.公务接待费")
     assert "约十元" in str(problem["message"]) and "> " in str(problem["source"])
+    # The overlay is sent the Chinese message; the terminal keeps the English one.
+    assert problem["message"] == "应为金额（数字，例如 12000 或 3828602.02），实际为“约十元”"
     assert page.read_bytes() == good and preview.hub.site == preview.site_dir
 
     assert state_after(lambda: yaml.write_text(MINIMAL, encoding="utf-8"), lambda st: st.ok, "the fix to clear the error").ok
@@ -444,6 +446,7 @@ def test_a_failed_validation_or_template_is_reported_and_the_last_good_site_stay
     problem = state.errors[0]
     assert str(problem["file"]).endswith("department_year.html") and problem["line"] == 3, problem
     assert "no_such_field" in str(problem["message"])
+    assert re.match(r"渲染页面 \S+/index\.html 时模板出错：UndefinedError: ", str(problem["message"])), problem
     assert page.read_bytes() == good
 
     override.unlink()
@@ -543,18 +546,25 @@ def test_edit_reload_error_overlay_and_recovery_in_a_browser(serve_command: tupl
             # 2. Invalid YAML: the page stays, and the problem is shown over it, naming the file and the line.
             broken = replace_line(text, "  合计: 30", "  合计: [37")
             yaml.write_text(broken, encoding="utf-8")
-            expected = [line for line in run_validate(root)[0] if " warning: " not in line]
+            lines, reporter = run_validate(root)
+            expected = [line for line in lines if " warning: " not in line]
             assert expected and expected[0].startswith(f"{MINIMAL_PATH}:")
+            [error] = reporter.errors  # the terminal's English, and the Chinese the overlay must show
+            assert error.message.startswith("YAML syntax error: ") and error.message_zh.startswith("YAML 语法错误：")
             where = expected[0].split(": ", 1)[0]  # file:line, as the terminal prints it
             assert where.endswith(f":{line_of(broken, '合计: [37')}") or where.endswith(f":{line_of(broken, '合计: [37') + 1}")
             overlay = page.locator("#site-builder-overlay")
             expect(overlay.locator(".where").first).to_have_text(where)
             expect(overlay).to_contain_text("构建失败")
             expect(overlay).to_contain_text("信息")
+            message = overlay.locator(".message").first
+            expect(message).to_have_text(error.message_zh)  # in Chinese, as written by the catalogue
+            assert re.search(r"[\u4e00-\u9fff]", message.inner_text()) and error.message not in message.inner_text()
+            expect(overlay.locator(".key").first).to_have_text("（无）")  # a syntax error names no key
             expect(row).to_contain_text("17")  # the last good site, under the overlay
             box = overlay.locator(".box").bounding_box()
             assert box and box["width"] > 600 and box["y"] < 100, "the overlay is large and at the top of the window"
-            size = overlay.locator(".message").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+            size = message.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
             assert size >= 15, "the overlay is legible"
 
             # 3. The file fixed: the overlay goes, and the page shows the fixed figures.

@@ -7,6 +7,7 @@ makes, validation ends with problems that name the file and a line, or with succ
 
 from __future__ import annotations
 
+import re
 import resource
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +27,7 @@ from site_builder.checks import run_checks
 SETTINGS = settings(max_examples=150, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                               HealthCheck.too_slow])
 BASE = yaml.safe_load(MINIMAL)
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def check(tmp_path: Path, raw: bytes) -> None:
@@ -42,6 +44,8 @@ def check(tmp_path: Path, raw: bytes) -> None:
     for problem in reporter.problems:
         assert problem.file.endswith("2020.yaml") and problem.line >= 1 and problem.message
         assert "Traceback" not in problem.message
+        # The preview's overlay shows the Chinese message: every problem has one, not the English one.
+        assert CJK.search(problem.message_zh) and problem.message not in problem.message_zh, problem
     if entry is None:
         assert reporter.errors, "a file that did not load must say why"
 
