@@ -2,40 +2,45 @@
 
     load → check → derive views → route → render → write (atomic) → index (Pagefind, before the swap)
 
-All content is read and checked before anything is written; a problem at any stage is
-reported (never printed) and leaves the previous ``output/`` untouched.
+A full build runs it department by department on every core (fullbuild.py), then makes
+the site-wide pages and files; the preview server's builds plan every page at once and
+re-render only what changed (incremental.py). Both plan pages with plan.py. A problem at
+any stage is reported (never printed) and leaves the previous ``output/`` untouched.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from . import routes
-from .checks import Check, run_checks
-from .completeness import load_site_items
-from .compare_views import comparison_files, comparison_page, department_comparisons
+from .checks import Check
+from .completeness import load_site_items, scorecard_csv, scorecard_pages
 from .config import CONFIG_FILE, SiteConfig, load_config
-from .content import Entry, display_path, load_content
+from .content import Entry, content_root_of, display_path
+from .downloads import SITE_NOTES, catalog_json, links
+from .fullbuild import (Job, build_departments, department_folders, rebuild_department, site_entries,
+                        stream_site_files, year_bytes)
 from .markup import MarkdownRenderer
 from .messages import os_error_zh
 from .parallel import defer, render_pages
+from .plan import department_pages, site_pages, site_view
 from .problems import Message, Reporter
 from .render import TemplateProblem, Theme, compile_templates, find_theme, make_environment
 from .routes import DuplicatePath, Route, RouteTable
-from .search import index_site, search_page_view
+from .search import index_site
 from .transparency import Transparency, plan_transparency, write_downloads
 from .validate import report_checks
-from .views import (Link, SiteView, about_view, department_view, entry_path, glossary_page_view, group_departments,
-                    home_view, not_found_view, region_names, region_trees, region_view, year_view)
+from .views import group_departments, region_names, region_trees
 from .writer import SiteWriter, UnsafeOutput, check_output_dir
 
 if TYPE_CHECKING:
     from .incremental import BuildCache
+    from .scorecard import ItemList
 
 
 @dataclass(frozen=True)
@@ -59,15 +64,52 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     ``search_index``, Pagefind is not run (the preview server runs it when edits settle).
     """
     started = time.perf_counter()
+    prepared = prepare(project_root, output_dir, reporter, content_dir)
+    if cache is None:
+        return build_full(project_root, output_dir, reporter, prepared, content_dir=content_dir, strict=strict,
+                          search_index=search_index, started=started)
 
     def failed() -> BuildResult:
         return BuildResult(False, 0, 0, time.perf_counter() - started)
 
-    config = load_config(project_root, reporter)
-    entries = (cache.load_content if cache else load_content)(content_dir or project_root / "content", reporter)
-    checks = {entry.rel: cache.checks(entry) if cache else run_checks(entry.model) for entry in entries}
+    config, items, theme = prepared
+    entries = cache.load_content(content_dir or project_root / "content", reporter)
+    checks = {entry.rel: cache.checks(entry) for entry in entries}
     for entry in entries:
         report_checks(entry, checks[entry.rel], reporter)
+    if reporter.errors or (strict and reporter.warnings) or theme is None or items is None:
+        return failed()
+
+    transparency = plan_transparency(entries, items)
+    pages = list(plan_pages(entries, checks, config, reporter, derive=cache.derive, transparency=transparency))
+    if reporter.errors:
+        return failed()
+    try:
+        env = cache.environment(theme)
+        compile_templates(env)
+        with cache.writer(output_dir) as writer:
+            for route, context in pages:
+                cache.write_page(writer, env, route, context, page_url(route, config))
+            copy_static(theme, writer)
+            write_downloads(writer, transparency, pages, config.title)
+            writer.write_text(routes.SITEMAP, sitemap([route for route, _ in pages], config))
+            if search_index and index_site(writer.temp, reporter, name=display_path(output_dir)) is None:
+                return failed()
+            writer.commit()
+            written = writer.written
+    except (TemplateProblem, OSError) as err:
+        report_failure(err, output_dir, reporter)
+        return failed()
+    html_pages = sum(1 for route, _ in pages if route.path.endswith(".html"))  # not the comparisons' downloads
+    return BuildResult(True, html_pages, written, time.perf_counter() - started)
+
+
+Prepared = tuple[SiteConfig, "ItemList | None", "Theme | None"]
+
+
+def prepare(project_root: Path, output_dir: Path, reporter: Reporter, content_dir: Path | None) -> Prepared:
+    """The site's configuration, scorecard items and theme, and a check of the output folder; problems reported."""
+    config = load_config(project_root, reporter)
     items = load_site_items(project_root, config.scorecard, reporter)
     theme = find_theme(project_root, config.theme)
     if theme is None:
@@ -79,42 +121,105 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
         check_output_dir(output_dir, [project_root, content_dir or project_root / "content"])
     except UnsafeOutput as err:
         reporter.error(display_path(output_dir), 1, "", err.message)
-    if reporter.errors or (strict and reporter.warnings) or theme is None or items is None:
-        return failed()
+    return config, items, theme
 
-    transparency = plan_transparency(entries, items)
-    pages = list(plan_pages(entries, checks, config, reporter, derive=cache.derive if cache else defer,
-                            transparency=transparency))
-    if reporter.errors:
-        return failed()
+
+def report_failure(err: TemplateProblem | OSError, output_dir: Path, reporter: Reporter) -> None:
+    """Report a template that failed, or a folder that could not be written (the previous site stays)."""
+    if isinstance(err, TemplateProblem):
+        reporter.error(err.file, err.line, "", Message(err.message, err.message_zh))
+    else:  # a full disk, a read-only folder
+        reporter.error(display_path(output_dir), 1, "", Message(f"cannot write the site: {err}",
+                                                                f"无法写入网站：{os_error_zh(err)}"))
+
+
+def page_url(route: Route, config: SiteConfig) -> Callable[[str], str] | None:
+    """The 404 page links from the site's base path (it is served at any depth); other pages relatively."""
+    return (lambda target: config.base_path + target) if route.path == routes.NOT_FOUND else None
+
+
+def build_full(project_root: Path, output_dir: Path, reporter: Reporter, prepared: Prepared, *,
+               content_dir: Path | None, strict: bool, search_index: bool, started: float) -> BuildResult:
+    """A full build into a new folder, swapped in at the end: departments on every core (fullbuild.py),
+    then the site-wide pages and files from their summaries."""
+    def failed() -> BuildResult:
+        return BuildResult(False, 0, 0, time.perf_counter() - started)
+
+    config, items, theme = prepared
+    env = None
+    if theme is not None and items is not None and not reporter.errors:
+        try:
+            env = make_environment(theme)
+            compile_templates(env)
+        except TemplateProblem as err:
+            report_failure(err, output_dir, reporter)
+            env = None
+    root = content_dir or project_root / "content"
+    md = MarkdownRenderer()
+    site = site_view(config, md)
     try:
-        env = cache.environment(theme) if cache else make_environment(theme)
-        compile_templates(env)
-        with cache.writer(output_dir) if cache else SiteWriter(output_dir) as writer:
-            def url_for(route: Route) -> Callable[[str], str] | None:
-                return (lambda target: config.base_path + target) if route.path == routes.NOT_FOUND else None
+        with SiteWriter(output_dir) as writer:
+            job = Job(content_root_of(root), env, site, items, strict, writer.temp)
+            groups = department_folders(root)
+            summaries = build_departments(job, groups)
+            for summary in summaries:
+                reporter.extend(summary.problems)
+            entries = site_entries(summaries, reporter)
+            failure = min((s.failure for s in summaries if s.failure is not None), default=None, key=lambda f: f[0])
+            if failure is not None:
+                reporter.error(failure[1], failure[2], "", failure[3])
+            if env is None or theme is None or items is None or reporter.errors or (strict and reporter.warnings):
+                return failed()
 
-            if cache:
-                for route, context in pages:
-                    cache.write_page(writer, env, route, context, url_for(route))
-            else:  # on every core
-                render_pages(env, pages, writer, url_for)
+            departments = group_departments(entries)
+            names = region_names(departments)
+            for i, summary in enumerate(summaries):  # rendered with other region names than the site's
+                if summary.names is not None and any(names[k] != v for k, v in summary.names.items()):
+                    summaries[i] = rebuild_department(job, groups[i], names)
+            cards = {rel: card for s in summaries for rel, card in s.cards.items()}
+            ordered = sorted(entries, key=lambda e: e.rel)
+            site_files = stream_site_files(writer, entries, scorecard_csv(ordered, cards, items),
+                                           year_bytes(writer.temp, summaries))
+            planned = site_pages(departments, names, region_trees(departments, names), config, md, defer,
+                                 scorecards=scorecard_pages(ordered, cards, items),
+                                 site_links=links(site_files, SITE_NOTES))
+            table = RouteTable()
+            pages = []
+            for path, template, owner, view in planned:
+                pages.append((claim(table, Route(path, template, owner), reporter), {"site": site, "page": view}))
+            department_routes = [claim(table, route, reporter) for s in summaries for route in s.pages]
+            if reporter.errors:
+                return failed()
+            for s in summaries:
+                for route in s.pages:
+                    writer.reserve(route.path)
+                for _, files in s.year_files:
+                    for d in files:
+                        writer.reserve(d.path)
+            render_pages(env, pages, writer, lambda route: page_url(route, config))
             copy_static(theme, writer)
-            write_downloads(writer, transparency, pages, config.title)
-            writer.write_text(routes.SITEMAP, sitemap(pages, config))
+            year_downloads = [d for s in summaries for _, files in s.year_files for d in files]
+            page_downloads = sorted((d for s in summaries for d in s.page_downloads), key=lambda d: d.path)
+            writer.write_text(routes.CATALOG, catalog_json([*site_files, *year_downloads, *page_downloads], config.title))
+            writer.write_text(routes.SITEMAP, sitemap([r for r, _ in pages] + department_routes, config))
             if search_index and index_site(writer.temp, reporter, name=display_path(output_dir)) is None:
                 return failed()
             writer.commit()
             written = writer.written
-    except TemplateProblem as err:
-        reporter.error(err.file, err.line, "", Message(err.message, err.message_zh))
+    except (TemplateProblem, OSError) as err:
+        report_failure(err, output_dir, reporter)
         return failed()
-    except OSError as err:  # a full disk, a read-only folder: the previous site stays
-        reporter.error(display_path(output_dir), 1, "", Message(f"cannot write the site: {err}",
-                                                                f"无法写入网站：{os_error_zh(err)}"))
-        return failed()
-    html_pages = sum(1 for route, _ in pages if route.path.endswith(".html"))  # not the comparisons' downloads
+    html_pages = sum(1 for r, _ in pages if r.path.endswith(".html")) + sum(1 for r in department_routes if r.path.endswith(".html"))
     return BuildResult(True, html_pages, written, time.perf_counter() - started)
+
+
+def claim(table: RouteTable, route: Route, reporter: Reporter) -> Route:
+    """Add ``route`` to ``table``; a path claimed twice is reported."""
+    try:
+        return table.add(route)
+    except DuplicatePath as err:
+        reporter.error(route.owner if route.owner.endswith(".yaml") else "content", 1, "", err.message)
+        return route
 
 
 def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]], config: SiteConfig,
@@ -123,7 +228,6 @@ def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]],
     """Every page as (route, template context), in path order; a path claimed twice is an error.
 
     ``transparency`` holds what the pages show of 公开完整度 and open data, and the scorecard pages.
-
     Each view is made as ``derive(view_function, *arguments)``: by default a plain call; the
     preview's cache defers it, and derives it only for pages whose inputs changed.
     """
@@ -132,43 +236,15 @@ def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]],
     md = MarkdownRenderer()
     departments = group_departments(entries)
     names = region_names(departments)
-    trees = region_trees(departments, names)
-    planned: list[tuple[Route, Any]] = []
-
-    def add(path: str, template: str, owner: str, view: Any) -> None:
-        try:
-            planned.append((table.add(Route(path, template, owner)), view))
-        except DuplicatePath as err:
-            reporter.error(owner if owner.endswith(".yaml") else "content", 1, "", err.message)
-
-    add(routes.HOME, "home.html", "the home page", derive(home_view, departments, trees, config.title))
-    add(routes.GLOSSARY, "glossary.html", "the glossary", derive(glossary_page_view, departments, md))
-    add(routes.ABOUT, "about.html", "the about page",
-        derive(about_view, departments, names, transparency.site_links()))
-    for scorecard in transparency.scorecard_pages:
-        add(scorecard.path, "scorecard.html", "the scorecard", scorecard)
-    add(routes.NOT_FOUND, "404.html", "the 404 page", not_found_view())
-    add(routes.SEARCH, "search.html", "the search page", search_page_view())
-    region_slugs = sorted({d.region_slugs[: i + 1] for d in departments for i in range(len(d.region_slugs))})
-    for slugs in region_slugs:
-        add(routes.region_path(slugs), "region.html", f"the region page of {'/'.join(slugs)}", derive(region_view, slugs, trees, names))
+    planned = list(site_pages(departments, names, region_trees(departments, names), config, md, derive,
+                              scorecards=transparency.scorecard_pages, site_links=transparency.site_links()))
     for dept in departments:
-        first = display_path(dept.entries[0].path)
-        comparisons = department_comparisons(dept, names)
-        add(dept.path, "department.html", first, derive(department_view, dept, names, comparisons.links))
-        for entry in dept.entries:
-            add(entry_path(entry), "department_year.html", display_path(entry.path),
-                derive(year_view, entry, dept, checks[entry.rel], names, md, comparisons.around(entry),
-                       transparency.completeness[entry.rel], transparency.year_links(entry)))
-        for pair in comparisons.pairs:  # a page and its downloads share one view
-            view = derive(comparison_page, pair, comparisons.context)
-            for path, template in comparison_files(pair):
-                add(path, template, display_path(pair.newer.path), view)
-    site = SiteView(config.title, config.description, md(config.footer),
-                    (Link("首页", routes.HOME), Link("名词解释", routes.GLOSSARY), Link("公开完整度", routes.SCORECARD),
-                     Link("关于数据", routes.ABOUT)),
-                    routes.SEARCH if routes.SEARCH in table else None)
-    for route, view in sorted(planned, key=lambda rv: rv[0].path):
+        planned += department_pages(dept, checks, names, md, derive,
+                                    completeness=lambda e: transparency.completeness[e.rel],
+                                    year_links=transparency.year_links)
+    routed = [(claim(table, Route(path, template, owner), reporter), view) for path, template, owner, view in planned]
+    site = site_view(config, md)
+    for route, view in sorted(routed, key=lambda rv: rv[0].path):
         yield route, {"site": site, "page": view}
 
 
@@ -177,12 +253,12 @@ def copy_static(theme: Theme, writer: SiteWriter) -> None:
         writer.copy_file(path, routes.static_path(name))
 
 
-def sitemap(pages: list[tuple[Route, dict[str, Any]]], config: SiteConfig) -> str:
-    """sitemap.xml: every HTML page but the 404, at base_url (or base_path when no base_url is set)."""
+def sitemap(pages: Iterable[Route], config: SiteConfig) -> str:
+    """sitemap.xml: every HTML page but the 404, in path order, at base_url (or base_path when no base_url is set)."""
     base = config.base_url.rstrip("/") + "/" if config.base_url else config.base_path
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for route, _ in pages:
-        if route.path != routes.NOT_FOUND and route.path.endswith(".html"):
-            lines.append(f"  <url><loc>{xml_escape(base + route.path)}</loc></url>")
+    for path in sorted(route.path for route in pages):
+        if path != routes.NOT_FOUND and path.endswith(".html"):
+            lines.append(f"  <url><loc>{xml_escape(base + path)}</loc></url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, Union
 
@@ -51,6 +51,8 @@ FIGURES_HEADER = csv_text(FIGURE_COLUMNS, ()).encode("utf-8")  # the BOM and the
 INDICATORS_HEADER = csv_text(INDICATOR_COLUMNS, ()).encode("utf-8")
 
 Part = Union[bytes, memoryview]
+YearBytes = Callable[["Entry", str], bytes]
+"""``data(entry, name)``: the bytes of a department-year's ``json``, ``figures`` or ``indicators`` file."""
 T = TypeVar("T")
 
 
@@ -103,8 +105,13 @@ def describe(path: str, title: str, kind: str, parts: Iterable[Part], **about: A
     digest = hashlib.sha256()
     for part in parts:
         digest.update(part)
+    return File(download(path, title, kind, sum(len(p) for p in parts), digest.hexdigest(), **about), parts)
+
+
+def download(path: str, title: str, kind: str, size: int, sha256: str, **about: Any) -> Download:
+    """The catalogue's entry for the file at ``path``; its format and media type follow from its name."""
     fmt, media = media_type(path)
-    return File(Download(path, title, kind, fmt, media, sum(len(p) for p in parts), digest.hexdigest(), **about), parts)
+    return Download(path, title, kind, fmt, media, size, sha256, **about)
 
 
 @dataclass(frozen=True)
@@ -127,10 +134,10 @@ def human_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def links(files: Iterable[File], notes: dict[str, str]) -> tuple[DownloadLink, ...]:
-    """Page links to ``files``; ``notes`` by kind or by path say what each holds."""
-    return tuple(DownloadLink(f.about.title, f.about.path, f.about.format, human_size(f.about.size),
-                              notes.get(f.about.path) or notes.get(f.about.kind, "")) for f in files)
+def links(downloads: Iterable[Download], notes: dict[str, str]) -> tuple[DownloadLink, ...]:
+    """Page links to ``downloads``; ``notes`` by kind or by path say what each holds."""
+    return tuple(DownloadLink(d.title, d.path, d.format, human_size(d.size), notes.get(d.path) or notes.get(d.kind, ""))
+                 for d in downloads)
 
 
 # ---------------------------------------------------------------------------
@@ -223,35 +230,55 @@ def _without_header(data: bytes, header: bytes) -> memoryview:
     return memoryview(data)[len(header):]
 
 
-def site_json_parts(entries: Sequence[Entry], pages: Sequence[str]) -> list[Part]:
+def site_json_parts(entries: Sequence[Entry], pages: Sequence[str], data: YearBytes) -> Iterator[Part]:
     """``site.json``: ``{"format", "schema", "department_years": [{"id", "page", "data"}, …]}``.
 
     Each ``data`` is the department-year's own JSON, joined as bytes (not serialised again),
     so it validates against the published schema like the file beside its page.
     """
-    parts: list[Part] = [f'{{\n "format": "{SITE_FORMAT}",\n "schema": "content.schema.json",\n "department_years": ['
-                         .encode()]
+    yield f'{{\n "format": "{SITE_FORMAT}",\n "schema": "content.schema.json",\n "department_years": ['.encode()
     for i, (entry, page) in enumerate(zip(entries, pages)):
         ident = json.dumps("/".join((*entry.rel[:-1], entry.stem)), ensure_ascii=False)
         head = f'{"," if i else ""}\n  {{"id": {ident}, "page": {json.dumps(page, ensure_ascii=False)}, "data": '
-        data = data_of(entry).json
-        parts += [head.encode("utf-8"), memoryview(data)[: len(data.rstrip(b"\n"))], b"}"]
-    parts.append(b"\n ]\n}\n")
-    return parts
+        own = data(entry, "json")
+        yield head.encode("utf-8")
+        yield memoryview(own)[: len(own.rstrip(b"\n"))]
+        yield b"}"
+    yield b"\n ]\n}\n"
+
+
+def _rows(entries: Sequence[Entry], data: YearBytes, name: str, header: bytes) -> Iterator[Part]:
+    """A site-wide CSV: the header once, then each department-year's rows (its file without the header)."""
+    yield header
+    for entry in entries:
+        yield _without_header(data(entry, name), header)
+
+
+def site_file_specs(entries: Sequence[Entry], pages: Sequence[str], scorecard_csv: str,
+                    data: YearBytes) -> tuple[tuple[str, str, str, Iterator[Part]], ...]:
+    """The site-wide files as (path, title, kind, parts), in the order the about page lists them.
+
+    ``entries`` in path order; ``data(entry, "json" | "figures" | "indicators")`` gives the
+    bytes of one of its files. The parts are made as they are read, so that a full build
+    can stream the largest files to disk without holding them.
+    """
+    return (
+        (SITE_JSON, "全部部门年度：全部数据（JSON）", "site", site_json_parts(entries, pages, data)),
+        (SITE_FIGURES, "全部部门年度：全部数字（CSV）", "figures", _rows(entries, data, "figures", FIGURES_HEADER)),
+        (SITE_INDICATORS, "全部部门年度：绩效指标（CSV）", "indicators",
+         _rows(entries, data, "indicators", INDICATORS_HEADER)),
+        (SITE_SCORECARD, "全部部门年度：公开完整度（CSV）", "scorecard", iter((scorecard_csv.encode("utf-8"),))),
+        (SCHEMA, "内容文件格式（JSON Schema）", "schema", iter((schema_bytes(),))),
+    )
 
 
 def site_files(entries: Sequence[Entry], pages: Sequence[str], scorecard_csv: str) -> tuple[File, ...]:
-    """The site-wide files, in the order the about page lists them; ``entries`` in path order."""
-    data = [data_of(e) for e in entries]
-    return (
-        describe(SITE_JSON, "全部部门年度：全部数据（JSON）", "site", site_json_parts(entries, pages)),
-        describe(SITE_FIGURES, "全部部门年度：全部数字（CSV）", "figures",
-                 [FIGURES_HEADER] + [_without_header(d.figures, FIGURES_HEADER) for d in data]),
-        describe(SITE_INDICATORS, "全部部门年度：绩效指标（CSV）", "indicators",
-                 [INDICATORS_HEADER] + [_without_header(d.indicators, INDICATORS_HEADER) for d in data]),
-        describe(SITE_SCORECARD, "全部部门年度：公开完整度（CSV）", "scorecard", (scorecard_csv.encode("utf-8"),)),
-        describe(SCHEMA, "内容文件格式（JSON Schema）", "schema", (schema_bytes(),)),
-    )
+    """The site-wide files, in memory, from each department-year's memoised bytes; ``entries`` in path order."""
+    def data(entry: Entry, name: str) -> bytes:
+        return getattr(data_of(entry), name)  # type: ignore[no-any-return]
+
+    return tuple(describe(path, title, kind, parts) for path, title, kind, parts in
+                 site_file_specs(entries, pages, scorecard_csv, data))
 
 
 @functools.cache

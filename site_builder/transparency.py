@@ -36,10 +36,10 @@ class Transparency:
     departments: dict[str, tuple[str, str]]  # department folder → (name, region), for other stages' downloads
 
     def year_links(self, entry: Entry) -> tuple[DownloadLink, ...]:
-        return links(self.year_files[entry.rel], YEAR_NOTES)
+        return links((f.about for f in self.year_files[entry.rel]), YEAR_NOTES)
 
     def site_links(self) -> tuple[DownloadLink, ...]:
-        return links(self.site_files, SITE_NOTES)
+        return links((f.about for f in self.site_files), SITE_NOTES)
 
 
 def plan_transparency(entries: Sequence[Entry], items: ItemList) -> Transparency:
@@ -48,7 +48,7 @@ def plan_transparency(entries: Sequence[Entry], items: ItemList) -> Transparency
     items_key = items.model_dump_json()
     scored = [scored_entry(e, items, items_key) for e in ordered]
     cards = {e.rel: card for e, (_, card, _) in zip(ordered, scored)}
-    departments = {"/".join(e.rel[:-1]): (e.model.meta.department, " ".join(e.model.meta.region.names)) for e in ordered}
+    departments = department_labels(ordered)
     return Transparency(
         completeness={e.rel: view for e, (_, _, view) in zip(ordered, scored)},
         year_files={e.rel: year_files(e) for e in ordered},
@@ -81,16 +81,26 @@ def write_downloads(writer: Any, plan: Transparency, pages: Sequence[tuple[Route
     writer.write_bytes(routes.CATALOG, catalog_json(catalog, site_title).encode("utf-8"))
 
 
+def department_labels(entries: Sequence[Entry]) -> dict[str, tuple[str, str]]:
+    """Department folder → (name, region) as the last of its ``entries`` (in path order) gives them."""
+    return {"/".join(e.rel[:-1]): (e.model.meta.department, " ".join(e.model.meta.region.names)) for e in entries}
+
+
 def route_download(writer: Any, route: Route, plan: Transparency) -> Download:
     """A download another stage wrote as a page (a comparison's JSON or CSV), as the catalogue lists it."""
     size, sha256 = _digests.of(written_path(writer, route.path))
-    fmt, media = media_type(route.path)
-    folder, _, rest = route.path.partition("/compare/")
-    department, region = plan.departments.get(folder, (None, None))
+    department, region = plan.departments.get(route.path.partition("/compare/")[0], (None, None))
+    return page_download(route.path, size, sha256, department, region)
+
+
+def page_download(path: str, size: int, sha256: str, department: str | None, region: str | None) -> Download:
+    """The catalogue's entry for a download written as a page, of ``size`` bytes with digest ``sha256``."""
+    fmt, media = media_type(path)
+    folder, _, rest = path.partition("/compare/")
     pair = rest.split("/", 1)[0]  # "2017-2018" or "2018-2018-juesuan"
-    title = f"{department or folder} {pair_label(pair)}比较（{fmt}）" if rest else f"{route.path}（{fmt}）"
-    return Download(route.path, title, "comparison" if rest else "download", fmt, media, size, sha256,
-                    department, region, None, None, route.path.rsplit("/", 1)[0] + "/" + routes.HOME)
+    title = f"{department or folder} {pair_label(pair)}比较（{fmt}）" if rest else f"{path}（{fmt}）"
+    return Download(path, title, "comparison" if rest else "download", fmt, media, size, sha256,
+                    department, region, None, None, path.rsplit("/", 1)[0] + "/" + routes.HOME)
 
 
 @functools.cache  # a site has few distinct pairs of years, and many departments

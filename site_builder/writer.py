@@ -8,10 +8,12 @@ of a directory listing, so two builds of the same input give identical files.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
 from collections import deque
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -104,6 +106,18 @@ class SiteWriter:
 
     def copy_file(self, source: Path, rel: str) -> None:
         self._submit(self._target(rel), source.read_bytes())
+
+    def write_parts(self, rel: str, parts: Iterable[bytes | memoryview]) -> tuple[int, str]:
+        """Write ``parts`` one after another to ``rel`` (now, never whole in memory); (size, SHA-256)."""
+        target = self._target(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        with open(target, "wb") as f:
+            for part in parts:
+                f.write(part)
+                digest.update(part)
+                size += len(part)
+        return size, digest.hexdigest()
 
     def reserve(self, rel: str) -> Path:
         """Claim ``rel`` for a file another process writes into ``temp`` (parallel.py); where to write it."""

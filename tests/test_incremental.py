@@ -9,15 +9,16 @@ against the parallel one too. (tests/test_serve.py runs a longer sequence of edi
 
 from __future__ import annotations
 
+import contextlib
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from buildkit import hashes
 from sitekit import MINIMAL, MINIMAL_PATH, other_department, replace_line, write_tree, year_variant
-from site_builder import parallel
+from site_builder import fullbuild, parallel
 from site_builder.build import build_site
 from site_builder.incremental import BuildCache
 from site_builder.problems import Reporter
@@ -84,14 +85,21 @@ EDITS: dict[str, Callable[[Path], None]] = {
 }
 
 
+@contextlib.contextmanager
+def on_workers(workers: int) -> Iterator[None]:
+    """Build even a small site on ``workers`` processes: departments, then the site-wide pages."""
+    saved = parallel.MIN_PAGES, fullbuild.MIN_DEPARTMENTS, parallel.workers_available
+    parallel.MIN_PAGES, fullbuild.MIN_DEPARTMENTS, parallel.workers_available = 0, 0, lambda: workers
+    try:
+        yield
+    finally:
+        parallel.MIN_PAGES, fullbuild.MIN_DEPARTMENTS, parallel.workers_available = saved
+
+
 def full_build(root: Path, output: Path, workers: int) -> dict[str, str]:
     reporter = Reporter()
-    saved = parallel.MIN_PAGES, parallel.workers_available
-    parallel.MIN_PAGES, parallel.workers_available = 0, lambda: workers  # a small site, on `workers` processes
-    try:
+    with on_workers(workers):
         assert build_site(root, output, reporter, search_index=False).ok, [str(p) for p in reporter.errors]
-    finally:
-        parallel.MIN_PAGES, parallel.workers_available = saved
     return hashes(output)
 
 
@@ -127,13 +135,23 @@ def test_a_template_error_in_a_worker_is_reported_with_its_template_and_page(tmp
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "index.html").write_text("虚构旧站\n", encoding="utf-8")
     reporter = Reporter()
-    saved = parallel.MIN_PAGES, parallel.workers_available
-    parallel.MIN_PAGES, parallel.workers_available = 0, lambda: 2
-    try:
+    with on_workers(2):
         assert not build_site(root, tmp_path / "full", reporter, search_index=False).ok
-    finally:
-        parallel.MIN_PAGES, parallel.workers_available = saved
     [problem] = reporter.errors
     assert problem.file.endswith("department_year.html") and problem.line == 2
     assert "while rendering xugou/xugou-shi/linxian/gongan/2020/index.html" in problem.message  # the first, in path order
     assert (tmp_path / "full" / "index.html").read_text(encoding="utf-8") == "虚构旧站\n"  # the old site stays
+
+
+def test_a_department_whose_files_name_a_region_otherwise_shows_the_sites_name(tmp_path: Path) -> None:
+    # A full build renders each department on its own, with its regions' names as its own files give
+    # them; the site's name of a region is the first file's in path order (here the other department's).
+    root = make_site(tmp_path / "site")
+    other = root / OTHER
+    other.write_text(other.read_text(encoding="utf-8").replace("市: 虚构市", "市: 虚构另名市"), encoding="utf-8")
+    expected = full_build(root, tmp_path / "full", workers=2)
+    planned_at_once = tmp_path / "planned-at-once"
+    assert build_site(root, planned_at_once, Reporter(), cache=BuildCache(), search_index=False).ok
+    assert hashes(planned_at_once) == expected
+    page = (tmp_path / "full" / "xugou/xugou-shi/xugou-xian/shili/2020/index.html").read_text(encoding="utf-8")
+    assert "虚构另名市" in page  # in its breadcrumbs, though its own file says 虚构市
