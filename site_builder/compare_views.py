@@ -31,7 +31,7 @@ from .compare import Pair, compare, pairs
 from .comparison import (Comparison, FigureChange, IndicatorChange, ProjectChange, SectionChange, StatedChange,
                          TextChange, comparison_csv, comparison_json)
 from .content import Entry
-from .fmt import Money, grouped, money
+from .fmt import grouped, money, plain
 from .model import SECTIONS
 from .textdiff import Segment
 from .views import Department, Link, breadcrumbs, entry_path, year_label
@@ -246,22 +246,22 @@ class StatedView:
 
 @dataclass(frozen=True)
 class FigureRow:
-    """One amount in both years, and its change."""
+    """One amount in both years, and its change; amounts as ``<data>`` elements (``amount_html``)."""
 
     key: str  # the figure's 键 in the JSON and CSV
     label: str
     code: str
     level: int  # depth below the group's top rows, at most 4 (the indentation the theme has)
     renamed: str  # "2017年为“…”" when the older year names it differently
-    old: Money | None
-    new: Money | None
+    old: Markup | None
+    new: Markup | None
     old_missing: str  # what the empty side says: 未列出 / 未公开
     new_missing: str
     status: str  # added / removed / changed / unchanged (CSS class)
     badge: str  # 新增 / 不再列出: never a change from zero
     verb: str  # 增加 / 减少 / 不变
     direction: str  # up / down / same (CSS class)
-    delta: Money | None  # unsigned; the verb says which way
+    delta: Markup | None  # unsigned; the verb says which way
     rate: str  # "下降 66.68%", "—"
     stated: tuple[StatedView, ...]
 
@@ -272,7 +272,7 @@ class FigureGroup:
     caption: str
     counts: str  # "17 项：15 项有变化，2 项新增"
     open: bool  # shown open; the long detail tables start folded
-    rows: tuple[FigureRow, ...]
+    rows: Markup  # the table's body: each figure_row as figure_row_html prints it
 
 
 @dataclass(frozen=True)
@@ -338,7 +338,7 @@ class ComparisonBody:
     called_out: int
     money: tuple[MoneySection, ...]
     figure_counts: str
-    unmatched: tuple[StatedView, ...]  # stated changes tied to no figure
+    unmatched: tuple[Markup, ...]  # stated changes tied to no figure, each as stated_html prints it
     projects: tuple[ProjectView, ...]
     unchanged_projects: tuple[str, ...]
     project_counts: str
@@ -376,7 +376,7 @@ def comparison_body(c: Comparison, old_page: str, new_page: str) -> ComparisonBo
         new_column=f"{c.newer.year}年" if same_kind else c.newer.label, notes=c.notes, summary=c.summary,
         sections=sections, parts=parts, called_out=sum(1 for s in sections + parts if s.status != "unchanged"),
         money=money_sections, figure_counts=f"共 {len(figures)} 个可比较的数字，{changed} 个有变化。",
-        unmatched=tuple(_stated(s, unit) for s in c.statements if s.figure is None),
+        unmatched=tuple(stated_html((_stated(s, unit),), c.newer.label) for s in c.statements if s.figure is None),
         projects=shown, unchanged_projects=tuple(p.name for p in project_views if p.status == "unchanged"),
         project_counts=_project_counts(c.projects),
         department_indicators=tuple(_indicator(i) for i in c.department_indicators if i.status != "unchanged"),
@@ -397,8 +397,29 @@ def _cents(value: Decimal) -> Decimal:
     return value.quantize(_CENT) if isinstance(exponent, int) and exponent > -2 else value
 
 
-def _money_of(value: Decimal | None, unit: str) -> Money | None:
-    return None if value is None else money(_cents(value), unit)
+_AMOUNTS: dict[tuple[str, str], str] = {}  # (plain digits, unit) → amount_html
+_AMOUNTS_SIZE = 4096
+
+
+def amount_html(value: Decimal, unit: str) -> str:
+    """An amount as a page prints it: grouped digits, the exact value, and both units in its title.
+
+    Each amount of a year is printed in every comparison of that year, and the comparisons of
+    a department are rendered one after the other: the last few thousand are kept. Plain
+    digits tell apart what prints differently (1.5 and 1.50, not 500 and 5E+2, which do not).
+    """
+    key = (plain(value), unit)
+    html = _AMOUNTS.get(key)
+    if html is None:
+        if len(_AMOUNTS) >= _AMOUNTS_SIZE:
+            _AMOUNTS.clear()
+        m = money(_cents(value), unit)  # digits, commas and the unit's name: nothing to escape
+        html = _AMOUNTS[key] = f'<data value="{m.value}" title="{m.text} {m.unit}，合 {m.other}">{m.text}</data>'
+    return html
+
+
+def _amount_of(value: Decimal | None, unit: str) -> Markup | None:
+    return None if value is None else Markup(amount_html(value, unit))
 
 
 def _rate_text(f: FigureChange) -> str:
@@ -417,11 +438,11 @@ def figure_row(f: FigureChange, c: Comparison) -> FigureRow:
     renamed = f"{c.older.year}年为“{f.old_label}”" if f.old_label else ""
     return FigureRow(
         key=f.key, label=f.label, code=f.code or "", level=min(f.level, 4), renamed=renamed,
-        old=_money_of(f.old, unit), new=_money_of(f.new, unit),
+        old=_amount_of(f.old, unit), new=_amount_of(f.new, unit),
         old_missing=missing if f.status == "added" else "", new_missing=missing if f.status == "removed" else "",
         status=f.status, badge={"added": "新增", "removed": "不再列出"}.get(f.status, ""), verb=verb,
         direction={"增加": "up", "减少": "down"}.get(verb, "same"),
-        delta=_money_of(abs(f.delta), unit) if f.delta else None, rate=_rate_text(f),
+        delta=_amount_of(abs(f.delta), unit) if f.delta else None, rate=_rate_text(f),
         stated=tuple(_stated(s, unit, f.label) for s in f.stated))
 
 
@@ -439,6 +460,45 @@ def _stated(s: StatedChange, unit: str, label: str = "") -> StatedView:
         parts.append(f"上年 {grouped(_cents(s.previous))} {unit}")
     subject = "" if s.subject == label else s.subject
     return StatedView(subject, "，".join(parts), s.reason or "", s.purpose or "", s.discrepancies)
+
+
+def figure_row_html(r: FigureRow, year: str) -> str:
+    """The table row of ``r``, and below it the changes the newer document (of ``year``) states.
+
+    Rows are printed here rather than by the template: figure tables are most of a comparison
+    page, and a Jinja loop over their cells took longer than computing the comparison.
+    """
+    level = f' class="level-{r.level}"' if r.level else ""
+    renamed = f'<span class="renamed">{escape(r.renamed)}</span>' if r.renamed else ""
+    old = r.old or f'<span class="missing">{r.old_missing}</span>'
+    new = r.new or f'<span class="missing">{r.new_missing}</span>'
+    if r.badge:
+        change = f'<span class="badge badge-{r.status}">{r.badge}</span>'
+    elif r.delta:
+        change = (f'<span class="change change-{r.direction}">{r.verb} {r.delta}</span>'
+                  f'<br><span class="rate">{r.rate}</span>')
+    else:
+        change = '<span class="change">不变</span>'
+    row = (f'<tr class="figure figure-{r.status}" data-key="{escape(r.key)}">\n'
+           f'<th scope="row"{level}>{escape(r.label)}{renamed}</th>\n'
+           f'<td class="num">{old}</td>\n<td class="num">{new}</td>\n<td class="num">{change}</td>\n</tr>\n')
+    if r.stated:
+        row += f'<tr class="stated-row"><td colspan="4">{stated_html(r.stated, year)}</td></tr>\n'
+    return row
+
+
+def stated_html(stated: Sequence[StatedView], year: str) -> Markup:
+    """Changes as the document of ``year`` states them, each a paragraph, then its discrepancies."""
+    out = []
+    for s in stated:
+        subject = f"“{escape(s.subject)}”" if s.subject else ""
+        purpose = f"用途：{escape(s.purpose)}" if s.purpose else ""
+        reason = f"原因：{escape(s.reason)}" if s.reason else ""
+        out.append(f'<p class="stated"><span class="stated-label">{escape(year)}文件所述</span>{subject}：'
+                   f'{escape(s.text)}。{purpose}{reason}</p>\n')
+        out += [f'<p class="discrepancy"><span class="badge badge-fail">核对</span> {escape(d)}</p>\n'
+                for d in s.discrepancies]
+    return Markup("".join(out))
 
 
 def _counts(rows: Sequence[FigureChange]) -> str:
@@ -460,9 +520,9 @@ def _money(c: Comparison) -> tuple[MoneySection, ...]:
         for group, figures in by_section.get(key, []):
             number += 1
             caption = "项目预算" if group == "项目" else group
+            rows = "".join(figure_row_html(figure_row(f, c), c.newer.label) for f in figures)
             groups.append(FigureGroup(f"figures-{number}", caption, _counts(figures),
-                                      group in _OPEN_GROUPS or len(figures) <= OPEN_ROWS,
-                                      tuple(figure_row(f, c) for f in figures)))
+                                      group in _OPEN_GROUPS or len(figures) <= OPEN_ROWS, Markup(rows)))
         if groups:
             out.append(MoneySection(anchor, title, tuple(groups)))
     return tuple(out)
