@@ -8,7 +8,8 @@ new temporary folder (never into content/), then, each in a fresh process (so, c
 
 - builds the site without the search index, ``--runs`` times, and with it (Pagefind), and
   prints the median time, pages written, ms per page, output size and the peak memory of the
-  whole process tree (the build, its render workers and Pagefind, summed, sampled every 20 ms);
+  whole process tree (the build, its workers and Pagefind: the sum of their proportional set
+  sizes, so that pages forked workers share are counted once; sampled every 20 ms);
 - starts ``site-builder serve`` there and measures, in headless Chromium, how long from
   saving one department-year to the reload event (``benchmarks/serve_latency.py``);
 
@@ -85,8 +86,27 @@ def build_once(root: Path, output: Path, search: bool) -> None:
                       "cpu": cpu, "errors": errors[:5]}))
 
 
-def _tree_rss(root_pid: int) -> int:
-    """Resident memory of ``root_pid`` and all its descendants, in bytes (Linux /proc)."""
+def _pss(pid: int, page: int) -> int:
+    """The proportional set size of ``pid`` in bytes: its private memory plus its share of what it
+    shares (forked workers share their parent's pages until they write them), so that the memory of
+    a process tree is not counted once per process; the resident size where smaps_rollup is missing."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * page
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _tree_memory(root_pid: int) -> int:
+    """Memory of ``root_pid`` and all its descendants, in bytes (Linux /proc): the sum of their
+    proportional set sizes (``_pss``)."""
     parents: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -106,11 +126,7 @@ def _tree_rss(root_pid: int) -> int:
     total = 0
     page = os.sysconf("SC_PAGE_SIZE")
     for pid in tree:
-        try:
-            with open(f"/proc/{pid}/statm", "rb") as f:
-                total += int(f.read().split()[1]) * page
-        except (OSError, ValueError, IndexError):
-            continue
+        total += _pss(pid, page)
     return total
 
 
@@ -127,7 +143,7 @@ def timed_build(root: Path, search: bool) -> tuple[dict[str, object], float]:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
+            peak = max(peak, _tree_memory(process.pid))
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)

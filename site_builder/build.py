@@ -30,6 +30,7 @@ from .messages import os_error_zh
 from .parallel import defer, render_pages
 from .plan import department_pages, site_pages, site_view
 from .problems import Message, Reporter
+from .quickpath import LastBuild
 from .render import TemplateProblem, Theme, compile_templates, find_theme, make_environment
 from .routes import DuplicatePath, Route, RouteTable
 from .search import index_site
@@ -73,6 +74,7 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
         return BuildResult(False, 0, 0, time.perf_counter() - started)
 
     config, items, theme = prepared
+    cache.last = None  # until this build succeeds: the quick path renders with what a good build used
     entries = cache.load_content(content_dir or project_root / "content", reporter)
     checks = {entry.rel: cache.checks(entry) for entry in entries}
     for entry in entries:
@@ -100,6 +102,9 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     except (TemplateProblem, OSError) as err:
         report_failure(err, output_dir, reporter)
         return failed()
+    md = MarkdownRenderer()
+    cache.last = LastBuild(config, items, items.model_dump_json(), env, site_view(config, md),
+                           region_names(group_departments(entries)))
     html_pages = sum(1 for route, _ in pages if route.path.endswith(".html"))  # not the comparisons' downloads
     return BuildResult(True, html_pages, written, time.perf_counter() - started)
 

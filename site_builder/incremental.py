@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
@@ -46,6 +46,9 @@ from .problems import Problem, Reporter
 from .render import BUILTIN_THEMES, DEFAULT_THEME, Theme, make_environment, render_page
 from .routes import Route
 from .writer import TEMP_PREFIX, WrittenTwice
+
+if TYPE_CHECKING:
+    from .quickpath import LastBuild
 
 PURE_TYPES: tuple[type, ...] = (MarkdownRenderer,)
 """Objects whose output depends only on what they are given, never on earlier calls."""
@@ -240,6 +243,7 @@ class BuildCache:
         self._files: dict[str, bytes] = {}  # file path -> digest of its bytes on disk
         self._next_pages: dict[str, bytes] = {}
         self._started = 0.0
+        self.last: LastBuild | None = None  # what the last good build used (quickpath.py); set by build_site
 
     # -- load and check ------------------------------------------------------------------
 
@@ -286,6 +290,34 @@ class BuildCache:
             self.fingerprints.register(entry, digest(b"entry", str(path).encode(), "/".join(entry.rel).encode(),
                                                      file_digest))
         return source
+
+    # -- for the quick path (quickpath.py) ------------------------------------------------
+
+    @property
+    def output(self) -> Path | None:
+        """The folder the last build through this cache wrote (resolved)."""
+        return self._output
+
+    def source_of(self, path: Path, base: Path) -> _Source | None:
+        """The file ``path`` as last loaded, or None."""
+        return self._sources.get((path, base))
+
+    def reload(self, path: Path, base: Path) -> _Source:
+        """Load ``path`` again if its bytes changed, and keep it for the next build (which then need not)."""
+        source = self._source(path, base)
+        self._sources[(path, base)] = source
+        if source.entry is not None:
+            self._by_entry[id(source.entry)] = source
+        return source
+
+    def entries_in(self, folder: Path, base: Path) -> list[Entry]:
+        """The entries of the files directly in ``folder``, as last loaded."""
+        return [s.entry for (path, b), s in self._sources.items() if b == base and path.parent == folder
+                and s.entry is not None]
+
+    def record_written(self, rel: str, data: bytes) -> None:
+        """``rel`` was replaced with ``data`` in the output folder: the next build need not write it again."""
+        self._files[rel] = digest(data)
 
     def _held(self) -> list[object]:
         """The entries and check lists the cache holds (and has fingerprinted)."""

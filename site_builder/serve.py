@@ -31,7 +31,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -43,6 +43,7 @@ from .config import CONFIG_FILE, load_config
 from .content import display_path
 from .incremental import BuildCache
 from .problems import Message, Problem, Reporter, plural
+from .quickpath import quick_pages
 from .render import BUILTIN_THEMES
 from .watch import SourceWatcher, WatchedFolder
 
@@ -354,6 +355,9 @@ class Preview:
         self._index = _IndexQueue()
         self._threads: list[threading.Thread] = []
         self.builds = 0  # builds run, failed ones included (for tests and the benchmark)
+        self.quick = 0  # rebuilds that first answered through the quick path (quickpath.py)
+        self._edits: set[Path] = set()  # files changed since the last build began
+        self._edits_lock = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -403,7 +407,14 @@ class Preview:
     def _changed(self, paths: set[Path]) -> None:
         shown = sorted(display_path(p) for p in paths)
         self.log(f"Changed: {', '.join(shown[:5])}" + (f" and {len(shown) - 5} more" if len(shown) > 5 else ""))
+        with self._edits_lock:
+            self._edits |= paths
         self._dirty.set()
+
+    def _take_edits(self) -> set[Path]:
+        with self._edits_lock:
+            edits, self._edits = self._edits, set()
+        return edits
 
     def _build_loop(self) -> None:
         while True:
@@ -432,6 +443,7 @@ class Preview:
             if not first:
                 gc.disable()
             try:
+                self._answer_quickly(self._take_edits())
                 result = build_site(self.project_root, self.site_dir, reporter, content_dir=self.content_dir,
                                     strict=self.strict, cache=self.cache, search_index=False)
             except Exception as err:  # noqa: BLE001 - a bug in a build stage: shown like any problem
@@ -469,6 +481,27 @@ class Preview:
             kept = "the last good site is still served" if self.hub.site else "nothing to serve yet"
             self.log(f"{plural(len(errors), 'error')}; {kept}. Fix the file and save it again.")
         return result.ok
+
+    def _answer_quickly(self, edits: set[Path]) -> None:
+        """Replace the pages of a single edited department-year and tell the pages, before the full rebuild."""
+        if not self.hub.state.ok:
+            return
+        started = time.perf_counter()
+        try:
+            written = quick_pages(self.cache, edits, self.content_dir, self.site_dir, self.strict)
+        except Exception:  # noqa: BLE001 - a bug here must not stop the full rebuild that follows
+            import traceback
+
+            traceback.print_exc()
+            return
+        if not written:
+            return
+        self.quick += 1
+        self.cache.generation += 1
+        self.hub.publish(replace(self.hub.state, generation=self.cache.generation), self.site_dir,
+                         self.hub.base_path)
+        self.log(f"Quick: {len(written)} page(s) of {display_path(next(iter(edits)))} in "
+                 f"{time.perf_counter() - started:.3f} s; the rest follows")
 
     # -- search ---------------------------------------------------------------------------
 

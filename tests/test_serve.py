@@ -369,6 +369,29 @@ def test_a_burst_of_saves_makes_one_rebuild(preview: Preview) -> None:
     assert '<data value="20"' in (preview.site_dir / YEAR_PAGE / "index.html").read_text(encoding="utf-8")
 
 
+def test_an_edited_figure_is_shown_first_then_the_rest_is_rebuilt(preview: Preview) -> None:
+    # The quick path (quickpath.py): the edited year's page is replaced and the pages told before the
+    # full incremental rebuild; once that is done, the site is exactly a full build's.
+    yaml = preview.project_root / MINIMAL_PATH
+    builds, quick, version = preview.builds, preview.quick, preview.hub.version
+    yaml.write_text(MINIMAL.replace("公务接待费: 10", "公务接待费: 31"), encoding="utf-8")
+    wait_until(lambda: preview.builds > builds, 10, "the rebuild")
+    assert preview.quick == quick + 1, preview.lines  # type: ignore[attr-defined]
+    assert preview.hub.version >= version + 2  # the quick answer, then the rebuild's
+    assert [line for line in preview.lines if line.startswith("Quick:") and MINIMAL_PATH in line]  # type: ignore[attr-defined]
+    assert '<data value="31"' in (preview.site_dir / YEAR_PAGE / "index.html").read_text(encoding="utf-8")
+    assert site_files(preview.site_dir) == full_build(preview.project_root, preview.folder / "full")
+
+
+def test_a_changed_region_name_takes_no_quick_path(preview: Preview) -> None:
+    yaml = preview.project_root / MINIMAL_PATH
+    builds, quick = preview.builds, preview.quick
+    yaml.write_text(MINIMAL.replace("市: 虚构市", "市: 虚构新市"), encoding="utf-8")  # metadata: pages elsewhere change
+    wait_until(lambda: preview.builds > builds, 10, "the rebuild")
+    assert preview.quick == quick
+    assert site_files(preview.site_dir) == full_build(preview.project_root, preview.folder / "full")
+
+
 def test_a_slow_save_is_read_once_complete(preview: Preview) -> None:
     yaml = preview.project_root / MINIMAL_PATH
     text = MINIMAL.replace("公务接待费: 10", "公务接待费: 29").encode("utf-8")
