@@ -301,7 +301,7 @@ class ProjectView:
     badge: str  # 新增 / 不再列出 / 更名 / 有变化 / 无变化
     notes: tuple[str, ...]  # renamed, recoded, how it was matched
     budget: FigureRow | None
-    indicators: tuple[IndicatorRow, ...]  # the changed ones
+    indicators: Markup  # the changed ones, as indicator_rows_html prints them; empty when none
     unchanged_indicators: int
 
 
@@ -342,7 +342,7 @@ class ComparisonBody:
     projects: tuple[ProjectView, ...]
     unchanged_projects: tuple[str, ...]
     project_counts: str
-    department_indicators: tuple[IndicatorRow, ...]
+    department_indicators: Markup  # the changed ones, as indicator_rows_html prints them; empty when none
     texts: tuple[TextGroup, ...]
 
 
@@ -379,7 +379,8 @@ def comparison_body(c: Comparison, old_page: str, new_page: str) -> ComparisonBo
         unmatched=tuple(stated_html((_stated(s, unit),), c.newer.label) for s in c.statements if s.figure is None),
         projects=shown, unchanged_projects=tuple(p.name for p in project_views if p.status == "unchanged"),
         project_counts=_project_counts(c.projects),
-        department_indicators=tuple(_indicator(i) for i in c.department_indicators if i.status != "unchanged"),
+        department_indicators=indicator_rows_html(
+            [_indicator(i) for i in c.department_indicators if i.status != "unchanged"]),
         texts=_texts(c.texts))
 
 
@@ -537,6 +538,17 @@ def _indicator(i: IndicatorChange) -> IndicatorRow:
     return IndicatorRow(levels[-1], " › ".join(levels[:-1]), i.status, badge, i.old_target or "", i.new_target or "")
 
 
+def indicator_rows_html(rows: Sequence[IndicatorRow]) -> Markup:
+    """The body of an indicator table (printed here, as figure tables' are: see figure_row_html)."""
+    out = []
+    for i in rows:
+        path = f'<span class="renamed">{escape(i.path)}</span>' if i.path else ""
+        out.append(f'<tr class="indicator-{i.status}"><th scope="row">{escape(i.name)}{path} '
+                   f'<span class="badge badge-{i.status}">{escape(i.badge)}</span></th>'
+                   f'<td>{escape(i.old_target or "—")}</td><td>{escape(i.new_target or "—")}</td></tr>\n')
+    return Markup("".join(out))
+
+
 def _project(p: ProjectChange, c: Comparison, number: int) -> ProjectView:
     notes = []
     if p.renamed:
@@ -552,9 +564,9 @@ def _project(p: ProjectChange, c: Comparison, number: int) -> ProjectView:
         badge = _INDICATOR_BADGE[p.status]
     else:
         badge = "更名" if p.renamed else "有变化" if p.status == "changed" else "无变化"
-    changed = tuple(_indicator(i) for i in p.indicators if i.status != "unchanged")
+    changed = [_indicator(i) for i in p.indicators if i.status != "unchanged"]
     return ProjectView(f"project-{number}", p.name, p.new_code or p.old_code or "", p.status, badge, tuple(notes),
-                       figure_row(p.budget, c) if p.budget is not None else None, changed,
+                       figure_row(p.budget, c) if p.budget is not None else None, indicator_rows_html(changed),
                        len(p.indicators) - len(changed))
 
 
