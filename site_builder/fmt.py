@@ -7,16 +7,16 @@ divides by 10,000 by moving the decimal point (``Decimal.scaleb``), never throug
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
 from decimal import Decimal
+from typing import NamedTuple
 
 from .model import UNIT_FACTORS
 
 OTHER_UNIT = {"元": "万元", "万元": "元"}
 
 
-@dataclass(frozen=True)
-class Money:
+class Money(NamedTuple):
     """An amount ready to print: ``text`` in the source's unit, ``other`` in the other unit."""
 
     value: str  # plain digits for <data value>, e.g. "3828602.02"
@@ -39,17 +39,27 @@ def grouped(value: Decimal) -> str:
     return format(value, ",f")
 
 
+_SHIFTS = {(1, 10_000): -4, (10_000, 1): 4}  # powers of ten between the units' factors
+
+
 def convert(value: Decimal, unit: str, to: str) -> Decimal:
     """``value`` in ``unit`` expressed in ``to``, exactly, without trailing zeros."""
     if unit == to:
         return value
-    shift = {(1, 10_000): -4, (10_000, 1): 4}[(UNIT_FACTORS[unit], UNIT_FACTORS[to])]
-    converted = value.scaleb(shift)
+    converted = value.scaleb(_SHIFTS[UNIT_FACTORS[unit], UNIT_FACTORS[to]])
     return converted.normalize() if converted else Decimal(0)
 
 
 def money(value: Decimal, unit: str) -> Money:
     """Format ``value`` (in ``unit``) for a page."""
+    # A page prints most amounts more than once (in a table, a chart, a check): each is
+    # formatted once. Keyed by the exact text, since Decimal('1.0') == Decimal('1.00').
+    return _money(str(value), unit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _money(digits: str, unit: str) -> Money:
+    value = Decimal(digits)  # exact: the text of a Decimal reads back as the same Decimal
     other_unit = OTHER_UNIT[unit]
     other = grouped(convert(value, unit, other_unit))
     return Money(plain(value), grouped(value), unit, f"{other} {other_unit}", other)

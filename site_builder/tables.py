@@ -1,17 +1,20 @@
 """Tables as the templates get them: cells already formatted, hierarchy and grouping resolved.
 
 One generic shape (``Table`` of ``TableRow`` of ``Cell``) serves every table of the site,
-so one macro prints them all with captions, ``<th scope>`` and the amount markup. The
-builders here turn the content's rows into it: classification tables as the 类/款/项
+so one macro prints them all with captions and headers. The cells of a row are printed
+here (``TableRow.cells_html``: ``<th scope>``, classes, the amount markup), since a
+template call per cell is the slowest part of a big site; the template places the rows.
+The builders here turn the content's rows into it: classification tables as the 类/款/项
 hierarchy their codes describe, indicator tables grouped 一级 → 二级 → 三级.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .checks import coded_children, parent_code
 from .fmt import Money, maybe_money, percent
@@ -20,9 +23,11 @@ from .model import Change, Indicator, Row
 BLANK = "—"  # an empty cell of the published table
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One table cell: plain text, an amount, or sanitised HTML."""
+class Cell(NamedTuple):
+    """One table cell: plain text, an amount, or sanitised HTML.
+
+    A named tuple, not a frozen dataclass: a page has hundreds of cells, and a tuple is
+    made several times faster."""
 
     text: str = ""
     money: Money | None = None
@@ -42,11 +47,44 @@ class Cell:
     @property
     def classes(self) -> str:
         """The cell's CSS classes: alignment, hierarchy depth, and long text to be given room."""
+        classes = []
+        if self.numeric:
+            classes.append("num")
+        if self.level:
+            classes.append(f"level-{self.level}")
         # Chinese text may break after any character, so a table too wide for a phone would
         # squeeze a column of long text to a few characters a line; 'text-long' keeps it readable.
-        long = not (self.header or self.numeric or self.money) and len(self.html.striptags() if self.html else self.text) > 12
-        return " ".join(c for c in ("num" if self.numeric else "", f"level-{self.level}" if self.level else "",
-                                    "text-long" if long else "") if c)
+        if not (self.header or self.numeric or self.money) and len(self.html.striptags() if self.html else self.text) > 12:
+            classes.append("text-long")
+        return " ".join(classes)
+
+    def markup(self, url: Callable[[str], str]) -> str:
+        """The cell as HTML; ``url`` makes a link's site-relative target relative to the page."""
+        if self.header:
+            start, end = f'<th scope="{escape(self.scope)}"', "</th>"
+        else:
+            start, end = "<td", "</td>"
+        if self.rowspan > 1:
+            start += f' rowspan="{self.rowspan}"'
+        classes = self.classes
+        if classes:
+            start += f' class="{classes}"'  # class names made above: nothing to escape
+        label = f'<span class="level-label">{escape(self.level_label)}</span>' if self.level_label else ""
+        if self.link:
+            content = f'<a href="{escape(url(self.link))}">{escape(self.text)}</a>'
+        elif self.money:
+            content = amount_html(self.money)
+        elif self.html:
+            content = self.html
+        else:
+            content = escape(self.text)
+        return f"{start}>{label}{content}{end}"
+
+
+def amount_html(m: Money) -> str:
+    """An amount as printed in a table: its digits, with both units in the tooltip."""
+    # Money's strings are digits, separators and a unit: nothing to escape.
+    return f'<data value="{m.value}" title="{m.text} {m.unit}，合 {m.other}">{m.text}</data>'
 
 
 @dataclass(frozen=True)
@@ -55,10 +93,13 @@ class Column:
     numeric: bool = False
 
 
-@dataclass(frozen=True)
-class TableRow:
+class TableRow(NamedTuple):
     cells: tuple[Cell, ...]
     kind: str = ""  # "total" for a total row; "group" for a heading-only row
+
+    def cells_html(self, url: Callable[[str], str]) -> Markup:
+        """The row's cells as HTML, for the template to put in its <tr>."""
+        return Markup("".join([c.markup(url) for c in self.cells]))
 
 
 @dataclass(frozen=True)
