@@ -7,7 +7,9 @@ unit (``Comparison.unit``), exact.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 from dataclasses import dataclass
 import json
 import re
@@ -263,20 +265,27 @@ def comparison_json(c: Comparison) -> str:
     return text + "\n"
 
 
+def _digits(value: Decimal | None) -> str:
+    return "" if value is None else plain(value)
+
+
 def comparison_csv(c: Comparison) -> str:
-    """The figures as CSV (UTF-8 with a BOM, CRLF): one row per figure, Chinese headers."""
+    """The figures as CSV (UTF-8 with a BOM, CRLF): one row per figure, Chinese headers.
+
+    What ``opendata.csv_text`` writes, with each row made as a list of its cells, which
+    costs half as much as a dict per row (None is an empty cell to ``csv``).
+    """
     status = {"added": "新增", "removed": "不再列出"}
-    rows = []
+    unit, older, newer = c.unit, c.older.label, c.newer.label
+    out = io.StringIO()
+    out.write(csv_text(CSV_COLUMNS, ()))  # the BOM and the header line
+    writer = csv.writer(out, lineterminator="\r\n")
     for f in c.figures:
         stated = f.stated[0] if f.stated else None
-        rows.append({
-            "分组": f.group, "项目": f.label, "编码": f.code, "原数": f.old, "新数": f.new, "单位": c.unit,
-            "增减额": f.delta, "增减率(%)": f.percent, "状态": status.get(f.status, f.direction),
-            "原年度": c.older.label, "新年度": c.newer.label,
-            "文件所述增减额": stated.signed_delta if stated else None,
-            "文件所述增减率(%)": stated.signed_rate if stated else None,
-            "文件所述原因": stated.reason if stated else None,
-            "核对": "；".join(d for s in f.stated for d in s.discrepancies) or None,
-            "键": f.key,
-        })
-    return csv_text(CSV_COLUMNS, rows)
+        writer.writerow((
+            f.group, f.label, f.code, _digits(f.old), _digits(f.new), unit, _digits(f.delta), _digits(f.percent),
+            status.get(f.status) or f.direction, older, newer,
+            _digits(stated.signed_delta) if stated else None, _digits(stated.signed_rate) if stated else None,
+            stated.reason if stated else None, "；".join(d for s in f.stated for d in s.discrepancies) or None,
+            f.key))
+    return out.getvalue()
