@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Generic, TypeVar
@@ -45,6 +45,7 @@ __all__ = ["compare", "pairs", "Pair", "by_department", "department_key", "chang
            "TextChange", "YearInfo", "comparison_json", "comparison_csv"]
 
 Document = Entry | DepartmentYear
+V = TypeVar("V")
 
 PERCENT_QUANTUM = Decimal("0.01")
 """Computed percentages are rounded half up to two decimals, as the documents print them."""
@@ -105,6 +106,35 @@ def _notes(old: YearInfo, new: YearInfo, unit: str) -> tuple[str, ...]:
     if old.department != new.department:
         notes.append(f"两年的部门名称不同：{old.department}（{old.year}年）、{new.department}（{new.year}年）。")
     return tuple(notes)
+
+
+class _Derived:
+    """Values derived from one object (a document, a list of indicators), for the last few objects.
+
+    A department's pairs of years are compared one after another, and each year is in several
+    of them (4 of the 10 pairs of 5 years): what a comparison derives from one year alone is
+    derived once. Objects are told apart by identity, and each is kept with its values, so
+    that its id is not reused while they are.
+    """
+
+    SIZE = 256
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[int, object], tuple[object, object]] = {}
+
+    def get(self, obj: object, key: Hashable, derive: Callable[[], V]) -> V:
+        """``derive()``'s value for ``obj`` and ``key``, derived when not kept."""
+        found = self._items.get((id(obj), key))
+        if found is not None and found[0] is obj:
+            return found[1]  # type: ignore[return-value]
+        value = derive()
+        if len(self._items) >= self.SIZE:
+            self._items.clear()
+        self._items[(id(obj), key)] = (obj, value)
+        return value
+
+
+_derived = _Derived()
 
 
 # ---------------------------------------------------------------------------
@@ -366,7 +396,8 @@ def _year_figures(doc: DepartmentYear, table_keys: list[str]) -> dict[str, _Fig]
 def _figures(old: DepartmentYear, new: DepartmentYear, unit: str,
              disclosed: dict[tuple[str, str], bool]) -> list[FigureChange]:
     old_keys, new_keys = _table_keys(old.finance.tables, new.finance.tables)
-    a, b = _year_figures(old, old_keys), _year_figures(new, new_keys)
+    a = _derived.get(old, ("figures", *old_keys), lambda: _year_figures(old, old_keys))
+    b = _derived.get(new, ("figures", *new_keys), lambda: _year_figures(new, new_keys))
     out = []
     for key in _merge_order(list(a), list(b)):
         out.append(_pair(key, a.get(key), b.get(key), old.meta.unit, new.meta.unit, unit, disclosed))
@@ -514,29 +545,37 @@ def _unique_key(key: str, seen: set[str]) -> str:
 
 _INDICATOR_FIELDS: tuple[tuple[str, str], ...] = (("target", "指标值"), ("description", "描述"), ("basis", "依据"),
                                                    ("scoring", "评分标准"))
+"""The fields of an indicator that a comparison checks; the first, the target, it also prints."""
 
 
 def _indicator_key(ind: Indicator) -> tuple[str, str, str]:
     return ind.level1, ind.level2 or "", ind.level3 or ""
 
 
-def _indicators(old: Sequence[Indicator], new: Sequence[Indicator]) -> list[IndicatorChange]:
-    """Indicators paired by (一级, 二级, 三级); rows without a 三级 name and target are headings, skipped."""
-    def keyed(rows: Sequence[Indicator]) -> dict[str, Indicator]:
-        out: dict[str, Indicator] = {}
-        for ind in rows:
-            if ind.level3 is None and ind.target is None:
-                continue
-            key = _unique_key("\x1f".join(_indicator_key(ind)), set(out))
-            out[key] = ind
-        return out
+def _indicator_index(rows: Sequence[Indicator]) -> dict[str, tuple[Indicator, tuple[str | None, ...]]]:
+    """One year's indicators by (一级, 二级, 三级), each with the text of its _INDICATOR_FIELDS;
+    rows without a 三级 name and target are headings, skipped."""
+    out: dict[str, tuple[Indicator, tuple[str | None, ...]]] = {}
+    seen: set[str] = set()
+    for ind in rows:
+        if ind.level3 is None and ind.target is None:
+            continue
+        key = _unique_key("\x1f".join(_indicator_key(ind)), seen)
+        out[key] = (ind, tuple(_text_of(getattr(ind, field)) for field, _label in _INDICATOR_FIELDS))
+    return out
 
-    a, b = keyed(old), keyed(new)
+
+def _indexed(rows: Sequence[Indicator]) -> dict[str, tuple[Indicator, tuple[str | None, ...]]]:
+    return _derived.get(rows, "indicators", lambda: _indicator_index(rows)) if rows else {}
+
+
+def _indicators(old: Sequence[Indicator], new: Sequence[Indicator]) -> list[IndicatorChange]:
+    """Indicators paired by (一级, 二级, 三级)."""
+    a, b = _indexed(old), _indexed(new)
     changes = []
     for key in _merge_order(list(a), list(b)):
         x, y = a.get(key), b.get(key)
-        base = y or x
-        assert base is not None
+        base = (y or x)[0]  # type: ignore[index]
         status: Status
         changed: tuple[str, ...] = ()
         if x is None:
@@ -544,12 +583,12 @@ def _indicators(old: Sequence[Indicator], new: Sequence[Indicator]) -> list[Indi
         elif y is None:
             status = "removed"
         else:
-            changed = tuple(label for field, label in _INDICATOR_FIELDS
-                            if _text_of(getattr(x, field)) != _text_of(getattr(y, field)))
+            changed = tuple(label for (_field, label), old_text, new_text in zip(_INDICATOR_FIELDS, x[1], y[1])
+                            if old_text != new_text)
             status = "changed" if changed else "unchanged"
         changes.append(IndicatorChange(base.level1, base.level2, base.level3, status,
-                                       _text_of(x.target) if x else None, _text_of(y.target) if y else None, changed,
-                                       x.description if x else None, y.description if y else None))
+                                       x[1][0] if x else None, y[1][0] if y else None, changed,  # targets
+                                       x[0].description if x else None, y[0].description if y else None))
     return changes
 
 
