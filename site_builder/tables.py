@@ -1,9 +1,9 @@
 """Tables as the templates get them: cells already formatted, hierarchy and grouping resolved.
 
 One generic shape (``Table`` of ``TableRow`` of ``Cell``) serves every table of the site,
-so one macro prints them all with captions and headers. The cells of a row are printed
-here (``TableRow.cells_html``: ``<th scope>``, classes, the amount markup), since a
-template call per cell is the slowest part of a big site; the template places the rows.
+so one macro prints them all with captions and headers. Their rows are printed here
+(``Table.rows_html``: ``<tr>``, ``<th scope>``, classes, the amount markup), since template
+code per row and per cell is the slowest part of a big site; the template places them.
 The builders here turn the content's rows into it: classification tables as the 类/款/项
 hierarchy their codes describe, indicator tables grouped 一级 → 二级 → 三级.
 """
@@ -47,38 +47,42 @@ class Cell(NamedTuple):
     @property
     def classes(self) -> str:
         """The cell's CSS classes: alignment, hierarchy depth, and long text to be given room."""
-        classes = []
-        if self.numeric:
-            classes.append("num")
-        if self.level:
-            classes.append(f"level-{self.level}")
+        text, money, html, _, header, _, _, level, _, numeric = self
+        if numeric:
+            return f"num level-{level}" if level else "num"
         # Chinese text may break after any character, so a table too wide for a phone would
         # squeeze a column of long text to a few characters a line; 'text-long' keeps it readable.
-        if not (self.header or self.numeric or self.money) and len(self.html.striptags() if self.html else self.text) > 12:
-            classes.append("text-long")
-        return " ".join(classes)
+        long = not (header or money) and len(html.striptags() if html else text) > 12
+        if level:
+            return f"level-{level} text-long" if long else f"level-{level}"
+        return "text-long" if long else ""
 
     def markup(self, url: Callable[[str], str]) -> str:
         """The cell as HTML; ``url`` makes a link's site-relative target relative to the page."""
-        if self.header:
-            start, end = f'<th scope="{escape(self.scope)}"', "</th>"
-        else:
-            start, end = "<td", "</td>"
-        if self.rowspan > 1:
-            start += f' rowspan="{self.rowspan}"'
+        text, money, html, link, header, scope, rowspan, _, level_label, _ = self
+        start = f'<th scope="{_escape(scope)}"' if header else "<td"
+        if rowspan > 1:
+            start += f' rowspan="{rowspan}"'
         classes = self.classes
         if classes:
             start += f' class="{classes}"'  # class names made above: nothing to escape
-        label = f'<span class="level-label">{escape(self.level_label)}</span>' if self.level_label else ""
-        if self.link:
-            content = f'<a href="{escape(url(self.link))}">{escape(self.text)}</a>'
-        elif self.money:
-            content = amount_html(self.money)
-        elif self.html:
-            content = self.html
+        label = f'<span class="level-label">{_escape(level_label)}</span>' if level_label else ""
+        if link:
+            content = f'<a href="{_escape(url(link))}">{_escape(text)}</a>'
+        elif money:
+            content = amount_html(money)
+        elif html:
+            content = html
         else:
-            content = escape(self.text)
-        return f"{start}>{label}{content}{end}"
+            content = _escape(text)
+        return f"{start}>{label}{content}</th>" if header else f"{start}>{label}{content}</td>"
+
+
+def _escape(text: str) -> str:
+    """``text`` escaped for HTML as Jinja escapes it (markupsafe); most text has nothing to escape."""
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return escape(text)
+    return text
 
 
 def amount_html(m: Money) -> str:
@@ -97,9 +101,10 @@ class TableRow(NamedTuple):
     cells: tuple[Cell, ...]
     kind: str = ""  # "total" for a total row; "group" for a heading-only row
 
-    def cells_html(self, url: Callable[[str], str]) -> Markup:
-        """The row's cells as HTML, for the template to put in its <tr>."""
-        return Markup("".join([c.markup(url) for c in self.cells]))
+    def markup(self, url: Callable[[str], str]) -> str:
+        """The row as HTML: its kind as a class (row-total, row-group), then its cells."""
+        cells = "".join([c.markup(url) for c in self.cells])
+        return f'<tr class="row-{_escape(self.kind)}">{cells}</tr>' if self.kind else f"<tr>{cells}</tr>"
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,11 @@ class Table:
     foot: tuple[TableRow, ...] = ()
     unit: str = ""  # "单位：元", printed in the caption
     note: Markup = field(default_factory=Markup)
+
+    @staticmethod
+    def rows_html(rows: Iterable[TableRow], url: Callable[[str], str]) -> Markup:
+        """``rows`` as HTML, one a line: what the template puts in a <tbody> or <tfoot>."""
+        return Markup("".join([row.markup(url) + "\n" for row in rows]))
 
     @property
     def rows(self) -> tuple[TableRow, ...]:
