@@ -10,6 +10,9 @@ any stage is reported (never printed) and leaves the previous ``output/`` untouc
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -37,7 +40,7 @@ from .search import index_site
 from .transparency import Transparency, plan_transparency, write_downloads
 from .validate import report_checks
 from .views import group_departments, region_names, region_trees
-from .writer import SiteWriter, UnsafeOutput, check_output_dir
+from .writer import TEMP_PREFIX, SiteWriter, UnsafeOutput, check_output_dir
 
 if TYPE_CHECKING:
     from .incremental import BuildCache
@@ -163,8 +166,8 @@ def build_full(project_root: Path, output_dir: Path, reporter: Reporter, prepare
     md = MarkdownRenderer()
     site = site_view(config, md)
     try:
-        with SiteWriter(output_dir) as writer:
-            job = Job(content_root_of(root), env, site, items, strict, writer.temp)
+        with SiteWriter(output_dir) as writer, segment_folder(output_dir, search_index and env is not None) as segmented:
+            job = Job(content_root_of(root), env, site, items, strict, writer.temp, segmented)
             groups = department_folders(root)
             summaries = build_departments(job, groups)
             for summary in summaries:
@@ -207,7 +210,8 @@ def build_full(project_root: Path, output_dir: Path, reporter: Reporter, prepare
             page_downloads = sorted((d for s in summaries for d in s.page_downloads), key=lambda d: d.path)
             writer.write_text(routes.CATALOG, catalog_json([*site_files, *year_downloads, *page_downloads], config.title))
             writer.write_text(routes.SITEMAP, sitemap([r for r, _ in pages] + department_routes, config))
-            if search_index and index_site(writer.temp, reporter, name=display_path(output_dir)) is None:
+            if search_index and index_site(writer.temp, reporter, name=display_path(output_dir),
+                                           segmented=segmented) is None:
                 return failed()
             writer.commit()
             written = writer.written
@@ -216,6 +220,20 @@ def build_full(project_root: Path, output_dir: Path, reporter: Reporter, prepare
         return failed()
     html_pages = sum(1 for r, _ in pages if r.path.endswith(".html")) + sum(1 for r in department_routes if r.path.endswith(".html"))
     return BuildResult(True, html_pages, written, time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def segment_folder(output_dir: Path, wanted: bool) -> Iterator[Path | None]:
+    """A folder beside ``output_dir`` for the search index's segmented pages (None when not ``wanted``), removed after."""
+    if not wanted:
+        yield None
+        return
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "search-", dir=output_dir.parent))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def claim(table: RouteTable, route: Route, reporter: Reporter) -> Route:

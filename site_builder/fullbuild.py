@@ -47,6 +47,7 @@ from .problems import Message, Problem, Reporter
 from .render import TemplateProblem, render_page
 from .routes import Route
 from .scorecard import ItemList, Scorecard
+from .segment import segment_html
 from .transparency import department_labels, page_download, scored_entry
 from .validate import report_checks
 from .views import SiteView, group_departments, region_names
@@ -65,6 +66,7 @@ class Job:
     items: ItemList | None
     strict: bool
     folder: Path  # where the files go: the writer's temporary folder
+    segmented: Path | None = None  # where the search index's segmented copy of each page goes, if built
 
     @property
     def items_key(self) -> str:
@@ -141,6 +143,8 @@ def build_department(files: Sequence[Path], names: Names | None = None) -> Summa
             _stop.set()
             return summary
         _write(job.folder, path, data)
+        if job.segmented is not None and path.endswith(".html"):  # here, on every core, not after the build
+            _write(job.segmented, path, segment_html(data.decode("utf-8")).encode("utf-8"))
         summary.pages.append(route)
         if is_download(path):
             department, region = label.get(path.partition("/compare/")[0], (None, None))

@@ -24,6 +24,7 @@ Pagefind runs once over the whole copy (``--site``), writing its bundle into the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -85,21 +86,24 @@ def pagefind_binary() -> Path:
     return binary
 
 
-def index_site(site_dir: Path, reporter: Reporter, *, name: str | None = None) -> IndexResult | None:
+def index_site(site_dir: Path, reporter: Reporter, *, name: str | None = None,
+               segmented: Path | None = None) -> IndexResult | None:
     """Index every page of the written site in ``site_dir`` into ``site_dir/pagefind``.
 
     Reports an error naming ``name`` (the folder as the reader knows it; ``site_dir`` by
-    default) and returns None when Pagefind cannot run or indexes nothing.
+    default) and returns None when Pagefind cannot run or indexes nothing. ``segmented``:
+    a folder (outside ``site_dir``) that already holds the segmented copies of some pages
+    (``segment.segment_html`` of each, at the same path), written as they were rendered.
     """
     where = name or str(site_dir)
     try:
-        return build_index(site_dir)
+        return build_index(site_dir, segmented=segmented)
     except SearchIndexError as err:
         reporter.error(where, 1, "search", Message(f"could not build the search index: {err}", f"无法生成搜索索引：{err}"))
         return None
 
 
-def build_index(site_dir: Path, binary: Path | None = None) -> IndexResult:
+def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | None = None) -> IndexResult:
     """``index_site`` without a reporter: raises SearchIndexError."""
     started = time.perf_counter()
     binary = binary or pagefind_binary()
@@ -107,9 +111,10 @@ def build_index(site_dir: Path, binary: Path | None = None) -> IndexResult:
     if bundle.exists():
         shutil.rmtree(bundle)
     pages = sorted(p for p in site_dir.rglob("*.html") if p.is_file() and BUNDLE not in p.relative_to(site_dir).parts[:1])
-    with tempfile.TemporaryDirectory(prefix="site-builder-search-") as tmp:
-        copy = Path(tmp)
-        segment_files([(p, copy / p.relative_to(site_dir)) for p in pages])
+    with contextlib.ExitStack() as stack:
+        copy = segmented or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="site-builder-search-")))
+        pairs = [(p, copy / p.relative_to(site_dir)) for p in pages]
+        segment_files([(source, target) for source, target in pairs if segmented is None or not target.is_file()])
         command = [str(binary), "--site", str(copy), "--output-path", str(bundle.resolve()),
                    "--force-language", LANGUAGE, "--silent"]
         try:
