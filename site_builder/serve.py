@@ -337,7 +337,7 @@ class Preview:
     """Builds the site into a temporary folder, serves it, and rebuilds it when its sources change."""
 
     def __init__(self, project_root: Path, *, content_dir: Path | None = None, host: str = "127.0.0.1",
-                 port: int = 8000, strict: bool = False, search: bool = True, quiet: float = 0.1,
+                 port: int = 8000, strict: bool = False, search: bool = True, quiet: float = 0.05,
                  search_quiet: float = 1.5, log: Callable[[str], None] | None = None) -> None:
         self.project_root = project_root
         self.content_dir = content_dir or project_root / "content"

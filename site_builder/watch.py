@@ -146,7 +146,7 @@ class SourceWatcher:
     """Calls ``on_change(paths)`` once per settled burst of real changes to the watched files."""
 
     def __init__(self, folders: list[WatchedFolder], on_change: Callable[[set[Path]], None], *,
-                 quiet: float = 0.1, longest: float = 1.0) -> None:
+                 quiet: float = 0.05, longest: float = 1.0) -> None:
         self.folders = [WatchedFolder(f.path.resolve(), f.recursive, f.accept) for f in folders]
         self.on_change = on_change
         self.quiet, self.longest = quiet, longest
