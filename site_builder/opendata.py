@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import types
 import typing
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -38,20 +39,21 @@ def model_json(doc: DepartmentYear) -> str:
 def csv_text(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> str:
     """CSV with a BOM and CRLF line ends; Decimals as plain digits; a column a row lacks is empty."""
     columns = list(columns)
-    known = set(columns)
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")  # csv.DictWriter does the same, measurably slower
     writer.writerow(columns)
-    for row in rows:
-        if not known.issuperset(row):
-            raise ValueError(f"row has keys that are not columns: {sorted(set(row) - known)}")
-        writer.writerow([_cell(row.get(c)) for c in columns])
+    writer.writerows(_cells(columns, rows))
     return out.getvalue()
 
 
-def _cell(value: Any) -> Any:
-    return format(value, "f") if isinstance(value, Decimal) else ("" if value is None else value)
+def _cells(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+    """Each row's values in column order; the csv writer prints None as an empty cell."""
+    known = set(columns)
+    for row in rows:
+        if not known.issuperset(row):
+            raise ValueError(f"row has keys that are not columns: {sorted(set(row) - known)}")
+        yield [format(v, "f") if isinstance(v, Decimal) else v for v in map(row.get, columns)]
 
 
 def _identity(doc: DepartmentYear) -> dict[str, Any]:
@@ -81,15 +83,30 @@ def _kind_of(annotation: Any) -> str | None:
     return None
 
 
+def _may_nest(annotation: Any) -> bool:
+    """Whether a field so annotated may hold a model or a list (False for text, dates, numbers…)."""
+    origin = typing.get_origin(annotation)
+    if origin is None:
+        return not isinstance(annotation, type) or issubclass(annotation, (BaseModel, list))
+    if origin is typing.Annotated:
+        return _may_nest(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return any(_may_nest(arg) for arg in typing.get_args(annotation))
+    return origin is list or origin is not dict and origin is not typing.Literal
+
+
 _FIELDS: dict[type, tuple[tuple[str, str, str | None], ...]] = {}
 
 
 def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, str | None], ...]:
-    """(attribute, key, kind) of every field of ``model``, worked out once per class."""
+    """(attribute, key, kind) of the fields of ``model`` that may hold a number or a model,
+    worked out once per class."""
     found = _FIELDS.get(model)
     if found is None:
-        found = _FIELDS[model] = tuple((name, info.alias or name, _kind_of(info.annotation))
-                                       for name, info in model.model_fields.items())
+        found = _FIELDS[model] = tuple((name, info.alias or name, kind)
+                                       for name, info in model.model_fields.items()
+                                       for kind in (_kind_of(info.annotation),)
+                                       if kind is not None or _may_nest(info.annotation))
     return found
 
 
@@ -118,38 +135,47 @@ def walk_figures(doc: DepartmentYear) -> Iterator[dict[str, Any]]:
     """One row per number in ``doc``: amounts in the file's unit, percentages, quantities."""
     ident = _identity(doc)
     unit = doc.meta.unit
+    rows: list[dict[str, Any]] = []
     for section_attr in ("finance", "three_costs", "performance", "procurement", "assets"):
         section = getattr(doc, section_attr)
         alias = DepartmentYear.model_fields[section_attr].alias or section_attr
-        if not section.disclosed:
+        if section.disclosed:
+            _walk(section, (alias,), (), ident, alias, unit, rows)
+    return iter(rows)
+
+
+def _walk(obj: BaseModel, path: tuple[Any, ...], context: tuple[str, ...], ident: dict[str, Any], section: str,
+          unit: str, rows: list[dict[str, Any]]) -> None:
+    """Append to ``rows`` the numbers of ``obj`` and of the models in its fields, in field order."""
+    label = _label(obj)
+    inner = context + (label,) if label and isinstance(path[-1], int) else context  # an item of a list names itself
+    owner = code = None
+    for name, key, kind in _fields(type(obj)):
+        value = getattr(obj, name)
+        if value is None:
             continue
-        yield from _walk(section, (alias,), (), ident, alias, unit)
+        if kind is not None and isinstance(value, Decimal):
+            if owner is None:
+                owner, code = " › ".join(inner), _code(obj)
+            rows.append({
+                **ident, "栏目": section, "所属": owner, "项目": key, "编码": code, "数值": value,
+                "单位": unit if kind == "amount" else "%" if kind == "percent" else "",
+                "路径": _path_text(path + (key,)),
+            })
+        elif isinstance(value, (BaseModel, list)):
+            _walk_value(value, path + (key,), inner, ident, section, unit, rows)
 
 
-def _walk(obj: Any, path: tuple[Any, ...], context: tuple[str, ...], ident: dict[str, Any], section: str,
-          unit: str) -> Iterator[dict[str, Any]]:
-    if isinstance(obj, value_types.Target):
+def _walk_value(value: Any, path: tuple[Any, ...], context: tuple[str, ...], ident: dict[str, Any], section: str,
+                unit: str, rows: list[dict[str, Any]]) -> None:
+    if isinstance(value, value_types.Target):
         return  # targets are in the indicator table, with their operator and unit
-    if isinstance(obj, BaseModel):
-        cls = type(obj)
-        label = _label(obj)
-        inner = context + (label,) if label and path[-1] != section and isinstance(path[-1], int) else context
-        for name, key, kind in _fields(cls):
-            value = getattr(obj, name)
-            if value is None:
-                continue
-            if kind is not None and isinstance(value, Decimal):
-                yield {
-                    **ident, "栏目": section, "所属": " › ".join(inner), "项目": key,
-                    "编码": _code(obj), "数值": value,
-                    "单位": unit if kind == "amount" else "%" if kind == "percent" else "",
-                    "路径": _path_text(path + (key,)),
-                }
-            elif isinstance(value, (BaseModel, list)):
-                yield from _walk(value, path + (key,), inner, ident, section, unit)
-    elif isinstance(obj, list):
-        for i, item in enumerate(obj):
-            yield from _walk(item, path + (i,), context, ident, section, unit)
+    if isinstance(value, BaseModel):
+        _walk(value, path, context, ident, section, unit, rows)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, (BaseModel, list)):  # not text: a list of goals has no numbers
+                _walk_value(item, path + (i,), context, ident, section, unit, rows)
 
 
 def _path_text(path: tuple[Any, ...]) -> str:
