@@ -17,15 +17,22 @@ So we segment ourselves, the same way on both sides:
   the characters are consecutive. The boundary words keep a phrase from running across two
   table cells, and let the page show its excerpts with the original spaces.
 
-Pagefind runs once over the whole copy (``--site``), writing its bundle into the site's
-``pagefind/`` folder. Its filter files come out in a different order on every run;
-``search_bundle`` puts them in a fixed one, so that two builds are byte-identical.
+Pagefind runs over the copy (``--site``), writing its bundle into the site's ``pagefind/``
+folder. Its memory grows with the text it indexes (about 1 MB per page of this site), so a
+large site is indexed in shards of at most ``SHARD_PAGES`` pages, in path order, one
+Pagefind run after another: the first shard's bundle is ``pagefind/``, the others
+``pagefind/shard-2/`` … (the index only: the search code and WebAssembly come from the
+first), listed in ``pagefind/shards.json``; the browser merges them into one search
+(Pagefind's ``mergeIndex``, search-core.js ``mergeShards``). Its filter files come out in a
+different order on every run; ``search_bundle`` puts them in a fixed one, so that two
+builds are byte-identical.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -47,6 +54,13 @@ BUNDLE = "pagefind"
 """The folder of the site that holds the search bundle."""
 
 LANGUAGE = "zh-cn"
+
+SHARD_PAGES = 1000
+"""Pages per Pagefind run: about 1 GB of Pagefind's memory here (measured: 3.1 GB for 3,238 pages)."""
+MARK = b"data-pagefind-body"
+SHARDS = "shards.json"
+"""In the first bundle: the folders (relative to it) of the other shards' bundles, in order."""
+_SHARD_ONLY = ("pagefind.js", "pagefind-worker.js")  # and the WebAssembly: a merged index uses the first's
 
 # Kept from Pagefind's bundle: the search API, its worker and the index itself. Its
 # ready-made interfaces are not used (they would search without our segmentation).
@@ -103,9 +117,11 @@ def index_site(site_dir: Path, reporter: Reporter, *, name: str | None = None,
         return None
 
 
-def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | None = None) -> IndexResult:
-    """``index_site`` without a reporter: raises SearchIndexError."""
+def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | None = None,
+                shard_pages: int | None = None) -> IndexResult:
+    """``index_site`` without a reporter: raises SearchIndexError. ``shard_pages``: ``SHARD_PAGES`` by default."""
     started = time.perf_counter()
+    shard_pages = shard_pages or SHARD_PAGES
     binary = binary or pagefind_binary()
     bundle = site_dir / BUNDLE
     if bundle.exists():
@@ -115,30 +131,64 @@ def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | No
         copy = segmented or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="site-builder-search-")))
         pairs = [(p, copy / p.relative_to(site_dir)) for p in pages]
         segment_files([(source, target) for source, target in pairs if segmented is None or not target.is_file()])
-        command = [str(binary), "--site", str(copy), "--output-path", str(bundle.resolve()),
-                   "--force-language", LANGUAGE, "--silent"]
-        try:
-            run = subprocess.run(command, capture_output=True, text=True, timeout=1800)
-        except (OSError, subprocess.SubprocessError) as err:
-            raise SearchIndexError(f"Pagefind did not run: {err}") from None
+        # Pagefind indexes only pages marked data-pagefind-body when one page of its run is (and
+        # every page when none is): a shard holds marked pages only, unless no page is marked.
+        marked = [pair for pair in pairs if MARK in pair[1].read_bytes()] or pairs
+        shards = [marked[i:i + shard_pages] for i in range(0, len(marked), shard_pages)] or [[]]
+        folders = []
+        for number, shard in enumerate(shards, 1):
+            if len(shards) == 1:
+                folder = copy
+            else:  # a folder of its own, laid out as the site (Pagefind's URLs are paths below --site)
+                folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="site-builder-shard-",
+                                                                              dir=copy.parent)))
+                for _, target in shard:
+                    os.renames(target, folder / target.relative_to(copy))
+            output = bundle if number == 1 else bundle / f"shard-{number}"
+            run_pagefind(binary, folder, output)
+            folders.append(output)
+            if len(shards) > 1:
+                shutil.rmtree(folder, ignore_errors=True)  # its pages are indexed: free the disk now
+    count = 0
+    for number, output in enumerate(folders, 1):
+        count += tidy_bundle(output, first=number == 1)
+    if count == 0:
+        raise SearchIndexError("Pagefind found no page to index (no page marks its text with data-pagefind-body)")
+    (bundle / SHARDS).write_text(json.dumps([f"{o.name}/" for o in folders[1:]]) + "\n", "utf-8")
+    return IndexResult(count, time.perf_counter() - started)
+
+
+def run_pagefind(binary: Path, site: Path, output: Path) -> None:
+    """Index the (segmented) pages below ``site`` into the bundle ``output``."""
+    command = [str(binary), "--site", str(site), "--output-path", str(output.resolve()),
+               "--force-language", LANGUAGE, "--silent"]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+    except (OSError, subprocess.SubprocessError) as err:
+        raise SearchIndexError(f"Pagefind did not run: {err}") from None
     if run.returncode != 0:
         detail = (run.stderr.strip() or run.stdout.strip() or "no message").splitlines()[-10:]
         raise SearchIndexError(f"Pagefind exited with status {run.returncode}: " + " / ".join(detail))
+
+
+def tidy_bundle(bundle: Path, first: bool) -> int:
+    """Drop what the site does not use from a bundle, put it in a fixed order; its page count."""
     entry = bundle / "pagefind-entry.json"
     try:
         languages = json.loads(entry.read_text("utf-8"))["languages"]
         count = sum(lang["page_count"] for lang in languages.values())
     except (OSError, ValueError, KeyError, TypeError) as err:
-        raise SearchIndexError(f"Pagefind wrote no usable {BUNDLE}/pagefind-entry.json ({err})") from None
-    if count == 0:
-        raise SearchIndexError("Pagefind found no page to index (no page marks its text with data-pagefind-body)")
-    for unused in _UNUSED_BUNDLE_FILES:
-        (bundle / unused).unlink(missing_ok=True)
+        raise SearchIndexError(f"Pagefind wrote no usable {entry.relative_to(bundle.parent)} ({err})") from None
+    unused = [bundle / name for name in _UNUSED_BUNDLE_FILES]
+    if not first:
+        unused += [bundle / name for name in _SHARD_ONLY] + list(bundle.glob("wasm.*.pagefind"))
+    for path in unused:
+        path.unlink(missing_ok=True)
     try:
         make_deterministic(bundle)
     except (OSError, BundleFormatError) as err:
         raise SearchIndexError(f"cannot put Pagefind's filter files in a fixed order: {err}") from None
-    return IndexResult(count, time.perf_counter() - started)
+    return count
 
 
 def region_levels(region: str) -> list[str]:

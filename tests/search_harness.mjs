@@ -31,6 +31,7 @@ globalThis.fetch = async (input) => {
 const pagefind = await import(pathToFileURL(path.join(site, "pagefind", "pagefind.js")).href);
 const core = await import(pathToFileURL(path.join(site, "static", "search-core.js")).href);
 await pagefind.options({ basePath: `${ORIGIN}/pagefind/`, baseUrl: "/" });
+await core.mergeShards(pagefind, `${ORIGIN}/pagefind/`, { baseUrl: "/" });
 
 const request = JSON.parse(readFileSync(0, "utf8"));
 const answers = [];

@@ -8,6 +8,7 @@ the term is. Keyboard only, as far as the reader goes.
 from __future__ import annotations
 
 import functools
+import json
 import shutil
 import threading
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from site_builder import search
 from site_builder.build import build_site
 from site_builder.problems import Reporter
 
@@ -48,7 +50,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("search-browser")
     shutil.copytree(REPO / "content", root / "content")
     reporter = Reporter()
-    assert build_site(root, root / "output", reporter).ok, [str(p) for p in reporter.errors]
+    # Indexed in shards of 8 pages (search.py), which the page merges: as a province-sized site is.
+    saved, search.SHARD_PAGES = search.SHARD_PAGES, 8
+    try:
+        assert build_site(root, root / "output", reporter).ok, [str(p) for p in reporter.errors]
+    finally:
+        search.SHARD_PAGES = saved
+    assert len(json.loads((root / "output/pagefind/shards.json").read_text(encoding="utf-8"))) >= 2  # 3 bundles
     handler = functools.partial(SubPathHandler, directory=str(root / "output"))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

@@ -24,6 +24,7 @@ import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 from searchcorpus import write_fictitious_content
 
+from site_builder import search
 from site_builder.build import build_site
 from site_builder.problems import Reporter
 from site_builder.segment import BOUNDARY, segment_text
@@ -115,9 +116,16 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     shutil.copytree(REPO / "content", root / "content")
     write_fictitious_content(root / "content", FICTITIOUS_DEPARTMENTS)
     reporter = Reporter()
-    result = build_site(root, root / "output", reporter)
+    # Indexed in shards of 100 pages, merged in the search (search.py): what a province-sized site does.
+    saved, search.SHARD_PAGES = search.SHARD_PAGES, 100
+    try:
+        result = build_site(root, root / "output", reporter)
+    finally:
+        search.SHARD_PAGES = saved
     assert result.ok, [str(p) for p in reporter.errors]
     assert (root / "output/pagefind/pagefind-entry.json").is_file()
+    shards = json.loads((root / "output/pagefind/shards.json").read_text(encoding="utf-8"))
+    assert len(shards) >= 1 and all((root / "output/pagefind" / s / "pagefind-entry.json").is_file() for s in shards)
     return Corpus(root / "output", read_pages(root / "output"), result.seconds)
 
 

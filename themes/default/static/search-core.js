@@ -20,6 +20,18 @@ const HEADING = /^(h[1-6]|dt)$/i;
 const CONTEXT_BEFORE = 16; // words (a Chinese character is a word) shown before a match
 const CONTEXT_AFTER = 40;
 
+/**
+ * Merges the other shards of the index into `pagefind`: a large site is indexed in shards
+ * (site_builder/search.py), which `shards.json` in the first bundle lists. `bundle` is the
+ * URL of the first bundle's folder (ending in "/"); `options` are given to each shard.
+ */
+export async function mergeShards(pagefind, bundle, options = {}) {
+  const response = await fetch(new URL("shards.json", bundle));
+  if (!response.ok) return;
+  // A path, not a whole URL: Pagefind derives the result links of each index from it, as for the first.
+  for (const shard of await response.json()) await pagefind.mergeIndex(new URL(shard, bundle).pathname, options);
+}
+
 /** Text as the index holds it: each Chinese character a word; spaces become BOUNDARY. */
 export function segment(text) {
   const spaced = text.replace(/[\s\ufeff]+/g, ` ${BOUNDARY} `);

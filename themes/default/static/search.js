@@ -29,6 +29,7 @@ async function start(form) {
   try {
     pagefind = await import(new URL("../pagefind/pagefind.js", import.meta.url).href);
     await pagefind.options({ excerptLength: 30 });
+    await core.mergeShards(pagefind, new URL("../pagefind/", import.meta.url), { excerptLength: 30 });
   } catch (err) {
     say("搜索索引未能加载。请通过网站服务器访问本页（直接打开本地文件时不能搜索）。");
     return;
