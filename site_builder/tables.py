@@ -133,12 +133,17 @@ class Table:
         return not self.bodies or not any(self.bodies)
 
 
+_BLANK_TEXT, _BLANK_NUMBER = Cell(BLANK), Cell(BLANK, numeric=True)  # cells are immutable: shared
+
+
 def amount_cell(money: Money | None) -> Cell:
-    return Cell(money=money, numeric=True) if money is not None else Cell(BLANK, numeric=True)
+    return Cell(money=money, numeric=True) if money is not None else _BLANK_NUMBER
 
 
-def text_cell(text: str | None, **kw: object) -> Cell:
-    return Cell(text if text else BLANK, **kw)  # type: ignore[arg-type]
+def text_cell(text: str | None, numeric: bool = False) -> Cell:
+    if text:
+        return Cell(text, numeric=numeric)
+    return _BLANK_NUMBER if numeric else _BLANK_TEXT
 
 
 def make_table(id: str, caption: str, columns: Sequence[Column], rows: Iterable[TableRow], *, unit: str = "",
@@ -146,10 +151,13 @@ def make_table(id: str, caption: str, columns: Sequence[Column], rows: Iterable[
     """A one-body table without the columns that are empty in every row (the first ``keep`` stay)."""
     rows = tuple(rows)
     foot = tuple(foot)
-    used = [i < keep for i in range(len(columns))]
+    empty = range(keep, len(columns))  # the columns empty in every row seen so far
     for row in rows + foot:
-        for i, cell in enumerate(row.cells):
-            used[i] = used[i] or not cell.empty
+        if not empty:
+            break
+        cells = row.cells
+        empty = [i for i in empty if i >= len(cells) or cells[i].empty]
+    used = [i not in empty for i in range(len(columns))]
     return Table(id, caption, tuple(c for c, u in zip(columns, used) if u), (_pick(rows, used),) if rows else (),
                  _pick(foot, used), unit, note or Markup(""))
 
@@ -215,10 +223,14 @@ INDICATOR_COLUMNS = (Column("一级指标"), Column("二级指标"), Column("三
                      Column("指标值确定依据"), Column("评（扣）分标准"), Column("备注"))
 
 
+INDICATOR_EXTRAS = ("description", "basis", "scoring", "remark")  # the optional columns, after 指标值
+
+
 def indicator_table(id: str, caption: str, indicators: list[Indicator]) -> Table:
     """Indicators grouped as their tree: one <tbody> per run of one 一级, 二级 spanning its rows."""
-    extra = [any(getattr(i, name) for i in indicators) for name in ("description", "basis", "scoring", "remark")]
+    extra = [any(getattr(i, name) for i in indicators) for name in INDICATOR_EXTRAS]
     columns = INDICATOR_COLUMNS[:4] + tuple(c for c, used in zip(INDICATOR_COLUMNS[4:], extra) if used)
+    extras = [name for name, used in zip(INDICATOR_EXTRAS, extra) if used]
     bodies: list[tuple[TableRow, ...]] = []
     for level1_run in _runs(indicators, lambda i: i.level1):
         body: list[TableRow] = []
@@ -231,12 +243,12 @@ def indicator_table(id: str, caption: str, indicators: list[Indicator]) -> Table
                     first_in_body = False
                 if k == 0:
                     cells.append(Cell(ind.level2 or BLANK, header=True, rowspan=len(level2_run)))
-                cells.append(Cell(ind.level3 or BLANK, header=bool(ind.level3)))
-                cells.append(text_cell(str(ind.target) if ind.target is not None else None))
-                for name, used in zip(("description", "basis", "scoring", "remark"), extra):
-                    if used:
-                        cells.append(text_cell(getattr(ind, name)))
-                body.append(TableRow(tuple(cells), "" if ind.level3 else "group"))
+                level3, target = ind.level3, ind.target
+                cells.append(Cell(level3, header=True) if level3 else _BLANK_TEXT)
+                cells.append(text_cell(str(target) if target is not None else None))
+                for name in extras:
+                    cells.append(text_cell(getattr(ind, name)))
+                body.append(TableRow(tuple(cells), "" if level3 else "group"))
         bodies.append(tuple(body))
     return Table(id, caption, columns, tuple(bodies))
 
