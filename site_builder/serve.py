@@ -411,6 +411,10 @@ class Preview:
             self._edits |= paths
         self._dirty.set()
 
+    def idle(self) -> bool:
+        """No rebuild running and none due (for tests and the benchmark)."""
+        return not self._building.locked() and not self._dirty.is_set()
+
     def _take_edits(self) -> set[Path]:
         with self._edits_lock:
             edits, self._edits = self._edits, set()

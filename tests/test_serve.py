@@ -373,9 +373,9 @@ def test_an_edited_figure_is_shown_first_then_the_rest_is_rebuilt(preview: Previ
     # The quick path (quickpath.py): the edited year's page is replaced and the pages told before the
     # full incremental rebuild; once that is done, the site is exactly a full build's.
     yaml = preview.project_root / MINIMAL_PATH
-    builds, quick, version = preview.builds, preview.quick, preview.hub.version
+    quick, version = preview.quick, preview.hub.version
     yaml.write_text(MINIMAL.replace("公务接待费: 10", "公务接待费: 31"), encoding="utf-8")
-    wait_until(lambda: preview.builds > builds, 10, "the rebuild")
+    wait_until(lambda: preview.quick > quick and preview.idle(), 10, "the quick answer, then the rebuild")
     assert preview.quick == quick + 1, preview.lines  # type: ignore[attr-defined]
     assert preview.hub.version >= version + 2  # the quick answer, then the rebuild's
     assert [line for line in preview.lines if line.startswith("Quick:") and MINIMAL_PATH in line]  # type: ignore[attr-defined]
@@ -385,9 +385,10 @@ def test_an_edited_figure_is_shown_first_then_the_rest_is_rebuilt(preview: Previ
 
 def test_a_changed_region_name_takes_no_quick_path(preview: Preview) -> None:
     yaml = preview.project_root / MINIMAL_PATH
-    builds, quick = preview.builds, preview.quick
+    quick = preview.quick
     yaml.write_text(MINIMAL.replace("市: 虚构市", "市: 虚构新市"), encoding="utf-8")  # metadata: pages elsewhere change
-    wait_until(lambda: preview.builds > builds, 10, "the rebuild")
+    home = preview.site_dir / "index.html"
+    wait_until(lambda: "虚构新市" in home.read_text(encoding="utf-8") and preview.idle(), 10, "the new name on the home page")
     assert preview.quick == quick
     assert site_files(preview.site_dir) == full_build(preview.project_root, preview.folder / "full")
 
