@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
-from .checks import coded_children, parent_code
+from .checks import parent_code
 from .fmt import Money, maybe_money, percent
 from .model import Change, Indicator, Row
 
@@ -179,19 +179,22 @@ def hierarchy_rows(rows: list[Row], unit: str, classification: str | None = None
     or from 子项; the level label (类/款/项) from the code's length where the scheme defines it."""
     labels = LEVEL_LABELS.get(classification or "", {})
     codes = [r.code for r in rows]
-    parents = {i for i, _, _ in coded_children(rows)}
+    parent_of = {code: parent_code(code, codes) for code in codes if code}  # each code's parent, found once
+    has_children = set(parent_of.values())  # coded_children's parents
+    depths: dict[str, int] = {}
+
+    def depth(code: str) -> int:
+        known = depths.get(code)
+        if known is None:
+            parent = parent_of[code]
+            known = depths[code] = 0 if parent is None else depth(parent) + 1
+        return known
+
     out: list[TableRow] = []
-    for i, row in enumerate(rows):
-        depth = _code_depth(row.code, codes) if row.code else 0
-        out += _tree_rows(row, unit, depth, labels, i in parents)
+    for row in rows:
+        code = row.code
+        out += _tree_rows(row, unit, depth(code) if code else 0, labels, bool(code) and code in has_children)
     return out
-
-
-def _code_depth(code: str, codes: list[str | None]) -> int:
-    depth, parent = 0, parent_code(code, codes)
-    while parent is not None:
-        depth, parent = depth + 1, parent_code(parent, codes)
-    return depth
 
 
 def _tree_rows(row: Row, unit: str, depth: int, labels: dict[int, str], parent: bool = False) -> list[TableRow]:
