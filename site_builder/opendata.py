@@ -95,6 +95,12 @@ def _may_nest(annotation: Any) -> bool:
     return origin is list or origin is not dict and origin is not typing.Literal
 
 
+def _annotation(info: Any) -> Any:
+    """A field's annotation as written: pydantic keeps a required field's ``Annotated`` metadata
+    (the validator that makes a Decimal an amount) apart from its type."""
+    return typing.Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+
+
 _FIELDS: dict[type, tuple[tuple[str, str, str | None], ...]] = {}
 
 
@@ -105,7 +111,7 @@ def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, str | None], ...]:
     if found is None:
         found = _FIELDS[model] = tuple((name, info.alias or name, kind)
                                        for name, info in model.model_fields.items()
-                                       for kind in (_kind_of(info.annotation),)
+                                       for kind in (_kind_of(_annotation(info)),)
                                        if kind is not None or _may_nest(info.annotation))
     return found
 

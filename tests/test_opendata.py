@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -107,3 +109,29 @@ def test_scorecard_file_errors_name_the_line(tmp_path: Path) -> None:
     [problem] = reporter.problems
     assert (problem.line, problem.key) == (3, "事项[2].规则")
     assert problem.message.startswith("unknown rule 'nosuch'; expected one of: duties, ")
+
+
+def _numbers(value: object, path: tuple[object, ...] = ()) -> Iterator[tuple[tuple[object, ...], Decimal]]:
+    if isinstance(value, Decimal):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _numbers(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _numbers(item, path + (i,))
+
+
+def test_every_number_of_every_document_is_a_figure(docs: dict[str, DepartmentYear]) -> None:
+    # Every Decimal a document holds is a row of its figures CSV, but the indicators' target values
+    # (in the indicators CSV, with their operator and unit). Required amounts such as
+    # 机关运行经费.合计 were once left out (pydantic keeps a required field's metadata apart).
+    for key, doc in docs.items():
+        expected = Counter(v for p, v in _numbers(doc.model_dump(by_alias=True, exclude={"meta"}))
+                           if "指标值" not in p)
+        found = Counter(row["数值"] for row in walk_figures(doc))
+        assert found == expected, (key, expected - found, found - expected)
+    running = docs["jiangsu/shengwei-bangongting/2019"].finance.running_costs
+    assert running is not None
+    assert any(r["路径"] == "收支.机关运行经费.合计" and r["数值"] == running.total
+               for r in walk_figures(docs["jiangsu/shengwei-bangongting/2019"]))
