@@ -1,6 +1,8 @@
-"""Rendering a full build's pages on every core: forked workers, each writing its own pages.
+"""Rendering a list of planned pages on every core: forked workers, each writing its own pages.
 
-The pages are planned (routed, each view as a function and its arguments: ``defer``) once,
+A full build renders its departments' pages in fullbuild.py's workers; this renders the
+site-wide pages (home, regions, glossary, scorecard …: thousands of region pages on a
+province's site). The pages are planned (routed, each view as a function and its arguments: ``defer``) once,
 in the building process; workers are then forked (so they share what was planned,
 copy-on-write, and nothing is pickled) and each derives the views of, renders and writes a
 fixed set of blocks of consecutive pages, straight into the writer's temporary folder; a
