@@ -11,6 +11,8 @@ any stage is reported (never printed) and leaves the previous ``output/`` untouc
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import gc
 import shutil
 import tempfile
 import time
@@ -19,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
 
 from . import routes
 from .checks import Check
@@ -149,7 +153,7 @@ def page_url(route: Route, config: SiteConfig) -> Callable[[str], str] | None:
 def build_full(project_root: Path, output_dir: Path, reporter: Reporter, prepared: Prepared, *,
                content_dir: Path | None, strict: bool, search_index: bool, started: float) -> BuildResult:
     """A full build into a new folder, swapped in at the end: departments on every core (fullbuild.py),
-    then the site-wide pages and files from their summaries."""
+    then the site-wide pages and files from their summaries, then the search index."""
     def failed() -> BuildResult:
         return BuildResult(False, 0, 0, time.perf_counter() - started)
 
@@ -163,53 +167,12 @@ def build_full(project_root: Path, output_dir: Path, reporter: Reporter, prepare
             report_failure(err, output_dir, reporter)
             env = None
     root = content_dir or project_root / "content"
-    md = MarkdownRenderer()
-    site = site_view(config, md)
     try:
         with SiteWriter(output_dir) as writer, segment_folder(output_dir, search_index and env is not None) as segmented:
-            job = Job(content_root_of(root), env, site, items, strict, writer.temp, segmented)
-            groups = department_folders(root)
-            summaries = build_departments(job, groups)
-            for summary in summaries:
-                reporter.extend(summary.problems)
-            entries = site_entries(summaries, reporter)
-            failure = min((s.failure for s in summaries if s.failure is not None), default=None, key=lambda f: f[0])
-            if failure is not None:
-                reporter.error(failure[1], failure[2], "", failure[3])
-            if env is None or theme is None or items is None or reporter.errors or (strict and reporter.warnings):
+            html_pages = write_site(root, writer, segmented, reporter, prepared, env, strict)
+            if html_pages is None:
                 return failed()
-
-            departments = group_departments(entries)
-            names = region_names(departments)
-            for i, summary in enumerate(summaries):  # rendered with other region names than the site's
-                if summary.names is not None and any(names[k] != v for k, v in summary.names.items()):
-                    summaries[i] = rebuild_department(job, groups[i], names)
-            cards = {rel: card for s in summaries for rel, card in s.cards.items()}
-            ordered = sorted(entries, key=lambda e: e.rel)
-            site_files = stream_site_files(writer, entries, scorecard_csv(ordered, cards, items),
-                                           year_bytes(writer.temp, summaries))
-            planned = site_pages(departments, names, region_trees(departments, names), config, md, defer,
-                                 scorecards=scorecard_pages(ordered, cards, items),
-                                 site_links=links(site_files, SITE_NOTES))
-            table = RouteTable()
-            pages = []
-            for path, template, owner, view in planned:
-                pages.append((claim(table, Route(path, template, owner), reporter), {"site": site, "page": view}))
-            department_routes = [claim(table, route, reporter) for s in summaries for route in s.pages]
-            if reporter.errors:
-                return failed()
-            for s in summaries:
-                for route in s.pages:
-                    writer.reserve(route.path)
-                for _, files in s.year_files:
-                    for d in files:
-                        writer.reserve(d.path)
-            render_pages(env, pages, writer, lambda route: page_url(route, config))
-            copy_static(theme, writer)
-            year_downloads = [d for s in summaries for _, files in s.year_files for d in files]
-            page_downloads = sorted((d for s in summaries for d in s.page_downloads), key=lambda d: d.path)
-            writer.write_text(routes.CATALOG, catalog_json([*site_files, *year_downloads, *page_downloads], config.title))
-            writer.write_text(routes.SITEMAP, sitemap([r for r, _ in pages] + department_routes, config))
+            release_memory()  # what the site-wide stage held, before Pagefind runs beside this process
             if search_index and index_site(writer.temp, reporter, name=display_path(output_dir),
                                            segmented=segmented) is None:
                 return failed()
@@ -218,8 +181,69 @@ def build_full(project_root: Path, output_dir: Path, reporter: Reporter, prepare
     except (TemplateProblem, OSError) as err:
         report_failure(err, output_dir, reporter)
         return failed()
-    html_pages = sum(1 for r, _ in pages if r.path.endswith(".html")) + sum(1 for r in department_routes if r.path.endswith(".html"))
     return BuildResult(True, html_pages, written, time.perf_counter() - started)
+
+
+def write_site(root: Path, writer: SiteWriter, segmented: Path | None, reporter: Reporter, prepared: Prepared,
+               env: jinja2.Environment | None, strict: bool) -> int | None:
+    """Every department (on every core), then the site-wide pages and files: the number of HTML
+    pages, or None when a problem was reported (``env`` None: load and check only)."""
+    config, items, theme = prepared
+    md = MarkdownRenderer()
+    site = site_view(config, md)
+    job = Job(content_root_of(root), env, site, items, strict, writer.temp, segmented)
+    groups = department_folders(root)
+    summaries = build_departments(job, groups)
+    for summary in summaries:
+        reporter.extend(summary.problems)
+    entries = site_entries(summaries, reporter)
+    failure = min((s.failure for s in summaries if s.failure is not None), default=None, key=lambda f: f[0])
+    if failure is not None:
+        reporter.error(failure[1], failure[2], "", failure[3])
+    if env is None or theme is None or items is None or reporter.errors or (strict and reporter.warnings):
+        return None
+
+    departments = group_departments(entries)
+    names = region_names(departments)
+    for i, summary in enumerate(summaries):  # rendered with other region names than the site's
+        if summary.names is not None and any(names[k] != v for k, v in summary.names.items()):
+            summaries[i] = rebuild_department(job, groups[i], names)
+    cards = {rel: card for s in summaries for rel, card in s.cards.items()}
+    ordered = sorted(entries, key=lambda e: e.rel)
+    site_files = stream_site_files(writer, entries, scorecard_csv(ordered, cards, items),
+                                   year_bytes(writer.temp, summaries))
+    planned = site_pages(departments, names, region_trees(departments, names), config, md, defer,
+                         scorecards=scorecard_pages(ordered, cards, items), site_links=links(site_files, SITE_NOTES))
+    table = RouteTable()
+    pages = []
+    for path, template, owner, view in planned:
+        pages.append((claim(table, Route(path, template, owner), reporter), {"site": site, "page": view}))
+    department_routes = [claim(table, route, reporter) for s in summaries for route in s.pages]
+    if reporter.errors:
+        return None
+    for s in summaries:
+        for route in s.pages:
+            writer.reserve(route.path)
+        for _, files in s.year_files:
+            for d in files:
+                writer.reserve(d.path)
+    render_pages(env, pages, writer, lambda route: page_url(route, config))
+    copy_static(theme, writer)
+    year_downloads = [d for s in summaries for _, files in s.year_files for d in files]
+    page_downloads = sorted((d for s in summaries for d in s.page_downloads), key=lambda d: d.path)
+    writer.write_text(routes.CATALOG, catalog_json([*site_files, *year_downloads, *page_downloads], config.title))
+    routes_written = [r for r, _ in pages] + department_routes
+    writer.write_text(routes.SITEMAP, sitemap(routes_written, config))
+    return sum(1 for r in routes_written if r.path.endswith(".html"))
+
+
+def release_memory() -> None:
+    """Collect what is garbage and hand freed memory back to the system (glibc keeps it otherwise)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 @contextlib.contextmanager
