@@ -35,7 +35,7 @@ from .fullbuild import (Job, build_departments, department_folders, rebuild_depa
 from .markup import MarkdownRenderer
 from .messages import os_error_zh
 from .parallel import defer, render_pages
-from .plan import department_pages, site_pages, site_view
+from .plan import Names, Planned, department_pages, site_pages, site_view
 from .problems import Message, Reporter
 from .quickpath import LastBuild
 from .render import TemplateProblem, Theme, compile_templates, find_theme, make_environment
@@ -43,7 +43,7 @@ from .routes import DuplicatePath, Route, RouteTable
 from .search import index_site
 from .transparency import Transparency, plan_transparency, write_downloads
 from .validate import report_checks
-from .views import group_departments, region_names, region_trees
+from .views import Department, group_departments, region_names, region_trees
 from .writer import TEMP_PREFIX, SiteWriter, UnsafeOutput, check_output_dir
 
 if TYPE_CHECKING:
@@ -90,7 +90,9 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
         return failed()
 
     transparency = plan_transparency(entries, items)
-    pages = list(plan_pages(entries, checks, config, reporter, derive=cache.derive, transparency=transparency))
+    items_key = items.model_dump_json()
+    pages = list(plan_pages(entries, checks, config, reporter, derive=cache.derive, transparency=transparency,
+                            reuse=lambda dept, names, plan: cache.department_plan(dept, names, items_key, plan)))
     if reporter.errors:
         return failed()
     try:
@@ -117,6 +119,7 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
 
 
 Prepared = tuple[SiteConfig, "ItemList | None", "Theme | None"]
+Reuse = Callable[[Department, Names, Callable[[], list[Planned]]], list[Planned]]
 
 
 def prepare(project_root: Path, output_dir: Path, reporter: Reporter, content_dir: Path | None) -> Prepared:
@@ -271,12 +274,14 @@ def claim(table: RouteTable, route: Route, reporter: Reporter) -> Route:
 
 def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]], config: SiteConfig,
                reporter: Reporter, derive: Callable[..., Any] | None = None, *,
-               transparency: Transparency) -> Iterator[tuple[Route, dict[str, Any]]]:
+               transparency: Transparency, reuse: Reuse | None = None) -> Iterator[tuple[Route, dict[str, Any]]]:
     """Every page as (route, template context), in path order; a path claimed twice is an error.
 
     ``transparency`` holds what the pages show of 公开完整度 and open data, and the scorecard pages.
     Each view is made as ``derive(view_function, *arguments)``: by default a plain call; the
-    preview's cache defers it, and derives it only for pages whose inputs changed.
+    preview's cache defers it, and derives it only for pages whose inputs changed; its
+    ``reuse(dept, names, plan)`` gives a department's pages as last planned when nothing they
+    depend on changed, else ``plan()``.
     """
     derive = derive or (lambda fn, *args: fn(*args))
     table = RouteTable()
@@ -286,9 +291,12 @@ def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]],
     planned = list(site_pages(departments, names, region_trees(departments, names), config, md, derive,
                               scorecards=transparency.scorecard_pages, site_links=transparency.site_links()))
     for dept in departments:
-        planned += department_pages(dept, checks, names, md, derive,
-                                    completeness=lambda e: transparency.completeness[e.rel],
-                                    year_links=transparency.year_links)
+        def plan(dept: Department = dept) -> list[Planned]:
+            return list(department_pages(dept, checks, names, md, derive,
+                                         completeness=lambda e: transparency.completeness[e.rel],
+                                         year_links=transparency.year_links))
+
+        planned += reuse(dept, names, plan) if reuse is not None else plan()
     routed = [(claim(table, Route(path, template, owner), reporter), view) for path, template, owner, view in planned]
     site = site_view(config, md)
     for route, view in sorted(routed, key=lambda rv: rv[0].path):
