@@ -25,6 +25,7 @@ preview server uses), byte for byte:
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import multiprocessing
@@ -68,7 +69,7 @@ class Job:
     folder: Path  # where the files go: the writer's temporary folder
     segmented: Path | None = None  # where the search index's segmented copy of each page goes, if built
 
-    @property
+    @functools.cached_property
     def items_key(self) -> str:
         return self.items.model_dump_json() if self.items is not None else ""
 
@@ -137,14 +138,15 @@ def build_department(files: Sequence[Path], names: Names | None = None) -> Summa
     for path, template, owner, view in planned:
         route = Route(path, template, owner)
         try:
-            data = render_page(job.env, route, {"site": job.site, "page": view}).encode("utf-8")
+            page = render_page(job.env, route, {"site": job.site, "page": view})
         except TemplateProblem as err:
             summary.failure = (path, err.file, err.line, Message(err.message, err.message_zh))
             _stop.set()
             return summary
+        data = page.encode("utf-8")
         _write(job.folder, path, data)
         if job.segmented is not None and path.endswith(".html"):  # here, on every core, not after the build
-            _write(job.segmented, path, segment_html(data.decode("utf-8")).encode("utf-8"))
+            _write(job.segmented, path, segment_html(page).encode("utf-8"))
         summary.pages.append(route)
         if is_download(path):
             department, region = label.get(path.partition("/compare/")[0], (None, None))
