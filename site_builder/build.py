@@ -104,15 +104,14 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
             copy_static(theme, writer)
             write_downloads(writer, transparency, pages, config.title)
             writer.write_text(routes.SITEMAP, sitemap([route for route, _ in pages], config))
-            if search_index and index_site(writer.temp, reporter, name=display_path(output_dir)) is None:
+            written = index_and_commit(writer, reporter, output_dir, search_index)
+            if written is None:
                 return failed()
-            writer.commit()
-            written = writer.written
     except (TemplateProblem, OSError) as err:
         report_failure(err, output_dir, reporter)
         return failed()
     md = MarkdownRenderer()
-    cache.last = LastBuild(config, items, items.model_dump_json(), env, site_view(config, md),
+    cache.last = LastBuild(config, items, items_key, env, site_view(config, md),
                            region_names(group_departments(entries)))
     html_pages = sum(1 for route, _ in pages if route.path.endswith(".html"))  # not the comparisons' downloads
     return BuildResult(True, html_pages, written, time.perf_counter() - started)
@@ -137,6 +136,16 @@ def prepare(project_root: Path, output_dir: Path, reporter: Reporter, content_di
     except UnsafeOutput as err:
         reporter.error(display_path(output_dir), 1, "", err.message)
     return config, items, theme
+
+
+def index_and_commit(writer: Any, reporter: Reporter, output_dir: Path, search_index: bool,
+                     segmented: Path | None = None) -> int | None:
+    """Index the written site (when ``search_index``), then put it in place: the files written, or None
+    when the index could not be built (reported; nothing is put in place)."""
+    if search_index and index_site(writer.temp, reporter, name=display_path(output_dir), segmented=segmented) is None:
+        return None
+    writer.commit()
+    return writer.written  # type: ignore[no-any-return]
 
 
 def report_failure(err: TemplateProblem | OSError, output_dir: Path, reporter: Reporter) -> None:
@@ -176,11 +185,9 @@ def build_full(project_root: Path, output_dir: Path, reporter: Reporter, prepare
             if html_pages is None:
                 return failed()
             release_memory()  # what the site-wide stage held, before Pagefind runs beside this process
-            if search_index and index_site(writer.temp, reporter, name=display_path(output_dir),
-                                           segmented=segmented) is None:
+            written = index_and_commit(writer, reporter, output_dir, search_index, segmented)
+            if written is None:
                 return failed()
-            writer.commit()
-            written = writer.written
     except (TemplateProblem, OSError) as err:
         report_failure(err, output_dir, reporter)
         return failed()
