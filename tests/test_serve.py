@@ -415,8 +415,8 @@ def test_a_save_through_a_temporary_file_and_a_rename_is_seen(preview: Preview) 
     temporary.write_text(MINIMAL.replace("公务接待费: 10", "公务接待费: 23"), encoding="utf-8")
     os.replace(temporary, yaml)
     page = preview.site_dir / YEAR_PAGE / "index.html"
-    wait_until(lambda: preview.builds > builds and '<data value="23"' in page.read_text(encoding="utf-8"), 10,
-               "the renamed file on the page")
+    wait_until(lambda: preview.builds > builds and '<data value="23"' in page.read_text(encoding="utf-8")
+               and preview.idle(), 10, "the renamed file on the page, and the rebuild done")
     assert '<data value="23"' in (preview.site_dir / YEAR_PAGE / "index.html").read_text(encoding="utf-8")
     assert site_files(preview.site_dir) == full_build(preview.project_root, preview.folder / "full")
 
