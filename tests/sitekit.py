@@ -116,3 +116,21 @@ def other_department() -> str:
     """MINIMAL for a second fictitious department in a neighbouring county."""
     return (MINIMAL.replace("县: 虚构县", "县: 虚构邻县").replace("虚构县示例局（虚构数据）", "虚构邻县公安局（虚构数据）")
             .replace('"999001"', '"999002"'))
+
+
+SECOND_PATH = "content/xugou/xugou-shi/xugou-xian/shili/2021.yaml"
+OTHER_PATH = "content/xugou/xugou-shi/linxian/gongan/2020.yaml"
+
+
+def two_department_site(root: Path, title: str) -> Path:
+    """A fictitious site of two departments, one of them with two years (so a comparison page)."""
+    return write_tree(root, f"""
+-- {MINIMAL_PATH} --
+{MINIMAL}
+-- {SECOND_PATH} --
+{year_variant(2021)}
+-- {OTHER_PATH} --
+{other_department()}
+-- site.toml --
+title = "{title}"
+""")

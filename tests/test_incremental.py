@@ -17,15 +17,14 @@ from pathlib import Path
 import pytest
 
 from buildkit import hashes
-from sitekit import MINIMAL, MINIMAL_PATH, other_department, replace_line, write_tree, year_variant
+from sitekit import MINIMAL_PATH, OTHER_PATH, SECOND_PATH, replace_line, two_department_site, year_variant
 from site_builder import fullbuild, parallel
 from site_builder.build import build_site
 from site_builder.incremental import BuildCache
 from site_builder.problems import Reporter
 from site_builder.render import BUILTIN_THEMES
 
-SECOND = "content/xugou/xugou-shi/xugou-xian/shili/2021.yaml"
-OTHER = "content/xugou/xugou-shi/linxian/gongan/2020.yaml"
+SECOND, OTHER = SECOND_PATH, OTHER_PATH
 PROJECT = '        - {一级: 产出指标, 二级: 数量指标, 三级: 示例完成率, 指标值: "≥95%"}\n'
 NEW_PROJECT = PROJECT + """\
     - 编码: X-002
@@ -38,17 +37,7 @@ NEW_PROJECT = PROJECT + """\
 
 
 def make_site(root: Path) -> Path:
-    """Two departments, one of them with two years (so a comparison page)."""
-    return write_tree(root, f"""
--- {MINIMAL_PATH} --
-{MINIMAL}
--- {SECOND} --
-{year_variant(2021)}
--- {OTHER} --
-{other_department()}
--- site.toml --
-title = "虚构增量站"
-""")
+    return two_department_site(root, "虚构增量站")
 
 
 def edit_figure(root: Path) -> None:

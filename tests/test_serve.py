@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from buildkit import hashes
-from sitekit import MINIMAL, MINIMAL_PATH, line_of, other_department, replace_line, run_validate, write_tree, year_variant
+from sitekit import (MINIMAL, MINIMAL_PATH, OTHER_PATH, SECOND_PATH, line_of, other_department, replace_line, run_validate,
+                     two_department_site, write_tree, year_variant)
 from site_builder.build import build_site
 from site_builder.incremental import BuildCache
 from site_builder.problems import Reporter
@@ -32,22 +33,11 @@ from site_builder.serve import Hub, LiveState, Preview, PreviewServer, site_rela
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 YEAR_PAGE = "xugou/xugou-shi/xugou-xian/shili/2020/"
-SECOND = "content/xugou/xugou-shi/xugou-xian/shili/2021.yaml"
-OTHER = "content/xugou/xugou-shi/linxian/gongan/2020.yaml"
+SECOND, OTHER = SECOND_PATH, OTHER_PATH
 
 
 def make_site(root: Path) -> Path:
-    """A two-department, three-year fictitious site."""
-    return write_tree(root, f"""
--- {MINIMAL_PATH} --
-{MINIMAL}
--- {SECOND} --
-{year_variant(2021)}
--- {OTHER} --
-{other_department()}
--- site.toml --
-title = "虚构预览站"
-""")
+    return two_department_site(root, "虚构预览站")
 
 
 def wait_until(condition: Callable[[], object], timeout: float = 20.0, message: str = "") -> object:
