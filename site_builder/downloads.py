@@ -222,6 +222,11 @@ YEAR_NOTES = {
 }
 
 
+def year_links(entry: Entry) -> tuple[DownloadLink, ...]:
+    """The links a department-year's page gives to its three downloads."""
+    return links((f.about for f in year_files(entry)), YEAR_NOTES)
+
+
 # ---------------------------------------------------------------------------
 # The whole site
 

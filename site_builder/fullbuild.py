@@ -39,11 +39,11 @@ import jinja2
 
 from .checks import run_checks
 from .content import Entry, check_unique, content_root_of, find_files, load_file
-from .downloads import YEAR_NOTES, Download, download, is_download, links, site_file_specs, year_files, year_page
+from .downloads import Download, download, is_download, site_file_specs, year_files, year_links, year_page
 from .markup import MarkdownRenderer
 from .model import DepartmentYear
 from . import parallel
-from .plan import Names, department_pages
+from .plan import Names, call, department_pages
 from .problems import Message, Problem, Reporter
 from .render import TemplateProblem, render_page
 from .routes import Route
@@ -122,19 +122,17 @@ def build_department(files: Sequence[Path], names: Names | None = None) -> Summa
     completeness = {}
     for entry in dept.entries:
         _, summary.cards[entry.rel], completeness[entry.rel] = scored_entry(entry, job.items, items_key)
-    downloads = {}
     for entry in sorted(dept.entries, key=lambda e: e.rel):
-        files_of = year_files(entry)
+        files_of = year_files(entry)  # made once per entry: its page's links use them too
         for f in files_of:
             _write(job.folder, f.about.path, f.data)
-        downloads[entry.rel] = tuple(f.about for f in files_of)
-        summary.year_files.append((entry.rel, downloads[entry.rel]))
+        summary.year_files.append((entry.rel, tuple(f.about for f in files_of)))
     label = department_labels(sorted(dept.entries, key=lambda e: e.rel))
 
     global _md
     _md = _md or MarkdownRenderer()
-    planned = department_pages(dept, checks, names, _md, _call, completeness=lambda e: completeness[e.rel],
-                               year_links=lambda e: links(downloads[e.rel], YEAR_NOTES))
+    planned = department_pages(dept, checks, names, _md, call, completeness=lambda e: completeness[e.rel],
+                               year_links=year_links)
     for path, template, owner, view in planned:
         route = Route(path, template, owner)
         try:
@@ -153,10 +151,6 @@ def build_department(files: Sequence[Path], names: Names | None = None) -> Summa
             summary.page_downloads.append(page_download(path, len(data), hashlib.sha256(data).hexdigest(),
                                                         department, region))
     return summary
-
-
-def _call(fn: Callable[..., Any], *args: Any) -> Any:
-    return fn(*args)
 
 
 def _write(folder: Path, rel: str, data: bytes) -> None:

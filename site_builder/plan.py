@@ -37,18 +37,32 @@ Derive = Callable[..., Any]
 Names = dict[tuple[str, ...], str]
 
 
+def call(fn: Callable[..., Any], *args: Any) -> Any:
+    """The plain ``derive``: the view made at once."""
+    return fn(*args)
+
+
 def department_pages(dept: Department, checks: dict[tuple[str, ...], list[Check]], names: Names,
                      md: MarkdownRenderer, derive: Derive, *, completeness: Callable[[Entry], CompletenessView],
-                     year_links: Callable[[Entry], tuple[DownloadLink, ...]]) -> Iterator[Planned]:
-    """The pages of one department: its page, its years' pages, and each comparison's page and downloads."""
+                     year_links: Callable[[Entry], tuple[DownloadLink, ...]],
+                     showing: Entry | None = None) -> Iterator[Planned]:
+    """The pages of one department: its page, its years' pages, and each comparison's page and downloads.
+
+    With ``showing``, only the pages that show that department-year: the department's page, its
+    year's page, and the comparisons it is one of (the preview's quick answer, quickpath.py).
+    """
     first = display_path(dept.entries[0].path)
     comparisons = department_comparisons(dept, names)
     yield dept.path, "department.html", first, derive(department_view, dept, names, comparisons.links)
     for entry in dept.entries:
+        if showing is not None and entry is not showing:
+            continue
         yield (entry_path(entry), "department_year.html", display_path(entry.path),
                derive(year_view, entry, dept, checks[entry.rel], names, md, comparisons.around(entry),
                       completeness(entry), year_links(entry)))
     for pair in comparisons.pairs:  # a page and its downloads share one view
+        if showing is not None and showing is not pair.older and showing is not pair.newer:
+            continue
         view = derive(comparison_page, pair, comparisons.context)
         for path, template in comparison_files(pair):
             yield path, template, display_path(pair.newer.path), view

@@ -25,20 +25,18 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from .compare_views import comparison_page
 from .config import SiteConfig
 from .content import content_root_of
-from .downloads import YEAR_NOTES, links, year_files
+from .downloads import year_links
 from .markup import MarkdownRenderer
-from .parallel import Lazy, defer
-from .plan import Names, department_pages
+from .plan import Names, call, department_pages
 from .problems import Reporter
 from .render import render_page
 from .routes import Route
 from .scorecard import ItemList
 from .transparency import scored_entry
 from .validate import report_checks
-from .views import SiteView, entry_path, group_departments
+from .views import SiteView, group_departments
 from .writer import TEMP_PREFIX
 
 if TYPE_CHECKING:
@@ -87,35 +85,18 @@ def quick_pages(cache: BuildCache, changed: set[Path], content_dir: Path, output
     if strict and reporter.warnings:
         return []
 
-    members = cache.entries_in(path.parent, base)
-    (dept,) = group_departments(members)
+    (dept,) = group_departments(cache.entries_in(path.parent, base))
     checks = {e.rel: cache.checks(e) for e in dept.entries}
-    completeness = {e.rel: scored_entry(e, last.items, last.items_key)[2] for e in dept.entries}
     written = []
-    planned = department_pages(dept, checks, last.names, MarkdownRenderer(), defer,
-                               completeness=lambda e: completeness[e.rel],
-                               year_links=lambda e: links((f.about for f in year_files(e)), YEAR_NOTES))
+    planned = department_pages(dept, checks, last.names, MarkdownRenderer(), call,
+                               completeness=lambda e: scored_entry(e, last.items, last.items_key)[2],
+                               year_links=year_links, showing=entry)
     for page_path, template, owner, view in planned:
-        if not _shows(page_path, view, entry, dept.path):
-            continue
-        if isinstance(view, Lazy):
-            view = view.fn(*view.args)
-        html = render_page(last.env, Route(page_path, template, owner), {"site": last.site, "page": view})
-        data = html.encode("utf-8")
+        data = render_page(last.env, Route(page_path, template, owner), {"site": last.site, "page": view}).encode("utf-8")
         _replace(output, page_path, data)
         cache.record_written(page_path, data)
         written.append(page_path)
     return written
-
-
-def _shows(path: str, view: object, entry: object, department_page: str) -> bool:
-    """Whether the page at ``path`` shows ``entry``: its year page, its department's page, a comparison with it."""
-    if path in (department_page, entry_path(entry)):  # type: ignore[arg-type]
-        return True
-    if isinstance(view, Lazy) and view.fn is comparison_page:
-        pair = view.args[0]
-        return entry is pair.older or entry is pair.newer
-    return False
 
 
 def _replace(output: Path, rel: str, data: bytes) -> None:

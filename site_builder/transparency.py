@@ -19,8 +19,8 @@ from typing import Any
 from . import routes
 from .completeness import CompletenessView, ScorecardPageView, completeness_view, scorecard_csv, scorecard_pages
 from .content import Entry
-from .downloads import (SITE_NOTES, YEAR_NOTES, Download, DownloadLink, EntryMemo, File, catalog_json, is_download,
-                        links, media_type, site_files, written_path, year_files, year_page)
+from .downloads import (SITE_NOTES, Download, DownloadLink, EntryMemo, File, catalog_json, is_download, links,
+                        media_type, site_files, written_path, year_files, year_links, year_page)
 from .routes import Route
 from .scorecard import ItemList, Scorecard, score
 
@@ -36,7 +36,7 @@ class Transparency:
     departments: dict[str, tuple[str, str]]  # department folder → (name, region), for other stages' downloads
 
     def year_links(self, entry: Entry) -> tuple[DownloadLink, ...]:
-        return links((f.about for f in self.year_files[entry.rel]), YEAR_NOTES)
+        return year_links(entry)
 
     def site_links(self) -> tuple[DownloadLink, ...]:
         return links((f.about for f in self.site_files), SITE_NOTES)
