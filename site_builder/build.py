@@ -28,14 +28,14 @@ from . import routes
 from .checks import Check
 from .completeness import load_site_items, scorecard_csv, scorecard_pages
 from .config import CONFIG_FILE, SiteConfig, load_config
-from .content import Entry, content_root_of, display_path
+from .content import content_root_of, display_path
 from .downloads import SITE_NOTES, catalog_json, links
 from .fullbuild import (Job, build_departments, department_folders, rebuild_department, site_entries,
                         stream_site_files, year_bytes)
 from .markup import MarkdownRenderer
 from .messages import os_error_zh
 from .parallel import defer, render_pages
-from .plan import Names, Planned, department_pages, site_pages, site_view
+from .plan import Names, Planned, call, department_pages, site_pages, site_view
 from .problems import Message, Reporter
 from .quickpath import LastBuild
 from .render import TemplateProblem, Theme, compile_templates, find_theme, make_environment
@@ -91,7 +91,10 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
 
     transparency = plan_transparency(entries, items)
     items_key = items.model_dump_json()
-    pages = list(plan_pages(entries, checks, config, reporter, derive=cache.derive, transparency=transparency,
+    departments = group_departments(entries)
+    names = region_names(departments)
+    pages = list(plan_pages(departments, names, checks, config, reporter, derive=cache.derive,
+                            transparency=transparency,
                             reuse=lambda dept, names, plan: cache.department_plan(dept, names, items_key, plan)))
     if reporter.errors:
         return failed()
@@ -111,8 +114,7 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
         report_failure(err, output_dir, reporter)
         return failed()
     md = MarkdownRenderer()
-    cache.last = LastBuild(config, items, items_key, env, site_view(config, md),
-                           region_names(group_departments(entries)))
+    cache.last = LastBuild(config, items, items_key, env, site_view(config, md), names)
     html_pages = sum(1 for route, _ in pages if route.path.endswith(".html"))  # not the comparisons' downloads
     return BuildResult(True, html_pages, written, time.perf_counter() - started)
 
@@ -279,10 +281,11 @@ def claim(table: RouteTable, route: Route, reporter: Reporter) -> Route:
         return route
 
 
-def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]], config: SiteConfig,
-               reporter: Reporter, derive: Callable[..., Any] | None = None, *,
+def plan_pages(departments: list[Department], names: Names, checks: dict[tuple[str, ...], list[Check]],
+               config: SiteConfig, reporter: Reporter, derive: Callable[..., Any] | None = None, *,
                transparency: Transparency, reuse: Reuse | None = None) -> Iterator[tuple[Route, dict[str, Any]]]:
-    """Every page as (route, template context), in path order; a path claimed twice is an error.
+    """Every page of ``departments`` (``views.group_departments``; ``names``: ``views.region_names``)
+    as (route, template context), in path order; a path claimed twice is an error.
 
     ``transparency`` holds what the pages show of 公开完整度 and open data, and the scorecard pages.
     Each view is made as ``derive(view_function, *arguments)``: by default a plain call; the
@@ -290,11 +293,9 @@ def plan_pages(entries: list[Entry], checks: dict[tuple[str, ...], list[Check]],
     ``reuse(dept, names, plan)`` gives a department's pages as last planned when nothing they
     depend on changed, else ``plan()``.
     """
-    derive = derive or (lambda fn, *args: fn(*args))
+    derive = derive or call
     table = RouteTable()
     md = MarkdownRenderer()
-    departments = group_departments(entries)
-    names = region_names(departments)
     planned = list(site_pages(departments, names, region_trees(departments, names), config, md, derive,
                               scorecards=transparency.scorecard_pages, site_links=transparency.site_links()))
     for dept in departments:
