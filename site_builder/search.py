@@ -135,7 +135,10 @@ def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | No
         segment_files([(source, target) for source, target in pairs if segmented is None or not target.is_file()])
         # Pagefind indexes only pages marked data-pagefind-body when one page of its run is (and
         # every page when none is): a shard holds marked pages only, unless no page is marked.
-        marked = [pair for pair in pairs if MARK in pair[1].read_bytes()] or pairs
+        # (A site that fits one run is indexed as it is, without reading its pages again.)
+        marked = pairs
+        if len(pairs) > shard_pages:
+            marked = [pair for pair in pairs if MARK in pair[1].read_bytes()] or pairs
         shards = [marked[i:i + shard_pages] for i in range(0, len(marked), shard_pages)] or [[]]
         folders = []
         for number, shard in enumerate(shards, 1):
