@@ -141,16 +141,16 @@ _derived = _Derived()
 # Sections and parts
 
 
-_STATUS_WORDS = {"已公开": "公开", "无": "公开为“无”", "未公开": "未公开"}
+_STATUS_WORDS = {"已公开": "公开", "无": "公开为“无”", "未公开": "未公开", "未收录": "本站未收录"}
 
 
 def _section_change(key: str, name: str, old: str, new: str, oi: YearInfo, ni: YearInfo,
                     parent: str | None = None) -> SectionChange:
     if old == new:
         status: Status = "unchanged"
-    elif old == "未公开":
+    elif old == "未公开" and new != "未收录":
         status = "added"
-    elif new == "未公开":
+    elif new == "未公开" and old != "未收录":
         status = "removed"
     else:
         status = "changed"

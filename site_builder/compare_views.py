@@ -222,9 +222,9 @@ class SectionRow:
 
     name: str
     parent: str
-    old: str  # 已公开 / 无 / 未公开
+    old: str  # 已公开 / 无 / 未公开 / 未收录
     new: str
-    old_state: str  # disclosed / none / undisclosed (the badge's class, as on the year pages)
+    old_state: str  # disclosed / none / undisclosed / uncollected (the badge's class, as on the year pages)
     new_state: str
     old_link: str  # the section on the year page; empty for a part
     new_link: str
@@ -346,7 +346,7 @@ class ComparisonBody:
     texts: tuple[TextGroup, ...]
 
 
-_STATE = {"已公开": "disclosed", "无": "none", "未公开": "undisclosed"}
+_STATE = {"已公开": "disclosed", "无": "none", "未公开": "undisclosed", "未收录": "uncollected"}
 _SECTION_BADGE = {"added": "新增公开", "removed": "不再公开", "changed": "公开情况变化"}
 _ANCHORS = {name: anchor for _attr, name, anchor in SECTIONS}
 _MONEY_SECTIONS = (("收支", "收支", "money-finance"), ("三公", "“三公”经费", "money-sangong"),

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .messages import os_error_zh, validation_message
-from .model import DepartmentYear
+from .model import SECTIONS, DepartmentYear
 from .problems import Message, Reporter, format_key
 from .types import shown, shown_zh
 from .yamlload import Document, YamlError, decode, parse_yaml
@@ -124,6 +124,7 @@ def load_file(path: Path, base: Path, reporter: Reporter) -> Entry | None:
     rel = tuple(path.resolve().relative_to(base).parts) if path.resolve().is_relative_to(base) else (path.name,)
     entry = Entry(path, rel, model, document.lines)
     check_location(entry, name, reporter)
+    check_scope(entry, name, reporter)
     return entry if len(reporter.errors) == before else None
 
 
@@ -176,6 +177,18 @@ def check_location(entry: Entry, name: str, reporter: Reporter) -> None:
             f"content/{'/'.join(shape)}/<department>/{entry.rel[-1]}; it is {depth} folder(s) deep",
             f"地区有 {levels} 级（{' / '.join(meta.region.names)}），所以文件应放在 "
             f"content/{'/'.join(shape_zh)}/<部门>/{entry.rel[-1]}；现在部门文件夹之上有 {depth} 层地区文件夹"))
+
+
+def check_scope(entry: Entry, name: str, reporter: Reporter) -> None:
+    """A section 未收录 needs ``元数据.收录范围``: what the collected documents do cover."""
+    doc = entry.model
+    if doc.meta.scope is not None:
+        return
+    missing = [key for attr, key, _ in SECTIONS if getattr(doc, attr).status == "未收录"]
+    if missing:
+        reporter.error(name, entry.line_of(("元数据",)), "元数据.收录范围", Message(
+            f"{', '.join(missing)} marked 未收录, so 收录范围 must say what the collected documents cover",
+            f"{'、'.join(missing)} 标为 未收录，须在 收录范围 中写明本站收录的文件涵盖哪些内容（如 部门预算绩效文本）"))
 
 
 def check_unique(entries: list[Entry], reporter: Reporter) -> None:

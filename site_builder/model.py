@@ -2,8 +2,10 @@
 
 YAML keys are Chinese, as the documents write them, so that the staff who transcribe a
 disclosure read their own terms; attributes are English for the code. Every section is
-explicitly 已公开 (disclosed), 无 (disclosed as none) or 未公开 (not disclosed): these are
-different facts and the site shows them differently.
+explicitly 已公开 (disclosed), 无 (disclosed as none), 未公开 (not disclosed) or 未收录 (published
+elsewhere, perhaps, but not among the documents collected here; ``元数据.收录范围`` says what they
+cover): these are different facts and the site shows them differently. Only 未公开 is a finding
+against the department.
 
 Amounts are in the file's own unit (元 or 万元, ``元数据.金额单位``) and exact.
 The JSON Schema in ``schema/content.schema.json`` is generated from these classes.
@@ -20,7 +22,9 @@ from .types import Amount, Code, Count, Percent, Quantity, Strict, Target, Text,
 
 Unit = Literal["元", "万元"]
 Kind = Literal["预算", "决算"]
-Status = Literal["已公开", "无", "未公开"]
+Status = Literal["已公开", "无", "未公开", "未收录"]
+SHORTHANDS = ("未公开", "无", "未收录")
+"""The states a section may be written as, a bare string instead of a mapping."""
 
 UNIT_FACTORS: dict[str, int] = {"元": 1, "万元": 10_000}
 """How many 元 one unit is: conversions multiply by an integer, so they are exact."""
@@ -81,6 +85,8 @@ class Meta(Strict):
     published: dt.date | None = F("发布日期", None)
     title: Text | None = F("标题", None, description="公开文件的标题")
     sources: list[Source] = F("来源", min_length=1)
+    scope: Text | None = F("收录范围", None, description="所收录文件涵盖的内容，如 部门预算绩效文本（总体目标、项目绩效目标表）；"
+                                                       "有部分标为 未收录 时必填")
 
 
 # ---------------------------------------------------------------------------
@@ -90,21 +96,21 @@ class Meta(Strict):
 class Section(Strict):
     """What every section shares: its disclosure status and a note as published.
 
-    A section may be written as the bare string ``未公开`` or ``无``; with a note, as
+    A section may be written as the bare string ``未公开``, ``无`` or ``未收录``; with a note, as
     ``{状态: 无, 说明: 本部门无政府采购预算}``.
     """
 
-    status: Status = F("状态", "已公开", description="已公开 / 无（公开为无） / 未公开")
+    status: Status = F("状态", "已公开", description="已公开 / 无（公开为无） / 未公开 / 未收录（本站未收录所在文件）")
     note: Text | None = F("说明", None, description="原文对本部分的说明")
 
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, data: Any) -> Any:
-        if isinstance(data, str) and data.strip() in ("未公开", "无"):
+        if isinstance(data, str) and data.strip() in SHORTHANDS:
             return {"状态": data.strip()}
         if isinstance(data, str):
-            raise validation_error("section", "expected a mapping, 未公开 or 无, got '{got}'",
-                                   f"应为各项内容（“键: 值”）、未公开 或 无，实际为“{data[:40]}”", got=data[:40])
+            raise validation_error("section", "expected a mapping, 未公开, 无 or 未收录, got '{got}'",
+                                   f"应为各项内容（“键: 值”）、未公开、无 或 未收录，实际为“{data[:40]}”", got=data[:40])
         return data
 
     @model_validator(mode="after")
@@ -135,6 +141,7 @@ class Row(Strict):
     """
 
     code: Code | None = F("编码", None)
+    previous_code: Code | None = F("上年编码", None, description="科目调整：本行在上年文件中的编码（如 30311 → 30113）")
     name: Text = F("名称")
     amount: Amount | None = F("金额", None, description="留空表示原表该格为空")
     children: list[Row] = F("子项", [])

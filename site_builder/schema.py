@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .model import DepartmentYear, Section
+from .model import SHORTHANDS, DepartmentYear, Section
 from .types import Target
 
 SCHEMA_ID = "https://site-builder.invalid/schema/content.schema.json"
@@ -42,7 +42,7 @@ def write_schema(path: Path) -> bool:
 def _allow_shorthands(schema: dict[str, Any]) -> None:
     """Admit what the loader admits beyond the models' own shape.
 
-    A section may be the bare string 未公开 or 无; an indicator target is written as one
+    A section may be the bare string 未公开, 无 or 未收录; an indicator target is written as one
     string (``≥95%``) and read into its parts.
     """
     sections = {cls.__name__ for cls in _subclasses(Section)}
@@ -50,7 +50,7 @@ def _allow_shorthands(schema: dict[str, Any]) -> None:
         ref = prop.get("$ref", "")
         if ref.rsplit("/", 1)[-1] in sections:
             prop.clear()
-            prop["anyOf"] = [{"type": "string", "enum": ["未公开", "无"]}, {"$ref": ref}]
+            prop["anyOf"] = [{"type": "string", "enum": list(SHORTHANDS)}, {"$ref": ref}]
     target = schema["$defs"].get(Target.__name__)
     if target is not None:
         schema["$defs"][Target.__name__] = {

@@ -1,8 +1,9 @@
 """The seven sections of a department-year page, as read-only views with every figure formatted.
 
 One function per section turns the content model into what its template prints; the
-templates only place it. A section not disclosed (未公开) and a section disclosed as none
-(无) carry different states and texts, so the page can never show them alike.
+templates only place it. A section not disclosed (未公开), a section disclosed as none (无)
+and a section in a document not collected here (未收录) carry different states and texts, so
+the page can never show them alike.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from .tables import (BLANK, Cell, Column, Table, TableRow, amount_cell, changes_
                      rows_table, text_cell)
 
 UNDISCLOSED = "本年度未公开此部分"
+UNCOLLECTED = "本站未收录此部分所在的文件"
 NONE_TEXTS = {
     "duties": "本年度无部门职责信息", "finance": "本年度无收支{kind}", "three_costs": "本年度无“三公”经费{kind}",
     "performance": "本年度无绩效目标", "procurement": "本年度无政府采购{kind}", "assets": "本年度无国有资产信息",
     "glossary": "本年度无名词解释",
 }
-STATES = {"已公开": "disclosed", "无": "none", "未公开": "undisclosed"}
+STATES = {"已公开": "disclosed", "无": "none", "未公开": "undisclosed", "未收录": "uncollected"}
 
 
 @dataclass(frozen=True)
@@ -40,12 +42,13 @@ class SectionView:
 
     anchor: str
     title: str
-    status: str  # 已公开 / 无 / 未公开
-    state: str  # disclosed / none / undisclosed (CSS class and template switch)
+    status: str  # 已公开 / 无 / 未公开 / 未收录
+    state: str  # disclosed / none / undisclosed / uncollected (CSS class and template switch)
     status_text: str  # "本年度未公开此部分" or "本年度无政府采购预算"; empty when disclosed
     note: Markup
     template: str  # e.g. "sections/finance.html"
     body: object | None  # the section's view; None unless disclosed
+    scope: str = ""  # 未收录: what the collected documents cover (元数据.收录范围)
 
 
 def section_view(doc: m.DepartmentYear, attr: str, title: str, anchor: str, md: MarkdownRenderer) -> SectionView:
@@ -56,8 +59,12 @@ def section_view(doc: m.DepartmentYear, attr: str, title: str, anchor: str, md: 
         text = UNDISCLOSED
     elif state == "none":
         text = NONE_TEXTS[attr].format(kind=doc.meta.kind)
+    elif state == "uncollected":
+        text = UNCOLLECTED
     body = BUILDERS[attr](section, doc.meta.unit, md) if section.disclosed else None
-    return SectionView(anchor, title, section.status, state, text, md(section.note), f"sections/{anchor}.html", body)
+    scope = (doc.meta.scope or "") if state == "uncollected" else ""
+    return SectionView(anchor, title, section.status, state, text, md(section.note), f"sections/{anchor}.html", body,
+                       scope)
 
 
 # ---------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def test_minimal_fixture_is_valid(tmp_path: Path) -> None:
         ("  类型: 预算", "  类型: 预选", "元数据.类型", "expected one of '预算', '决算', got '预选'"),
         ("  主要职能:\n    - 负责示例工作（虚构）。", "  主要职能: 负责示例工作（虚构）。", "职责.主要职能",
          "expected a list (items starting with '- '), got '负责示例工作（虚构）。'"),
-        ("政府采购: 无", "政府采购: 没有", "政府采购", "expected a mapping, 未公开 or 无, got '没有'"),
+        ("政府采购: 无", "政府采购: 没有", "政府采购", "expected a mapping, 未公开, 无 or 未收录, got '没有'"),
     ],
 )
 def test_wrong_values(tmp_path: Path, old: str, new: str, key: str, message: str) -> None:
