@@ -13,8 +13,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -44,7 +44,7 @@ from .search import index_site
 from .transparency import Transparency, plan_transparency, write_downloads
 from .validate import report_checks
 from .views import Department, group_departments, region_names, region_trees
-from .writer import TEMP_PREFIX, SiteWriter, UnsafeOutput, check_output_dir
+from .writer import TEMP_PREFIX, SiteWriter, UnsafeOutput, check_output_dir, locked_folder, site_folder
 
 if TYPE_CHECKING:
     from .incremental import BuildCache
@@ -264,12 +264,15 @@ def segment_folder(output_dir: Path, wanted: bool) -> Iterator[Path | None]:
     if not wanted:
         yield None
         return
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "search-", dir=output_dir.parent))
+    parent = site_folder(output_dir).parent
+    parent.mkdir(parents=True, exist_ok=True)
+    folder, lock = locked_folder(TEMP_PREFIX + "search-", parent)
     try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        if lock is not None:
+            os.close(lock)
 
 
 def claim(table: RouteTable, route: Route, reporter: Reporter) -> Route:
