@@ -78,6 +78,19 @@ class DutiesView:
     organisation: Markup
     budget_units: Markup
     tasks: tuple[Titled, ...]
+    lead: Markup = Markup("")  # the first paragraph of the first duty: what the section shows unfolded
+    lead_rest: Markup = Markup("")  # the rest of the first duty
+
+    @property
+    def folded(self) -> str:
+        """What the fold holds beyond the lead, in words ("另 3 条职能、18 项主要工作任务"); empty: no fold."""
+        parts = [f"{n} {what}" for n, what in ((len(self.duties) - 1, "条职能"), (len(self.tasks), "项主要工作任务"))
+                 if n > 0]
+        if self.units or self.organisation or self.budget_units:
+            parts.append("机构设置")
+        if not self.lead or not (parts or self.lead_rest):
+            return ""
+        return "另有" + "、".join(parts) if parts else "全文"
 
 
 UNIT_COLUMNS = (Column("单位名称"), Column("单位性质"), Column("单位规格"), Column("经费保障形式"),
@@ -89,8 +102,18 @@ def duties_view(s: m.Duties, unit: str, md: MarkdownRenderer) -> DutiesView:
                       text_cell(None if u.authorised is None else str(u.authorised), numeric=True),
                       text_cell(None if u.actual is None else str(u.actual), numeric=True))) for u in s.units]
     units = make_table("org-units", "单位名称、性质、规格与经费保障形式", UNIT_COLUMNS, rows) if rows else None
-    return DutiesView(tuple(md(d) for d in s.duties), units, md(s.organisation), md(s.budget_units),
-                      tuple(Titled(t.title or "", md(t.text)) for t in s.tasks))
+    duties = tuple(md(d) for d in s.duties)
+    lead, rest = first_paragraph(duties[0]) if duties else (Markup(""), Markup(""))
+    return DutiesView(duties, units, md(s.organisation), md(s.budget_units),
+                      tuple(Titled(t.title or "", md(t.text)) for t in s.tasks), lead, rest)
+
+
+def first_paragraph(html: Markup) -> tuple[Markup, Markup]:
+    """``html`` split after its first paragraph: (that paragraph, the rest). Whole when it opens otherwise."""
+    if not html.startswith("<p>"):
+        return html, Markup("")
+    end = html.find("</p>") + len("</p>")
+    return Markup(html[:end]), Markup(html[end:].strip())
 
 
 # ---------------------------------------------------------------------------

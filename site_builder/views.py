@@ -25,6 +25,7 @@ from .fmt import convert, money, percent, plain
 from .markup import MarkdownRenderer
 from .model import SECTIONS, DepartmentYear
 from .sections import SectionView, section_view, term_anchor
+from .summary import YearSummary, year_summary
 from .tables import Cell, Column, Table, TableRow, make_table
 
 if TYPE_CHECKING:
@@ -307,6 +308,7 @@ class YearView:
     completeness: CompletenessView | None = None  # 公开完整度 (completeness.py)
     downloads: tuple[DownloadLink, ...] = ()  # this department-year's open data (downloads.py)
     comparisons: tuple[Link, ...] = ()  # with the previous and the next year (compare_views)
+    summary: YearSummary | None = None  # the answer first: key figures, changes, composition (summary.py)
 
 
 def year_view(entry: Entry, dept: Department, checks: Sequence[Check], names: dict[tuple[str, ...], str],
@@ -329,7 +331,7 @@ def year_view(entry: Entry, dept: Department, checks: Sequence[Check], names: di
         breadcrumbs=tuple(crumbs), siblings=tuple(Link(year_label(e.model), entry_path(e)) for e in dept.entries),
         sections=sections, other=md(doc.other), checks=check_views,
         failed_checks=sum(1 for c in check_views if not c.passed), sources=sources, comparisons=tuple(comparisons),
-        completeness=completeness, downloads=tuple(downloads),
+        completeness=completeness, downloads=tuple(downloads), summary=year_summary(entry, dept.entries),
     )
 
 

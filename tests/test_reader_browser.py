@@ -1,0 +1,124 @@
+"""What a reader sees first, in headless Chromium: the answer on the first screen of a phone and a desktop.
+
+Every department-year of ``content/`` is opened at 390 × 844 (a phone) and 1366 × 768 (a
+laptop). Its 支出合计 and “三公”经费 total must be inside that first screen, each with its
+unit, and read exactly as the YAML writes them: the expected text is made here from the
+file's own text (a regular expression, grouped by hand), not by the site's formatter.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browserkit import REPO, ServedSite, browser, served_sites  # noqa: F401 - pytest fixtures
+
+SCREENS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 768}}
+YEARS = sorted((REPO / "content").rglob("*.yaml"))
+
+
+def page_of(path: Path) -> str:
+    rel = path.relative_to(REPO / "content")
+    return "/".join(rel.parts[:-1]) + f"/{rel.stem}/index.html"
+
+
+def section(text: str, key: str) -> str:
+    """The lines of a top-level YAML section (``收支: …`` up to the next top-level key)."""
+    found = re.search(rf"(?ms)^{key}:(.*?)(?=^\S)", text + "\nend:")
+    assert found, key
+    return found.group(1)
+
+
+def expected(text: str, key: str, field: str) -> str:
+    """What the page must show for ``field`` of section ``key``: the amount grouped with its unit, or the status."""
+    body = section(text, key)
+    if body.strip() in ("未公开", "无"):
+        return body.strip()
+    value = re.search(rf"(?m)^  {field}: ([0-9.]+)\s*$", body)
+    assert value, (key, field)
+    unit = re.search(r"(?m)^  金额单位: (\S+)", text).group(1)  # type: ignore[union-attr]
+    return f"{Decimal(value.group(1)):,f} {unit}"
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_first_screen_of_every_department_year_shows_the_total_and_the_three_costs(
+        browser: Any, served_sites: dict[str, ServedSite], screen: str) -> None:
+    site = served_sites["/budget/"]
+    context = browser.new_context(viewport=SCREENS[screen], locale="zh-CN")
+    page = context.new_page()
+    height = SCREENS[screen]["height"]
+    seen = {}
+    assert len(YEARS) >= 10
+    for path in YEARS:
+        text = path.read_text(encoding="utf-8")
+        page.goto(site.url + page_of(path))
+        shown = page.evaluate("""() => Object.fromEntries(['summary-expenditure', 'summary-sangong'].map(id => {
+            const e = document.getElementById(id); if (!e) return [id, null];
+            const r = e.getBoundingClientRect();
+            return [id, {text: e.innerText.replace(/\\s+/g, ' '), top: r.top, bottom: r.bottom, left: r.left, right: r.right}];
+        }))""")
+        for key, field, id in (("收支", "支出合计", "summary-expenditure"), ("三公", "合计", "summary-sangong")):
+            box = shown[id]
+            want = expected(text, key, field)
+            assert box is not None, (path, id)
+            assert want in box["text"], (path, id, want, box["text"])
+            assert 0 <= box["top"] and box["bottom"] <= height and box["right"] <= SCREENS[screen]["width"], (path, id, box)
+            seen[(path.name, id)] = want
+    context.close()
+    assert "13,377.11 万元" in seen.values() and "3,828,602.02 元" in seen.values() and "未公开" in seen.values()
+
+
+def test_the_summary_states_the_change_from_the_previous_year_and_links_to_the_comparison(
+        browser: Any, served_sites: dict[str, ServedSite]) -> None:
+    site = served_sites["/budget/"]
+    context = browser.new_context(viewport=SCREENS["phone"], locale="zh-CN")
+    page = context.new_page()
+    page.goto(site.url + "jiangsu/zhengxie-bangongting/2019/index.html")
+    # 2019: 支出合计 13,377.11, 基本支出 6,522.75; 2018: 10,150.48 and 5,678.17 (content/…/2018.yaml).
+    # 13,377.11 − 10,150.48 = 3,226.63, which the 2019 document states too (增减率 31.79%); 3,226.63 / 10,150.48 = 31.8%.
+    # 6,522.75 / 13,377.11 = 48.8%; 6,522.75 − 5,678.17 = 844.58; 844.58 / 5,678.17 = 14.9%.
+    total = page.locator("#summary-expenditure").inner_text()
+    basic = page.locator("#summary-basic").inner_text()
+    assert "比2018年预算 +3,226.63 万元（+31.8%）" in total.replace("\n", " ")
+    assert "占支出合计 48.8%" in basic and "+844.58 万元（+14.9%）" in basic
+    page.locator("#summary-expenditure a.key-change").click()
+    assert page.url.endswith("jiangsu/zhengxie-bangongting/compare/2018-2019/index.html")
+    page.goto(site.url + "jiangsu/zhengxie-bangongting/2017/index.html")
+    assert page.locator("#summary-expenditure .key-change").count() == 0  # the first year has nothing to compare with
+    context.close()
+
+
+def test_the_composition_chart_is_an_image_with_its_figures_in_words_and_in_a_table(
+        browser: Any, served_sites: dict[str, ServedSite]) -> None:
+    site = served_sites["/budget/"]
+    context = browser.new_context(viewport=SCREENS["phone"], locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.url + "jiangsu/zhengxie-bangongting/2019/index.html")
+    svg = page.locator("#summary svg#chart-function, #summary svg[aria-labelledby^='chart-function']").first
+    assert svg.get_attribute("role") == "img"
+    desc = page.locator("#chart-function-desc").text_content()
+    # 收支总表's 功能分类 in 2019: 一般公共服务 10,271.56, 住房保障 2,247.04, 社会保障和就业 858.51 (sum 13,377.11):
+    # 10,271.56 / 13,377.11 = 76.8%, 2,247.04 / 13,377.11 = 16.8%, 858.51 / 13,377.11 = 6.4%.
+    assert "一般公共服务支出（76.8%）：10,271.56 万元" in desc and "社会保障和就业支出（6.4%）：858.51 万元" in desc
+    rows = page.locator("#composition-function tbody th").all_text_contents()
+    assert rows == ["一般公共服务支出", "住房保障支出", "社会保障和就业支出"]
+    context.close()
+
+
+def test_duties_open_with_their_first_paragraph_and_unfold(browser: Any, served_sites: dict[str, ServedSite]) -> None:
+    site = served_sites["/budget/"]
+    context = browser.new_context(viewport=SCREENS["phone"], locale="zh-CN")
+    page = context.new_page()
+    page.goto(site.url + "jiangsu/zhengxie-bangongting/2019/index.html")
+    duties = page.locator("#duties")
+    height = duties.evaluate("e => e.getBoundingClientRect().height")
+    assert height < 844 * 1.5, height  # the unfolded section was eight phone screens
+    more = duties.locator("details.duties-more")
+    assert not more.evaluate("e => e.open")
+    more.locator("summary").click()
+    assert duties.evaluate("e => e.getBoundingClientRect().height") > 4 * height
+    assert duties.get_by_text("精心组织政治协商").is_visible()
+    context.close()
