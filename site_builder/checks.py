@@ -8,7 +8,7 @@ the same file, in the file's unit, as Decimal.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
@@ -204,7 +204,33 @@ def _rows_sum(rows: list[Row], total: Decimal | None, key: KeyPath, what: str, t
 
 def _class_table(table: ClassTable, key: KeyPath) -> list[Check]:
     what = table.title
-    return _rows_sum(table.rows, table.total, key, what, "合计", "各科目") + _row_trees(table.rows, key + ("行",), what)
+    out = _rows_sum(table.rows, table.total, key, what, "合计", "各科目") + _row_trees(table.rows, key + ("行",), what)
+    if not table.columns:
+        return out
+    # The other columns are parts of 合计: across, each row's 合计 is the sum of its columns;
+    # down, each column adds up as 合计 does (its 合计 = its top rows, 类 = Σ款 = Σ项).
+    columns = table.columns
+    out += _split_sum(table.total, table.total_split, columns, key + ("合计",), f"{what}：合计")
+    for i, row in enumerate(table.rows):
+        label = " ".join(x for x in (row.code, row.name) if x)
+        out += _split_sum(row.amount, row.split, columns, key + ("行", i, "金额"), f"{what}：{label}")
+    for column in columns:
+        rows = [Row(编码=r.code, 名称=r.name, 金额=r.split.get(column)) for r in table.rows]
+        out += _rows_sum(rows, table.total_split.get(column), key + ("合计分栏",), f"{what}（{column}栏）",
+                         column, "各科目")
+        out += [replace(c, key=c.key[:-1] + ("分栏", column)) if c.key[-1] == "金额" else c
+                for c in _row_trees(rows, key + ("行",), f"{what}（{column}栏）")]
+    return out
+
+
+def _split_sum(total: Decimal | None, split: dict[str, Decimal], columns: list[str], key: KeyPath,
+               what: str) -> list[Check]:
+    """A row's 合计 equals the sum of the columns it fills (an empty cell counts for nothing)."""
+    parts = [(c, split[c]) for c in columns if c in split]
+    if total is None or not parts:
+        return []
+    return [Check(key, f"{what} = 各栏之和", "合计", total, " + ".join(c for c, _ in parts),
+                  sum((v for _, v in parts), Decimal(0)))]
 
 
 def _cross_tables(finance: Finance) -> list[Check]:
@@ -287,18 +313,27 @@ def _procurement(p: Procurement) -> list[Check]:
 
 def _change_rate(change, key: KeyPath) -> list[Check]:  # type: ignore[no-untyped-def]
     """A stated rate agrees with the stated amounts: 增减率 = 增减额 / 上年 × 100."""
-    if change.rate is None or change.delta is None or change.direction not in ("增加", "减少"):
+    if change.rate is None or change.direction not in ("增加", "减少"):
         return []
+    if change.delta is None:  # 本年 and 上年 stated without the difference: the rate follows from them
+        if change.amount is None or change.previous is None:
+            return []
+        delta = abs(change.amount - change.previous)
+        label = "按本年、上年计算"
+    else:
+        delta = change.delta
+        label = "按增减额计算"
     if change.previous is not None:
         previous = change.previous
     elif change.amount is not None:
-        previous = change.amount - change.delta if change.direction == "增加" else change.amount + change.delta
+        previous = change.amount - delta if change.direction == "增加" else change.amount + delta
     else:
         return []
     if previous == 0:
         return []
     exponent = change.rate.as_tuple().exponent
     quantum = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
-    computed = (change.delta / previous * 100).quantize(quantum, rounding=ROUND_HALF_UP)
-    return [Check(key + ("增减率",), f"{change.subject}：增减率与增减额一致", "所列增减率", change.rate,
-                  "按增减额计算", computed, "=", "percent")]
+    computed = (delta / previous * 100).quantize(quantum, rounding=ROUND_HALF_UP)
+    what = "增减额" if change.delta is not None else "本年、上年"
+    return [Check(key + ("增减率",), f"{change.subject}：增减率与{what}一致", "所列增减率", change.rate,
+                  label, computed, "=", "percent")]

@@ -305,6 +305,7 @@ def _code_depths(codes: list[str | None]) -> dict[str, int]:
 
 def _table_ident(table: ClassTable) -> tuple[str, str, str]:
     title = re.sub(r"[（(][^（）()]*[）)]\s*$", "", table.title).strip()
+    title = re.sub(r"^\d{4}\s*年度?", "", title)  # 2024年部门收入预算总表 is the same table as 2025年…
     return table.classification, table.scope or "", title
 
 
@@ -369,6 +370,12 @@ def _year_figures(doc: DepartmentYear, table_keys: list[str]) -> dict[str, _Fig]
             prefix = f"收支.分类表.{key}"
             c.add(f"{prefix}.合计", "收支", table.title, "合计", table.total, title=f"{table.title}合计")
             c.rows(table.rows, prefix, "收支", table.title)
+            for column in table.columns:  # each other column (分栏) as a figure of its own
+                group = f"{table.title}（{column}）"
+                c.add(f"{prefix}.{column}.合计", "收支", group, "合计", table.total_split.get(column),
+                      title=f"{table.title}{column}合计")
+                c.rows([Row(编码=r.code, 名称=r.name, 金额=r.split.get(column)) for r in table.rows],
+                       f"{prefix}.{column}", "收支", group)
     t = doc.three_costs
     if t.disclosed:
         c.fields(t, _THREE_COSTS, "三公", "三公", "“三公”经费")
@@ -757,7 +764,8 @@ def _statements(new: DepartmentYear, figures: list[FigureChange], unit: str,
                               c(change.delta), change.rate, change.purpose, change.reason,
                               figure.key if figure else None, ())
         if figure is not None:
-            stated = _check_stated(stated, figure, unit, old_info)
+            if change.basis is None:  # a change against another basis (上年执行数) is not checked against the budget
+                stated = _check_stated(stated, figure, unit, old_info)
             by_key.setdefault(figure.key, []).append(stated)
         statements.append(stated)
     figures = [replace(f, stated=tuple(by_key[f.key])) if f.key in by_key else f for f in figures]

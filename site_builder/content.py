@@ -169,8 +169,10 @@ def check_location(entry: Entry, name: str, reporter: Reporter) -> None:
                                f"文件名表示{kind}，类型却是{meta.kind}；请把文件命名为 {expected}"))
     levels = len(meta.region.names)
     if len(entry.rel) >= 2 and len(entry.region_slugs) != levels:
-        shape = ["<province>", "<city>", "<county>"][:levels]
-        shape_zh = ["<省>", "<市>", "<县>"][:levels]
+        region = meta.region
+        present = [v is not None for v in (region.province, region.city, region.county)]
+        shape = [s for s, p in zip(("<province>", "<city>", "<county>"), present) if p]
+        shape_zh = [s for s, p in zip(("<省>", "<市>", "<县>"), present) if p]
         depth = len(entry.region_slugs)
         reporter.error(name, entry.line_of(("元数据", "地区")), "元数据.地区", Message(
             f"地区 has {levels} level(s) ({' / '.join(meta.region.names)}), so the file belongs at "

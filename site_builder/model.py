@@ -44,17 +44,23 @@ def F(alias: str, default: Any = ..., description: str | None = None, **kw: Any)
 # Metadata
 
 
+MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
+"""直辖市: province-level cities whose districts (县) sit directly below them, with no 市 level."""
+
+
 class Region(Strict):
     """Where the department sits: province, and city and county where it is below them."""
 
     province: Text = F("省", description="省级行政区，例如 河北省")
-    city: Text | None = F("市", None, description="市级（地级市、自治州），省级部门不填")
+    city: Text | None = F("市", None, description="市级（地级市、自治州），省级部门不填；直辖市（北京市、天津市、上海市、重庆市）不填")
     county: Text | None = F("县", None, description="县级（县、区、县级市），市级及以上部门不填")
 
     @model_validator(mode="after")
     def _levels(self) -> "Region":
-        if self.county is not None and self.city is None:
-            raise validation_error("region", "县 is given without 市; a county sits in a city", "填了 县 却没有填 市；县级地区属于某个市")
+        if self.county is not None and self.city is None and self.province not in MUNICIPALITIES:
+            raise validation_error("region", "县 is given without 市; a county sits in a city (only a 直辖市 such as "
+                                   "上海市 has its districts directly below it)",
+                                   "填了 县 却没有填 市；县级地区属于某个市（只有 上海市 这样的直辖市下直接设区县）")
         return self
 
     @property
@@ -148,12 +154,20 @@ class Row(Strict):
     note: Text | None = F("说明", None)
 
 
+class ClassRow(Row):
+    """A row of a classification table, with the table's other amount columns (分栏) beside 金额."""
+
+    split: dict[Text, Amount] = F("分栏", {}, description="合计（金额）之外各栏的金额，键为所在表 栏目 中的栏名，"
+                                  "如 {基本支出: 0, 项目支出: 2932700}；空格不填")
+
+
 class Change(Strict):
     """A change from last year, as the document states it, with its reason."""
 
     subject: Text = F("项目", description="变化的对象，如 收支预算总计、一般公共服务（类）支出、因公出国（境）费")
     amount: Amount | None = F("本年", None)
     previous: Amount | None = F("上年", None)
+    basis: Text | None = F("上年口径", None, description="上年数不是上年预算数时，原文所说的口径，如 2023年预算执行数")
     direction: Literal["增加", "减少", "持平", "新增", "取消", "无可比数据"] = F("变化")
     delta: Amount | None = F("增减额", None, description="变化的金额，不带正负号")
     rate: Percent | None = F("增减率", None, description="变化的百分比，不带正负号")
@@ -220,9 +234,30 @@ class ClassTable(Strict):
     title: Text = F("名称")
     classification: Literal["功能分类", "经济分类"] = F("分类")
     scope: Text | None = F("口径", None, description="如 财政拨款、一般公共预算")
+    columns: list[Text] = F("栏目", [], description="合计之外的金额栏，按原表顺序，如 [基本支出, 项目支出]；"
+                            "各栏是合计的组成部分，各栏之和等于合计")
     total: Amount | None = F("合计", None)
-    rows: list[Row] = F("行", [])
+    total_split: dict[Text, Amount] = F("合计分栏", {}, description="合计行各栏的金额，键为 栏目 中的栏名")
+    rows: list[ClassRow] = F("行", [])
     note: Text | None = F("说明", None, description="表下注释，如 本部门无该项目")
+
+    @model_validator(mode="after")
+    def _columns(self) -> "ClassTable":
+        known = set(self.columns)
+        if len(known) != len(self.columns):
+            raise validation_error("columns", "栏目 names a column twice", "栏目 中有重复的栏名")
+        where = [("合计分栏", self.total_split)] + [
+            (f"行 {i} ({' '.join(x for x in (row.code, row.name) if x)}) 分栏", row.split)
+            for i, row in enumerate(self.rows, 1)]
+        for label, split in where:
+            unknown = [k for k in split if k not in known]
+            if unknown:
+                listed = "、".join(self.columns) or "（无）"
+                raise validation_error(
+                    "columns", "{where} has {keys}, which 栏目 does not list (栏目: {listed})",
+                    f"{label} 中的 {'、'.join(unknown)} 不在本表 栏目 之列（栏目：{listed}）",
+                    where=label, keys=", ".join(unknown), listed=listed)
+        return self
 
 
 class RunningCosts(Strict):

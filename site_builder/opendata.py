@@ -168,6 +168,14 @@ def _walk(obj: BaseModel, path: tuple[Any, ...], context: tuple[str, ...], ident
                 "单位": unit if kind == "amount" else "%" if kind == "percent" else "",
                 "路径": _path_text(path + (key,)),
             })
+        elif kind == "amount" and isinstance(value, dict):  # a row's other columns (分栏): one figure each
+            if owner is None:
+                owner, code = " › ".join(inner), _code(obj)
+            for column, amount in value.items():
+                rows.append({
+                    **ident, "栏目": section, "所属": owner, "项目": f"{key}.{column}", "编码": code, "数值": amount,
+                    "单位": unit, "路径": _path_text(path + (key, column)),
+                })
         elif isinstance(value, (BaseModel, list)):
             _walk_value(value, path + (key,), inner, ident, section, unit, rows)
 

@@ -175,7 +175,8 @@ def finance_view(s: m.Finance, unit: str, md: MarkdownRenderer) -> FinanceView:
     tables = tuple(
         rows_table(f"class-table-{i}", " ".join(x for x in (t.number, t.title) if x)
                    + f"（{t.classification}{'，' + t.scope if t.scope else ''}）",
-                   t.rows, unit, classification=t.classification, total=maybe_money(t.total, unit), note=md(t.note))
+                   t.rows, unit, classification=t.classification, total=maybe_money(t.total, unit), note=md(t.note),
+                   columns=t.columns, total_split=t.total_split)
         for i, t in enumerate(s.tables, 1))
     rc = s.running_costs
     app = s.appropriation

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import NamedTuple
 
 from markupsafe import Markup, escape
@@ -174,7 +175,8 @@ def _pick(rows: tuple[TableRow, ...], used: list[bool]) -> tuple[TableRow, ...]:
 LEVEL_LABELS = {"功能分类": {3: "类", 5: "款", 7: "项"}, "经济分类": {3: "类", 5: "款"}}
 
 
-def hierarchy_rows(rows: list[Row], unit: str, classification: str | None = None) -> list[TableRow]:
+def hierarchy_rows(rows: list[Row], unit: str, classification: str | None = None,
+                   columns: Sequence[str] = ()) -> list[TableRow]:
     """Rows as a hierarchy: depth from the codes (a code's parent is the longest code it extends)
     or from 子项; the level label (类/款/项) from the code's length where the scheme defines it."""
     labels = LEVEL_LABELS.get(classification or "", {})
@@ -193,29 +195,45 @@ def hierarchy_rows(rows: list[Row], unit: str, classification: str | None = None
     out: list[TableRow] = []
     for row in rows:
         code = row.code
-        out += _tree_rows(row, unit, depth(code) if code else 0, labels, bool(code) and code in has_children)
+        out += _tree_rows(row, unit, depth(code) if code else 0, labels, bool(code) and code in has_children, columns)
     return out
 
 
-def _tree_rows(row: Row, unit: str, depth: int, labels: dict[int, str], parent: bool = False) -> list[TableRow]:
+def _tree_rows(row: Row, unit: str, depth: int, labels: dict[int, str], parent: bool = False,
+               columns: Sequence[str] = ()) -> list[TableRow]:
     label = labels.get(len(row.code or ""), "")
     head = Cell(row.name, header=True, level=depth, level_label=label)
-    cells = (text_cell(row.code), head, amount_cell(maybe_money(row.amount, unit)), text_cell(row.note))
+    split = _split_cells(getattr(row, "split", None) or {}, columns, unit)
+    cells = (text_cell(row.code), head, amount_cell(maybe_money(row.amount, unit)), *split, text_cell(row.note))
     out = [TableRow(cells, "group" if row.children or parent else "")]
     for child in row.children:
-        out += _tree_rows(child, unit, depth + 1, labels)
+        out += _tree_rows(child, unit, depth + 1, labels, columns=columns)
     return out
+
+
+def _split_cells(split: dict[str, Decimal], columns: Sequence[str], unit: str) -> list[Cell]:
+    """The cells of a row's other amount columns (分栏), in the table's column order; blank where empty."""
+    return [amount_cell(maybe_money(split.get(c), unit)) for c in columns]
 
 
 ROW_COLUMNS = (Column("编码"), Column("名称"), Column("金额", numeric=True), Column("说明"))
 
 
 def rows_table(id: str, caption: str, rows: list[Row], unit: str, *, classification: str | None = None,
-               total: Money | None = None, total_label: str = "合计", note: Markup | None = None) -> Table:
-    """A table of coded or nested rows, with an optional total in the foot."""
-    body = hierarchy_rows(rows, unit, classification)
-    foot = [TableRow((Cell(""), Cell(total_label, header=True), amount_cell(total), Cell("")), "total")] if total else []
-    table = make_table(id, caption, ROW_COLUMNS, body, unit=f"单位：{unit}", foot=foot, note=note, keep=0)
+               total: Money | None = None, total_label: str = "合计", note: Markup | None = None,
+               columns: Sequence[str] = (), total_split: dict[str, Decimal] | None = None) -> Table:
+    """A table of coded or nested rows, with an optional total in the foot.
+
+    ``columns`` are the table's amount columns besides 合计 (a classification table's 栏目): the
+    amount column is then headed 合计 and each row's 分栏 fills the columns after it."""
+    body = hierarchy_rows(rows, unit, classification, columns)
+    head = (ROW_COLUMNS[:2] + (Column("合计", numeric=True),) + tuple(Column(c, numeric=True) for c in columns)
+            + ROW_COLUMNS[3:]) if columns else ROW_COLUMNS
+    foot = []
+    if total or total_split:
+        split = _split_cells(total_split or {}, columns, unit)
+        foot = [TableRow((Cell(""), Cell(total_label, header=True), amount_cell(total), *split, Cell("")), "total")]
+    table = make_table(id, caption, head, body, unit=f"单位：{unit}", foot=foot, note=note, keep=0)
     return table
 
 
@@ -270,13 +288,13 @@ def _runs(items: Sequence[Indicator], key) -> list[list[Indicator]]:  # type: ig
 # ---------------------------------------------------------------------------
 # Changes from last year (比上年)
 
-CHANGE_COLUMNS = (Column("项目"), Column("本年", numeric=True), Column("上年", numeric=True), Column("变化"),
+CHANGE_COLUMNS = (Column("项目"), Column("本年", numeric=True), Column("上年", numeric=True), Column("上年口径"), Column("变化"),
                   Column("增减额", numeric=True), Column("增减率", numeric=True), Column("用途"), Column("原因"))
 
 
 def changes_table(id: str, caption: str, changes: list[Change], unit: str) -> Table:
     rows = [TableRow((Cell(c.subject, header=True), amount_cell(maybe_money(c.amount, unit)),
-                      amount_cell(maybe_money(c.previous, unit)), Cell(c.direction),
+                      amount_cell(maybe_money(c.previous, unit)), text_cell(c.basis), Cell(c.direction),
                       amount_cell(maybe_money(c.delta, unit)),
                       text_cell(percent(c.rate) if c.rate is not None else None, numeric=True),
                       text_cell(c.purpose), text_cell(c.reason)))
