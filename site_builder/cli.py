@@ -1,4 +1,4 @@
-"""The command line: ``site-builder validate | schema | build | serve``."""
+"""The command line: ``site-builder validate | schema | build | serve | import``."""
 
 from __future__ import annotations
 
@@ -32,6 +32,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--no-search", action="store_true", help="do not build the search index")
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
 
+    imp = commands.add_parser("import", help="import a published disclosure (text PDF or .xlsx) as a content draft")
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                     help="the disclosure: one PDF or .xlsx, or the report and the tables as two files")
+    imp.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.yaml",
+                     help="where to write the draft, e.g. content/jiangsu/zhengxie-bangongting/2018.yaml")
+    imp.add_argument("--region", help="省[/市[/县]], e.g. 江苏省 or 河北省/秦皇岛市/山海关区 (default: from the other files beside OUT)")
+    imp.add_argument("--department", help="the department's name, when the document does not print it")
+    imp.add_argument("--year", type=int, help="the budget year, when the document does not print it")
+    imp.add_argument("--unit", choices=["元", "万元"], help="the unit of the amounts, when the document does not print it")
+    imp.add_argument("--kind", choices=["预算", "决算"], help="预算 or 决算, when the document does not say")
+    imp.add_argument("--recognisers", action="append", type=Path, default=[], metavar="FILE",
+                     help="a YAML file of table recognisers that extends the built-in ones (repeatable)")
+
     schema = commands.add_parser("schema", help="write the JSON Schema of content files")
     schema.add_argument("--output", default="schema/content.schema.json", help="where to write it")
 
@@ -42,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_build(Path(args.content), Path(args.output), strict=args.strict)
     if args.command == "serve":
         return run_serve(args)
+    if args.command == "import":
+        return run_import(args)
     if args.command == "schema":
         from .schema import write_schema
 
@@ -68,6 +83,35 @@ def run_validate(path: Path, *, strict: bool) -> int:
     if errors or (strict and warnings):
         return 1
     return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from .importer import ImportFailure, import_documents
+    from .validate import validate
+
+    try:
+        result = import_documents(args.files, args.output, region=args.region, department=args.department,
+                                  year=args.year, unit=args.unit, kind=args.kind, recognisers=args.recognisers,
+                                  project_root=Path.cwd())
+    except ImportFailure as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"{args.output}: draft written from {plural(result.documents, 'document')} in {result.seconds:.2f} s; "
+          f"{plural(len(result.tables), 'table')} recognised: {', '.join(result.tables) or 'none'}")
+    for item in result.unplaced:
+        first = item.text.splitlines()[0] if item.text else ""
+        more = f" (+{len(item.text.splitlines()) - 1} lines)" if len(item.text.splitlines()) > 1 else ""
+        print(f"{item.source} {item.where}: not placed: {item.what}: {first[:80]}{more}")
+    for conflict in result.conflicts:
+        print(f"conflict: {conflict}")
+    print(f"{plural(len(result.unplaced), 'item')} not placed (kept in the draft as comments); validating the draft:")
+    reporter = Reporter()
+    validate(args.output, reporter)
+    for problem in reporter.sorted():
+        print(problem)
+    errors, warnings = len(reporter.errors), len(reporter.warnings)
+    print(f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in the draft")
+    return 1 if errors else 0
 
 
 def run_serve(args: argparse.Namespace) -> int:

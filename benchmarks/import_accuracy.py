@@ -1,0 +1,278 @@
+"""How well ``site-builder import`` reads the Jiangsu disclosures, against their checked transcription.
+
+    .venv/bin/python benchmarks/import_accuracy.py [--sources DIR] [--keep DIR] [-v]
+
+For each of the six Jiangsu department-years (政协办公厅 and 省委办公厅, 2017–2019) it imports the
+report and the tables (``<sources>/jiangsu/<department>/<year>-report.pdf`` and
+``-tables.pdf``; ``SITE_BUILDER_SOURCES`` or ``../shared/sources`` by default) into a temporary
+content folder and compares the draft with the checked file in ``content/jiangsu/``:
+
+- per table: the rows of the checked file found identical (code, name, amount, in order),
+  wrong (same code or name, another figure or name), out of order, missing and extra;
+  a table's scalar figures (totals, 三公 items) count as rows of it;
+- amounts: every figure present in both, equal or not;
+- texts: the share of the checked file's characters that the draft has in the same place;
+- validate: the errors and warnings of the project's own ``validate`` on the draft;
+- seconds per document.
+
+It prints one table per department-year and the targets (every amount equal, ≥ 98 % of rows
+identical, no validate errors, < 2 s per document) as PASS or MISSED. A benchmark: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from site_builder.importer import ImportFailure, import_documents  # noqa: E402
+from site_builder.problems import Reporter  # noqa: E402
+from site_builder.validate import validate  # noqa: E402
+from site_builder.yamlload import decode, parse_yaml  # noqa: E402
+
+DEPARTMENTS = ("zhengxie-bangongting", "shengwei-bangongting")
+YEARS = (2017, 2018, 2019)
+
+
+def sources_root(given: str | None) -> Path | None:
+    base = Path(given or os.environ.get("SITE_BUILDER_SOURCES") or REPO.parent / "shared" / "sources")
+    for candidate in (base / "jiangsu", base):
+        if candidate.name == "jiangsu" and candidate.is_dir():
+            return candidate
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The tables of a content file, as comparable rows
+
+
+Row = tuple[str, str, Any]  # (code, name, amount)
+
+
+def norm(text: Any) -> str:
+    return re.sub(r"\s+", "", str(text)).replace("(", "（").replace(")", "）") if text is not None else ""
+
+
+def tables_of(data: dict[str, Any]) -> dict[str, list[Row]]:
+    """Every table of a content file's data as rows (code, name, amount)."""
+    out: dict[str, list[Row]] = {}
+    finance = data.get("收支") if isinstance(data.get("收支"), dict) else {}
+    scalars = ["收入合计", "当年收入小计", "上年结转", "支出合计", "当年支出小计", "基本支出", "项目支出",
+               "单位预留机动经费", "结转下年"]
+    out["收支总表（合计）"] = [("", k, finance[k]) for k in scalars if k in finance]
+    out["收入（来源）"] = list(_tree(finance.get("收入", []), ""))
+    out["支出按功能分类"] = [(r.get("编码", ""), r["名称"], r.get("金额")) for r in finance.get("支出按功能分类", [])]
+    appropriation = finance.get("财政拨款") or {}
+    out["财政拨款收支总表"] = [("", k, appropriation[k]) for k in scalars if k in appropriation] + \
+        list(_tree(appropriation.get("收入", []), "收入/"))
+    for table in finance.get("分类表", []):
+        name = f"{table.get('表号', '')} {re.sub(r'（[^（）]*）$', '', norm(table['名称']))}".strip()
+        name = re.sub(r"^公开\d+表 ", "", name)
+        rows = [("", "合计", table["合计"])] if "合计" in table else []
+        rows += [(str(r.get("编码", "")), r["名称"], r.get("金额")) for r in table.get("行", [])]
+        out[f"分类表 {name}"] = rows
+    running = finance.get("机关运行经费") or {}
+    if running:
+        out["机关运行经费"] = [("", "合计", running.get("合计"))] + \
+            [(str(r.get("编码", "")), r["名称"], r.get("金额")) for r in running.get("明细", [])]
+    three = data.get("三公") if isinstance(data.get("三公"), dict) else {}
+    keys = ["合计", "因公出国境费", "公务用车购置及运行维护费", "公务用车购置费", "公务用车运行维护费", "公务接待费",
+            "会议费", "培训费", "总计"]
+    out["三公"] = [("", k, three[k]) for k in keys if k in three]
+    procurement = data.get("政府采购") if isinstance(data.get("政府采购"), dict) else {}
+    rows = [("", k, procurement[k]) for k in ("合计", "货物", "工程", "服务") if k in procurement]
+    for group in procurement.get("分组", []):
+        label = "/".join(str(group.get(k, "")) for k in ("品目", "项目", "经济科目"))
+        rows.append(("", label, group.get("合计")))
+        for item in group.get("明细", []):
+            rows.append(("", f"{label}/{item['名称']}/{item.get('组织形式', '')}", item.get("金额")))
+    out["政府采购"] = rows
+    return {k: [(norm(c), norm(n), a) for c, n, a in v] for k, v in out.items() if v}
+
+
+def _tree(rows: list[dict[str, Any]], prefix: str):
+    for row in rows:
+        name = prefix + row["名称"]
+        yield ("", name, row.get("金额"))
+        yield from _tree(row.get("子项", []), name + "/")
+
+
+def texts_of(data: dict[str, Any]) -> dict[str, str]:
+    """The texts of a content file by their place (key path)."""
+    out: dict[str, str] = {}
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("元数据", "比上年"):
+                    continue
+                walk(v, f"{path}.{k}" if path else str(k))
+        elif isinstance(node, list):
+            if all(isinstance(x, str) for x in node):
+                if node:
+                    out[path] = "".join(node)
+                return
+            for i, v in enumerate(node):
+                walk(v, f"{path}[{i}]")
+        elif isinstance(node, str) and len(node) >= 8 and not re.fullmatch(r"[0-9A-Za-z.\-]+", node):
+            out[path] = node
+
+    walk(data, "")
+    return out
+
+
+@dataclass
+class Score:
+    truth: int = 0
+    identical: int = 0
+    wrong: int = 0
+    order: int = 0
+    missing: int = 0
+    extra: int = 0
+    amounts: int = 0
+    amounts_equal: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def compare_rows(truth: list[Row], draft: list[Row]) -> Score:
+    score = Score(truth=len(truth))
+    matcher = difflib.SequenceMatcher(None, truth, draft, autojunk=False)
+    used_t, used_d = set(), set()
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            used_t.add(block.a + k)
+            used_d.add(block.b + k)
+    score.identical = len(used_t)
+    rest_d = [j for j in range(len(draft)) if j not in used_d]
+    for i in range(len(truth)):
+        if i in used_t:
+            continue
+        code, name, value = truth[i]
+        same = next((j for j in rest_d if draft[j] == truth[i]), None)
+        if same is not None:
+            score.order += 1
+            rest_d.remove(same)
+            continue
+        near = next((j for j in rest_d if (code and draft[j][0] == code) or (name and draft[j][1] == name)), None)
+        if near is not None:
+            score.wrong += 1
+            score.notes.append(f"wrong: {truth[i]} ≠ {draft[near]}")
+            rest_d.remove(near)
+            if value is not None and draft[near][2] is not None:
+                score.amounts += 1
+                score.amounts_equal += Decimal(str(value)) == Decimal(str(draft[near][2]))
+            continue
+        score.missing += 1
+        score.notes.append(f"missing: {truth[i]}")
+    for j in rest_d:
+        score.extra += 1
+        score.notes.append(f"extra: {draft[j]}")
+    for i in used_t:
+        if truth[i][2] is not None:
+            score.amounts += 1
+            score.amounts_equal += 1
+    return score
+
+
+def text_share(truth: dict[str, str], draft: dict[str, str]) -> tuple[int, int]:
+    """(characters of the checked texts matched in the draft's text at the same place, characters in all)."""
+    matched = total = 0
+    for path, text in truth.items():
+        a = re.sub(r"\s+", "", text)
+        total += len(a)
+        b = re.sub(r"\s+", "", draft.get(path, ""))
+        if not b:
+            continue
+        blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+        matched += sum(block.size for block in blocks)
+    return matched, total
+
+
+def load(path: Path) -> dict[str, Any]:
+    return parse_yaml(decode(path.read_bytes())).data
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sources", help="the sources folder (default: $SITE_BUILDER_SOURCES or ../shared/sources)")
+    parser.add_argument("--keep", help="write the drafts into this folder instead of a temporary one")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every row that is not identical")
+    args = parser.parse_args(argv)
+    root = sources_root(args.sources)
+    if root is None:
+        print("the Jiangsu sources are not present (../shared/sources/jiangsu or $SITE_BUILDER_SOURCES); nothing to measure")
+        return 2
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="import-accuracy-"))
+    totals = Score()
+    text_matched = text_total = 0
+    errors_total = 0
+    slowest = 0.0
+    summary: list[str] = []
+    for dept in DEPARTMENTS:
+        for year in YEARS:
+            files = [root / dept / f"{year}-report.pdf", root / dept / f"{year}-tables.pdf"]
+            files = [f for f in files if f.exists()]
+            out = work / "content" / "jiangsu" / dept / f"{year}.yaml"
+            started = time.perf_counter()
+            try:
+                result = import_documents(files, out, region="江苏省", project_root=REPO)
+            except ImportFailure as err:
+                print(f"{dept}/{year}: import failed: {err}")
+                errors_total += 1
+                continue
+            per_doc = (time.perf_counter() - started) / len(files)
+            slowest = max(slowest, per_doc)
+            reporter = Reporter()
+            validate(out, reporter)
+            errors_total += len(reporter.errors)
+            truth = load(REPO / "content" / "jiangsu" / dept / f"{year}.yaml")
+            draft = load(out)
+            t_tables, d_tables = tables_of(truth), tables_of(draft)
+            print(f"\n{dept}/{year}: {per_doc:.2f} s per document; validate: {len(reporter.errors)} errors, "
+                  f"{len(reporter.warnings)} warnings; {len(result.unplaced)} items not placed")
+            for problem in reporter.errors:
+                print(f"    {problem}")
+            print(f"  {'table':<34} {'rows':>5} {'same':>5} {'wrong':>5} {'order':>5} {'miss':>5} {'extra':>5}  amounts equal")
+            for name in list(t_tables) + [n for n in d_tables if n not in t_tables]:
+                score = compare_rows(t_tables.get(name, []), d_tables.get(name, []))
+                for attr in ("truth", "identical", "wrong", "order", "missing", "extra", "amounts", "amounts_equal"):
+                    setattr(totals, attr, getattr(totals, attr) + getattr(score, attr))
+                print(f"  {name[:34]:<34} {score.truth:>5} {score.identical:>5} {score.wrong:>5} {score.order:>5} "
+                      f"{score.missing:>5} {score.extra:>5}  {score.amounts_equal}/{score.amounts}")
+                if args.verbose:
+                    for note in score.notes:
+                        print(f"      {note}")
+            matched, total = text_share(texts_of(truth), texts_of(draft))
+            text_matched += matched
+            text_total += total
+            print(f"  texts: {matched}/{total} characters match ({100 * matched / max(total, 1):.1f} %)")
+    share = 100 * totals.identical / max(totals.truth, 1)
+    print(f"\nall six: {totals.truth} rows in the checked files: {totals.identical} identical ({share:.1f} %), "
+          f"{totals.wrong} wrong, {totals.order} out of order, {totals.missing} missing, {totals.extra} extra; "
+          f"amounts equal {totals.amounts_equal}/{totals.amounts}; texts {100 * text_matched / max(text_total, 1):.1f} %")
+
+    def verdict(ok: bool, how: str) -> str:
+        return "PASS" if ok else f"MISSED ({how})"
+
+    print(f"  every amount equal      {verdict(totals.amounts_equal == totals.amounts, f'{totals.amounts - totals.amounts_equal} differ')}")
+    print(f"  ≥ 98 % rows identical   {verdict(share >= 98, f'{share:.1f} %')}")
+    print(f"  0 validate errors       {verdict(errors_total == 0, f'{errors_total} errors')}")
+    print(f"  < 2 s per document      {verdict(slowest < 2, f'slowest {slowest:.2f} s')}")
+    if not args.keep:
+        print(f"(drafts in {work})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

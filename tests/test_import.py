@@ -1,0 +1,264 @@
+"""``site-builder import`` on small fictitious (虚构) disclosures drawn in the tests.
+
+Each test draws a PDF (reportlab, with a real text layer) or writes a workbook (openpyxl)
+with one layout feature, imports it and compares the draft with figures written out by hand.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+from site_builder.importer import ImportFailure, import_documents
+from site_builder.problems import Reporter
+from site_builder.validate import validate
+from site_builder.yamlload import decode, parse_yaml
+from tests.importkit import (DEPT, FUNCTION_ROWS, FUNCTION_TOTAL, UNIT, UP, TableSpec, class_table, draw_pdf,
+                             write_xlsx)
+
+pytest.importorskip("reportlab")
+
+
+def load(path: Path) -> dict:
+    return parse_yaml(decode(path.read_bytes())).data
+
+
+def out_path(tmp_path: Path, year: int = 2024) -> Path:
+    return tmp_path / "content" / "xugou" / "xugouju" / f"{year}.yaml"
+
+
+def run(tmp_path: Path, files: list[Path], **kw) -> tuple[dict, object]:
+    kw.setdefault("region", "虚构省")
+    kw.setdefault("year", 2024)  # the fixtures' titles mostly print no year; one test reads it from the title
+    out = out_path(tmp_path)
+    result = import_documents(files, out, **kw)
+    return load(out), result
+
+
+FUNCTION_05 = class_table("公开05表", "2024年财政拨款支出预算表", FUNCTION_ROWS, FUNCTION_TOTAL)
+
+
+def expected_rows(rows=FUNCTION_ROWS):
+    return [{"编码": c, "名称": n, "金额": Decimal(a.replace(",", ""))} for c, n, a in rows]
+
+
+def test_a_classification_table_keeps_codes_names_and_printed_decimals(tmp_path):
+    pdf = draw_pdf(tmp_path / "tables.pdf", [[FUNCTION_05]])
+    data, result = run(tmp_path, [pdf], year=None)  # the year from the title 2024年财政拨款支出预算表
+    table = data["收支"]["分类表"][0]
+    assert table["表号"] == "公开05表"
+    assert table["名称"] == "财政拨款支出预算表"
+    assert (table["分类"], table["口径"]) == ("功能分类", "财政拨款")
+    assert table["合计"] == Decimal("1314.50")
+    assert table["行"] == expected_rows()
+    # The printed decimals are kept in the file: 80.00, not 80.
+    text = out_path(tmp_path).read_text(encoding="utf-8")
+    assert "{编码: \"2210201\", 名称: 住房公积金, 金额: 80.00}" in text
+    assert text.startswith("# yaml-language-server: $schema=")
+    assert data["元数据"] == {"地区": {"省": "虚构省"}, "部门": "虚构市虚构局", "年度": 2024, "类型": "预算",
+                           "金额单位": "万元", "来源": data["元数据"]["来源"]}
+    assert result.unplaced == []
+
+
+def test_the_draft_passes_validate(tmp_path):
+    pdf = draw_pdf(tmp_path / "tables.pdf", [[FUNCTION_05]])
+    run(tmp_path, [pdf])
+    reporter = Reporter()
+    entries = validate(out_path(tmp_path), reporter)
+    assert reporter.errors == []
+    assert len(entries) == 1
+
+
+def test_merged_header_cells_reach_every_column_below_them(tmp_path):
+    # 三公: “三公”经费 spans six columns, 公务用车购置及运行维护费 three, 合计 three rows.
+    header = [
+        ["合计", "“三公”经费", None, None, None, None, None, "会议费", "培训费"],
+        [UP, "小计", "因公出国（境）费", "公务用车购置及运行维护费", None, None, "公务接待费", UP, UP],
+        [UP, UP, UP, "小计", "公务用车购置费", "公务用车运行维护费", UP, UP, UP],
+        ["1,656.86", "675.10", "106.00", "156.60", "", "156.60", "412.50", "884.16", "97.60"],
+    ]
+    spec = TableSpec(header, above=["公开09表", "“三公”经费、会议费、培训费支出预算表", f"{DEPT}  {UNIT}"], widths=[82] * 9,
+                     font_size=8)
+    data, result = run(tmp_path, [draw_pdf(tmp_path / "t.pdf", [[spec]])])
+    three = data["三公"]
+    assert three == {"总计": Decimal("1656.86"), "合计": Decimal("675.10"), "因公出国境费": Decimal("106.00"),
+                     "公务用车购置及运行维护费": Decimal("156.60"), "公务用车运行维护费": Decimal("156.60"),
+                     "公务接待费": Decimal("412.50"), "会议费": Decimal("884.16"), "培训费": Decimal("97.60"),
+                     "表号": "公开09表", "口径": "一般公共预算"}
+    assert "公务用车购置费" not in three  # an empty cell is a missing key, not 0
+
+
+def test_merged_group_cells_of_the_revenue_table(tmp_path):
+    rows = [
+        ["项目名称", None, "金额"],
+        ["收入总计", None, "1,394.50"],
+        ["一般公共预算资金", "小计", "1,314.50"],
+        [UP, "公共财政拨款(补助)资金", "1,314.50"],
+        ["其他资金", "小计", "80.00"],
+        [UP, "其他收入", "80.00"],
+    ]
+    spec = TableSpec(rows, above=["公开02表", "收入预算总表", f"{DEPT}  {UNIT}"])
+    data, _ = run(tmp_path, [draw_pdf(tmp_path / "t.pdf", [[spec]])])
+    assert data["收支"]["收入合计"] == Decimal("1394.50")
+    assert data["收支"]["收入"] == [
+        {"名称": "财政拨款", "子项": [{"名称": "一般公共预算", "金额": Decimal("1314.50"), "子项": [
+            {"名称": "公共财政拨款(补助)资金", "金额": Decimal("1314.50")}]}]},
+        {"名称": "其他资金", "金额": Decimal("80.00"), "子项": [{"名称": "其他收入", "金额": Decimal("80.00")}]},
+    ]
+
+
+def test_a_table_continued_on_the_next_page_with_its_header_repeated(tmp_path):
+    first = class_table("公开05表", "财政拨款支出预算表", FUNCTION_ROWS[:4], FUNCTION_TOTAL)
+    second = TableSpec([["功能科目代码", "功能科目名称", "金额"]] + [list(r) for r in FUNCTION_ROWS[4:]], widths=[100.0, 260.0, 100.0],
+                       below=["- 2 -"])
+    data, result = run(tmp_path, [draw_pdf(tmp_path / "t.pdf", [[first], [second]])])
+    tables = data["收支"]["分类表"]
+    assert len(tables) == 1
+    assert tables[0]["行"] == expected_rows()
+    assert result.unplaced == []  # the page number is not a row, nor a note
+
+
+def test_a_row_split_across_the_page_break_is_one_row(tmp_path):
+    rows = FUNCTION_ROWS[:3] + [("2010302", "一般行政管理事务", "")]
+    first = class_table("公开05表", "财政拨款支出预算表", rows, FUNCTION_TOTAL)
+    second = TableSpec([["", "", "234.50"]] + [list(r) for r in FUNCTION_ROWS[4:]], widths=[100.0, 260.0, 100.0])
+    data, _ = run(tmp_path, [draw_pdf(tmp_path / "t.pdf", [[first], [second]])])
+    assert data["收支"]["分类表"][0]["行"] == expected_rows()
+
+
+def test_a_template_instruction_is_not_copied_and_the_table_is_recognised(tmp_path):
+    spec = class_table("", "一般公共预算基本支出预算表（按“部门预算公开08表”填写）",
+                       [("301", "工资福利支出", "900.00"), ("30101", "基本工资", "900.00")], "900.00",
+                       code_header="科目编码", name_header="科目名称")
+    spec.above = [line for line in spec.above if line]
+    data, result = run(tmp_path, [draw_pdf(tmp_path / "t.pdf", [[spec]])])
+    table = data["收支"]["分类表"][0]
+    assert table["名称"] == "一般公共预算基本支出预算表"
+    assert (table["分类"], table["口径"]) == ("经济分类", "一般公共预算")
+    assert "填写" not in out_path(tmp_path).read_text(encoding="utf-8")
+
+
+def test_a_note_under_an_empty_table_becomes_its_note(tmp_path):
+    spec = TableSpec([["功能科目代码", "功能科目名称", "金额"], ["", "合计", ""], ["", "", ""]],
+                     above=["公开10表", "财政拨款政府性基金支出预算表", f"{DEPT}  {UNIT}"], below=["注：本部门无该项目"])
+    data, _ = run(tmp_path, [draw_pdf(tmp_path / "t.pdf", [[FUNCTION_05], [spec]])])
+    empty = data["收支"]["分类表"][1]
+    assert empty == {"表号": "公开10表", "名称": "财政拨款政府性基金支出预算表", "分类": "功能分类",
+                     "口径": "政府性基金预算", "说明": "本部门无该项目"}
+
+
+def test_an_unknown_table_is_reported_with_its_page_and_kept_as_a_comment(tmp_path):
+    odd = TableSpec([["指标", "数值"], ["虚构指标", "12.00"]], above=["虚构统计表", f"{DEPT}  {UNIT}"])
+    data, result = run(tmp_path, [draw_pdf(tmp_path / "t.pdf", [[FUNCTION_05], [odd]])])
+    assert [(u.where, u.what) for u in result.unplaced] == [("第2页", "表格“虚构统计表”（未能识别）")]
+    text = out_path(tmp_path).read_text(encoding="utf-8")
+    assert "# 未能归入：表格“虚构统计表”（未能识别）（t.pdf 第2页）：" in text
+    assert "#   虚构指标 | 12.00" in text
+
+
+def test_a_workbook_with_merged_cells_gives_the_same_draft(tmp_path):
+    sheet = TableSpec([["功能科目代码", "功能科目名称", "金额"], ["", "合计", FUNCTION_TOTAL]]
+                      + [list(r) for r in FUNCTION_ROWS],
+                      above=["公开05表", "2024年财政拨款支出预算表", f"{DEPT}  {UNIT}"])
+    three = TableSpec([["合计", "“三公”经费", None, None, None, None, None, "会议费", "培训费"],
+                       [UP, "小计", "因公出国（境）费", "公务用车购置及运行维护费", None, None, "公务接待费", UP, UP],
+                       [UP, UP, UP, "小计", "公务用车购置费", "公务用车运行维护费", UP, UP, UP],
+                       ["30.00", "20.00", "10.00", "5.00", "0.00", "5.00", "5.00", "6.50", "3.50"]],
+                      above=["“三公”经费、会议费、培训费支出预算表", f"{DEPT}  {UNIT}"])
+    book = write_xlsx(tmp_path / "tables.xlsx", {"05": sheet, "09": three})
+    data, result = run(tmp_path, [book])
+    assert data["收支"]["分类表"][0]["行"] == expected_rows()
+    assert data["收支"]["分类表"][0]["合计"] == Decimal("1314.50")
+    assert data["三公"]["公务用车购置费"] == Decimal("0.00")
+    assert data["三公"]["会议费"] == Decimal("6.50")
+    assert "金额: 80.00}" in out_path(tmp_path).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
+# Errors
+
+
+def test_a_pdf_without_a_text_layer_is_a_clear_error(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "scan.pdf"
+    pdf = canvas.Canvas(str(path))
+    pdf.rect(50, 50, 200, 100)  # lines only: what a scanned page has instead of text
+    pdf.save()
+    with pytest.raises(ImportFailure, match="no text layer.*no OCR"):
+        run(tmp_path, [path])
+
+
+def test_the_region_is_taken_from_the_files_beside_out_or_asked_for(tmp_path):
+    pdf = draw_pdf(tmp_path / "t.pdf", [[FUNCTION_05]])
+    out = out_path(tmp_path)
+    with pytest.raises(ImportFailure, match=r"region.*pass --region"):
+        import_documents([pdf], out)
+    out.parent.mkdir(parents=True)
+    sibling = out.with_name("2023.yaml")
+    sibling.write_text("元数据:\n  地区: {省: 虚构省, 市: 虚构市}\n", encoding="utf-8")
+    import_documents([pdf], out)
+    assert load(out)["元数据"]["地区"] == {"省": "虚构省", "市": "虚构市"}
+
+
+def test_a_missing_year_and_unit_name_the_options_to_pass(tmp_path):
+    spec = TableSpec([["功能科目代码", "功能科目名称", "金额"], ["201", "一般公共服务支出", "5.00"]],
+                     above=["财政拨款支出预算表"])
+    pdf = draw_pdf(tmp_path / "t.pdf", [[spec]])
+    with pytest.raises(ImportFailure) as err:
+        run(tmp_path, [pdf], year=None)
+    message = str(err.value)
+    assert "--year" in message and "--unit" in message and "--department" in message
+    data, _ = run(tmp_path, [pdf], year=2024, unit="元", department="虚构局")
+    assert data["元数据"]["金额单位"] == "元"
+
+
+def test_a_file_of_another_kind_is_refused(tmp_path):
+    path = tmp_path / "tables.docx"
+    path.write_bytes(b"PK")
+    with pytest.raises(ImportFailure, match=r"\.docx.*PDF.*\.xlsx"):
+        run(tmp_path, [path])
+
+
+def test_a_site_teaches_the_importer_a_new_title(tmp_path):
+    spec = class_table("", "虚构口径功能支出表", FUNCTION_ROWS, FUNCTION_TOTAL)
+    pdf = draw_pdf(tmp_path / "t.pdf", [[spec]])
+    _, result = run(tmp_path, [pdf], kind="预算")
+    assert result.tables == []
+    extra = tmp_path / "mine.yaml"
+    extra.write_text(
+        "tables:\n"
+        "  - name: 虚构口径功能支出表\n"
+        "    titles: [虚构口径功能支出表]\n"
+        "    kind: 预算\n"
+        "    layout: classification\n"
+        "    target: 收支.分类表\n"
+        "    set: {分类: 功能分类, 口径: 虚构口径}\n", encoding="utf-8")
+    data, result = run(tmp_path, [pdf], recognisers=[extra])
+    assert result.tables == ["虚构口径功能支出表"]
+    assert data["收支"]["分类表"][0]["口径"] == "虚构口径"
+    assert data["收支"]["分类表"][0]["行"] == expected_rows()
+
+
+def test_a_broken_recognisers_file_is_a_clear_error(tmp_path):
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("tables:\n  - name: x\n    titles: [x]\n    layout: diagonal\n    target: 收支\n", encoding="utf-8")
+    pdf = draw_pdf(tmp_path / "t.pdf", [[FUNCTION_05]])
+    with pytest.raises(ImportFailure, match=r"mine.yaml: tables\[0\].*layout must be one of"):
+        run(tmp_path, [pdf], recognisers=[extra])
+
+
+def test_the_command_writes_the_draft_and_prints_validate(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    pdf = draw_pdf(tmp_path / "t.pdf", [[FUNCTION_05]])
+    status = main(["import", str(pdf), "-o", "content/xugou/xugouju/2024.yaml", "--region", "虚构省"])
+    printed = capsys.readouterr().out
+    assert status == 0
+    assert "1 table recognised: 财政拨款支出预算表" in printed
+    assert "0 errors, 0 warnings in the draft" in printed
+    status = main(["import", str(pdf), "-o", "content/xugou/other/2024.yaml", "--region", "a/b/c/d"])
+    assert status == 2
+    assert "--region 'a/b/c/d': expected 省, 省/市 or 省/市/县" in capsys.readouterr().err
