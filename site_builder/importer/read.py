@@ -48,6 +48,7 @@ class Line:
     where: str
     size: float = 0.0  # the font size, when known
     indent: float = 0.0  # distance from the left of the text block
+    source: str = ""  # the file's name
 
 
 @dataclass
@@ -122,7 +123,7 @@ def read_pdf(path: Path) -> Document:
                 below = page.crop((0, min(last.bbox[3], page.height), page.width, page.height))
                 grids[-1].below += [ln for ln in (below.extract_text() or "").splitlines() if ln.strip()]
             if not tables:
-                lines.extend(_text_lines(page, where))
+                lines.extend(_text_lines(page, where, path.name))
         pages = len(pdf.pages)
     if chars == 0:
         raise ImportFailure(f"{path}: the PDF has no text layer (a scanned image?); site-builder import reads "
@@ -131,7 +132,7 @@ def read_pdf(path: Path) -> Document:
     return Document(path, grids, lines, pages)
 
 
-def _text_lines(page, where: str) -> list[Line]:
+def _text_lines(page, where: str, source: str) -> list[Line]:
     out: list[Line] = []
     x0 = min((c["x0"] for c in page.chars), default=0.0)
     for item in page.extract_text_lines(return_chars=True, strip=True):
@@ -139,7 +140,7 @@ def _text_lines(page, where: str) -> list[Line]:
         if not text.strip():
             continue
         sizes = [c.get("size", 0.0) for c in item["chars"]]
-        out.append(Line(text, where, max(sizes) if sizes else 0.0, item["x0"] - x0))
+        out.append(Line(text, where, max(sizes) if sizes else 0.0, item["x0"] - x0, source))
     return out
 
 
