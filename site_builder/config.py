@@ -19,6 +19,7 @@ from .problems import Message, Reporter
 CONFIG_FILE = "site.toml"
 _LINE = re.compile(r"\(at line (\d+)")
 _THEME_NAME = re.compile(r"[A-Za-z0-9_-]+\Z")
+_BASE_PATH = re.compile(r"/([A-Za-z0-9._~-]+/)*\Z")  # a plain absolute path: never //host/, a scheme, \ or ..
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,8 @@ _DOCS = {
     "title": "the site's name, shown in every page's header and title",
     "description": "a sentence about the site for the home page",
     "theme": "a folder name under themes/",
-    "base_path": "the path the site is served under, starting and ending with '/'",
+    "base_path": "the path the site is served under, starting and ending with '/', its folder names made of "
+                 "letters, digits, '-', '_', '.' and '~'",
     "base_url": "the site's absolute address, such as https://example.org/budget/",
     "footer": "Markdown shown at the foot of every page",
     "scorecard": "a YAML file of the 公开完整度 items and weights, relative to site.toml",
@@ -47,7 +49,7 @@ _DOCS_ZH = {
     "title": "站点名称，显示在每页的页眉和标题中",
     "description": "首页上介绍本站的一句话",
     "theme": "themes/ 下的一个文件夹名",
-    "base_path": "网站所在的路径，以“/”开头、以“/”结尾",
+    "base_path": "网站所在的路径，以“/”开头、以“/”结尾，文件夹名只用英文字母、数字和“-”“_”“.”“~”",
     "base_url": "网站的绝对地址，例如 https://example.org/budget/",
     "footer": "显示在每页页脚的 Markdown 文本",
     "scorecard": "列出公开完整度事项和权重的 YAML 文件，路径相对于 site.toml",
@@ -93,7 +95,7 @@ def load_config(project_root: Path, reporter: Reporter) -> SiteConfig:
 
 
 def _check_values(config: SiteConfig, text: str, name: str, reporter: Reporter) -> None:
-    if not config.base_path.startswith("/") or not config.base_path.endswith("/"):
+    if not _BASE_PATH.match(config.base_path) or any(part in (".", "..") for part in config.base_path.split("/")):
         reporter.error(name, _line_of(text, "base_path"), "base_path",
                        Message(f"expected {_DOCS['base_path']}, such as / or /budget/, got '{config.base_path}'",
                                f"应为{_DOCS_ZH['base_path']}，例如 / 或 /budget/，实际为“{config.base_path}”"))

@@ -14,15 +14,21 @@
   and refused if it holds ``..``, a backslash, a NUL or an encoded slash; the file's real
   path (symbolic links resolved) must lie inside the folder. Anything else gets the
   site's 404 page, with status 404.
+- Only requests whose ``Host`` is the address the preview listens on are answered
+  (``127.0.0.1``, ``localhost``, ``[::1]`` or the ``--host`` given, with its port; any IP
+  address when it listens on all of them): a web page elsewhere whose name was made to
+  point at this computer (DNS rebinding) gets 403 and nothing of the site.
 - The search index (Pagefind) is refreshed in the background once edits have settled.
 """
 
 from __future__ import annotations
 
 import gc
+import ipaddress
 import json
 import mimetypes
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -36,7 +42,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from .build import BuildResult, build_site
 from .config import CONFIG_FILE, load_config
@@ -176,6 +182,37 @@ def file_inside(root: Path, rel: str) -> Path | None:
     return Path(real) if os.path.isfile(real) else None
 
 
+_HOST_CHARS = re.compile(r"[A-Za-z0-9.\-\[\]:]+\Z")
+_LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
+_ALL_ADDRESSES = ("", "0.0.0.0", "::")
+
+
+def host_allowed(header: str | None, listening: str, port: int) -> bool:
+    """Whether a request's ``Host`` header names the preview as it listens on ``listening``:``port``.
+
+    The name must be a local one (``_LOCAL_NAMES``) or ``listening`` itself, or, when the
+    preview listens on every address, any IP address; the port must be ``port`` (80 when absent).
+    """
+    if not header or not _HOST_CHARS.match(header):
+        return False
+    try:
+        parts = urlsplit("//" + header)
+        name, given = parts.hostname, parts.port or 80
+    except ValueError:
+        return False
+    if name is None or given != port:
+        return False
+    if name in _LOCAL_NAMES or name == listening.lower().strip("[]"):
+        return True
+    if listening in _ALL_ADDRESSES:
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
 def inject(document: bytes, tag: bytes) -> bytes:
     """``document`` with ``tag`` just before its last ``</body>`` (or at its end)."""
     at = document.lower().rfind(b"</body>")
@@ -226,6 +263,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _route(self, head: bool) -> None:
         hub = self.server.hub
+        if not host_allowed(self.headers.get("Host"), self.server.listening, self.server.server_address[1]):
+            self.close_connection = True
+            return self._send(HTTPStatus.FORBIDDEN, b"403 Forbidden: unknown Host\n", _TYPES[".txt"], head)
         raw_path = self.path.split("?", 1)[0].split("#", 1)[0]
         if raw_path == EVENTS:
             return self._events(hub)
@@ -316,6 +356,7 @@ class PreviewServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         super().__init__(address, PreviewHandler)
         self.hub = hub
+        self.listening = address[0]  # as given (--host): the Host header may name it
 
     def handle_error(self, request: object, client_address: object) -> None:
         if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):

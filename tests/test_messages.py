@@ -206,7 +206,8 @@ def build_problems(root: Path, **kw: Any) -> list[Problem]:
     [
         ('titel = "虚构"\n', "未知的键“titel”；可用的键：base_path、base_url、description、footer、scorecard、theme、title"),
         ("title = 3\n", "应为文本（站点名称，显示在每页的页眉和标题中），实际为整数 3"),
-        ('base_path = "budget"\n', "应为网站所在的路径，以“/”开头、以“/”结尾，例如 / 或 /budget/，实际为“budget”"),
+        ('base_path = "budget"\n', "应为网站所在的路径，以“/”开头、以“/”结尾，文件夹名只用英文字母、数字和“-”“_”“.”“~”，例如 / 或 /budget/，"
+                                 "实际为“budget”"),
         ('base_url = "example.org"\n', "应为网站的绝对地址，例如 https://example.org/budget/，实际为“example.org”"),
         ('theme = "../x"\n', "应为主题名，即 themes/ 下的一个文件夹名（只用英文字母、数字、连字符或下划线），实际为“../x”"),
         ('title = " "\n', "应为站点名称，实际为空字符串"),

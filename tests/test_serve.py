@@ -28,7 +28,7 @@ from site_builder.build import build_site
 from site_builder.incremental import BuildCache
 from site_builder.problems import Reporter
 from site_builder.render import BUILTIN_THEMES
-from site_builder.serve import Hub, LiveState, Preview, PreviewServer, site_relative
+from site_builder.serve import Hub, LiveState, Preview, PreviewServer, host_allowed, site_relative
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
@@ -198,10 +198,14 @@ def bare_server(tmp_path: Path) -> Iterator[tuple[PreviewServer, Path]]:
         thread.join(timeout=5)
 
 
-def raw_get(port: int, target: str, timeout: float = 5.0) -> tuple[int, bytes]:
-    """Send ``GET target`` byte for byte (no client-side normalisation); the status and the body."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(b"GET " + target.encode("latin-1") + b" HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+def raw_get(port: int, target: str, timeout: float = 5.0, host: str | None = None,
+            address: str = "127.0.0.1") -> tuple[int, bytes]:
+    """Send ``GET target`` byte for byte (no client-side normalisation) with ``Host: host``
+    (``127.0.0.1:port`` by default; no Host line when empty); the status and the body."""
+    host = f"127.0.0.1:{port}" if host is None else host
+    line = f"Host: {host}\r\n".encode("latin-1") if host else b""
+    with socket.create_connection((address, port), timeout=timeout) as sock:
+        sock.sendall(b"GET " + target.encode("latin-1") + b" HTTP/1.0\r\n" + line + b"\r\n")
         data = b""
         while chunk := sock.recv(65536):
             data += chunk
@@ -258,6 +262,32 @@ def test_pages_get_the_reload_script_and_nothing_else_does(bare_server: tuple[Pr
     assert status == 301  # a folder's page is at its address with a slash, so that relative links work
 
 
+def test_only_the_address_it_listens_on_is_answered(bare_server: tuple[PreviewServer, Path]) -> None:
+    """A page of evil.example whose name now points at 127.0.0.1 (DNS rebinding) reads nothing."""
+    server, _ = bare_server
+    port = server.server_address[1]
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
+        status, body = raw_get(port, "/", host=host)
+        assert status == 200 and "首页（虚构）" in body.decode("utf-8"), host
+    for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1.evil.example:{port}", f"localhost.:{port}",
+                 f"x@127.0.0.1:{port}", f"127.0.0.1:{port + 1}", "127.0.0.1", f"127.0.0.1:{port} ", "127.0.0.1:x",
+                 f"[::1]:{port}]", ""):
+        for target in ("/", "/a/", "/style.css", "/nope/", "/__site_builder/state", "/__site_builder/events",
+                       "/__site_builder/reload.js"):
+            status, body = raw_get(port, target, host=host)
+            assert (status, body) == (403, b"403 Forbidden: unknown Host\n"), (host, target)
+
+
+def test_host_allowed() -> None:
+    assert host_allowed("127.0.0.1:8000", "127.0.0.1", 8000)
+    assert host_allowed("preview.lan:8000", "preview.lan", 8000)  # --host preview.lan
+    assert host_allowed("192.0.2.7:8000", "0.0.0.0", 8000) and host_allowed("[2001:db8::7]:8000", "::", 8000)
+    assert host_allowed("localhost", "127.0.0.1", 80)
+    assert not host_allowed("192.0.2.7:8000", "127.0.0.1", 8000)  # an address it does not listen on
+    assert not host_allowed("evil.example:8000", "0.0.0.0", 8000)  # every address, but no name
+    assert not host_allowed(None, "127.0.0.1", 8000)
+
+
 def test_site_relative_paths() -> None:
     assert site_relative("/", "/") == ""
     assert site_relative("/a/b/index.html", "/") == "a/b/index.html"
@@ -274,7 +304,8 @@ def test_a_browser_leaving_in_the_middle_of_the_event_stream_does_not_stop_the_s
     port = server.server_address[1]
     for _ in range(20):
         sock = socket.create_connection(("127.0.0.1", port), timeout=5)
-        sock.sendall(b"GET /__site_builder/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+        sock.sendall(f"GET /__site_builder/events HTTP/1.1\r\nHost: localhost:{port}\r\n"
+                     "Accept: text/event-stream\r\n\r\n".encode())
         assert b"event: state" in _read_until(sock, b"event: state")
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # reset, not close
         sock.close()

@@ -3,6 +3,7 @@ two builds of the same input are identical; a site's theme overrides templates a
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -98,7 +99,27 @@ def test_config_errors_name_file_and_line(root: Path) -> None:
     assert [str(p).split(";")[0] for p in reporter.errors] == [
         "site.toml:2: titel: unknown key 'titel'",
         "site.toml:3: base_path: expected the path the site is served under, starting and ending with '/', "
-        "such as / or /budget/, got 'budget'"]
+        "its folder names made of letters, digits, '-', '_', '.' and '~', such as / or /budget/, got 'budget'"]
+
+
+@pytest.mark.parametrize("base_path", ["//evil.example/", "http://evil.example/", "https://evil.example/budget/",
+                                       "/budget\\x/", "\\\\evil.example\\", "/../", "/budget/../", "/./",
+                                       "/a//b/", "/bud get/", "/budget/?x=/", "/budget/#/", "/预算/"])
+def test_base_path_is_a_plain_absolute_path(root: Path, base_path: str) -> None:
+    """404.html links from base_path: '//evil.example/' would load its stylesheet from elsewhere."""
+    before = hashes(root / "output")
+    write_tree(root, f'-- site.toml --\ntitle = "虚构"\nbase_path = {json.dumps(base_path)}\n')
+    result, reporter = build(root)
+    assert not result.ok and hashes(root / "output") == before
+    assert [(p.file, p.line, p.key) for p in reporter.errors] == [("site.toml", 2, "base_path")]
+    assert f"got '{base_path}'" in reporter.errors[0].message
+
+
+@pytest.mark.parametrize("base_path", ["/", "/budget/", "/a/b-c_d.e~f/", "/2020/"])
+def test_plain_base_paths_build(root: Path, base_path: str) -> None:
+    write_tree(root, f'-- site.toml --\ntitle = "虚构"\nbase_path = "{base_path}"\n')
+    assert build(root, search_index=False)[0].ok
+    assert f'href="{base_path}static/site.css"' in (root / "output/404.html").read_text("utf-8")
 
 
 def test_a_path_claimed_twice_is_an_error(root: Path) -> None:
