@@ -30,7 +30,7 @@ from .completeness import load_site_items, scorecard_csv, scorecard_pages
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import content_root_of, display_path
 from .downloads import SITE_NOTES, catalog_json, links
-from .fullbuild import (Job, build_departments, department_folders, rebuild_department, site_entries,
+from .fullbuild import (Job, build_departments, department_folders, site_entries,
                         stream_site_files, year_bytes)
 from .markup import MarkdownRenderer
 from .messages import os_error_zh
@@ -82,7 +82,10 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
 
     config, items, theme = prepared
     cache.last = None  # until this build succeeds: the quick path renders with what a good build used
-    entries = cache.load_content(content_dir or project_root / "content", reporter)
+    content_root = content_dir or project_root / "content"
+    entries = cache.load_content(content_root, reporter)
+    if not entries and not reporter.errors:
+        report_no_content(content_root, reporter)
     checks = {entry.rel: cache.checks(entry) for entry in entries}
     for entry in entries:
         report_checks(entry, checks[entry.rel], reporter)
@@ -138,6 +141,14 @@ def prepare(project_root: Path, output_dir: Path, reporter: Reporter, content_di
     except UnsafeOutput as err:
         reporter.error(display_path(output_dir), 1, "", err.message)
     return config, items, theme
+
+
+def report_no_content(root: Path, reporter: Reporter) -> None:
+    """A build of no department-year at all would replace a site with an empty one: it is an error."""
+    where = display_path(root)
+    reporter.error(where, 1, "", Message(
+        f"no content files (<year>.yaml) below {where}; a site needs at least one department-year",
+        f"{where} 下没有内容文件（<年度>.yaml）；网站至少需要一个部门年度"))
 
 
 def index_and_commit(writer: Any, reporter: Reporter, output_dir: Path, search_index: bool,
@@ -205,6 +216,9 @@ def write_site(root: Path, writer: SiteWriter, segmented: Path | None, reporter:
     site = site_view(config, md)
     job = Job(content_root_of(root), env, site, items, strict, writer.temp, segmented)
     groups = department_folders(root)
+    if not groups:
+        report_no_content(root, reporter)
+        return None
     summaries = build_departments(job, groups)
     for summary in summaries:
         reporter.extend(summary.problems)
@@ -217,9 +231,6 @@ def write_site(root: Path, writer: SiteWriter, segmented: Path | None, reporter:
 
     departments = group_departments(entries)
     names = region_names(departments)
-    for i, summary in enumerate(summaries):  # rendered with other region names than the site's
-        if summary.names is not None and any(names[k] != v for k, v in summary.names.items()):
-            summaries[i] = rebuild_department(job, groups[i], names)
     cards = {rel: card for s in summaries for rel, card in s.cards.items()}
     ordered = sorted(entries, key=lambda e: e.rel)
     site_files = stream_site_files(writer, entries, scorecard_csv(ordered, cards, items),

@@ -8,6 +8,7 @@ Files with errors are left out of the result; the caller decides whether to go o
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -63,48 +64,118 @@ def display_path(path: Path) -> str:
 def _display_path(path: str, cwd: str) -> str:
     # Memoised: a build names each file several times (page owners, checks), and resolving a
     # path costs a system call per component: 3 s of every build at 10,000 department-years.
-    try:
-        return str(Path(path).resolve().relative_to(Path(cwd).resolve()))
-    except ValueError:
-        return path
+    # The path as given (a symbolic link is named as the link, not as what it points to); through
+    # its real folder only when that is what puts it below the working folder.
+    for candidate in (os.path.abspath(path), os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(path))),
+                                                          os.path.basename(path))):
+        try:
+            return str(Path(candidate).relative_to(os.path.realpath(cwd)))
+        except ValueError:
+            continue
+    return path
 
 
 def find_files(root: Path) -> list[Path]:
-    """Every content file below ``root`` (or ``root`` itself), in a stable order."""
-    if root.is_file():
+    """Every content file below ``root`` (or ``root`` itself), in a stable order.
+
+    Every name ending in .yaml or .yml counts, whatever it is: a folder, a dangling link or a
+    link in a loop so named is refused by ``read_source`` by name, never skipped.
+    """
+    if root.is_file() or root.is_symlink():
         return [root]
-    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml"))
 
 
 def content_root_of(path: Path) -> Path:
-    """The ``content`` folder that holds ``path``, or ``path`` itself when there is none."""
-    resolved = path.resolve()
-    for parent in (resolved, *resolved.parents):
+    """The ``content`` folder that holds ``path`` (absolute, as given: links not followed), or
+    ``path`` itself, or its folder, when there is none."""
+    absolute = Path(os.path.abspath(path))
+    for parent in (absolute, *absolute.parents):
         if parent.name == "content":
             return parent
-    return resolved if resolved.is_dir() else resolved.parent
+    return absolute if absolute.is_dir() else absolute.parent
+
+
+class Refused(Exception):
+    """A name in ``content/`` that is not read as a content file, and why."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.en)
+        self.message = message
+
+
+def read_source(path: Path, base: Path) -> bytes:
+    """The bytes of the content file ``path`` below the content folder ``base``.
+
+    Raises Refused, before reading anything, for what is not a file of the content folder: a
+    folder, a dangling link, a link in a loop, something that is not a regular file, and a
+    file that is (through a link) outside ``base``. Raises OSError when reading fails.
+    """
+    try:
+        real = path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports a loop so; later versions raise OSError(ELOOP)
+        raise Refused(_LOOP) from None
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise Refused(_LOOP) from None
+        if path.is_symlink():
+            raise Refused(Message("the file is a symbolic link to a file that does not exist",
+                                  "文件是符号链接，指向的文件不存在")) from None
+        raise
+    root = base.resolve()
+    if not real.is_relative_to(root):
+        where = display_path(base)
+        if path.is_symlink():
+            raise Refused(Message(
+                f"the file is a symbolic link to {real}, which is outside the content folder {where}; "
+                "a content file must be inside it",
+                f"文件是指向 {real} 的符号链接，该文件在内容文件夹 {where} 之外；内容文件必须放在内容文件夹里"))
+        raise Refused(Message(
+            f"the file is reached through a symbolic link, at {real}, outside the content folder {where}; "
+            "a content file must be inside it",
+            f"文件经由符号链接位于 {real}，在内容文件夹 {where} 之外；内容文件必须放在内容文件夹里"))
+    if real.is_dir():
+        raise Refused(Message(f"{path.name} is a folder, not a file; a content file is a YAML file named <year>.yaml",
+                              f"{path.name} 是文件夹，不是文件；内容文件是名为 <年度>.yaml 的 YAML 文件"))
+    if not real.is_file():
+        raise Refused(Message("the file is not a regular file (a device, a pipe or a socket?)",
+                              "这不是普通文件（是设备、管道或套接字？）"))
+    fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))  # what was checked, not a link put there since
+    with os.fdopen(fd, "rb") as f:
+        return f.read()
+
+
+_LOOP = Message("the file is a symbolic link that leads round in a loop", "文件是循环指向自身的符号链接")
 
 
 def load_content(root: Path, reporter: Reporter) -> list[Entry]:
     """Read every content file below ``root``; report all problems; return the valid ones."""
     base = content_root_of(root)
+    # A single file outside any content folder is checked for itself, not for its place.
+    loose = base.name != "content" and base == Path(os.path.abspath(root)).parent
     entries: list[Entry] = []
     for path in find_files(root):
-        entry = load_file(path, base, reporter)
+        entry = load_file(path, base, reporter, loose=loose)
         if entry is not None:
             entries.append(entry)
     check_unique(entries, reporter)
     return entries
 
 
-def load_file(path: Path, base: Path, reporter: Reporter) -> Entry | None:
-    """Read and validate one file; report its problems; None when it has errors."""
+def load_file(path: Path, base: Path, reporter: Reporter, *, loose: bool = False,
+              data: bytes | None = None) -> Entry | None:
+    """Read and validate one file of the content folder ``base``; report its problems; None when
+    it has errors. ``data``: its bytes, when the caller has already read them with ``read_source``;
+    ``loose``: a file checked on its own, whose place in a content folder is not checked."""
     name = display_path(path)
     try:
-        text = decode(path.read_bytes())
+        text = decode(read_source(path, base) if data is None else data)
         document = parse_yaml(text)
     except YamlError as err:
         reporter.error(name, err.line, format_key(err.path), err.message)
+        return None
+    except Refused as err:
+        reporter.error(name, 1, "", err.message)
         return None
     except OSError as err:
         reporter.error(name, 1, "", Message(f"cannot read the file: {err.strerror}", f"无法读取文件：{os_error_zh(err)}"))
@@ -121,9 +192,9 @@ def load_file(path: Path, base: Path, reporter: Reporter) -> Entry | None:
     except ValidationError as err:
         report_validation(err, document, name, reporter)
         return None
-    rel = tuple(path.resolve().relative_to(base).parts) if path.resolve().is_relative_to(base) else (path.name,)
+    rel = Path(os.path.abspath(path)).relative_to(base).parts  # where the file is named, link or not
     entry = Entry(path, rel, model, document.lines)
-    check_location(entry, name, reporter)
+    check_location(entry, name, reporter, loose)
     check_scope(entry, name, reporter)
     return entry if len(reporter.errors) == before else None
 
@@ -141,7 +212,7 @@ def _is_internal(part: Any) -> bool:
     return isinstance(part, str) and ("[" in part and part.endswith("]") or part.startswith("function-"))
 
 
-def check_location(entry: Entry, name: str, reporter: Reporter) -> None:
+def check_location(entry: Entry, name: str, reporter: Reporter, loose: bool = False) -> None:
     """The file's place in ``content/`` must match what it says it is."""
     meta = entry.model.meta
     if entry.path.suffix != ".yaml":
@@ -168,17 +239,21 @@ def check_location(entry: Entry, name: str, reporter: Reporter) -> None:
                        Message(f"the file name says {kind} but 类型 is {meta.kind}; name the file {expected}",
                                f"文件名表示{kind}，类型却是{meta.kind}；请把文件命名为 {expected}"))
     levels = len(meta.region.names)
-    if len(entry.rel) >= 2 and len(entry.region_slugs) != levels:
+    if loose and len(entry.rel) == 1:
+        return
+    if len(entry.rel) < 2 or len(entry.region_slugs) != levels:
         region = meta.region
         present = [v is not None for v in (region.province, region.city, region.county)]
         shape = [s for s, p in zip(("<province>", "<city>", "<county>"), present) if p]
         shape_zh = [s for s, p in zip(("<省>", "<市>", "<县>"), present) if p]
         depth = len(entry.region_slugs)
+        found = ("it is not in a department folder", "现在文件不在部门文件夹里") if len(entry.rel) < 2 else (
+            f"it is {depth} folder(s) deep", f"现在部门文件夹之上有 {depth} 层地区文件夹")
         reporter.error(name, entry.line_of(("元数据", "地区")), "元数据.地区", Message(
             f"地区 has {levels} level(s) ({' / '.join(meta.region.names)}), so the file belongs at "
-            f"content/{'/'.join(shape)}/<department>/{entry.rel[-1]}; it is {depth} folder(s) deep",
+            f"content/{'/'.join(shape)}/<department>/{entry.rel[-1]}; {found[0]}",
             f"地区有 {levels} 级（{' / '.join(meta.region.names)}），所以文件应放在 "
-            f"content/{'/'.join(shape_zh)}/<部门>/{entry.rel[-1]}；现在部门文件夹之上有 {depth} 层地区文件夹"))
+            f"content/{'/'.join(shape_zh)}/<部门>/{entry.rel[-1]}；{found[1]}"))
 
 
 def check_scope(entry: Entry, name: str, reporter: Reporter) -> None:
@@ -194,7 +269,11 @@ def check_scope(entry: Entry, name: str, reporter: Reporter) -> None:
 
 
 def check_unique(entries: list[Entry], reporter: Reporter) -> None:
-    """Two files may not claim the same department, year and kind."""
+    """Two files may not claim the same department, year and kind; one region folder names one region.
+
+    The files in error are removed from ``entries``.
+    """
+    check_regions(entries, reporter)
     seen: dict[tuple[Any, ...], Entry] = {}
     for entry in list(entries):
         meta = entry.model.meta
@@ -209,3 +288,28 @@ def check_unique(entries: list[Entry], reporter: Reporter) -> None:
             f"{meta.department} {meta.year} 年{meta.kind}已在 {display_path(first.path)} 中；"
             "一个部门每年的预算（或决算）只能有一个文件"))
         entries.remove(entry)
+
+
+_LEVELS = ("省", "市", "县")
+
+
+def check_regions(entries: list[Entry], reporter: Reporter) -> None:
+    """Every file below one region folder gives that level of 地区 the same name."""
+    named: dict[tuple[str, ...], tuple[str, Entry]] = {}
+    for entry in sorted(entries, key=lambda e: e.rel):
+        region = entry.model.meta.region
+        levels = [(key, name) for key, name in zip(_LEVELS, (region.province, region.city, region.county))
+                  if name is not None]
+        for slug_count, (level, name) in enumerate(levels, 1):
+            folder = entry.rel[:slug_count]
+            first = named.setdefault(folder, (name, entry))
+            if first[0] == name:
+                continue
+            where = display_path(entry.path.parents[len(entry.rel) - 1 - slug_count])
+            key = ("元数据", "地区", level)
+            reporter.error(display_path(entry.path), entry.line_of(key), format_key(key), Message(
+                f"the folder {where} is {first[0]} in {display_path(first[1].path)}, but this file says {name}; "
+                "one folder is one region",
+                f"文件夹 {where} 在 {display_path(first[1].path)} 中是{first[0]}，本文件却写{name}；一个文件夹只对应一个地区"))
+            entries.remove(entry)
+            break

@@ -17,9 +17,8 @@ preview server uses), byte for byte:
 
 - every file is loaded and checked, and every problem reported, even after a problem
   elsewhere (workers then stop rendering: the build will not be committed);
-- a department is rendered with its regions' names as its own files give them; where the
-  site's names (the first file to name a region, in path order) differ, it is rendered
-  again with the site's names;
+- a department is rendered with its regions' names as its own files give them, which are the
+  site's: every file below a region folder must give it the same name (content.check_regions);
 - nothing is committed before every department is written and every check passed.
 """
 
@@ -43,7 +42,7 @@ from .downloads import Download, download, is_download, site_file_specs, year_fi
 from .markup import MarkdownRenderer
 from .model import DepartmentYear
 from . import parallel
-from .plan import Names, call, department_pages
+from .plan import call, department_pages
 from .problems import Message, Problem, Reporter
 from .render import TemplateProblem, render_page
 from .routes import Route
@@ -81,7 +80,6 @@ class Summary:
     entries: list[Entry]  # each reduced to its metadata and glossary (``lighten``), in file order
     problems: list[Problem]
     cards: dict[tuple[str, ...], Scorecard] = field(default_factory=dict)
-    names: Names | None = None  # the region names its pages were rendered with; None: not rendered
     pages: list[Route] = field(default_factory=list)  # every page written (downloads written as pages too)
     year_files: list[tuple[tuple[str, ...], tuple[Download, ...]]] = field(default_factory=list)
     page_downloads: list[Download] = field(default_factory=list)  # the comparisons' JSON and CSV
@@ -101,7 +99,7 @@ def lighten(entry: Entry) -> Entry:
     return Entry(entry.path, entry.rel, light, lines)
 
 
-def build_department(files: Sequence[Path], names: Names | None = None) -> Summary:
+def build_department(files: Sequence[Path]) -> Summary:
     """Load, check and (when all is well) render and write the department of ``files``."""
     assert _job is not None
     job = _job
@@ -117,7 +115,7 @@ def build_department(files: Sequence[Path], names: Names | None = None) -> Summa
         return summary
 
     (dept,) = group_departments(entries)  # one folder: one department
-    summary.names = names = names if names is not None else region_names([dept])
+    names = region_names([dept])
     items_key = job.items_key
     completeness = {}
     for entry in dept.entries:
@@ -219,16 +217,6 @@ def build_departments(job: Job, groups: Sequence[Sequence[Path]], workers: int |
         _stop = context.Event()
         with context.Pool(count, initializer=_work_init) as pool:
             return list(pool.imap(_pooled, groups, chunksize=CHUNK))
-    finally:
-        _job = None
-
-
-def rebuild_department(job: Job, files: Sequence[Path], names: Names) -> Summary:
-    """``build_department`` again in this process, with the site's region ``names``."""
-    global _job, _stop
-    _job, _stop = job, multiprocessing.Event()
-    try:
-        return build_department(files, names)
     finally:
         _job = None
 

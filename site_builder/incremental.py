@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from .checks import Check, run_checks
-from .content import Entry, check_unique, content_root_of, find_files, load_file
+from .content import Entry, Refused, check_unique, content_root_of, find_files, load_file, read_source
 from .markup import MarkdownRenderer
 from .problems import Problem, Reporter
 from .render import BUILTIN_THEMES, DEFAULT_THEME, Theme, make_environment, render_page
@@ -277,18 +277,18 @@ class BuildCache:
         if previous is not None and signature is not None and previous.signature == signature:
             return previous
         try:
-            data = path.read_bytes()
-        except OSError:
-            data = b""
-        file_digest = digest(data)
+            data: bytes | None = read_source(path, base)  # refused unread when it is no file of base
+        except (Refused, OSError):
+            data = None
+        file_digest = digest(data or b"")
         if previous is not None and previous.digest == file_digest and signature is not None:
             previous.signature = signature
             return previous
         reporter = Reporter()
-        entry = load_file(path, base, reporter)
+        entry = load_file(path, base, reporter, data=data)
         self.stats.parsed += 1
         # A file that changed while it was read is read again next time.
-        stable = signature is not None and _signature(path) == signature and path.read_bytes() == data
+        stable = signature is not None and data is not None and _signature(path) == signature and _same(path, base, data)
         source = _Source(signature if stable else None, file_digest, entry, reporter.problems)
         if entry is not None:
             self.fingerprints.register(entry, digest(b"entry", str(path).encode(), "/".join(entry.rel).encode(),
@@ -546,6 +546,14 @@ class IncrementalWriter:
             raise
         self._committed = True
         self.cache._committed(dict(self._files), len(self._staged), len(removed), time.perf_counter() - started)
+
+
+def _same(path: Path, base: Path, data: bytes) -> bool:
+    """Whether the content file ``path`` still holds ``data``."""
+    try:
+        return read_source(path, base) == data
+    except (Refused, OSError):
+        return False
 
 
 def _prune_empty(path: Path, root: Path) -> None:

@@ -130,17 +130,3 @@ def test_a_template_error_in_a_worker_is_reported_with_its_template_and_page(tmp
     assert problem.file.endswith("department_year.html") and problem.line == 2
     assert "while rendering xugou/xugou-shi/linxian/gongan/2020/index.html" in problem.message  # the first, in path order
     assert (tmp_path / "full" / "index.html").read_text(encoding="utf-8") == "虚构旧站\n"  # the old site stays
-
-
-def test_a_department_whose_files_name_a_region_otherwise_shows_the_sites_name(tmp_path: Path) -> None:
-    # A full build renders each department on its own, with its regions' names as its own files give
-    # them; the site's name of a region is the first file's in path order (here the other department's).
-    root = make_site(tmp_path / "site")
-    other = root / OTHER
-    other.write_text(other.read_text(encoding="utf-8").replace("市: 虚构市", "市: 虚构另名市"), encoding="utf-8")
-    expected = full_build(root, tmp_path / "full", workers=2)
-    planned_at_once = tmp_path / "planned-at-once"
-    assert build_site(root, planned_at_once, Reporter(), cache=BuildCache(), search_index=False).ok
-    assert hashes(planned_at_once) == expected
-    page = (tmp_path / "full" / "xugou/xugou-shi/xugou-xian/shili/2020/index.html").read_text(encoding="utf-8")
-    assert "虚构另名市" in page  # in its breadcrumbs, though its own file says 虚构市

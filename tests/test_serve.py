@@ -93,8 +93,8 @@ def test_every_kind_of_edit_gives_what_a_full_build_gives(tmp_path: Path) -> Non
                              MINIMAL.replace("年度: 2020", "年度: 2019").replace("2020年", "2019年"))),
         ("a department's name", lambda: (root / OTHER).write_text(
             other_department().replace("虚构邻县公安局（虚构数据）", "虚构邻县警务局（虚构数据）"), encoding="utf-8")),
-        ("a region's name", lambda: yaml.write_text(yaml.read_text(encoding="utf-8").replace("市: 虚构市", "市: 虚构新市"),
-                                                    encoding="utf-8")),
+        ("a region's name", lambda: (root / OTHER).write_text(  # the one file below its county folder
+            (root / OTHER).read_text(encoding="utf-8").replace("县: 虚构邻县", "县: 虚构新邻县"), encoding="utf-8")),
         ("a glossary term", lambda: (root / SECOND).write_text(
             year_variant(2021).replace("指为保障机构正常运转而发生的支出。", "指保障机构运转的支出（虚构措辞）。"), encoding="utf-8")),
         ("a deleted year", lambda: (root / SECOND).unlink()),
@@ -405,11 +405,11 @@ def test_an_edited_figure_is_shown_first_then_the_rest_is_rebuilt(preview: Previ
 
 
 def test_a_changed_region_name_takes_no_quick_path(preview: Preview) -> None:
-    yaml = preview.project_root / MINIMAL_PATH
+    yaml = preview.project_root / OTHER  # the one file below its county folder: it names the county alone
     quick = preview.quick
-    yaml.write_text(MINIMAL.replace("市: 虚构市", "市: 虚构新市"), encoding="utf-8")  # metadata: pages elsewhere change
+    yaml.write_text(other_department().replace("县: 虚构邻县", "县: 虚构新邻县"), encoding="utf-8")  # pages elsewhere change
     home = preview.site_dir / "index.html"
-    wait_until(lambda: "虚构新市" in home.read_text(encoding="utf-8") and preview.idle(), 10, "the new name on the home page")
+    wait_until(lambda: "虚构新邻县" in home.read_text(encoding="utf-8") and preview.idle(), 10, "the new name on the home page")
     assert preview.quick == quick
     assert site_files(preview.site_dir) == full_build(preview.project_root, preview.folder / "full")
 
