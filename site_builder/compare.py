@@ -18,13 +18,20 @@ ready to print, so that templates do no arithmetic:
 
 Money is exact: each year's amounts are converted to the comparison's unit by moving the
 decimal point (万元 when either year uses 万元, else 元), never through a float. A figure
-present in one year only is ``added`` or ``removed``, never a change from zero.
+present in one year only is ``added`` or ``removed``, never a change from zero; a row printed
+in both years with its cell empty in one is ``blank`` (未填数); the side without a figure says
+why (``old_absent``/``new_absent``: not listed, or the section 未公开, 公开为无 or 未收录).
+
+Names are matched after Unicode NFKC and with whitespace removed (全角 and 半角 brackets are
+one name), headings also without their numbering (（三） and 三、); they are shown as printed.
+Renumbered rows (科目调整) compare as one: a row's ``上年编码``, or the site's crosswalk.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
@@ -34,6 +41,7 @@ from .checks import parent_code
 from .comparison import (Comparison, FigureChange, IndicatorChange, ProjectChange, SectionChange, StatedChange, Status,
                          TextChange, YearInfo, comparison_csv, comparison_json)
 from .content import Entry
+from .crosswalk import Crosswalk, crosswalk_for
 from .fmt import grouped
 from .fmt import percent as percent_text
 from .model import (SECTIONS, UNIT_FACTORS, Change, ClassTable, DepartmentYear, Indicator, Project, Row, TitledText,
@@ -59,16 +67,22 @@ ALL_PAIRS_MAX_YEARS = 12
 # compare
 
 
-def compare(older: Document, newer: Document) -> Comparison:
-    """Compare two department-years (usually of one department and kind, older first)."""
+def compare(older: Document, newer: Document, *, crosswalk: Crosswalk | None = None) -> Comparison:
+    """Compare two department-years (usually of one department and kind, older first).
+
+    ``crosswalk``: the renumbered codes to follow; by default the one of the site the newer
+    entry belongs to (``crosswalk.yaml`` beside its ``content/``), none for a bare model.
+    """
     old, new = _doc(older), _doc(newer)
+    if crosswalk is None:
+        crosswalk = crosswalk_for(newer.path) if isinstance(newer, Entry) else Crosswalk()
     unit = "万元" if "万元" in (old.meta.unit, new.meta.unit) else "元"
     old_info, new_info = _info(older), _info(newer)
     sections, parts = _sections(old, new, old_info, new_info)
-    disclosed = {(s.key, side): getattr(doc, s.key).disclosed for s in sections
-                 for side, doc in (("old", old), ("new", new))}
-    projects, project_figures = _projects(old, new, unit, disclosed)
-    figures = _figures(old, new, unit, disclosed) + project_figures
+    states = {(s.key, side): getattr(doc, s.key).status for s in sections
+              for side, doc in (("old", old), ("new", new))}
+    projects, project_figures = _projects(old, new, unit, states)
+    figures = _figures(old, new, unit, states, crosswalk) + project_figures
     # The newer document's 比上年 is against the year before it: it describes this
     # comparison only when the older year is that year.
     adjacent = new.meta.year == old.meta.year + 1 and new.meta.kind == old.meta.kind
@@ -224,7 +238,23 @@ class _Fig:
     title: str
     code: str | None
     level: int
-    amount: Decimal
+    amount: Decimal | None  # None: printed with an empty cell
+    classification: str | None = None  # 功能分类 / 经济分类
+    previous_code: str | None = None  # the row's 上年编码
+    blank: str = "未填数"  # what an empty cell says: the row's note, if any
+
+
+def name_key(name: str) -> str:
+    """A name as it is matched: Unicode NFKC (全角 and 半角 alike), without whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+_NUMBERING = re.compile(r"^(?:\([一二三四五六七八九十百零〇\d]+\)|[一二三四五六七八九十百零〇\d]+[、.])")
+
+
+def heading_key(heading: str) -> str:
+    """A heading as it is matched: ``name_key`` without its numbering (（三）, 三、, 3.)."""
+    return _NUMBERING.sub("", name_key(heading))
 
 
 _TOTALS = (
@@ -258,15 +288,18 @@ class _Collector:
         self.figs: dict[str, _Fig] = {}
 
     def add(self, key: str, section: str, group: str, label: str, amount: Decimal | None, *,
-            code: str | None = None, level: int = 0, title: str | None = None) -> None:
-        if amount is None:
+            code: str | None = None, level: int = 0, title: str | None = None, printed: bool = False,
+            classification: str | None = None, previous_code: str | None = None, blank: str | None = None) -> None:
+        """Add a figure; an amount of None is skipped unless the row was ``printed`` (an empty cell)."""
+        if amount is None and not printed:
             return
         n = 2
         unique = key
         while unique in self.figs:  # the same name twice in one table: number the repeats
             unique = f"{key}#{n}"
             n += 1
-        self.figs[unique] = _Fig(section, group, label, title or _title(group, label), code, level, amount)
+        self.figs[unique] = _Fig(section, group, label, title or _title(group, label), code, level, amount,
+                                 classification, previous_code, blank or "未填数")
 
     def totals(self, t: Totals, prefix: str, group: str) -> None:
         for field, label in _TOTALS:
@@ -274,16 +307,21 @@ class _Collector:
                      title=label if group == "收支总额" else f"{group}{label}")
         self.rows(t.revenue, f"{prefix}.收入", "收支", f"{group}：收入来源" if group != "收支总额" else "收入来源")
         self.rows(t.by_function, f"{prefix}.支出按功能分类", "收支",
-                  "支出功能分类" if group == "收支总额" else f"{group}：支出功能分类")
+                  "支出功能分类" if group == "收支总额" else f"{group}：支出功能分类", classification="功能分类")
 
-    def rows(self, rows: Sequence[Row], prefix: str, section: str, group: str, path: str = "", level: int = 0) -> None:
+    def rows(self, rows: Sequence[Row], prefix: str, section: str, group: str, path: str = "", level: int = 0,
+             classification: str | None = None) -> None:
         depths = _code_depths([r.code for r in rows])
         for row in rows:
-            ident = row.code or f"{path}{row.name}"
+            ident = row.code or f"{path}{name_key(row.name)}"
             depth = level + (depths[row.code] if row.code else 0)
-            self.add(f"{prefix}.{ident}", section, group, row.name, row.amount, code=row.code, level=depth)
+            # A row printed without an amount is an empty cell (未填数), unless it heads rows of its own.
+            self.add(f"{prefix}.{ident}", section, group, row.name, row.amount, code=row.code, level=depth,
+                     printed=not row.children, classification=classification, previous_code=row.previous_code,
+                     blank=row.note)
             if row.children:
-                self.rows(row.children, prefix, section, group, f"{path}{row.name}/", depth + 1)
+                self.rows(row.children, prefix, section, group, f"{path}{name_key(row.name)}/", depth + 1,
+                          classification)
 
     def fields(self, obj: object, spec: Iterable[tuple[str, str]], prefix: str, section: str, group: str) -> None:
         for field, label in spec:
@@ -303,10 +341,15 @@ def _code_depths(codes: list[str | None]) -> dict[str, int]:
     return depths
 
 
+def _table_name(table: ClassTable) -> str:
+    """A table's title without a trailing note such as （功能科目）, as printed: its key."""
+    return re.sub(r"[（(][^（）()]*[）)]\s*$", "", table.title).strip()
+
+
 def _table_ident(table: ClassTable) -> tuple[str, str, str]:
-    title = re.sub(r"[（(][^（）()]*[）)]\s*$", "", table.title).strip()
-    title = re.sub(r"^\d{4}\s*年度?", "", title)  # 2024年部门收入预算总表 is the same table as 2025年…
-    return table.classification, table.scope or "", title
+    """What matches a table across years: classification, scope and ``_table_name``, after ``name_key``."""
+    title = re.sub(r"^\d{4}\s*年度?", "", _table_name(table))  # 2024年部门收入预算总表 is the same table as 2025年…
+    return table.classification, name_key(table.scope or ""), name_key(title)
 
 
 def _table_keys(old: Sequence[ClassTable], new: Sequence[ClassTable]) -> tuple[list[str], list[str]]:
@@ -317,7 +360,8 @@ def _table_keys(old: Sequence[ClassTable], new: Sequence[ClassTable]) -> tuple[l
     """
     old_ids = [_table_ident(t) for t in old]
     new_ids = [_table_ident(t) for t in new]
-    new_keys = [_unique(ident[2], i, [x[2] for x in new_ids]) for i, ident in enumerate(new_ids)]
+    new_names = [_table_name(t) for t in new]
+    new_keys = [_unique(name, i, new_names) for i, name in enumerate(new_names)]
     old_keys: list[str | None] = [None] * len(old)
     taken: set[int] = set()
     for i, ident in enumerate(old_ids):
@@ -334,7 +378,7 @@ def _table_keys(old: Sequence[ClassTable], new: Sequence[ClassTable]) -> tuple[l
         if len(same_scope) == 1 and len(old_same) == 1 and same_scope[0] not in taken:
             old_keys[i] = new_keys[same_scope[0]]
             taken.add(same_scope[0])
-    old_names = [x[2] for x in old_ids]
+    old_names = [_table_name(t) for t in old]
     final_old = []
     for i, key in enumerate(old_keys):
         if key is None:  # a table of the older year only; never share a key with a newer table
@@ -362,20 +406,20 @@ def _year_figures(doc: DepartmentYear, table_keys: list[str]) -> dict[str, _Fig]
         if f.running_costs is not None:
             rc = f.running_costs
             c.add("收支.机关运行经费.合计", "收支", "机关运行经费", "合计", rc.total)
-            c.rows(rc.items, "收支.机关运行经费", "收支", "机关运行经费", level=1)
+            c.rows(rc.items, "收支.机关运行经费", "收支", "机关运行经费", level=1, classification="经济分类")
         if f.capital_budget is not None:
             c.fields(f.capital_budget, (("revenue", "收入"), ("expenditure", "支出")), "收支.国有资本经营预算", "收支",
                      "国有资本经营预算")
         for table, key in zip(f.tables, table_keys, strict=True):
             prefix = f"收支.分类表.{key}"
             c.add(f"{prefix}.合计", "收支", table.title, "合计", table.total, title=f"{table.title}合计")
-            c.rows(table.rows, prefix, "收支", table.title)
+            c.rows(table.rows, prefix, "收支", table.title, classification=table.classification)
             for column in table.columns:  # each other column (分栏) as a figure of its own
                 group = f"{table.title}（{column}）"
                 c.add(f"{prefix}.{column}.合计", "收支", group, "合计", table.total_split.get(column),
                       title=f"{table.title}{column}合计")
                 c.rows([Row(编码=r.code, 名称=r.name, 金额=r.split.get(column)) for r in table.rows],
-                       f"{prefix}.{column}", "收支", group)
+                       f"{prefix}.{column}", "收支", group, classification=table.classification)
     t = doc.three_costs
     if t.disclosed:
         c.fields(t, _THREE_COSTS, "三公", "三公", "“三公”经费")
@@ -400,14 +444,69 @@ def _year_figures(doc: DepartmentYear, table_keys: list[str]) -> dict[str, _Fig]
     return c.figs
 
 
-def _figures(old: DepartmentYear, new: DepartmentYear, unit: str,
-             disclosed: dict[tuple[str, str], bool]) -> list[FigureChange]:
+def _figures(old: DepartmentYear, new: DepartmentYear, unit: str, states: dict[tuple[str, str], str],
+             crosswalk: Crosswalk) -> list[FigureChange]:
     old_keys, new_keys = _table_keys(old.finance.tables, new.finance.tables)
     a = _derived.get(old, ("figures", *old_keys), lambda: _year_figures(old, old_keys))
     b = _derived.get(new, ("figures", *new_keys), lambda: _year_figures(new, new_keys))
+    a, old_codes = _follow_renumbering(a, b, old.meta.year, new.meta.year, crosswalk)
+    a = _in_newer_tables(a, old.finance.tables, old_keys, new.finance.tables, new_keys)
     out = []
     for key in _merge_order(list(a), list(b)):
-        out.append(_pair(key, a.get(key), b.get(key), old.meta.unit, new.meta.unit, unit, disclosed))
+        out.append(_pair(key, a.get(key), b.get(key), old.meta.unit, new.meta.unit, unit, states, old_codes.get(key)))
+    return out
+
+
+def _recode(key: str, code: str, other: str) -> str | None:
+    """``key`` (ending in ``code``) with ``other`` in its place; None when it does not end so."""
+    return key[: -len(code)] + other if key.endswith("." + code) else None
+
+
+def _follow_renumbering(a: dict[str, _Fig], b: dict[str, _Fig], old_year: int, new_year: int,
+                        crosswalk: Crosswalk) -> tuple[dict[str, _Fig], dict[str, str]]:
+    """The older year's figures with each renumbered row under the newer row's key, and
+    newer key → older code for those rows (科目调整).
+
+    A newer row's own 上年编码 names its older code; the crosswalk names the rest. A row is
+    followed only when the older code is gone from the newer year and the newer code is new.
+    """
+    moves: dict[str, str] = {}  # older key → newer key
+    for key, fig in b.items():
+        if fig.previous_code and fig.code and fig.previous_code != fig.code:
+            old_key = _recode(key, fig.code, fig.previous_code)
+            if old_key is not None and old_key in a and old_key not in b and key not in a:
+                moves[old_key] = key
+    maps: dict[str, dict[str, str]] = {}
+    for key, fig in a.items():
+        if key in moves or not fig.code or fig.classification is None:
+            continue
+        if fig.classification not in maps:
+            maps[fig.classification] = crosswalk.new_codes(fig.classification, old_year, new_year)
+        new_code = maps[fig.classification].get(fig.code)
+        new_key = _recode(key, fig.code, new_code) if new_code else None
+        if new_key is not None and new_key in b and key not in b and new_key not in a and new_key not in moves.values():
+            moves[key] = new_key
+    if not moves:
+        return a, {}
+    return ({moves.get(key, key): fig for key, fig in a.items()},
+            {new_key: a[old_key].code or "" for old_key, new_key in moves.items()})
+
+
+def _in_newer_tables(a: dict[str, _Fig], old_tables: Sequence[ClassTable], old_keys: list[str],
+                     new_tables: Sequence[ClassTable], new_keys: list[str]) -> dict[str, _Fig]:
+    """The older year's figures with the rows of a table both years have under the newer table's
+    title: a matched pair of tables is one table, whichever year a row is in."""
+    newer = dict(zip(new_keys, (t.title for t in new_tables), strict=True))
+    renamed = {f"收支.分类表.{key}.": newer[key] for key, table in zip(old_keys, old_tables, strict=True)
+               if key in newer and newer[key] != table.title}
+    if not renamed:
+        return a
+    out = {}
+    for key, fig in a.items():
+        title = next((t for prefix, t in renamed.items() if key.startswith(prefix)), None)
+        if title is not None:
+            fig = replace(fig, group=title, title=f"{title}合计" if fig.label == "合计" else _title(title, fig.label))
+        out[key] = fig
     return out
 
 
@@ -415,24 +514,32 @@ _SECTION_ATTR = {"收支": "finance", "三公": "three_costs", "绩效": "perfor
                  "国有资产": "assets"}
 
 
+_ABSENT = {"已公开": "", "无": "公开为无", "未公开": "未公开", "未收录": "未收录"}
+"""What a side without a figure says, by the state of that year's section."""
+
+
 def _pair(key: str, a: _Fig | None, b: _Fig | None, old_unit: str, new_unit: str, unit: str,
-          disclosed: dict[tuple[str, str], bool]) -> FigureChange:
+          states: dict[tuple[str, str], str], old_code: str | None = None) -> FigureChange:
     base = b or a
     assert base is not None
-    old = convert(a.amount, old_unit, unit) if a else None
-    new = convert(b.amount, new_unit, unit) if b else None
+    old = convert(a.amount, old_unit, unit) if a and a.amount is not None else None
+    new = convert(b.amount, new_unit, unit) if b and b.amount is not None else None
     attr = _SECTION_ATTR[base.section]
-    if a is None:
-        return FigureChange(key, base.section, base.group, base.label, base.title, base.code, base.level, None, new,
-                            "added", None, None, unpublished=not disclosed[(attr, "old")])
-    if b is None:
-        return FigureChange(key, base.section, base.group, base.label, base.title, base.code, base.level, old, None,
-                            "removed", None, None, unpublished=not disclosed[(attr, "new")])
-    assert old is not None and new is not None
+    old_absent = _ABSENT[states[(attr, "old")]] if a is None else a.blank if old is None else ""
+    new_absent = _ABSENT[states[(attr, "new")]] if b is None else b.blank if new is None else ""
+    common = dict(old_absent=old_absent, new_absent=new_absent, old_code=old_code, classification=base.classification)
+    if a is None or b is None:
+        return FigureChange(key, base.section, base.group, base.label, base.title, base.code, base.level, old, new,
+                            "added" if a is None else "removed", None, None, **common)  # type: ignore[arg-type]
+    old_label = a.label if name_key(a.label) != name_key(b.label) else None
+    if old is None or new is None:
+        return FigureChange(key, base.section, base.group, base.label, base.title, base.code, base.level, old, new,
+                            "blank" if old is not None or new is not None else "unchanged", None, None,
+                            old_label=old_label, **common)  # type: ignore[arg-type]
     delta = new - old
     return FigureChange(key, base.section, base.group, base.label, base.title, base.code, base.level, old, new,
                         "unchanged" if delta == 0 else "changed", delta, change_percent(delta, old),
-                        old_label=a.label if a.label != b.label else None)
+                        old_label=old_label, **common)  # type: ignore[arg-type]
 
 
 def convert(value: Decimal, unit: str, to: str) -> Decimal:
@@ -496,18 +603,18 @@ def _project_pairs(old: Sequence[Project], new: Sequence[Project]) -> list[tuple
         for j, p in enumerate(new):
             if j in match:
                 continue
-            wanted = p.code if criterion == "编码" else p.name
+            wanted = p.code if criterion == "编码" else name_key(p.name)
             if wanted is None:
                 continue
             i = next((i for i, q in enumerate(old) if i not in match.values()
-                      and (q.code if criterion == "编码" else q.name) == wanted), None)
+                      and (q.code if criterion == "编码" else name_key(q.name)) == wanted), None)
             if i is not None:
                 match[j], how[j] = i, criterion
     return [(i, j, how.get(j) if j is not None else None) for i, j in _ordered_pairs(len(old), len(new), match)]
 
 
 def _projects(old: DepartmentYear, new: DepartmentYear, unit: str,
-              disclosed: dict[tuple[str, str], bool]) -> tuple[list[ProjectChange], list[FigureChange]]:
+              states: dict[tuple[str, str], str]) -> tuple[list[ProjectChange], list[FigureChange]]:
     old_projects = old.performance.projects if old.performance.disclosed else []
     new_projects = new.performance.projects if new.performance.disclosed else []
     changes: list[ProjectChange] = []
@@ -521,7 +628,7 @@ def _projects(old: DepartmentYear, new: DepartmentYear, unit: str,
         key = _unique_key(f"绩效.项目.{base.code or base.name}", seen)
         fa, fb = (_Fig("绩效", "项目", p.name, f"项目“{p.name}”", p.code, 0, p.budget)
                   if p is not None and p.budget is not None else None for p in (a, b))
-        budget = _pair(key, fa, fb, old.meta.unit, new.meta.unit, unit, disclosed) if (fa or fb) else None
+        budget = _pair(key, fa, fb, old.meta.unit, new.meta.unit, unit, states) if (fa or fb) else None
         if budget is not None:
             figures.append(budget)
         indicators = _indicators(a.indicators if a else [], b.indicators if b else [])
@@ -669,8 +776,11 @@ def _pair_items(old: list[tuple[str, str]], new: list[tuple[str, str]], *,
     """Pair (label, text) items by label, then (with ``similar``) the rest by similarity: at
     least half the same. Glossary terms pair by the term only: another term is another thing."""
     match: dict[int, int] = {}  # new index → old index
+    old_keys = [heading_key(other) for other, _ in old]
     for j, (label, _) in enumerate(new):
-        i = next((i for i, (other, _) in enumerate(old) if label and other == label and i not in match.values()), None)
+        wanted = heading_key(label)
+        i = next((i for i, other in enumerate(old_keys) if wanted and other == wanted and i not in match.values()),
+                 None)
         if i is not None:
             match[j] = i
     candidates = []
@@ -705,22 +815,28 @@ def _stated_sources(doc: DepartmentYear) -> list[tuple[str, Change, Callable[[Fi
     return out
 
 
-_MARKS = re.compile(r"[（(](类|款|项)[）)]|[“”\"、\s（）()]")
+_MARKS = re.compile(r"\((类|款|项)\)|[“”\"、()]")
+_LEVEL = re.compile(r"\((类|款|项)\)")
+_LEVEL_DIGITS = {"类": 3, "款": 5, "项": 7}
 
 
 def _normalise(name: str) -> str:
-    return _MARKS.sub("", name)
+    return _MARKS.sub("", name_key(name))
 
 
 def _match_stated(change: Change, unit: str, doc_unit: str, candidates: list[FigureChange]) -> FigureChange | None:
     """The figure a stated change describes: same current amount, and the closest name."""
-    subject = change.subject
-    if "（款）" in subject:  # 政协事务（款）行政运行（项） names the 项 row
-        subject = subject.split("（款）")[-1]
+    subject = name_key(change.subject)
+    levels = _LEVEL.findall(subject)
+    if "(款)" in subject:  # 政协事务（款）行政运行（项） names the 项 row
+        subject = subject.split("(款)")[-1]
     wanted = _normalise(subject)
     if ("收支" in wanted or "收入支出" in wanted) and "总" in wanted:  # 收、支预算总计 = both totals
         wanted = "财政拨款支出合计" if "财政拨款" in wanted else "支出合计"
     pool = [f for f in candidates if f.new is not None]
+    if levels:  # （类）（款）（项） name a functional class of that level, never an economic row
+        digits = _LEVEL_DIGITS[levels[-1]]
+        pool = [f for f in pool if f.classification == "功能分类" and (f.code is None or len(f.code) == digits)]
     if change.amount is not None:
         amount = convert(change.amount, doc_unit, unit)
         pool = [f for f in pool if f.new == amount]

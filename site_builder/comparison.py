@@ -22,7 +22,11 @@ from .fmt import plain
 from .opendata import csv_text
 from .textdiff import Segment
 
-Status = Literal["added", "removed", "changed", "unchanged"]
+Status = Literal["added", "removed", "changed", "unchanged", "blank"]
+"""``blank``: a figure printed in both years with its cell empty in one of them (未填数)."""
+
+ABSENT_STATES = frozenset({"未公开", "公开为无", "未收录"})
+"""What a side without a figure says when its whole section has no figures: never 未列出."""
 
 
 @dataclass(frozen=True)
@@ -87,16 +91,33 @@ class FigureChange:
     delta: Decimal | None  # new − old, when both exist
     percent: Decimal | None  # delta / old × 100, rounded; None when old is 0 or missing
     old_label: str | None = None  # the older year's name when it differs (matched by code)
-    unpublished: bool = False  # added/removed because that year's section was not disclosed
     stated: tuple[StatedChange, ...] = ()
+    # What a side without an amount says: "" (未列出: not in that year's document), 未公开,
+    # 公开为无 or 未收录 (that year's section), 未填数 (printed with an empty cell) or the row's note.
+    old_absent: str = ""
+    new_absent: str = ""
+    old_code: str | None = None  # 科目调整: the older year's code of a renumbered row
+    classification: str | None = None  # 功能分类 / 经济分类, for rows of classification tables
+
+    @property
+    def unpublished(self) -> bool:
+        """Added or removed because that year's section has no figures (未公开, 公开为无, 未收录)."""
+        return (self.old_absent if self.status == "added" else self.new_absent) in ABSENT_STATES
+
+    @property
+    def recoded(self) -> bool:
+        return self.old_code is not None and self.old_code != self.code
 
     @property
     def direction(self) -> str:
-        """增加 / 减少 / 不变 / 新增 / 不再列出."""
+        """增加 / 减少 / 不变 / 新增 / 不再列出 / 本年未填数 / 上年未填数."""
         if self.status == "added":
             return "新增"
         if self.status == "removed":
             return "不再列出"
+        if self.status == "blank":
+            side, absent = ("本年", self.new_absent) if self.new is None else ("上年", self.old_absent)
+            return f"{side}{absent}" if absent == "未填数" else f"{side}：{absent}"
         if self.delta is None or self.delta == 0:
             return "不变"
         return "增加" if self.delta > 0 else "减少"
@@ -168,7 +189,7 @@ class SectionChange:
 
     key: str
     name: str
-    old: str  # 已公开 / 无 / 未公开
+    old: str  # 已公开 / 无 / 未公开 / 未收录
     new: str
     status: Status  # added: disclosed only in the newer year; removed: only in the older
     sentence: str | None  # the call-out, when the status differs
@@ -216,7 +237,7 @@ class Comparison:
 # ---------------------------------------------------------------------------
 # Open data
 
-FORMAT = "site_builder.comparison/1"
+FORMAT = "site_builder.comparison/2"
 
 CSV_COLUMNS = ("分组", "项目", "编码", "原数", "新数", "单位", "增减额", "增减率(%)", "状态", "原年度", "新年度",
                "文件所述增减额", "文件所述增减率(%)", "文件所述原因", "核对", "键")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from decimal import Decimal
 
 from sitekit import MINIMAL, MINIMAL_PATH, replace_line, run_validate, write_tree
 
@@ -97,3 +98,201 @@ def test_year_page_shows_not_collected_with_the_scope(collected_site: Path) -> N
     assert "本站未收录此部分所在的文件" in finance.get_text()
     assert "部门预算绩效文本（总体目标、项目绩效目标表）（虚构）" in finance.get_text()
     assert "section-uncollected" in finance["class"]
+
+
+# ---------------------------------------------------------------------------
+# Comparisons: a fictitious department (虚构) in 2020 and 2021, both in 万元
+
+from site_builder.compare import compare  # noqa: E402
+from site_builder.crosswalk import Crosswalk, Renumbering  # noqa: E402
+
+
+def _finance(*, year: int) -> str:
+    if year == 2020:
+        return """\
+收支:
+  收入合计: 3000.00
+  收入:
+    - {名称: 公共财政拨款(补助)资金, 金额: 3000.00}
+  支出合计: 3000.00
+  基本支出: 2000.00
+  人员经费: 1500.00
+  公用经费: 500.00
+  项目支出: 1000.00
+  分类表:
+    - 名称: 一般公共预算支出表（虚构）
+      分类: 功能分类
+      合计: 3000.00
+      行:
+        - {编码: "204", 名称: 公共安全支出（虚构）, 金额: 2900.00}
+        - {编码: "20404", 名称: 检察（虚构）, 金额: 2900.00}
+        - {编码: "2040401", 名称: 行政运行（虚构）, 金额: 905.00}
+        - {编码: "2040405", 名称: 公诉、审判、侦查、执行等检察监督支出（虚构）, 金额: 1895.00}
+        - {编码: "2040499", 名称: 其他检察支出（虚构）, 金额: 100.00}
+        - {编码: "208", 名称: 社会保障和就业支出（虚构）, 金额: 100.00}
+        - {编码: "20805", 名称: 行政事业单位离退休（虚构）, 金额: 100.00}
+        - {编码: "2080505", 名称: 机关事业单位基本养老保险缴费支出（虚构）, 金额: 60.00}
+        - {编码: "2080599", 名称: 其他行政事业单位离退休支出（虚构）, 金额: 40.00}
+    - 名称: 一般公共预算基本支出表（虚构）
+      分类: 经济分类
+      合计: 2000.00
+      行:
+        - {编码: "301", 名称: 工资福利支出, 金额: 1500.00}
+        - {编码: "30108", 名称: 机关事业单位基本养老保险缴费, 金额: 60.00}
+        - {编码: "302", 名称: 商品和服务支出, 金额: 300.00}
+        - {编码: "303", 名称: 对个人和家庭的补助, 金额: 200.00}
+        - {编码: "30311", 名称: 住房公积金, 金额: 200.00}
+"""
+    return """\
+收支:
+  收入合计: 3100.00
+  收入:
+    - {名称: 公共财政拨款（补助）资金, 金额: 3100.00}
+  支出合计: 3100.00
+  基本支出: 2100.00
+  人员经费: 1600.00
+  公用经费: 500.00
+  项目支出: 1000.00
+  分类表:
+    - 名称: 一般公共预算支出表（虚构）（功能科目）
+      分类: 功能分类
+      合计: 3100.00
+      行:
+        - {编码: "204", 名称: 公共安全支出（虚构）, 金额: 2980.00}
+        - {编码: "20404", 名称: 检察（虚构）, 金额: 2980.00}
+        - {编码: "2040401", 名称: 行政运行（虚构）, 金额: 1000.00}
+        - {编码: "2040410", 上年编码: "2040405", 名称: 检察监督（虚构）, 金额: 1980.00}
+        - {编码: "208", 名称: 社会保障和就业支出（虚构）, 金额: 120.00}
+        - {编码: "20805", 名称: 行政事业单位离退休（虚构）, 金额: 120.00}
+        - {编码: "2080505", 名称: 机关事业单位基本养老保险缴费支出（虚构）, 金额: 120.00}
+        - {编码: "2080599", 名称: 其他行政事业单位离退休支出（虚构）}
+    - 名称: 一般公共预算基本支出表（虚构）
+      分类: 经济分类
+      合计: 2100.00
+      行:
+        - {编码: "301", 名称: 工资福利支出, 金额: 1870.00}
+        - {编码: "30108", 名称: 机关事业单位基本养老保险缴费, 金额: 120.00}
+        - {编码: "30113", 名称: 住房公积金, 金额: 250.00}
+        - {编码: "302", 名称: 商品和服务支出, 金额: 230.00}
+  比上年:
+    - 项目: 行政事业单位离退休（款）机关事业单位基本养老保险缴费（项）
+      本年: 120.00
+      变化: 增加
+      增减额: 60.00
+      增减率: 100.00
+      原因: 缴费基数调整（虚构）。
+    - 项目: 检察（款）检察监督（项）
+      本年: 1980.00
+      变化: 增加
+      增减额: 85.00
+      增减率: 4.49
+      原因: 科目调整后合并列示（虚构）。
+    - 项目: 住房公积金
+      本年: 250.00
+      变化: 增加
+      增减额: 50.00
+      增减率: 25.00
+      原因: 缴存基数调整（虚构）。
+"""
+
+
+def _trust_year(year: int) -> str:
+    text = replace_line(MINIMAL, "  年度: 2020", f"  年度: {year}")
+    text = replace_line(text, "示例局2020年部门预算", f"示例局{year}年部门预算")
+    text = replace_line(text, "  金额单位: 元", "  金额单位: 万元")
+    text = replace_line(text, MINIMAL[MINIMAL.index("收支:"):MINIMAL.index("三公:")], _finance(year=year))
+    tasks = ("  主要工作任务:\n    - {标题: （三）加强示例管理（虚构）, 内容: 健全示例管理制度，开展季度检查（虚构）。}\n"
+             if year == 2020 else
+             "  主要工作任务:\n    - {标题: 三、加强示例管理（虚构）, 内容: 完成年度示例督查十二次，通报结果并限期整改（虚构）。}\n")
+    text = replace_line(text, "收支:\n", tasks + "收支:\n")
+    if year == 2020:
+        text = replace_line(text, "政府采购: 无\n", "政府采购:\n  合计: 30.00\n  货物: 30.00\n")
+        text = replace_line(text, "国有资产: 未公开\n", "国有资产:\n  资产总额: 100.00\n")
+    else:
+        text = replace_line(text, "  金额单位: 万元\n", "  金额单位: 万元\n  收录范围: 部门预算公开说明（不含国有资产）（虚构）\n")
+        text = replace_line(text, "国有资产: 未公开\n", "国有资产: 未收录\n")
+    return text
+
+
+# The economic 30311 住房公积金 became 30113 (a fictitious crosswalk entry, like the real one the site carries).
+CROSSWALK = Crosswalk((Renumbering("经济分类", "30311", "30113", 2021, "住房公积金", "虚构来源"),))
+
+
+@pytest.fixture()
+def c2021(tmp_path: Path):
+    years = loaded(tmp_path, **{"2020": _trust_year(2020), "2021": _trust_year(2021)})
+    return compare(years["2020"], years["2021"], crosswalk=CROSSWALK)
+
+
+def _by_code(c, code: str):
+    (found,) = [f for f in c.figures if f.code == code]
+    return found
+
+
+def test_a_row_of_the_older_year_only_stays_in_its_table(c2021) -> None:
+    removed = _by_code(c2021, "2040499")
+    assert (removed.status, removed.old, removed.new) == ("removed", Decimal("100.00"), None)
+    kept = _by_code(c2021, "2040401")
+    assert removed.group == kept.group == "一般公共预算支出表（虚构）（功能科目）"
+    assert [g for g, _ in c2021.groups()].count("一般公共预算支出表（虚构）") == 0
+
+
+def test_a_renumbered_row_compares_as_one_from_the_row_or_the_crosswalk(c2021) -> None:
+    recoded = _by_code(c2021, "2040410")
+    assert (recoded.status, recoded.old, recoded.new, recoded.old_code) == (
+        "changed", Decimal("1895.00"), Decimal("1980.00"), "2040405")
+    assert not [f for f in c2021.figures if f.code == "2040405"]
+    housing = _by_code(c2021, "30113")
+    assert (housing.old, housing.new, housing.delta, housing.old_code) == (
+        Decimal("200.00"), Decimal("250.00"), Decimal("50.00"), "30311")
+    assert not [f for f in c2021.figures if f.code == "30311"]
+    # The document's own change is checked against the matched rows: 1895 → 1980 is 85, 4.49%.
+    (stated,) = recoded.stated
+    assert stated.discrepancies == ()
+    (stated,) = housing.stated
+    assert stated.discrepancies == ()
+
+
+def test_without_the_crosswalk_the_renumbered_row_is_added_and_removed(tmp_path: Path) -> None:
+    years = loaded(tmp_path, **{"2020": _trust_year(2020), "2021": _trust_year(2021)})
+    c = compare(years["2020"], years["2021"])
+    assert (_by_code(c, "30311").status, _by_code(c, "30113").status) == ("removed", "added")
+
+
+def test_a_stated_change_wrong_against_the_matched_rows_is_flagged(tmp_path: Path) -> None:
+    wrong = _trust_year(2021).replace("      增减额: 85.00\n", "      增减额: 86.00\n")
+    years = loaded(tmp_path, **{"2020": _trust_year(2020), "2021": wrong})
+    (stated,) = _by_code(compare(years["2020"], years["2021"], crosswalk=CROSSWALK), "2040410").stated
+    assert stated.discrepancies == ("文件所述增减额 86.00 万元，按两年文件的数字计算为 85.00 万元。",)
+
+
+def test_names_match_across_width_and_punctuation(c2021) -> None:
+    (revenue,) = [f for f in c2021.figures if f.key.startswith("收支.收入.")]
+    assert (revenue.status, revenue.old, revenue.new) == ("changed", Decimal("3000.00"), Decimal("3100.00"))
+    assert revenue.label == "公共财政拨款（补助）资金"  # shown as printed
+
+
+def test_a_row_printed_blank_is_not_dropped(c2021) -> None:
+    blank = _by_code(c2021, "2080599")
+    assert (blank.status, blank.old, blank.new, blank.direction) == ("blank", Decimal("40.00"), None, "本年未填数")
+
+
+def test_a_section_disclosed_as_none_shows_none_in_its_rows(c2021) -> None:
+    procurement = c2021.figure("政府采购.合计")
+    assert (procurement.status, procurement.new_absent) == ("removed", "公开为无")
+    assets = c2021.figure("国有资产.资产总额")
+    assert (assets.status, assets.new_absent) == ("removed", "未收录")
+    sections = {s.name: s for s in c2021.sections}
+    assert sections["国有资产"].sentence == "国有资产：2020年公开，2021年本站未收录。"
+
+
+def test_a_stated_change_goes_to_the_row_its_marker_names(c2021) -> None:
+    statement = next(s for s in c2021.statements if s.subject.startswith("行政事业单位离退休"))
+    assert statement.figure is not None and statement.figure.endswith(".2080505")
+    assert _by_code(c2021, "30108").stated == ()
+
+
+def test_headings_match_whatever_their_numbering(c2021) -> None:
+    tasks = [t for t in c2021.texts if t.group == "主要工作任务"]
+    assert [(t.status, t.label, t.old_label) for t in tasks] == [
+        ("changed", "三、加强示例管理（虚构）", "（三）加强示例管理（虚构）")]
