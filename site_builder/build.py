@@ -27,6 +27,7 @@ import jinja2
 from . import routes
 from .checks import Check
 from .completeness import load_site_items, scorecard_csv, scorecard_pages
+from .crosswalk import site_crosswalk
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import content_root_of, display_path
 from .downloads import SITE_NOTES, catalog_json, links
@@ -130,6 +131,7 @@ def prepare(project_root: Path, output_dir: Path, reporter: Reporter, content_di
     """The site's configuration, scorecard items and theme, and a check of the output folder; problems reported."""
     config = load_config(project_root, reporter)
     items = load_site_items(project_root, config.scorecard, reporter)
+    site_crosswalk(project_root, reporter)  # its errors stop the build; comparisons read it (crosswalk_for)
     theme = find_theme(project_root, config.theme)
     if theme is None:
         themes = display_path(project_root / "themes")

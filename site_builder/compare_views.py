@@ -255,15 +255,16 @@ class FigureRow:
     renamed: str  # "2017年为“…”" when the older year names it differently
     old: Markup | None
     new: Markup | None
-    old_missing: str  # what the empty side says: 未列出 / 未公开
+    old_missing: str  # what the empty side says: 未列出 / 未公开 / 无 / 未收录 / 未填数 (or the row's note)
     new_missing: str
-    status: str  # added / removed / changed / unchanged (CSS class)
-    badge: str  # 新增 / 不再列出: never a change from zero
+    status: str  # added / removed / changed / unchanged / blank (CSS class)
+    badge: str  # 新增 / 不再列出 / 本年未填数 …: never a change from zero
     verb: str  # 增加 / 减少 / 不变
     direction: str  # up / down / same (CSS class)
     delta: Markup | None  # unsigned; the verb says which way
     rate: str  # "下降 66.68%", "—"
     stated: tuple[StatedView, ...]
+    recoded: str = ""  # 科目调整: "2017年编码 30311"
 
 
 @dataclass(frozen=True)
@@ -431,20 +432,32 @@ def _rate_text(f: FigureChange) -> str:
     return f"{'增长' if f.delta > 0 else '下降'} {grouped(abs(f.percent))}%"
 
 
+_MISSING = {"": "未列出", "公开为无": "无"}
+"""What an empty cell says, by the side's ``absent``: 未列出 (not in that year's document), 无
+(its section disclosed as none); 未公开, 未收录, 未填数 or the row's note as they are."""
+
+
+def _badge(f: FigureChange) -> str:
+    if f.status == "blank":
+        return f.direction
+    return {"added": "新增", "removed": "不再列出"}.get(f.status, "")
+
+
 def figure_row(f: FigureChange, c: Comparison) -> FigureRow:
     """One figure of ``c`` as a table row."""
     unit = c.unit
-    missing = "未公开" if f.unpublished else "未列出"
     verb = "" if f.delta is None else "增加" if f.delta > 0 else "减少" if f.delta < 0 else "不变"
     renamed = f"{c.older.year}年为“{f.old_label}”" if f.old_label else ""
     return FigureRow(
         key=f.key, label=f.label, code=f.code or "", level=min(f.level, 4), renamed=renamed,
         old=_amount_of(f.old, unit), new=_amount_of(f.new, unit),
-        old_missing=missing if f.status == "added" else "", new_missing=missing if f.status == "removed" else "",
-        status=f.status, badge={"added": "新增", "removed": "不再列出"}.get(f.status, ""), verb=verb,
+        old_missing=_MISSING.get(f.old_absent, f.old_absent) if f.old is None else "",
+        new_missing=_MISSING.get(f.new_absent, f.new_absent) if f.new is None else "",
+        status=f.status, badge=_badge(f), verb=verb,
         direction={"增加": "up", "减少": "down"}.get(verb, "same"),
         delta=_amount_of(abs(f.delta), unit) if f.delta else None, rate=_rate_text(f),
-        stated=tuple(_stated(s, unit, f.label) for s in f.stated))
+        stated=tuple(_stated(s, unit, f.label) for s in f.stated),
+        recoded=f"科目调整：{c.older.year}年编码 {f.old_code}" if f.recoded else "")
 
 
 def _stated(s: StatedChange, unit: str, label: str = "") -> StatedView:
@@ -471,10 +484,13 @@ def figure_row_html(r: FigureRow, year: str) -> str:
     """
     level = f' class="level-{r.level}"' if r.level else ""
     renamed = f'<span class="renamed">{escape(r.renamed)}</span>' if r.renamed else ""
-    old = r.old or f'<span class="missing">{r.old_missing}</span>'
-    new = r.new or f'<span class="missing">{r.new_missing}</span>'
+    if r.recoded:
+        renamed += f'<span class="renamed recoded"><span class="badge badge-recoded">科目调整</span> {escape(r.recoded)}</span>'
+    old_missing, new_missing = escape(r.old_missing), escape(r.new_missing)
+    old = r.old or f'<span class="missing">{old_missing}</span>'
+    new = r.new or f'<span class="missing">{new_missing}</span>'
     if r.badge:
-        change = f'<span class="badge badge-{r.status}">{r.badge}</span>'
+        change = f'<span class="badge badge-{r.status}">{escape(r.badge)}</span>'
     elif r.delta:
         change = (f'<span class="change change-{r.direction}">{r.verb} {r.delta}</span>'
                   f'<br><span class="rate">{r.rate}</span>')
@@ -506,7 +522,10 @@ def _counts(rows: Sequence[FigureChange]) -> str:
     changed = sum(1 for f in rows if f.status == "changed")
     added = sum(1 for f in rows if f.status == "added")
     removed = sum(1 for f in rows if f.status == "removed")
-    parts = [f"{n} 项{word}" for n, word in ((changed, "有变化"), (added, "新增"), (removed, "不再列出")) if n]
+    blank = sum(1 for f in rows if f.status == "blank")
+    recoded = sum(1 for f in rows if f.recoded)
+    parts = [f"{n} 项{word}" for n, word in ((changed, "有变化"), (added, "新增"), (removed, "不再列出"),
+                                            (blank, "一年未填数"), (recoded, "科目调整")) if n]
     return f"{len(rows)} 项" + ("：" + "，".join(parts) if parts else "，均无变化")
 
 

@@ -240,8 +240,10 @@ class Comparison:
 FORMAT = "site_builder.comparison/2"
 
 CSV_COLUMNS = ("分组", "项目", "编码", "原数", "新数", "单位", "增减额", "增减率(%)", "状态", "原年度", "新年度",
-               "文件所述增减额", "文件所述增减率(%)", "文件所述原因", "核对", "键")
-"""One row per figure; amounts in 单位, changes signed (negative is a decrease)."""
+               "文件所述增减额", "文件所述增减率(%)", "文件所述原因", "核对", "上年编码", "键")
+"""One row per figure; amounts in 单位, changes signed (negative is a decrease); 状态 says 新增,
+不再列出, 本年未填数 or, for a side whose section has no figures, 公开为无 / 未公开 / 未收录;
+上年编码 is the older code of a renumbered row (科目调整)."""
 
 
 def _plain_decimals(value: Any) -> Any:
@@ -290,13 +292,18 @@ def _digits(value: Decimal | None) -> str:
     return "" if value is None else plain(value)
 
 
+def _status(f: FigureChange, older: str, newer: str) -> str:
+    if f.unpublished:  # the side without the figure: its whole section has none
+        return f"{older}{f.old_absent}" if f.status == "added" else f"{newer}{f.new_absent}"
+    return f.direction
+
+
 def comparison_csv(c: Comparison) -> str:
     """The figures as CSV (UTF-8 with a BOM, CRLF): one row per figure, Chinese headers.
 
     What ``opendata.csv_text`` writes, with each row made as a list of its cells, which
     costs half as much as a dict per row (None is an empty cell to ``csv``).
     """
-    status = {"added": "新增", "removed": "不再列出"}
     unit, older, newer = c.unit, c.older.label, c.newer.label
     out = io.StringIO()
     out.write(csv_text(CSV_COLUMNS, ()))  # the BOM and the header line
@@ -305,8 +312,8 @@ def comparison_csv(c: Comparison) -> str:
         stated = f.stated[0] if f.stated else None
         writer.writerow((
             f.group, f.label, f.code, _digits(f.old), _digits(f.new), unit, _digits(f.delta), _digits(f.percent),
-            status.get(f.status) or f.direction, older, newer,
+            _status(f, older, newer), older, newer,
             _digits(stated.signed_delta) if stated else None, _digits(stated.signed_rate) if stated else None,
             stated.reason if stated else None, "；".join(d for s in f.stated for d in s.discrepancies) or None,
-            f.key))
+            f.old_code if f.recoded else None, f.key))
     return out.getvalue()

@@ -14,7 +14,7 @@ def validate(root: Path, reporter: Reporter, project_root: Path | None = None) -
     """Load every file below ``root`` and report errors and the failed arithmetic checks.
 
     With ``project_root``, also what a build reads beside the content: ``site.toml`` and the
-    公开完整度 item list it uses, so that their errors show before a build.
+    公开完整度 item list it uses and its crosswalk of renumbered codes, so that their errors show before a build.
     """
     entries = load_content(root, reporter)
     for entry in entries:
@@ -22,8 +22,10 @@ def validate(root: Path, reporter: Reporter, project_root: Path | None = None) -
     if project_root is not None:
         from .completeness import load_site_items  # the pages' modules: only when asked
         from .config import load_config
+        from .crosswalk import site_crosswalk
 
         load_site_items(project_root, load_config(project_root, reporter).scorecard, reporter)
+        site_crosswalk(project_root, reporter)
     return entries
 
 

@@ -296,3 +296,48 @@ def test_headings_match_whatever_their_numbering(c2021) -> None:
     tasks = [t for t in c2021.texts if t.group == "主要工作任务"]
     assert [(t.status, t.label, t.old_label) for t in tasks] == [
         ("changed", "三、加强示例管理（虚构）", "（三）加强示例管理（虚构）")]
+
+
+@pytest.fixture(scope="module")
+def compared_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("compared")
+    write_tree(root, f"-- {DEPT}/2020.yaml --\n{_trust_year(2020)}-- {DEPT}/2021.yaml --\n{_trust_year(2021)}"
+                     '-- site.toml --\ntitle = "虚构站点"\n'
+                     "-- crosswalk.yaml --\n科目调整:\n"
+                     '  - {分类: 经济分类, 上年编码: "30311", 编码: "30113", 名称: 住房公积金, 起始年度: 2021,'
+                     " 来源: 虚构来源}\n")
+    result, reporter = build(root)
+    assert reporter.errors == [], [str(p) for p in reporter.errors]
+    return root / "output" / DEPT.removeprefix("content/")
+
+
+def _row(page, key: str) -> list[str]:
+    tr = page.select_one(f'tr[data-key="{key}"]')
+    assert tr is not None, key
+    return [" ".join(c.get_text(" ", strip=True).split()) for c in tr.find_all(["th", "td"])]
+
+
+def test_comparison_page_shows_each_case_as_it_is(compared_site: Path) -> None:
+    page = soup(compared_site / "compare" / "2020-2021" / "index.html")
+    captions = [" ".join(c.get_text(" ", strip=True).split()) for c in page.select(".figure-group summary, caption")]
+    functional = [c for c in captions if c.startswith("一般公共预算支出表")]
+    assert functional and all("（功能科目）" in c for c in functional), captions
+    assert any("10 项：8 项有变化，1 项不再列出，1 项一年未填数，1 项科目调整" in c for c in captions), captions
+    table = "收支.分类表.一般公共预算支出表（虚构）"
+    assert _row(page, f"{table}.2040499") == ["其他检察支出（虚构）", "100.00", "未列出", "不再列出"]
+    assert _row(page, f"{table}.2040410") == [
+        "检察监督（虚构） 2020年为“公诉、审判、侦查、执行等检察监督支出（虚构）” 科目调整 科目调整：2020年编码 2040405",
+        "1,895.00", "1,980.00", "增加 85.00 下降 4.49%".replace("下降", "增长")]
+    assert _row(page, f"{table}.2080599") == ["其他行政事业单位离退休支出（虚构）", "40.00", "未填数", "本年未填数"]
+    assert _row(page, "政府采购.合计") == ["合计", "30.00", "无", "不再列出"]
+    assert _row(page, "国有资产.资产总额") == ["资产总额", "100.00", "未收录", "不再列出"]
+    housing = _row(page, "收支.分类表.一般公共预算基本支出表.30113")
+    assert housing[0] == "住房公积金 科目调整 科目调整：2020年编码 30311" and housing[1:3] == ["200.00", "250.00"]
+
+
+def test_a_bad_crosswalk_stops_the_build(tmp_path: Path) -> None:
+    write_tree(tmp_path, f"-- {MINIMAL_PATH} --\n{MINIMAL}-- crosswalk.yaml --\n科目调整:\n"
+                         '  - {分类: 经济分类, 上年编码: "30311", 编码: "30113", 名称: 住房公积金, 起始年度: 2018}\n')
+    result, reporter = build(tmp_path)
+    assert not result.ok and not (tmp_path / "output").exists()
+    assert [(Path(p.file).name, p.line, p.key) for p in reporter.errors] == [("crosswalk.yaml", 2, "科目调整[1].来源")]
