@@ -201,9 +201,9 @@ def _trust_year(year: int) -> str:
     text = replace_line(text, "示例局2020年部门预算", f"示例局{year}年部门预算")
     text = replace_line(text, "  金额单位: 元", "  金额单位: 万元")
     text = replace_line(text, MINIMAL[MINIMAL.index("收支:"):MINIMAL.index("三公:")], _finance(year=year))
-    tasks = ("  主要工作任务:\n    - {标题: （三）加强示例管理（虚构）, 内容: 健全示例管理制度，开展季度检查（虚构）。}\n"
+    tasks = ("  主要工作任务:\n    - {标题: （三）加强示例管理（虚构）, 内容: 健全制度，开展季度检查，建立台账，按月汇总上报，年底总结评比（虚构）。}\n"
              if year == 2020 else
-             "  主要工作任务:\n    - {标题: 三、加强示例管理（虚构）, 内容: 完成年度示例督查十二次，通报结果并限期整改（虚构）。}\n")
+             "  主要工作任务:\n    - {标题: 三、加强示例管理（虚构）, 内容: 全年督查十二次，通报结果，限期整改，整改率须达到百分之百以上（虚构）。}\n")
     text = replace_line(text, "收支:\n", tasks + "收支:\n")
     if year == 2020:
         text = replace_line(text, "政府采购: 无\n", "政府采购:\n  合计: 30.00\n  货物: 30.00\n")
