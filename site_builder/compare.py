@@ -342,14 +342,17 @@ def _code_depths(codes: list[str | None]) -> dict[str, int]:
 
 
 def _table_name(table: ClassTable) -> str:
-    """A table's title without a trailing note such as （功能科目）, as printed: its key."""
-    return re.sub(r"[（(][^（）()]*[）)]\s*$", "", table.title).strip()
+    """A table's title without a trailing note such as （功能科目） or a leading year, as printed: its key.
+
+    2024年部门收入预算总表 is the same table as 2025年部门收入预算总表.
+    """
+    title = re.sub(r"[（(][^（）()]*[）)]\s*$", "", table.title).strip()
+    return re.sub(r"^\d{4}\s*年度?", "", title)
 
 
 def _table_ident(table: ClassTable) -> tuple[str, str, str]:
     """What matches a table across years: classification, scope and ``_table_name``, after ``name_key``."""
-    title = re.sub(r"^\d{4}\s*年度?", "", _table_name(table))  # 2024年部门收入预算总表 is the same table as 2025年…
-    return table.classification, name_key(table.scope or ""), name_key(title)
+    return table.classification, name_key(table.scope or ""), name_key(_table_name(table))
 
 
 def _table_keys(old: Sequence[ClassTable], new: Sequence[ClassTable]) -> tuple[list[str], list[str]]:

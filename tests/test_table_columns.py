@@ -110,8 +110,9 @@ def test_the_same_table_of_two_years_is_compared_column_by_column() -> None:
     # the two years' tables are one table (the leading year of the title is left out)
     assert not [p for p in c.parts if "支出预算总表" in p.name]
     figure = {f.key: f for f in c.figures}
-    added = figure["收支.分类表.部门支出预算总表.基本支出.2010102"]
-    assert (added.status, added.old, added.new) == ("added", None, Decimal("0"))
+    # the row was printed in 2020 with its 基本支出 cell empty: 上年未填数, not 新增
+    blank = figure["收支.分类表.部门支出预算总表.基本支出.2010102"]
+    assert (blank.status, blank.old, blank.new, blank.direction) == ("blank", None, Decimal("0"), "上年未填数")
 
 
 def test_a_district_of_a_municipality_has_no_city(tmp_path: Path) -> None:
