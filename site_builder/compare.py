@@ -842,7 +842,8 @@ def _match_stated(change: Change, unit: str, doc_unit: str, candidates: list[Fig
         pool = [f for f in pool if f.classification == "功能分类" and (f.code is None or len(f.code) == digits)]
     if change.amount is not None:
         amount = convert(change.amount, doc_unit, unit)
-        pool = [f for f in pool if f.new == amount]
+        q = stated_quantum(change.amount, doc_unit, unit)
+        pool = [f for f in pool if f.new is not None and rounds_to(f.new, amount, q)]
     matcher = difflib.SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(wanted)  # analysed once, compared with every name
     best: tuple[float, int] | None = None
@@ -868,50 +869,87 @@ def _match_stated(change: Change, unit: str, doc_unit: str, candidates: list[Fig
     return pool[best[1]] if best is not None else None
 
 
+def stated_quantum(value: Decimal, stated_unit: str, unit: str) -> Decimal:
+    """The precision ``value`` is stated to, in ``unit``: ``18976.76`` 万元 is to 100 元."""
+    exponent = value.as_tuple().exponent
+    return convert(Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0), stated_unit, unit)
+
+
+def rounds_to(exact: Decimal, stated: Decimal, quantum: Decimal) -> bool:
+    """Whether ``stated`` is ``exact`` as the document rounds it (half up to ``quantum``):
+    189,767,551 元 is stated as 18,976.76 万元."""
+    if exact == stated:
+        return True
+    ratio = exact / quantum  # exact: quantum is a power of ten
+    return ratio.quantize(Decimal(1), rounding=ROUND_HALF_UP) * quantum == stated
+
+
 def _statements(new: DepartmentYear, figures: list[FigureChange], unit: str,
                 old_info: YearInfo) -> tuple[list[StatedChange], list[FigureChange]]:
-    doc_unit = new.meta.unit
-
-    def c(value: Decimal | None) -> Decimal | None:
-        return None if value is None else convert(value, doc_unit, unit)
-
     statements: list[StatedChange] = []
     by_key: dict[str, list[StatedChange]] = {}
     for section, change, scope in _stated_sources(new):
-        figure = _match_stated(change, unit, doc_unit, [f for f in figures if scope(f)])
+        stated_unit = change.unit or new.meta.unit  # text may state in 万元 what the tables print in 元
+
+        def c(value: Decimal | None) -> Decimal | None:
+            return None if value is None else convert(value, stated_unit, unit)
+
+        figure = _match_stated(change, unit, stated_unit, [f for f in figures if scope(f)])
         stated = StatedChange(section, change.subject, change.direction, c(change.amount), c(change.previous),
                               c(change.delta), change.rate, change.purpose, change.reason,
                               figure.key if figure else None, ())
         if figure is not None:
             if change.basis is None:  # a change against another basis (上年执行数) is not checked against the budget
-                stated = _check_stated(stated, figure, unit, old_info)
+                quanta = {name: stated_quantum(value, stated_unit, unit) for name, value in
+                          (("previous", change.previous), ("delta", change.delta)) if value is not None}
+                stated = _check_stated(stated, figure, unit, old_info, quanta)
             by_key.setdefault(figure.key, []).append(stated)
         statements.append(stated)
     figures = [replace(f, stated=tuple(by_key[f.key])) if f.key in by_key else f for f in figures]
     return statements, figures
 
 
-def _check_stated(s: StatedChange, f: FigureChange, unit: str, old_info: YearInfo) -> StatedChange:
-    """Note each way the stated change disagrees with the figures of the two documents."""
+def _check_stated(s: StatedChange, f: FigureChange, unit: str, old_info: YearInfo,
+                  quanta: dict[str, Decimal] | None = None) -> StatedChange:
+    """Note each way the stated change disagrees with the figures of the two documents.
+
+    ``quanta`` gives the precision (in ``unit``) of the stated 上年 and 增减额 where they are
+    stated more coarsely than the tables print (万元 with two decimals against 元): a figure
+    that rounds to the stated one agrees with it; one that misses it by one last digit is
+    noted as such."""
     problems: list[str] = []
     year = old_info.year
+    quanta = quanta or {}
+
+    def agrees(stated: Decimal, exact: Decimal, name: str) -> bool:
+        q = quanta.get(name)
+        return stated == exact if q is None else rounds_to(exact, stated, q)
+
+    def one_digit(stated: Decimal, exact: Decimal, name: str) -> str:
+        q = quanta.get(name)
+        if q is None or q <= 1:
+            return ""
+        rounded = (exact / q).quantize(Decimal(1), rounding=ROUND_HALF_UP) * q
+        return "（按文件的精度相差一个尾数，可能源于两年数字各自舍入后相减）" if abs(rounded - stated) == q else ""
+
     if f.old is None:
         if s.direction in ("增加", "减少", "持平"):
             problems.append(f"文件称比上年{s.direction}；{year}年的文件未列出这一数字，无法核对。")
     else:
         assert f.delta is not None
-        if s.previous is not None and s.previous != f.old:
+        if s.previous is not None and not agrees(s.previous, f.old, "previous"):
             problems.append(f"文件所列上年数 {grouped(s.previous)} {unit} 与{year}年文件中的 "
-                            f"{grouped(f.old)} {unit} 不一致。")
+                            f"{grouped(f.old)} {unit} 不一致{one_digit(s.previous, f.old, 'previous')}。")
         computed_direction = "增加" if f.delta > 0 else "减少" if f.delta < 0 else "持平"
         if s.direction in ("增加", "减少", "持平") and s.direction != computed_direction:
             problems.append(f"文件称{s.direction}，按两年文件的数字计算为{computed_direction}"
                             f"（{grouped(f.old)} → {grouped(f.new or Decimal(0))} {unit}）。")
         elif s.direction == "新增":
             problems.append(f"文件称新增，但{year}年的文件中已有这一数字（{grouped(f.old)} {unit}）。")
-        if s.delta is not None and s.delta != abs(f.delta):
+        if s.delta is not None and not agrees(s.delta, abs(f.delta), "delta"):
             problems.append(f"文件所述增减额 {grouped(s.delta)} {unit}，"
-                            f"按两年文件的数字计算为 {grouped(abs(f.delta))} {unit}。")
+                            f"按两年文件的数字计算为 {grouped(abs(f.delta))} {unit}"
+                            f"{one_digit(s.delta, abs(f.delta), 'delta')}。")
         if s.rate is not None and f.old != 0:
             exponent = s.rate.as_tuple().exponent
             quantum = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)

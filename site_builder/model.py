@@ -173,6 +173,8 @@ class Change(Strict):
     rate: Percent | None = F("增减率", None, description="变化的百分比，不带正负号")
     purpose: Text | None = F("用途", None, description="原文“主要用于……”")
     reason: Text | None = F("原因", None)
+    unit: Unit | None = F("金额单位", None, description="本条金额（本年、上年、增减额）的单位，与文件的 金额单位 不同时填写，"
+                          "如表格以元列示而文字以万元说明；金额照原文，如 18976.76")
 
 
 class TitledText(Strict):

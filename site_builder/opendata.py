@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import types as value_types
-from .model import DepartmentYear
+from .model import Change, DepartmentYear
 from .problems import format_key
 
 FIGURE_COLUMNS = ("地区", "部门", "年度", "类型", "栏目", "所属", "项目", "编码", "数值", "单位", "路径")
@@ -155,6 +155,8 @@ def _walk(obj: BaseModel, path: tuple[Any, ...], context: tuple[str, ...], ident
     """Append to ``rows`` the numbers of ``obj`` and of the models in its fields, in field order."""
     label = _label(obj)
     inner = context + (label,) if label and isinstance(path[-1], int) else context  # an item of a list names itself
+    if isinstance(obj, Change) and obj.unit is not None:
+        unit = obj.unit  # a change stated in its own unit (文字以万元说明)
     owner = code = None
     for name, key, kind in _fields(type(obj)):
         value = getattr(obj, name)

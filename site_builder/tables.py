@@ -289,14 +289,20 @@ def _runs(items: Sequence[Indicator], key) -> list[list[Indicator]]:  # type: ig
 # Changes from last year (比上年)
 
 CHANGE_COLUMNS = (Column("项目"), Column("本年", numeric=True), Column("上年", numeric=True), Column("上年口径"), Column("变化"),
-                  Column("增减额", numeric=True), Column("增减率", numeric=True), Column("用途"), Column("原因"))
+                  Column("增减额", numeric=True), Column("增减率", numeric=True), Column("金额单位"), Column("用途"),
+                  Column("原因"))
 
 
 def changes_table(id: str, caption: str, changes: list[Change], unit: str) -> Table:
-    rows = [TableRow((Cell(c.subject, header=True), amount_cell(maybe_money(c.amount, unit)),
-                      amount_cell(maybe_money(c.previous, unit)), text_cell(c.basis), Cell(c.direction),
-                      amount_cell(maybe_money(c.delta, unit)),
-                      text_cell(percent(c.rate) if c.rate is not None else None, numeric=True),
-                      text_cell(c.purpose), text_cell(c.reason)))
-            for c in changes]
-    return make_table(id, caption, CHANGE_COLUMNS, rows, unit=f"单位：{unit}")
+    """The stated changes; a change stated in another unit than the file's (文字以万元说明) names
+    its unit in a column of its own, and its amounts are printed as stated."""
+    rows = []
+    for c in changes:
+        own = c.unit or unit
+        rows.append(TableRow((Cell(c.subject, header=True), amount_cell(maybe_money(c.amount, own)),
+                              amount_cell(maybe_money(c.previous, own)), text_cell(c.basis), Cell(c.direction),
+                              amount_cell(maybe_money(c.delta, own)),
+                              text_cell(percent(c.rate) if c.rate is not None else None, numeric=True),
+                              text_cell(own if own != unit else None), text_cell(c.purpose), text_cell(c.reason))))
+    return make_table(id, caption, CHANGE_COLUMNS, rows, unit=f"单位：{unit}（另注明者除外）"
+                      if any(c.unit not in (None, unit) for c in changes) else f"单位：{unit}")

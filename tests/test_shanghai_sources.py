@@ -316,6 +316,26 @@ def test_stated_figures(year: int) -> None:
 
 
 @pytest.mark.parametrize("year", YEARS)
+def test_stated_totals_and_three_costs_changes(year: int) -> None:
+    """The 编制说明's 财政拨款 totals and the 三公 changes, as stated (万元, printed digits)."""
+    doc, _, text = load(year)
+    flat = re.sub(r"\s+", "", text)
+    changes = {c.subject: c for c in doc.finance.changes + doc.three_costs.changes}
+    m = re.search(rf"财政拨款收入({STATED})万元，比\d{{4}}年预算(增加|减少)({STATED})万元", flat)
+    assert m
+    c = changes["财政拨款收入"]
+    assert (c.unit, c.amount, c.direction, c.delta) == ("万元", D(m[1]), m[2], D(m[3]))
+    m = re.search(rf"“三公”经费预算数为({STATED})万元，比\d{{4}}年预算(增加|减少)({STATED})万元", flat)
+    assert m
+    c = changes["“三公”经费"]
+    assert (c.unit, c.amount, c.direction, c.delta) == ("万元", D(m[1]), m[2], D(m[3]))
+    m = re.search(rf"公务用车购置费({STATED})万元，比\d{{4}}年预算(增加|减少)({STATED})万元", flat)
+    assert m
+    c = changes["公务用车购置费"]
+    assert (c.unit, c.amount, c.direction, c.delta) == ("万元", D(m[1]), m[2], D(m[3]))
+
+
+@pytest.mark.parametrize("year", YEARS)
 def test_stated_changes(year: int) -> None:
     """Each 比上年 of 收支 whose subject the text quotes (“…（项）”): 本年 and 上年 as stated."""
     doc, _, text = load(year)
@@ -328,9 +348,10 @@ def test_stated_changes(year: int) -> None:
         if m is None:
             problems.append(f"{change.subject}: not quoted in the source")
             continue
-        if change.amount != wan(D(m[1])):
-            problems.append(f"{change.subject} 本年: content {change.amount}, source {wan(D(m[1]))}")
-        previous = wan(D(m[2])) if m[2] else None
+        assert change.unit == "万元", f"{change.subject}: the text states it in 万元"
+        if change.amount != D(m[1]):
+            problems.append(f"{change.subject} 本年: content {change.amount}, source {D(m[1])}")
+        previous = D(m[2]) if m[2] else None
         if change.previous != previous:
             problems.append(f"{change.subject} 上年: content {change.previous}, source {previous}")
     report(problems)

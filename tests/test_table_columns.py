@@ -8,14 +8,14 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from sitekit import MINIMAL, line_of, replace_line, run_validate, write_tree
+from sitekit import MINIMAL, line_of, replace_line, run_validate, write_tree, year_variant
 
 from site_builder.checks import run_checks
 from site_builder.compare import compare
 from site_builder.fmt import money
 from site_builder.model import DepartmentYear
 from site_builder.opendata import walk_figures
-from site_builder.tables import rows_table
+from site_builder.tables import changes_table, rows_table
 from site_builder.yamlload import parse_yaml
 
 TABLE = """\
@@ -136,3 +136,43 @@ def test_a_rate_stated_with_本年_and_上年_is_checked() -> None:
               and "增减率" in c.title]
     # (601300 - 257700) / 601300 = 57.14%; (1140000 - 1106000) / 1140000 = 2.98%, not 2.89%
     assert [(c.passed, c.right) for c in checks] == [(True, Decimal("57.14")), (False, Decimal("2.98"))]
+
+
+# ---------------------------------------------------------------------------
+# Changes stated in 万元 in a file in 元 (金额单位 of a 比上年)
+
+
+def _years(delta: str) -> tuple[DepartmentYear, DepartmentYear]:
+    older = MINIMAL.replace("  收入合计: 1000.00", "  收入合计: 156211123").replace("  支出合计: 1000.00", "  支出合计: 156211123")
+    newer = year_variant(2021).replace("  收入合计: 1000.00", "  收入合计: 189767551")
+    newer = newer.replace("  支出合计: 1000.00", f"""  支出合计: 189767551
+  比上年:
+    - {{项目: 支出合计, 金额单位: 万元, 本年: 18976.76, 变化: 增加, 增减额: {delta}}}""")
+    return doc_of(older), doc_of(newer)
+
+
+def test_a_change_stated_in_万元_is_tied_to_the_figure_it_rounds() -> None:
+    # 189,767,551 元 is 18,976.7551 万元, stated to two decimals as 18,976.76; the increase
+    # 33,556,428 元 is 3,355.6428 万元: 3,355.64 stated as the figures give it, 3,355.65 one digit off.
+    exact = compare(*_years("3355.64"))
+    [stated] = exact.statements
+    assert stated.figure == "收支.支出合计"
+    assert (stated.amount, stated.delta, stated.discrepancies) == (Decimal("189767600"), Decimal("33556400"), ())
+    [stated] = compare(*_years("3355.65")).statements
+    assert stated.figure == "收支.支出合计"
+    assert stated.discrepancies == ("文件所述增减额 33,556,500 元，按两年文件的数字计算为 33,556,428 元"
+                                    "（按文件的精度相差一个尾数，可能源于两年数字各自舍入后相减）。",)
+    [stated] = compare(*_years("3355.85")).statements
+    assert stated.discrepancies == ("文件所述增减额 33,558,500 元，按两年文件的数字计算为 33,556,428 元。",)
+
+
+def test_a_change_in_its_own_unit_is_printed_and_downloaded_in_it() -> None:
+    _, newer = _years("3355.65")
+    change = newer.finance.changes[0]
+    table = changes_table("c", "收支比上年变化", [change], "元")
+    assert table.unit == "单位：元（另注明者除外）"
+    cells = {col.label: cell for col, cell in zip(table.columns, table.bodies[0][0].cells)}
+    assert cells["本年"].money.text == "18,976.76" and cells["金额单位"].text == "万元"
+    rows = [r for r in walk_figures(newer) if r["路径"].startswith("收支.比上年")]
+    assert {(r["项目"], r["数值"], r["单位"]) for r in rows} == {("本年", Decimal("18976.76"), "万元"),
+                                                              ("增减额", Decimal("3355.65"), "万元")}
