@@ -155,3 +155,55 @@ FUNCTION_ROWS = [
     ("2210201", "住房公积金", "80.00"),
 ]
 FUNCTION_TOTAL = "1,314.50"
+
+
+def draw_report(path: Path, pages: list[list[tuple[str, str]]], *, chars_per_line: int = 24) -> Path:
+    """A report of running text: ("h", heading) lines and ("p", paragraph) blocks wrapped at a
+    fixed width, each paragraph's first line indented two characters, as the disclosures print
+    them; ("p>", text) a paragraph whose last line is full because it goes on on the next page,
+    ("c", text) its rest there, not indented; ("n", "- 3 -") a page number at the bottom."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    size = 12.0
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    width, height = A4
+    for blocks in pages:
+        y = height - 60
+        pdf.setFont("STSong-Light", size)
+        for kind, text in blocks:
+            if kind == "n":
+                pdf.drawString(width / 2 - 20, 40, text)
+                continue
+            if kind == "h":
+                pdf.drawString(60 + 2 * size, y, text)
+                y -= 20
+                continue
+            if kind == "c":  # a paragraph continued from the previous page: no indent
+                lines, first = [], 0
+            else:
+                lines, first = [], 2
+            # Wrapped to the margin as a word processor justifies it: full lines end at the margin.
+            room = chars_per_line * size - first * size
+            line = ""
+            for char in text:
+                if pdfmetrics.stringWidth(line + char, "STSong-Light", size) > room:
+                    lines.append(line)
+                    line, room = "", chars_per_line * size
+                line += char
+            lines.append(line)
+            for i, line in enumerate(lines):
+                indent = first if i == 0 else 0
+                x = 60 + indent * size
+                if i < len(lines) - 1 or kind == "p>":  # justified: stretch the characters to the margin
+                    gap = (60 + chars_per_line * size - x - pdfmetrics.stringWidth(line, "STSong-Light", size))
+                    pdf.drawString(x, y, line, charSpace=gap / max(len(line) - 1, 1))
+                else:
+                    pdf.drawString(x, y, line)
+                y -= 20
+        pdf.showPage()
+    pdf.save()
+    return path

@@ -16,7 +16,7 @@ from site_builder.importer import ImportFailure, import_documents
 from site_builder.problems import Reporter
 from site_builder.validate import validate
 from site_builder.yamlload import decode, parse_yaml
-from tests.importkit import (DEPT, FUNCTION_ROWS, FUNCTION_TOTAL, UNIT, UP, TableSpec, class_table, draw_pdf,
+from tests.importkit import (DEPT, FUNCTION_ROWS, FUNCTION_TOTAL, UNIT, UP, TableSpec, class_table, draw_pdf, draw_report,
                              write_xlsx)
 
 pytest.importorskip("reportlab")
@@ -262,3 +262,54 @@ def test_the_command_writes_the_draft_and_prints_validate(tmp_path, capsys, monk
     status = main(["import", str(pdf), "-o", "content/xugou/other/2024.yaml", "--region", "a/b/c/d"])
     assert status == 2
     assert "--region 'a/b/c/d': expected 省, 省/市 or 省/市/县" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------
+# The report's texts
+
+
+DUTY = "负责虚构事务的统筹协调和监督管理，承担本市虚构工作的组织实施。"
+ORG = "1.根据部门职责分工，本部门内设机构包括办公室和业务科，共2个科室。"
+UNITS = "2.从预算单位构成看，纳入本部门2024年部门汇总预算编制范围的预算单位共计1家。"
+TASK = "1.做好虚构工作。全年计划组织虚构活动4次，完成虚构任务。"
+SPLIT_A = "本表（公开01表）反映部门年度总体收支预算情况，根据虚构文"  # two full lines
+SPLIT_B = "件填列，与上年相比收、支预算总计各增加10万元。"
+SANGONG = "2024年度“三公”经费预算支出中，因公出国（境）费支出0万元。"
+TERM = "一、财政拨款：指一般公共预算财政拨款和政府性基金预算财政拨款。"
+OTHER = "本部门没有需要说明的其他事项，特此说明。"
+
+
+def report_pages():
+    return [
+        [("h", "虚构市虚构局2024年度部门预算公开")],
+        [("h", "目 录"), ("h", "第一部分 部门概况"), ("h", "一、主要职能"), ("h", "第四部分 名词解释")],
+        [("h", "第一部分 部门概况"), ("h", "一、主要职能"), ("p", DUTY),
+         ("h", "二、部门机构设置及预算单位构成情况"), ("p", ORG), ("p", UNITS),
+         ("h", "三、2024年部门主要工作任务及目标"), ("p", TASK), ("n", "- 3 -")],
+        [("h", "第三部分 2024年度部门预算情况说明"), ("h", "一、收支预算总体情况说明"), ("p>", SPLIT_A), ("n", "- 4 -")],
+        [("c", SPLIT_B), ("h", "九、一般公共预算“三公”经费支出预算情况说明"), ("p", SANGONG),
+         ("h", "十五、其他需要说明的事项"), ("p", OTHER)],
+        [("h", "第四部分 名词解释"), ("p", TERM)],
+    ]
+
+
+def test_the_report_texts_go_under_their_headings(tmp_path):
+    report = draw_report(tmp_path / "report.pdf", report_pages())
+    tables = draw_pdf(tmp_path / "tables.pdf", [[FUNCTION_05]])
+    data, result = run(tmp_path, [report, tables], year=None)
+    meta = data["元数据"]
+    assert (meta["部门"], meta["年度"], meta["类型"], meta["标题"]) == ("虚构市虚构局", 2024, "预算", "虚构市虚构局2024年度部门预算公开")
+    duties = data["职责"]
+    assert duties["主要职能"] == [DUTY]
+    assert duties["机构设置说明"] == ORG[2:]
+    assert duties["预算单位构成"] == UNITS[2:]
+    assert duties["主要工作任务"] == [{"标题": "做好虚构工作", "内容": "全年计划组织虚构活动4次，完成虚构任务。"}]
+    # A paragraph broken by the page number and the page break is one text.
+    assert data["收支"]["情况说明"] == [{"标题": "收支预算总体情况说明", "内容": SPLIT_A + SPLIT_B}]
+    assert data["三公"] == {"说明": SANGONG}
+    assert data["名词解释"] == {"术语": {"财政拨款": "指一般公共预算财政拨款和政府性基金预算财政拨款。"}}
+    # The heading nobody knows: its paragraph is reported with its page, and kept as a comment.
+    assert [(u.where, u.text) for u in result.unplaced] == [("第5页", OTHER)]
+    assert f"#   {OTHER}" in out_path(tmp_path).read_text(encoding="utf-8")
+    # The table of contents is not a text of the draft.
+    assert "目录" not in out_path(tmp_path).read_text(encoding="utf-8")

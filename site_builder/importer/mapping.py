@@ -132,8 +132,8 @@ def _set(table: Table, node: dict[str, Any]) -> None:
         node.setdefault(key, value)
     number = table.heading.number
     key = table.recogniser.get("number_key")
-    if key and number and re.match(r"^(公开|部门预算公开|部门决算公开)?[0-9]+表$", number):
-        node.setdefault(key, number if number.startswith("公开") else f"公开{number}")
+    if key and number:
+        node.setdefault(key, number)
 
 
 # ---------------------------------------------------------------------------
@@ -345,6 +345,11 @@ def _find_columns(table: Table, wanted: dict[str, list[str]]) -> dict[str, int]:
                         and normal(word) in table.header_path(c).split("/")), None)
             if hit is None:
                 hit = next((c for c in range(width) if c not in found.values() and normal(word) in table.header_path(c)), None)
+            if hit is None:
+                # A header whose last characters were printed below its cell (采购组织形|式).
+                hit = next((c for c in range(width) if c not in found.values()
+                            and any(len(part) >= 4 and normal(word).startswith(part)
+                                    for part in table.header_path(c).split("/"))), None)
             if hit is not None:
                 found[key] = hit
                 break
@@ -371,7 +376,8 @@ def map_classification(table: Table, recognisers: Recognisers, draft: Draft) -> 
         figure = cells[columns["金额"]]
         if not any(cells):
             continue
-        if not code and normal(name) in ("合计", "总计"):
+        labels = {normal(cells[columns[k]]) for k in ("编码", "名称") if k in columns}
+        if labels & {"合计", "总计"} and not re.match(r"^[0-9]+$", code):
             total = amount(figure) if is_amount(figure) else None
             continue
         if not name and not code:
@@ -409,9 +415,8 @@ def map_classification(table: Table, recognisers: Recognisers, draft: Draft) -> 
     path, _, key = target.rpartition(".")
     parent = draft.node(path)
     entry: dict[str, Any] = {}
-    number = table.heading.number
-    if number and re.match(r"^(公开)?[0-9]+表$", number):
-        entry["表号"] = number if number.startswith("公开") else f"公开{number}"
+    if table.heading.number:
+        entry["表号"] = table.heading.number
     entry["名称"] = YEAR_PREFIX.sub("", recognisers.clean(table.title).strip())
     for k, v in (spec.get("set") or {}).items():
         entry[k] = v

@@ -24,6 +24,7 @@ class Grid:
     text: list[list[str]]  # the cell texts, a merged area's text in each position it covers
     anchor: list[list[bool]]  # whether a position is the top-left cell of its (merged) area
     raw: list[list[str]] = field(default_factory=list)  # the texts with their printed line breaks
+    columns: list[tuple[float, float]] = field(default_factory=list)  # each column's left and right (PDF points)
     above: list[str] = field(default_factory=list)  # lines printed above the table (title, 部门, 单位 …)
     below: list[str] = field(default_factory=list)  # lines printed below it (notes)
 
@@ -49,6 +50,7 @@ class Line:
     size: float = 0.0  # the font size, when known
     indent: float = 0.0  # distance from the left of the text block
     source: str = ""  # the file's name
+    short: float = 0.0  # how far the line ends before the right edge of the text block
 
 
 @dataclass
@@ -133,14 +135,15 @@ def read_pdf(path: Path) -> Document:
 
 
 def _text_lines(page, where: str, source: str) -> list[Line]:
+    items = [item for item in page.extract_text_lines(return_chars=True, strip=True) if item["text"].strip()]
+    if not items:
+        return []
+    left = min(item["x0"] for item in items)
+    right = max(item["x1"] for item in items)
     out: list[Line] = []
-    x0 = min((c["x0"] for c in page.chars), default=0.0)
-    for item in page.extract_text_lines(return_chars=True, strip=True):
-        text = item["text"]
-        if not text.strip():
-            continue
+    for item in items:
         sizes = [c.get("size", 0.0) for c in item["chars"]]
-        out.append(Line(text, where, max(sizes) if sizes else 0.0, item["x0"] - x0, source))
+        out.append(Line(item["text"], where, max(sizes) if sizes else 0.0, item["x0"] - left, source, right - item["x1"]))
     return out
 
 
@@ -202,15 +205,19 @@ def _grid_from_table(cells, source: str, where: str) -> Grid | None:
                 text[r][c] = joined
                 raw[r][c] = value
         anchor[r_span[0]][c_span[0]] = True
-    # Drop rows and columns with no cell at all (gaps between a frame and the table).
+    # Drop rows with no cell, and narrow columns with no text (gaps between a frame and the table).
     keep_rows = [r for r in range(len(rows)) if any(anchor[r][c] or text[r][c] for c in range(len(cols)))]
-    keep_cols = [c for c in range(len(cols)) if any(anchor[r][c] for r in range(len(rows)))]
+    keep_cols = [c for c in range(len(cols)) if any(anchor[r][c] for r in range(len(rows)))
+                 and (any(text[r][c] for r in range(len(rows))) or cols[c][1] - cols[c][0] >= NARROW)]
     text = [[text[r][c] for c in keep_cols] for r in keep_rows]
     raw = [[raw[r][c] for c in keep_cols] for r in keep_rows]
     anchor = [[anchor[r][c] for c in keep_cols] for r in keep_rows]
     if not text:
         return None
-    return Grid(source, [where] * len(text), text, anchor, raw)
+    return Grid(source, [where] * len(text), text, anchor, raw, [cols[c] for c in keep_cols])
+
+
+NARROW = 12.0  # points: a column this narrow and empty is the gap between a frame and the table
 
 
 def _merge_close(values: list[float], tolerance: float = 2.0) -> list[float]:

@@ -19,6 +19,7 @@ from .read import Grid
 
 DEFAULTS = Path(__file__).with_name("recognisers.yaml")
 LAYOUTS = ("labelled", "tree", "wide", "classification", "procurement")
+TEXT_FORMS = ("text", "paragraphs", "titled", "terms", "section")
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Recognisers:
     heading: dict[str, re.Pattern[str]]
     columns: dict[str, list[str]]
     tables: list[dict[str, Any]]
+    texts: list[dict[str, Any]] = field(default_factory=list)
+    replace: dict[str, str] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
 
     def clean(self, text: str) -> str:
@@ -45,7 +48,7 @@ def normal(text: str) -> str:
 
 def load_recognisers(extra: list[Path] | None = None) -> Recognisers:
     files = [DEFAULTS, *(extra or [])]
-    data: dict[str, Any] = {"ignore": [], "heading": {}, "columns": {}, "tables": []}
+    data: dict[str, Any] = {"ignore": [], "heading": {}, "columns": {}, "tables": [], "texts": [], "replace": {}}
     for path in files:
         try:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -64,20 +67,28 @@ def load_recognisers(extra: list[Path] | None = None) -> Recognisers:
         names = {t["name"] for t in new}
         # A site's tables come first (they are tried first) and replace a default of the same name.
         data["tables"] = new + [t for t in data["tables"] if t["name"] not in names]
+        data["texts"] = list(loaded.get("texts") or []) + data["texts"]
+        data["replace"].update(loaded.get("replace") or {})
     try:
         ignore = [re.compile(p) for p in data["ignore"]]
         heading = {k: re.compile(v) for k, v in data["heading"].items()}
     except re.error as err:
         raise ImportFailure(f"a recognisers file has an invalid pattern {err.pattern!r}: {err}") from err
-    return Recognisers(ignore, heading, data["columns"], data["tables"], files)
+    return Recognisers(ignore, heading, data["columns"], data["tables"], data["texts"], data["replace"], files)
 
 
 def _check_file(path: Path, loaded: Any) -> None:
     if not isinstance(loaded, dict):
         raise ImportFailure(f"{path}: expected a mapping with 'tables' (and optionally ignore, heading, columns)")
-    unknown = set(loaded) - {"version", "ignore", "heading", "columns", "tables"}
+    known = {"version", "ignore", "heading", "columns", "tables", "texts", "replace"}
+    unknown = set(loaded) - known
     if unknown:
-        raise ImportFailure(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; expected version, ignore, heading, columns, tables")
+        raise ImportFailure(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; expected {', '.join(sorted(known))}")
+    for i, text in enumerate(loaded.get("texts") or []):
+        if not isinstance(text, dict) or not text.get("headings") or not text.get("target"):
+            raise ImportFailure(f"{path}: texts[{i}]: every text needs headings (a list) and a target")
+        if text.get("form", "text") not in TEXT_FORMS:
+            raise ImportFailure(f"{path}: texts[{i}]: form must be one of {', '.join(TEXT_FORMS)}, got {text.get('form')!r}")
     for i, table in enumerate(loaded.get("tables") or []):
         where = f"{path}: tables[{i}]"
         if not isinstance(table, dict) or not table.get("name") or not table.get("titles"):
@@ -245,11 +256,11 @@ def recognise(grids: list[Grid], recognisers: Recognisers) -> list[Table]:
         _clean_grid(grid, recognisers)
         heading, first = heading_rows(grid, matcher)
         body = Grid(grid.source, grid.where[first:], grid.text[first:], grid.anchor[first:], grid.raw[first:],
-                    grid.above, grid.below)
+                    grid.columns, grid.above, grid.below)
         previous = tables[-1] if tables else None
         bare = not (heading.title or heading.unit or heading.department or heading.number)
         continued = previous is not None and (
-            (bare and previous.grid.width == body.width)
+            (bare and _aligned(previous.grid, body) is not None)
             or (heading.title and normal(heading.title) == normal(previous.title) and previous.grid.source == body.source
                 and previous.grid.where[-1] != body.where[0]))
         if continued:
@@ -288,8 +299,42 @@ def _header_rows(grid: Grid, recogniser: dict[str, Any] | None, recognisers: Rec
     return max(len(grid.text) - 1, 0)
 
 
+def _aligned(grid: Grid, body: Grid) -> list[int] | None:
+    """Which column of ``grid`` each column of ``body`` continues; None when they do not line up.
+
+    A PDF's columns line up by position (a continuation page may lack an empty first column or
+    have a frame column more); a workbook's by number.
+    """
+    if not grid.columns or not body.columns:
+        return list(range(body.width)) if grid.width == body.width else None
+    out: list[int] = []
+    for x0, x1 in body.columns:
+        middle = (x0 + x1) / 2
+        hit = next((c for c, (a, b) in enumerate(grid.columns) if a - 2 <= middle <= b + 2), None)
+        if hit is None or (out and hit <= out[-1]):
+            return None
+        out.append(hit)
+    return out if len(out) >= max(2, (grid.width + 1) // 2) else None
+
+
+def _spread(rows: list[list], mapping: list[int], width: int, empty) -> list[list]:
+    out = []
+    for row in rows:
+        new = [empty] * width
+        for c, value in enumerate(row):
+            new[mapping[c]] = value
+        out.append(new)
+    return out
+
+
 def _continue(previous: Table, body: Grid, recognisers: Recognisers) -> None:
     """Append a continuation page: drop a repeated header, join a row split over the page break."""
+    mapping = _aligned(previous.grid, body) or list(range(body.width))
+    width = previous.grid.width
+    if mapping != list(range(width)):
+        body.text = _spread(body.text, mapping, width, "")
+        body.raw = _spread(body.raw, mapping, width, "")
+        body.anchor = _spread(body.anchor, mapping, width, False)
     start = 0
     header = [previous.grid.text[r] for r in range(previous.header)]
     while start < len(body.text) and body.text[start] in header:
