@@ -19,9 +19,12 @@ So we segment ourselves, the same way on both sides:
 
 Pagefind runs over the copy (``--site``), writing its bundle into the site's ``pagefind/``
 folder. Its memory grows with the text it indexes (about 1 MB per page of this site), so a
-large site is indexed in shards of at most ``SHARD_PAGES`` pages, in path order, one
-Pagefind run after another: the first shard's bundle is ``pagefind/``, the others
-``pagefind/shard-2/`` … (the index only: the search code and WebAssembly come from the
+large site is indexed in shards of at most ``SHARD_PAGES`` pages, one Pagefind run after
+another. A shard is a range of a hash of the pages' departments (``assign_shards``), so a
+department's pages are in one shard and a change in one department leaves every other shard
+as it was: a build with a ``ShardStore`` runs Pagefind again only for the shards whose pages
+changed. The first shard's bundle is ``pagefind/``, the others
+``pagefind/shard-<range>/`` (the index only: the search code and WebAssembly come from the
 first), listed in ``pagefind/shards.json``; the browser merges them into one search
 (Pagefind's ``mergeIndex``, search-core.js ``mergeShards``). Its filter files come out in a
 different order on every run; ``search_bundle`` puts them in a fixed one, so that two
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
 import json
 import os
 import shutil
@@ -43,6 +47,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from . import routes
 from .model import SECTIONS
@@ -125,43 +130,45 @@ def index_site(site_dir: Path, reporter: Reporter, *, name: str | None = None,
 
 
 def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | None = None,
-                shard_pages: int | None = None) -> IndexResult:
-    """``index_site`` without a reporter: raises SearchIndexError. ``shard_pages``: ``SHARD_PAGES`` by default."""
+                shard_pages: int | None = None, store: ShardStore | None = None) -> IndexResult:
+    """``index_site`` without a reporter: raises SearchIndexError. ``shard_pages``: ``SHARD_PAGES`` by default.
+
+    ``store``: where the bundles of earlier runs are kept (``ShardStore``): a shard whose pages are
+    byte for byte those of a kept bundle takes that bundle instead of running Pagefind again.
+    """
     started = time.perf_counter()
     shard_pages = shard_pages or SHARD_PAGES
     binary = binary or pagefind_binary()
     bundle = site_dir / BUNDLE
     if bundle.exists():
         shutil.rmtree(bundle)
-    pages = sorted(p for p in site_dir.rglob("*.html") if p.is_file() and BUNDLE not in p.relative_to(site_dir).parts[:1])
+    pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")
+                   if p.is_file() and BUNDLE not in p.relative_to(site_dir).parts[:1])
     with contextlib.ExitStack() as stack:
         copy = segmented or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="site-builder-search-")))
-        pairs = [(p, copy / p.relative_to(site_dir)) for p in pages]
-        segment_files([(source, target) for source, target in pairs if segmented is None or not target.is_file()])
         # Pagefind indexes only pages marked data-pagefind-body when one page of its run is (and
         # every page when none is): a shard holds marked pages only, unless no page is marked.
         # (A site that fits one run is indexed as it is, without reading its pages again.)
-        marked = pairs
-        if len(pairs) > shard_pages:
-            marked = [pair for pair in pairs if MARK in pair[1].read_bytes()] or pairs
-        shards = [marked[i:i + shard_pages] for i in range(0, len(marked), shard_pages)] or [[]]
+        contents: dict[str, bytes] = {}
+        if len(pages) > shard_pages or store is not None:
+            contents = {rel: (site_dir / rel).read_bytes() for rel in pages}
+        marked = pages
+        if len(pages) > shard_pages:
+            marked = [rel for rel in pages if MARK in contents[rel]] or pages
+        shards = assign_shards(marked, department_of(site_dir), shard_pages) if len(pages) > shard_pages else [("", pages)]
         folders = []
-        for number, shard in enumerate(shards, 1):
-            if len(shards) == 1:
-                folder = copy
-            else:  # a folder of its own, laid out as the site (Pagefind's URLs are paths below --site)
-                folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="site-builder-shard-",
-                                                                              dir=copy.parent)))
-                for _, target in shard:
-                    os.renames(target, folder / target.relative_to(copy))
-            output = bundle if number == 1 else bundle / f"shard-{number}"
-            run_pagefind(binary, folder, output)
+        for number, (label, shard) in enumerate(shards, 1):
+            output = bundle if number == 1 else bundle / f"shard-{label}"
+            key = shard_key(output.relative_to(site_dir).as_posix(), shard, contents) if store is not None else ""
+            if store is None or not store.fetch(key, output):
+                index_shard(binary, site_dir, copy, shard, output, single=len(shards) == 1, first=number == 1,
+                            stack=stack)
+                if store is not None:
+                    store.keep(key, output)
             folders.append(output)
-            if len(shards) > 1:
-                shutil.rmtree(folder, ignore_errors=True)  # its pages are indexed: free the disk now
     count = 0
-    for number, output in enumerate(folders, 1):
-        count += tidy_bundle(output, first=number == 1)
+    for output in folders:
+        count += page_count(output)
     if count == 0:
         raise SearchIndexError("Pagefind found no page to index (no page marks its text with data-pagefind-body)")
     (bundle / SHARDS).write_text(json.dumps([f"{o.name}/" for o in folders[1:]]) + "\n", "utf-8")
@@ -187,6 +194,92 @@ def die_with_parent() -> Callable[[], None] | None:
     return arm
 
 
+class ShardStore(Protocol):
+    """Bundles of earlier runs of Pagefind, by the key of the pages they index (``shard_key``)."""
+
+    def fetch(self, key: str, output: Path) -> bool:
+        """Put the bundle kept under ``key`` at ``output`` (its own files, not its subfolders of other
+        shards); False when none is kept."""
+
+    def keep(self, key: str, output: Path) -> None:
+        """Keep the bundle at ``output`` (its own files) under ``key``."""
+
+
+def shard_key(folder: str, shard: list[str], contents: dict[str, bytes]) -> str:
+    """What a shard's bundle is a function of: Pagefind's version, where the bundle goes, and every page's path and bytes."""
+    h = hashlib.sha256(f"pagefind {PAGEFIND_VERSION}\0{folder}\0".encode())
+    for rel in shard:
+        h.update(rel.encode() + b"\0" + hashlib.sha256(contents[rel]).digest())
+    return h.hexdigest()
+
+
+def index_shard(binary: Path, site_dir: Path, copy: Path, shard: list[str], output: Path, *, single: bool,
+                first: bool, stack: contextlib.ExitStack) -> None:
+    """Run Pagefind over the segmented copies of ``shard``'s pages (made now where ``copy`` lacks them) into ``output``."""
+    pairs = [(site_dir / rel, copy / rel) for rel in shard]
+    segment_files([(source, target) for source, target in pairs if not target.is_file()])
+    if single:
+        folder = copy
+    else:  # a folder of its own, laid out as the site (Pagefind's URLs are paths below --site)
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="site-builder-shard-", dir=copy.parent)))
+        for _, target in pairs:
+            os.renames(target, folder / target.relative_to(copy))
+    run_pagefind(binary, folder, output)
+    if not single:
+        shutil.rmtree(folder, ignore_errors=True)  # its pages are indexed: free the disk now
+    tidy_bundle(output, first=first)
+
+
+def department_of(site_dir: Path) -> Callable[[str], str]:
+    """The department folder of a page (``a/b/xinfang`` for its page, its years' and its comparisons'), or the
+    page's own folder for a page of no department (the glossary). A year's folder is told by its ``data/``."""
+    years: dict[str, bool] = {}
+
+    def is_year(folder: str) -> bool:
+        if folder not in years:
+            years[folder] = bool(folder) and (site_dir / folder / routes.DATA).is_dir()
+        return years[folder]
+
+    def department(rel: str) -> str:
+        folder = rel.rpartition("/")[0]
+        owner, compare, _ = folder.partition("/compare/")
+        if compare:
+            return owner
+        return folder.rpartition("/")[0] if is_year(folder) else folder
+
+    return department
+
+
+def assign_shards(pages: list[str], department: Callable[[str], str], limit: int) -> list[tuple[str, list[str]]]:
+    """``pages`` (in path order) in shards of at most ``limit`` pages, each page with its department's.
+
+    Shards are ranges of a hash: each page's is the SHA-256 of its department (then of its path),
+    and the whole range is halved, and its halves halved, until each holds at most ``limit`` pages.
+    A shard is so a function of the pages in its range only: a change in one department (pages
+    added, removed or edited) changes its own shard, or splits it or merges it with its twin, and
+    leaves every other shard as it was, with the same pages and the same name. Returns (name, pages)
+    in hash order, each shard's pages in path order; the name is the range's bits.
+    """
+    def bits(rel: str) -> str:
+        return "".join(f"{b:08b}" for b in hashlib.sha256(department(rel).encode()).digest()[:8]
+                       + hashlib.sha256(rel.encode()).digest()[:8])
+
+    keyed = sorted((bits(rel), rel) for rel in pages)
+    shards: list[tuple[str, list[str]]] = []
+
+    def split(prefix: str, items: list[tuple[str, str]]) -> None:
+        if len(items) <= limit or len(prefix) == 128:
+            if items:
+                shards.append((prefix, sorted(rel for _, rel in items)))
+            return
+        zero = [item for item in items if item[0][len(prefix)] == "0"]
+        split(prefix + "0", zero)
+        split(prefix + "1", items[len(zero):])
+
+    split("", keyed)
+    return shards
+
+
 def run_pagefind(binary: Path, site: Path, output: Path) -> None:
     """Index the (segmented) pages below ``site`` into the bundle ``output``."""
     command = [str(binary), "--site", str(site), "--output-path", str(output.resolve()),
@@ -200,14 +293,19 @@ def run_pagefind(binary: Path, site: Path, output: Path) -> None:
         raise SearchIndexError(f"Pagefind exited with status {run.returncode}: " + " / ".join(detail))
 
 
-def tidy_bundle(bundle: Path, first: bool) -> int:
-    """Drop what the site does not use from a bundle, put it in a fixed order; its page count."""
+def page_count(bundle: Path) -> int:
+    """The pages a bundle indexes."""
     entry = bundle / "pagefind-entry.json"
     try:
         languages = json.loads(entry.read_text("utf-8"))["languages"]
-        count = sum(lang["page_count"] for lang in languages.values())
+        return sum(lang["page_count"] for lang in languages.values())
     except (OSError, ValueError, KeyError, TypeError) as err:
         raise SearchIndexError(f"Pagefind wrote no usable {entry.relative_to(bundle.parent)} ({err})") from None
+
+
+def tidy_bundle(bundle: Path, first: bool) -> None:
+    """Drop what the site does not use from a bundle, put it in a fixed order."""
+    page_count(bundle)
     unused = [bundle / name for name in _UNUSED_BUNDLE_FILES]
     if not first:
         unused += [bundle / name for name in _SHARD_ONLY] + list(bundle.glob("wasm.*.pagefind"))
@@ -217,7 +315,6 @@ def tidy_bundle(bundle: Path, first: bool) -> int:
         make_deterministic(bundle)
     except (OSError, BundleFormatError) as err:
         raise SearchIndexError(f"cannot put Pagefind's filter files in a fixed order: {err}") from None
-    return count
 
 
 def region_levels(region: str) -> list[str]:

@@ -128,3 +128,30 @@ def test_a_missing_or_wrong_pagefind_is_reported_clearly(tmp_path: Path, monkeyp
     assert str(reporter.errors[0]) == (
         "output:1: search: could not build the search index: Pagefind 0.12.0 is installed, but the search was built "
         "and measured with 1.5.2: pip install 'pagefind-bin==1.5.2'")
+
+
+def test_shards_hold_whole_departments_and_stay_put_when_another_department_changes() -> None:
+    def site(sizes: dict[str, int]) -> list[str]:
+        return sorted(f"r/{dept}/{year}/index.html" for dept, n in sizes.items() for year in range(2000, 2000 + n))
+
+    def department(rel: str) -> str:
+        return rel.rsplit("/", 2)[0]
+
+    sizes = {f"dept{i:02}": 3 + i % 5 for i in range(40)}  # 40 departments of 3 to 7 pages: 200 pages
+    before = search.assign_shards(site(sizes), department, 20)
+    pages = [rel for _, shard in before for rel in shard]
+    assert sorted(pages) == site(sizes) and len(pages) == 200  # each page in exactly one shard
+    assert all(len(shard) <= 20 for _, shard in before) and len(before) >= 10
+    for dept in sizes:  # a department's pages are never split across shards
+        assert len({label for label, shard in before if any(department(p) == f"r/{dept}" for p in shard)}) == 1
+    assert search.assign_shards(site(sizes), department, 20) == before  # deterministic
+
+    for edit in ({**sizes, "dept07": 1}, {**sizes, "dept07": 15}, {k: v for k, v in sizes.items() if k != "dept07"},
+                 {**sizes, "new": 6}):
+        after = search.assign_shards(site(edit), department, 20)
+        changed = [shard for shard in before if shard not in after]
+        # Only the shard of the department that changed is re-indexed (split or merged with its twin at most).
+        assert 1 <= len(changed) <= 2, edit
+        new = [label for label, shard in after if (label, shard) not in before]
+        common = min([label for label, _ in changed], key=len)[:-1]  # the changed shard's range, or its twin's too
+        assert new and all(label.startswith(common) for label in new), edit
