@@ -41,10 +41,11 @@ from .problems import Message, Reporter
 from .quickpath import LastBuild
 from .render import TemplateProblem, Theme, compile_templates, find_theme, make_environment
 from .routes import DuplicatePath, Route, RouteTable
-from .search import index_site
+from .search import ShardStore, index_site
 from .transparency import Transparency, plan_transparency, write_downloads
 from .validate import report_checks
 from .views import Department, group_departments, region_names, region_trees
+from .buildcache import PersistentCache, open_cache, site_digest
 from .writer import TEMP_PREFIX, SiteWriter, UnsafeOutput, check_output_dir, locked_folder, site_folder
 
 if TYPE_CHECKING:
@@ -60,10 +61,12 @@ class BuildResult:
     pages: int
     files: int
     seconds: float
+    reused: int = 0  # departments taken from the persistent cache (buildcache.py)
 
 
 def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, content_dir: Path | None = None,
-               strict: bool = False, cache: BuildCache | None = None, search_index: bool = True) -> BuildResult:
+               strict: bool = False, cache: BuildCache | None = None, search_index: bool = True,
+               cache_dir: Path | None = None) -> BuildResult:
     """Build the site of ``project_root`` into ``output_dir``; report every problem.
 
     Writes nothing (and leaves ``output_dir`` as it was) when there are errors, or
@@ -71,12 +74,14 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     since the last build through it is neither parsed, rendered nor written again, and
     ``output_dir`` is updated in place; the files are those of a full build. Without
     ``search_index``, Pagefind is not run (the preview server runs it when edits settle).
+    With a ``cache_dir`` (and no ``cache``), a full build keeps there what it made, and takes
+    from there what did not change since (buildcache.py): the same files, sooner.
     """
     started = time.perf_counter()
     prepared = prepare(project_root, output_dir, reporter, content_dir)
     if cache is None:
         return build_full(project_root, output_dir, reporter, prepared, content_dir=content_dir, strict=strict,
-                          search_index=search_index, started=started)
+                          search_index=search_index, started=started, cache_dir=cache_dir)
 
     def failed() -> BuildResult:
         return BuildResult(False, 0, 0, time.perf_counter() - started)
@@ -154,10 +159,11 @@ def report_no_content(root: Path, reporter: Reporter) -> None:
 
 
 def index_and_commit(writer: Any, reporter: Reporter, output_dir: Path, search_index: bool,
-                     segmented: Path | None = None) -> int | None:
+                     segmented: Path | None = None, store: ShardStore | None = None) -> int | None:
     """Index the written site (when ``search_index``), then put it in place: the files written, or None
     when the index could not be built (reported; nothing is put in place)."""
-    if search_index and index_site(writer.temp, reporter, name=display_path(output_dir), segmented=segmented) is None:
+    if search_index and index_site(writer.temp, reporter, name=display_path(output_dir), segmented=segmented,
+                                   store=store) is None:
         return None
     writer.commit()
     return writer.written  # type: ignore[no-any-return]
@@ -178,9 +184,11 @@ def page_url(route: Route, config: SiteConfig) -> Callable[[str], str] | None:
 
 
 def build_full(project_root: Path, output_dir: Path, reporter: Reporter, prepared: Prepared, *,
-               content_dir: Path | None, strict: bool, search_index: bool, started: float) -> BuildResult:
+               content_dir: Path | None, strict: bool, search_index: bool, started: float,
+               cache_dir: Path | None = None) -> BuildResult:
     """A full build into a new folder, swapped in at the end: departments on every core (fullbuild.py),
-    then the site-wide pages and files from their summaries, then the search index."""
+    then the site-wide pages and files from their summaries, then the search index. With a
+    ``cache_dir``, departments and search shards that did not change are taken from it."""
     def failed() -> BuildResult:
         return BuildResult(False, 0, 0, time.perf_counter() - started)
 
@@ -195,24 +203,41 @@ def build_full(project_root: Path, output_dir: Path, reporter: Reporter, prepare
             env = None
     root = content_dir or project_root / "content"
     try:
-        with SiteWriter(output_dir) as writer, segment_folder(output_dir, search_index and env is not None) as segmented:
-            html_pages = write_site(root, writer, segmented, reporter, prepared, env, strict)
+        with SiteWriter(output_dir) as writer, segment_folder(output_dir, search_index and env is not None) as segmented, \
+                persistent_cache(cache_dir if env is not None else None, prepared, root) as store:
+            html_pages = write_site(root, writer, segmented, reporter, prepared, env, strict, store)
             if html_pages is None:
                 return failed()
             release_memory()  # what the site-wide stage held, before Pagefind runs beside this process
-            written = index_and_commit(writer, reporter, output_dir, search_index, segmented)
+            written = index_and_commit(writer, reporter, output_dir, search_index, segmented, store)
             if written is None:
                 return failed()
+            if store is not None:
+                store.prune()
     except (TemplateProblem, OSError) as err:
         report_failure(err, output_dir, reporter)
         return failed()
-    return BuildResult(True, html_pages, written, time.perf_counter() - started)
+    return BuildResult(True, html_pages, written, time.perf_counter() - started,
+                       store.stats.reused if store is not None else 0)
+
+
+@contextlib.contextmanager
+def persistent_cache(folder: Path | None, prepared: Prepared, root: Path) -> Iterator[PersistentCache | None]:
+    """The build cache in ``folder`` (buildcache.py), keyed by what every page depends on; None without a
+    folder, or when another build holds it."""
+    config, items, theme = prepared
+    if folder is None or theme is None or items is None:
+        yield None
+        return
+    with open_cache(folder, site_digest(theme, config, items.model_dump_json(), root)) as cache:
+        yield cache
 
 
 def write_site(root: Path, writer: SiteWriter, segmented: Path | None, reporter: Reporter, prepared: Prepared,
-               env: jinja2.Environment | None, strict: bool) -> int | None:
+               env: jinja2.Environment | None, strict: bool, store: PersistentCache | None = None) -> int | None:
     """Every department (on every core), then the site-wide pages and files: the number of HTML
-    pages, or None when a problem was reported (``env`` None: load and check only)."""
+    pages, or None when a problem was reported (``env`` None: load and check only). With a
+    ``store``, a department whose files did not change is taken from it instead."""
     config, items, theme = prepared
     md = MarkdownRenderer()
     site = site_view(config, md)
@@ -221,7 +246,10 @@ def write_site(root: Path, writer: SiteWriter, segmented: Path | None, reporter:
     if not groups:
         report_no_content(root, reporter)
         return None
-    summaries = build_departments(job, groups)
+    keys = [store.department_key(job.base, files) for files in groups] if store is not None else []
+    kept = [store.summary(key) for key in keys] if store is not None else [None] * len(groups)
+    built = iter(build_departments(job, [files for files, summary in zip(groups, kept) if summary is None]))
+    summaries = [summary if summary is not None else next(built) for summary in kept]
     for summary in summaries:
         reporter.extend(summary.problems)
     entries = site_entries(summaries, reporter)
@@ -233,6 +261,12 @@ def write_site(root: Path, writer: SiteWriter, segmented: Path | None, reporter:
 
     departments = group_departments(entries)
     names = region_names(departments)
+    if store is not None:  # before the index moves the segmented copies away
+        for i, summary in enumerate(summaries):
+            if kept[i] is not None:
+                store.link_department(keys[i], summary, writer.temp, segmented)
+            else:
+                store.keep_department(keys[i], summary, writer.temp, segmented)
     cards = {rel: card for s in summaries for rel, card in s.cards.items()}
     ordered = sorted(entries, key=lambda e: e.rel)
     site_files = stream_site_files(writer, entries, scorecard_csv(ordered, cards, items),

@@ -23,6 +23,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     build.add_argument("--content", default="content", help="the content folder (default: content)")
     build.add_argument("--output", default="output", help="where to write the site (default: output)")
     build.add_argument("--strict", action="store_true", help="treat warnings (failed arithmetic checks) as errors")
+    build.add_argument("--cache-dir", default=".cache/site-builder",
+                       help="what a build keeps for the next, which then redoes only what changed "
+                            "(default: .cache/site-builder; safe to delete)")
+    build.add_argument("--no-cache", action="store_true", help="build everything afresh, without the cache")
 
     serve = commands.add_parser("serve", help="preview the site: build it, serve it, rebuild and reload pages on every save")
     serve.add_argument("--content", default="content", help="the content folder (default: content)")
@@ -52,7 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "validate":
         return run_validate(Path(args.path), strict=args.strict)
     if args.command == "build":
-        return run_build(Path(args.content), Path(args.output), strict=args.strict)
+        return run_build(Path(args.content), Path(args.output), strict=args.strict,
+                         cache_dir=None if args.no_cache else Path(args.cache_dir))
     if args.command == "serve":
         return run_serve(args)
     if args.command == "import":
@@ -125,14 +130,14 @@ def run_serve(args: argparse.Namespace) -> int:
                  search=not args.no_search, open_browser=args.open)
 
 
-def run_build(content: Path, output: Path, *, strict: bool) -> int:
+def run_build(content: Path, output: Path, *, strict: bool, cache_dir: Path | None = None) -> int:
     from .build import build_site
 
     if not content.is_dir():
         print(f"{content}: no such folder", file=sys.stderr)
         return 2
     reporter = Reporter()
-    result = build_site(Path.cwd(), output, reporter, content_dir=content, strict=strict)
+    result = build_site(Path.cwd(), output, reporter, content_dir=content, strict=strict, cache_dir=cache_dir)
     for problem in reporter.sorted():
         print(problem)
     errors, warnings = len(reporter.errors), len(reporter.warnings)
@@ -140,7 +145,8 @@ def run_build(content: Path, output: Path, *, strict: bool) -> int:
         reason = plural(errors, "error") if errors else f"{plural(warnings, 'warning')} with --strict"
         print(f"{reason}; nothing was written.")
         return 1
-    print(f"{plural(result.pages, 'page')} written in {result.seconds:.2f} s; {plural(warnings, 'warning')}")
+    reused = f" ({plural(result.reused, 'department')} unchanged, from the cache)" if result.reused else ""
+    print(f"{plural(result.pages, 'page')} written in {result.seconds:.2f} s{reused}; {plural(warnings, 'warning')}")
     return 0
 
 

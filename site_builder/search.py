@@ -113,7 +113,7 @@ def pagefind_binary() -> Path:
 
 
 def index_site(site_dir: Path, reporter: Reporter, *, name: str | None = None,
-               segmented: Path | None = None) -> IndexResult | None:
+               segmented: Path | None = None, store: ShardStore | None = None) -> IndexResult | None:
     """Index every page of the written site in ``site_dir`` into ``site_dir/pagefind``.
 
     Reports an error naming ``name`` (the folder as the reader knows it; ``site_dir`` by
@@ -123,7 +123,7 @@ def index_site(site_dir: Path, reporter: Reporter, *, name: str | None = None,
     """
     where = name or str(site_dir)
     try:
-        return build_index(site_dir, segmented=segmented)
+        return build_index(site_dir, segmented=segmented, store=store)
     except SearchIndexError as err:
         reporter.error(where, 1, "search", Message(f"could not build the search index: {err}", f"无法生成搜索索引：{err}"))
         return None

@@ -1,0 +1,230 @@
+"""The persistent build cache of ``site-builder build``: a rebuild does only what changed.
+
+A full build (fullbuild.py) makes each department from its own files and its regions' names
+only, and sends back a summary of it. The cache keeps, for each department, that summary and
+the files it wrote (hard links, so no disk is spent on a second copy), under a key made of
+
+- the bytes of each of the department's content files (their digests) and their names,
+- what every department's pages depend on besides: the theme's templates
+  (``incremental.theme_fingerprint``, as the preview's cache), ``site.toml`` as read, the
+  scorecard items, the package's version and the digest of its own code, the content folder;
+
+and, for the search index, each shard's bundle under the digest of its pages (``search.ShardStore``).
+A build after one department-year changed so loads, checks, derives, renders and writes that
+department only (the others' files are linked from the cache into the new site), makes the
+site-wide pages and files again from the summaries, and runs Pagefind only for the shard(s)
+whose pages changed. The result is byte for byte a cold build's (tests/test_build_cache.py
+checks it after every kind of edit), and the new site is still swapped in whole at the end.
+
+The folder (``.cache/site-builder/`` by default) is safe to delete at any time: the next build
+is then cold. It keeps only what the last build used. Two builds sharing it at once: the second
+builds without it. A cached file found changed on disk (someone edited the site by hand) is not
+used: its department is built again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .incremental import theme_fingerprint
+from .render import Theme
+
+DEFAULT_FOLDER = Path(".cache") / "site-builder"
+FORMAT = 1  # bumped when what is stored changes
+_DEPARTMENTS = "departments"
+_SEARCH = "search"
+_SUMMARY = "summary.pickle"
+_FILES = "files"
+_SEGMENTED = "segmented"
+
+
+def code_digest() -> bytes:
+    """A digest of the package's own files (its code, built-in theme and defaults): a developer's edit counts."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256(f"site_builder {__version__} {FORMAT}\0".encode())
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.relative_to(package).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return h.digest()
+
+
+def site_digest(theme: Theme, config: Any, items_key: str, content_root: Path) -> bytes:
+    """What every department's pages depend on besides its own files."""
+    h = hashlib.sha256(code_digest())
+    h.update(theme_fingerprint(theme))
+    h.update(repr(config).encode() + b"\0" + items_key.encode() + b"\0")
+    # Where the content is, and the working folder, are in the problems' file names.
+    h.update(str(content_root.resolve()).encode() + b"\0" + os.getcwd().encode())
+    return h.digest()
+
+
+@dataclass
+class Stats:
+    """What the cache did in one build."""
+
+    reused: int = 0  # departments taken from the cache
+    built: int = 0  # departments made (absent from the cache, or changed)
+    shards_reused: int = 0
+    shards_built: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+class PersistentCache:
+    """The cache folder of one build: lookups and stores of departments and search shards.
+
+    Use as a context manager (``open``): it holds the folder's lock for the build.
+    """
+
+    def __init__(self, folder: Path, site: bytes) -> None:
+        self.folder = folder
+        self.site = site
+        self.stats = Stats()
+        self._used: set[str] = set()
+        self._used_shards: set[str] = set()
+
+    # -- departments ----------------------------------------------------------------------
+
+    def department_key(self, base: Path, files: Sequence[Path]) -> str:
+        """The key of the department of ``files`` (its folder and each file's name and bytes)."""
+        h = hashlib.sha256(self.site)
+        for path in files:
+            h.update(path.resolve().relative_to(base.resolve()).as_posix().encode() + b"\0"
+                     + hashlib.sha256(path.read_bytes()).digest())
+        return h.hexdigest()
+
+    def summary(self, key: str) -> Any | None:
+        """The summary kept under ``key``, when every file it lists is still as it was written; else None."""
+        entry = self.folder / _DEPARTMENTS / key
+        try:
+            with open(entry / _SUMMARY, "rb") as f:
+                summary, stats = pickle.load(f)
+            for rel, signature in stats.items():
+                if _signature(entry / rel) != signature:
+                    return None
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+            return None
+        return summary
+
+    def link_department(self, key: str, summary: Any, folder: Path, segmented: Path | None) -> None:
+        """Put the files of the department kept under ``key`` into the site being written (and
+        the search index's segmented copies of its pages, where kept)."""
+        entry = self.folder / _DEPARTMENTS / key
+        for rel in department_files(summary):
+            _link(entry / _FILES / rel, folder / rel)
+            if segmented is not None and rel.endswith(".html") and (entry / _SEGMENTED / rel).is_file():
+                _link(entry / _SEGMENTED / rel, segmented / rel)
+        self._used.add(key)
+        self.stats.reused += 1
+
+    def keep_department(self, key: str, summary: Any, folder: Path, segmented: Path | None) -> None:
+        """Keep the department just built under ``key``: its summary and (linked) the files it wrote in ``folder``."""
+        self._used.add(key)
+        self.stats.built += 1
+        target = self.folder / _DEPARTMENTS / key
+        if target.exists():
+            return
+        staging = Path(tempfile.mkdtemp(prefix=f".{key[:16]}-", dir=self.folder / _DEPARTMENTS))
+        try:
+            stats = {}
+            for rel in department_files(summary):
+                _link(folder / rel, staging / _FILES / rel)
+                stats[f"{_FILES}/{rel}"] = _signature(staging / _FILES / rel)
+                if segmented is not None and rel.endswith(".html") and (segmented / rel).is_file():
+                    _link(segmented / rel, staging / _SEGMENTED / rel)
+                    stats[f"{_SEGMENTED}/{rel}"] = _signature(staging / _SEGMENTED / rel)
+            with open(staging / _SUMMARY, "wb") as f:
+                pickle.dump((summary, stats), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.rename(staging, target)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    # -- search shards (search.ShardStore) --------------------------------------------------
+
+    def fetch(self, key: str, output: Path) -> bool:
+        source = self.folder / _SEARCH / key
+        if not source.is_dir():
+            return False
+        self._used_shards.add(key)
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                _link(path, output / path.relative_to(source))
+        self.stats.shards_reused += 1
+        return True
+
+    def keep(self, key: str, output: Path) -> None:
+        self._used_shards.add(key)
+        self.stats.shards_built += 1
+        target = self.folder / _SEARCH / key
+        if target.exists():
+            return
+        staging = Path(tempfile.mkdtemp(prefix=f".{key[:16]}-", dir=self.folder / _SEARCH))
+        try:
+            for path in sorted(output.rglob("*")):
+                rel = path.relative_to(output)
+                if path.is_file() and not rel.parts[0].startswith("shard-"):  # another shard's, inside the first
+                    _link(path, staging / rel)
+            os.rename(staging, target)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    # -- after a good build -----------------------------------------------------------------
+
+    def prune(self) -> None:
+        """Drop what this build did not use (the cache holds one site: the last one built)."""
+        for kind, used in ((_DEPARTMENTS, self._used), (_SEARCH, self._used_shards)):
+            folder = self.folder / kind
+            for child in folder.iterdir() if folder.is_dir() else ():
+                if child.name not in used:
+                    shutil.rmtree(child, ignore_errors=True)
+
+
+def department_files(summary: Any) -> list[str]:
+    """Every file a department's summary says it wrote: its pages (and the comparisons' downloads) and its years' files."""
+    return [route.path for route in summary.pages] + [d.path for _, files in summary.year_files for d in files]
+
+
+@contextlib.contextmanager
+def open_cache(folder: Path, site: bytes) -> Iterator[PersistentCache | None]:
+    """The cache in ``folder`` for one build, locked; None when another build holds it or it cannot be made."""
+    try:
+        for kind in (_DEPARTMENTS, _SEARCH):
+            (folder / kind).mkdir(parents=True, exist_ok=True)
+        lock = open(folder / "lock", "a+b")
+    except OSError:
+        yield None
+        return
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield None
+            return
+        yield PersistentCache(folder, site)
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _link(source: Path, target: Path) -> None:
+    """Hard-link ``source`` at ``target`` (a copy where links are impossible), folders made as needed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
