@@ -26,7 +26,8 @@ from .scorecard import DEFAULT, ItemList, Scorecard, load_items
 from .views import Link, entry_path, year_label
 
 SITE_FILE = "scorecard.yaml"
-STATE_CLASSES = {"已公开": "disclosed", "公开为无": "none", "未公开": "undisclosed"}
+STATE_CLASSES = {"已公开": "disclosed", "公开为无": "none", "未公开": "undisclosed", "未收录": "uncollected",
+                 "无（与数字不符）": "contradicted"}
 SECTION_ORDER = ("职责", "收支", "三公", "绩效", "政府采购", "国有资产", "名词解释")
 
 
@@ -64,8 +65,9 @@ class MarkView:
     section: str
     item: str
     weight: int
-    state: str  # 已公开 / 公开为无 / 未公开
-    css: str  # disclosed / none / undisclosed
+    state: str  # 已公开 / 公开为无 / 未公开 / 未收录 / 无（与数字不符）
+    css: str  # disclosed / none / undisclosed / uncollected / contradicted
+    note: str = ""  # why a 无 is contradicted
 
 
 @dataclass(frozen=True)
@@ -79,13 +81,18 @@ class CompletenessView:
     none: int  # items 公开为无
     missing: int  # items 未公开
     marks: tuple[MarkView, ...]
+    assessed: int = 0  # the weight of the items assessed (all but 未收录)
+    share: str = "100.0"  # assessed ÷ total × 100
+    uncollected: int = 0  # items 未收录
+    contradicted: int = 0  # items 无（与数字不符）
 
 
 def completeness_view(card: Scorecard) -> CompletenessView:
-    marks = tuple(MarkView(m.item.section, m.item.name, m.item.weight, m.state, STATE_CLASSES[m.state]) for m in card.marks)
-    return CompletenessView(str(card.score), sum(m.weight for m in marks if m.state != "未公开"),
-                            sum(m.weight for m in marks), card.count("已公开"), card.count("公开为无"),
-                            card.count("未公开"), marks)
+    marks = tuple(MarkView(m.item.section, m.item.name, m.item.weight, m.state, STATE_CLASSES[m.state], m.note)
+                  for m in card.marks)
+    return CompletenessView(str(card.score), card.earned, card.total_weight, card.count("已公开"), card.count("公开为无"),
+                            card.count("未公开"), marks, card.assessed_weight, str(card.assessed_share),
+                            card.count("未收录"), card.count("无（与数字不符）"))
 
 
 def missing_sections(card: Scorecard) -> tuple[str, ...]:
@@ -112,6 +119,9 @@ class ScoreRow:
     none: int
     missing: int
     missing_sections: str  # "职责、收支"; empty when none is missing whole
+    uncollected: int = 0  # items 未收录 (not assessed)
+    contradicted: int = 0  # items 无（与数字不符）
+    share: str = "100.0"  # the weight assessed, % of the list
 
 
 @dataclass(frozen=True)
@@ -146,7 +156,8 @@ def score_rows(ranked: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard])
         rank = rows[-1].rank if rows and cards[ranked[i - 1].rel].score == card.score else i + 1
         rows.append(ScoreRow(rank, Link(meta.department, entry_path(e)), year_label(e.model), " ".join(meta.region.names),
                              meta.year, str(card.score), card.count("已公开"), card.count("公开为无"), card.count("未公开"),
-                             "、".join(missing_sections(card))))
+                             "、".join(missing_sections(card)), card.count("未收录"), card.count("无（与数字不符）"),
+                             str(card.assessed_share)))
     return rows
 
 
@@ -182,12 +193,15 @@ def scorecard_csv(entries: Sequence[Entry], cards: dict[tuple[str, ...], Scoreca
     for item in items.items:
         name = item.name if item.name not in names else f"{item.name}（{item.rule}）"
         names.append(name)
-    columns = ("地区", "部门", "年度", "类型", "得分", "已公开", "公开为无", "未公开", *names, "页面")
+    columns = ("地区", "部门", "年度", "类型", "得分", "可评估权重占比(%)", "已公开", "公开为无", "未公开",
+               "无（与数字不符）", "未收录", *names, "页面")
     rows = []
     for e in sorted(entries, key=lambda e: e.rel):
         card, meta = cards[e.rel], e.model.meta
         rows.append({"地区": " ".join(meta.region.names), "部门": meta.department, "年度": meta.year, "类型": meta.kind,
-                     "得分": card.score, "已公开": card.count("已公开"), "公开为无": card.count("公开为无"),
-                     "未公开": card.count("未公开"), **{n: m.state for n, m in zip(names, card.marks)},
+                     "得分": card.score, "可评估权重占比(%)": card.assessed_share, "已公开": card.count("已公开"),
+                     "公开为无": card.count("公开为无"), "未公开": card.count("未公开"),
+                     "无（与数字不符）": card.count("无（与数字不符）"), "未收录": card.count("未收录"),
+                     **{n: m.state for n, m in zip(names, card.marks)},
                      "页面": entry_path(e)})
     return csv_text(columns, rows)

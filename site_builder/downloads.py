@@ -296,7 +296,7 @@ SITE_NOTES = {
     SITE_JSON: "每个部门年度一项，其 data 与该页的 JSON 文件相同",
     SITE_FIGURES: "全部部门年度的数字，各列与每页的数字表相同",
     SITE_INDICATORS: "全部部门年度的绩效指标",
-    SITE_SCORECARD: "每个部门年度一行：得分，及每一事项已公开、公开为无或未公开",
+    SITE_SCORECARD: "每个部门年度一行：得分、可评估权重占比，及每一事项已公开、公开为无、无（与数字不符）、未公开或未收录",
     SCHEMA: "各 JSON 文件中部门年度数据的格式，也是 content/ 中 YAML 文件的格式",
 }
 

@@ -3,8 +3,13 @@
 The items and their weights live in one data file (``defaults/scorecard.yaml``, which a
 site overrides with ``scorecard.yaml`` beside its ``site.toml``); the rules that decide
 each item are here. Every item is 已公开 (present), 公开为无 (disclosed as none: an empty
-table published with its note counts as disclosed, as the evaluators count it) or
-未公开 (missing).
+table published with its note counts as disclosed, as the evaluators count it), 未公开
+(missing), 未收录 (its section is in a document not collected here: not assessed at all) or
+无（与数字不符） (disclosed as none, but the department's own figures show there is something:
+a gap, earning nothing, with the figure that contradicts it).
+
+The score is the weight earned over the weight of the items assessed (all but 未收录);
+``assessed_share`` says how much of the list that is.
 """
 
 from __future__ import annotations
@@ -19,13 +24,16 @@ from typing import Literal
 from pydantic import Field, ValidationError
 
 from .messages import validation_message
-from .model import DepartmentYear, Section
+from .fmt import grouped
+from .model import DepartmentYear, Row, Section
 from .problems import Message, Reporter, format_key
 from .types import Strict, Text
 from .yamlload import YamlError, decode, parse_yaml
 
 DEFAULT = Path(__file__).parent / "defaults" / "scorecard.yaml"
-State = Literal["已公开", "公开为无", "未公开"]
+State = Literal["已公开", "公开为无", "未公开", "未收录", "无（与数字不符）"]
+CONTRADICTED: State = "无（与数字不符）"
+EARNING: frozenset[str] = frozenset({"已公开", "公开为无"})
 
 
 class Item(Strict):
@@ -43,20 +51,44 @@ class ItemList(Strict):
 class Mark:
     item: Item
     state: State
+    note: str = ""  # why a 无 is contradicted: the figure that says otherwise
+
+
+_TENTH = Decimal("0.1")
 
 
 @dataclass(frozen=True)
 class Scorecard:
     marks: tuple[Mark, ...]
 
+    @property
+    def total_weight(self) -> int:
+        return sum(m.item.weight for m in self.marks)
+
+    @property
+    def assessed_weight(self) -> int:
+        """The weight of the items that could be assessed: all but those 未收录."""
+        return sum(m.item.weight for m in self.marks if m.state != "未收录")
+
+    @property
+    def earned(self) -> int:
+        return sum(m.item.weight for m in self.marks if m.state in EARNING)
+
     @functools.cached_property
     def score(self) -> Decimal:
-        """Weighted share of items disclosed (present or as none), 0–100, one decimal."""
-        total = sum(m.item.weight for m in self.marks)
-        got = sum(m.item.weight for m in self.marks if m.state != "未公开")
+        """Weighted share of the assessed items disclosed (present or as none), 0–100, one decimal."""
+        assessed = self.assessed_weight
+        if assessed == 0:
+            return Decimal(0)
+        return (Decimal(self.earned) * 100 / assessed).quantize(_TENTH, rounding=ROUND_HALF_UP)
+
+    @property
+    def assessed_share(self) -> Decimal:
+        """The weight assessed as a share of the whole list, 0–100, one decimal."""
+        total = self.total_weight
         if total == 0:
             return Decimal(0)
-        return (Decimal(got) * 100 / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return (Decimal(self.assessed_weight) * 100 / total).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
     def count(self, state: State) -> int:
         return sum(1 for m in self.marks if m.state == state)
@@ -103,18 +135,66 @@ RULES: dict[str, Callable[[DepartmentYear], bool]] = {
 }
 
 
+# Economic classes that are 三公 spending (DOMAIN.md), and the capital spending a procurement
+# budget would hold (310 资本性支出: equipment, vehicles, networks …).
+_THREE_COST_CODES = ("30212", "30217", "30231", "31013")
+_PROCUREMENT_PREFIX = "310"
+
+
+def _economic_rows(doc: DepartmentYear) -> list[Row]:
+    f = doc.finance
+    if not f.disclosed:
+        return []
+    rows = [r for t in f.tables if t.classification == "经济分类" for r in t.rows]
+    if f.running_costs is not None:
+        rows += f.running_costs.items
+    return rows
+
+
+def _spent(rows: list[Row], wanted: Callable[[str], bool]) -> Row | None:
+    return next((r for r in rows if r.code and wanted(r.code) and r.amount is not None and r.amount > 0), None)
+
+
+def contradiction(doc: DepartmentYear, section: str) -> str:
+    """Why the department's own figures contradict its 无 for ``section``; empty when they do not."""
+    unit = doc.meta.unit
+    prefix = "文件称本部分为无，但"
+    if section == "绩效":
+        project = doc.finance.project if doc.finance.disclosed else None
+        if project is not None and project > 0:
+            return f"{prefix}本年项目支出为 {grouped(project)} {unit}。"
+    elif section == "政府采购":
+        row = _spent(_economic_rows(doc), lambda code: code.startswith(_PROCUREMENT_PREFIX))
+        if row is not None:
+            return f"{prefix}经济分类中有 {row.code} {row.name} {grouped(row.amount)} {unit}。"  # type: ignore[arg-type]
+        bought = doc.three_costs.vehicle_purchase if doc.three_costs.disclosed else None
+        if bought is not None and bought > 0:
+            return f"{prefix}“三公”经费中公务用车购置费为 {grouped(bought)} {unit}。"
+    elif section == "三公":
+        row = _spent(_economic_rows(doc), lambda code: code in _THREE_COST_CODES)
+        if row is not None:
+            return f"{prefix}经济分类中有 {row.code} {row.name} {grouped(row.amount)} {unit}。"  # type: ignore[arg-type]
+    return ""
+
+
 def score(doc: DepartmentYear, items: ItemList) -> Scorecard:
-    """Mark each item for ``doc``: a section not disclosed marks all its items 未公开."""
+    """Mark each item for ``doc``: a section not disclosed marks all its items 未公开, one not
+    collected 未收录; a section disclosed as none 公开为无, unless its own figures contradict it."""
     marks = []
+    contradicted: dict[str, str] = {}
     for item in items.items:
         section = _section(doc, item.section)
-        if section.status == "未公开":
-            state: State = "未公开"
+        note = ""
+        if section.status in ("未公开", "未收录"):
+            state: State = section.status  # type: ignore[assignment]
         elif section.status == "无":
-            state = "公开为无"
+            if item.section not in contradicted:
+                contradicted[item.section] = contradiction(doc, item.section)
+            note = contradicted[item.section]
+            state = CONTRADICTED if note else "公开为无"
         else:
             state = "已公开" if RULES[item.rule](doc) else "未公开"
-        marks.append(Mark(item, state))
+        marks.append(Mark(item, state, note))
     return Scorecard(tuple(marks))
 
 

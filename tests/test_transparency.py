@@ -185,7 +185,8 @@ def test_every_year_page_has_its_score_and_badges_not_only_by_colour(site: Path,
         assert block.select_one(".score").get_text() == str(card.score), key
         for row, mark in zip(block.select("tbody tr"), card.marks, strict=True):
             badge = row.select_one(".badge")
-            css = {"已公开": "badge-disclosed", "公开为无": "badge-none", "未公开": "badge-undisclosed"}[mark.state]
+            css = {"已公开": "badge-disclosed", "公开为无": "badge-none", "未公开": "badge-undisclosed",
+                   "未收录": "badge-uncollected", "无（与数字不符）": "badge-contradicted"}[mark.state]
             assert badge.get_text() == mark.state and css in badge["class"]  # the words say it, not the colour
 
 

@@ -341,3 +341,72 @@ def test_a_bad_crosswalk_stops_the_build(tmp_path: Path) -> None:
     result, reporter = build(tmp_path)
     assert not result.ok and not (tmp_path / "output").exists()
     assert [(Path(p.file).name, p.line, p.key) for p in reporter.errors] == [("crosswalk.yaml", 2, "科目调整[1].来源")]
+
+
+# ---------------------------------------------------------------------------
+# 公开完整度: 未收录 is not assessed; a 无 that the figures contradict earns nothing
+
+from site_builder.model import DepartmentYear  # noqa: E402
+from site_builder.scorecard import DEFAULT, load_items, score  # noqa: E402
+from site_builder.yamlload import parse_yaml  # noqa: E402
+
+ITEMS = load_items(DEFAULT, Reporter())
+
+
+def _doc(text: str) -> DepartmentYear:
+    return DepartmentYear.model_validate(parse_yaml(text).data)
+
+
+def _states(card) -> dict[str, str]:
+    return {m.item.rule: m.state for m in card.marks}
+
+
+def test_items_not_collected_are_not_assessed_and_the_share_assessed_is_stated() -> None:
+    card = score(_doc(NOT_COLLECTED), ITEMS)
+    states = _states(card)
+    assert {states[r] for r in ("revenue", "expenditure", "by_function", "by_economic", "running_costs",
+                                "finance_changes", "three_costs_total", "three_costs_items",
+                                "three_costs_reasons")} == {"未收录"}
+    assert card.count("未公开") == 1  # 国有资产 only
+    # Assessed: 100 − 37 (收支) − 16 (三公) = 47; earned 47 − 6 (国有资产 未公开) = 41: 41 / 47 = 87.23…
+    assert (card.assessed_weight, card.total_weight, card.score) == (47, 100, Decimal("87.2"))
+    assert card.assessed_share == Decimal("47")
+
+
+def test_a_none_that_the_figures_contradict_earns_nothing() -> None:
+    text = replace_line(MINIMAL, MINIMAL[MINIMAL.index("绩效:"):MINIMAL.index("政府采购:")], "绩效: 无\n")
+    card = score(_doc(text), ITEMS)
+    marks = {m.item.rule: m for m in card.marks}
+    assert {marks[r].state for r in ("performance_goals", "project_goals", "quantified_targets")} == {"无（与数字不符）"}
+    assert marks["project_goals"].note == "文件称本部分为无，但本年项目支出为 400.00 元。"
+    assert marks["procurement"].state == "公开为无"  # nothing in the figures says otherwise
+    # By hand: 5+5+8+8+5 (职责, 收支 present) + 6+6 (三公 total, items) + 6 (政府采购 无) + 8 (名词解释) = 57
+    assert card.score == Decimal("57.0")
+
+
+def test_procurement_and_three_costs_none_against_the_economic_table() -> None:
+    table = """\
+  分类表:
+    - 名称: 基本支出表（虚构）
+      分类: 经济分类
+      行:
+        - {编码: "30217", 名称: 公务接待费, 金额: 10.00}
+        - {编码: "31002", 名称: 办公设备购置, 金额: 50.00}
+三公: 无
+"""
+    text = replace_line(MINIMAL, MINIMAL[MINIMAL.index("三公:"):MINIMAL.index("绩效:")], table)
+    marks = {m.item.rule: m for m in score(_doc(text), ITEMS).marks}
+    assert marks["procurement"].state == "无（与数字不符）"
+    assert marks["procurement"].note == "文件称本部分为无，但经济分类中有 31002 办公设备购置 50.00 元。"
+    assert marks["three_costs_total"].state == "无（与数字不符）"
+    assert marks["three_costs_total"].note == "文件称本部分为无，但经济分类中有 30217 公务接待费 10.00 元。"
+
+
+def test_year_page_and_scorecard_show_what_was_assessed(collected_site: Path) -> None:
+    block = soup(collected_site / "2021" / "index.html").select_one("section#completeness")
+    assert " ".join(block.select_one(".score-line").get_text().split()) == "87.2 分（满分 100），只评估了权重 47.0% 的事项"
+    states = [b.get_text() for b in block.select("tbody .badge")]
+    assert states.count("未收录") == 9 and states.count("未公开") == 1
+    scorecard = soup(collected_site.parents[3] / "scorecard" / "index.html")
+    row = next(tr for tr in scorecard.select("#scorecard-table tbody tr") if "2021" in tr.get_text())
+    assert "47.0%" in row.get_text() and "9 项未收录" in row.get_text()
