@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from buildkit import build, soup
-from sitekit import MINIMAL_PATH, write_tree
+from sitekit import MINIMAL_PATH, SECOND_PATH, replace_line, write_tree
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -64,11 +64,29 @@ HOSTILE = f"""\
 """
 
 SITE_TOML = f'title = "虚构站点{PAYLOAD}"\nfooter = "{PAYLOAD} [点我](javascript:alert(1))"\n'
+ATTRIBUTE = '"><svg onload=alert(2)>'  # leaves a quoted attribute when not escaped
+
+
+def hostile_2021() -> str:
+    """The same department a year later, so that a comparison page is built: a renamed table row, a
+    stated change with its purpose and reason, a new row, a changed indicator target and an edited
+    text, each carrying a payload."""
+    text = HOSTILE.replace("年度: 2020", "年度: 2021")
+    text = replace_line(text, f'  主要职能: ["{PAYLOAD}",', f'  主要职能: ["{PAYLOAD}新增一句{PAYLOAD}",')
+    text = replace_line(text, "  收入合计: 1000.00", "  收入合计: 1100.00")
+    text = replace_line(text, f'  收入: [{{名称: "{PAYLOAD}", 金额: 1000.00, 说明: "{PAYLOAD}"}}]',
+                        f'  收入: [{{名称: "{PAYLOAD}", 金额: 1100.00, 说明: "{PAYLOAD}"}}, {{名称: \'{ATTRIBUTE}\', 金额: 0}}]')
+    text = replace_line(text, f'行: [{{编码: "201", 名称: "{PAYLOAD}", 金额: 1000.00}}]',
+                        f'行: [{{编码: "201", 名称: "改名{PAYLOAD}", 金额: 1000.00}}]')
+    text = replace_line(text, f'  比上年: [{{项目: "{PAYLOAD}", 变化: 增加,',
+                        f'  比上年: [{{项目: "收入{PAYLOAD}", 本年: 1100.00, 增减额: 100.00, 增减率: 10, 变化: 增加,')
+    return replace_line(text, f'指标值: "{PAYLOAD}"', f'指标值: "新{PAYLOAD}"')
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_tree(tmp_path_factory.mktemp("hostile"), f"-- {MINIMAL_PATH} --\n{HOSTILE}-- site.toml --\n{SITE_TOML}")
+    root = write_tree(tmp_path_factory.mktemp("hostile"), f"-- {MINIMAL_PATH} --\n{HOSTILE}-- {SECOND_PATH} --\n"
+                      f"{hostile_2021()}-- site.toml --\n{SITE_TOML}")
     result, reporter = build(root)
     assert result.ok, [str(p) for p in reporter.problems]
     return root / "output"
@@ -76,7 +94,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_no_page_carries_active_markup(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) == 13  # home, glossary, about, 404, search, three scorecard orders, three regions, the department, its year
+    # home, glossary, about, 404, search, three scorecard orders, three regions, the department, its two years,
+    # and their comparison
+    assert len(pages) == 15
     for path in pages:
         text = path.read_text(encoding="utf-8")
         if path == site / "search/index.html":  # the site's one script: the search page's own, from static/
@@ -115,3 +135,46 @@ def test_markdown_links_keep_only_safe_targets(site: Path) -> None:
     assert year.select_one("section#sources a") is None  # a javascript: 链接 is not made a link
     footer = year.select_one("footer")
     assert PAYLOAD in footer.get_text() and all(not a.get("href", "").startswith("javascript") for a in footer("a"))
+
+
+COMPARISON = "xugou/xugou-shi/xugou-xian/shili/compare/2020-2021/index.html"
+
+
+def test_comparison_payloads_read_as_text(site: Path) -> None:
+    page = soup(site / COMPARISON)
+    rows = {tr["data-key"]: tr for tr in page.select("#money tr.figure")}
+    assert rows[f"收支.收入.{PAYLOAD}"].th.get_text() == PAYLOAD
+    assert rows[f"收支.收入.{ATTRIBUTE}"].th.get_text() == ATTRIBUTE  # the key is an attribute: its quote stays text
+    renamed = rows[f"收支.分类表.{PAYLOAD}.201"].th
+    assert renamed.get_text() == f"改名{PAYLOAD}2020年为“{PAYLOAD}”"
+    stated = page.select_one("#money p.stated").get_text()
+    assert stated == f"2021年预算文件所述“收入{PAYLOAD}”：增加 100.00 元，增长 10%，本年 1,100.00 元。用途：{PAYLOAD}原因：{PAYLOAD}"
+    indicator = page.select_one("#project-1-indicators tbody tr")
+    assert [cell.get_text() for cell in indicator(["th", "td"])] == [
+        f"{PAYLOAD}{PAYLOAD} › {PAYLOAD} 指标值变化", PAYLOAD, f"新{PAYLOAD}"]
+    inserted = [ins.get_text() for ins in page.select("#texts .diff ins")]
+    assert len(inserted) == 1 and f"新增一句{SCRIPT}" in inserted[0]  # the diff is by character: where it cuts may vary
+
+
+def test_comparison_html_escapes_every_field() -> None:
+    """What the comparison prints outside templates, with the payload in every text it takes, the
+    fields that content never fills (the year, a badge, a discrepancy) too."""
+    from markupsafe import Markup
+
+    from site_builder.compare_views import (FigureRow, IndicatorRow, StatedView, diff_html, figure_row_html,
+                                            indicator_rows_html, stated_html)
+    from site_builder.textdiff import Segment
+
+    stated = StatedView(PAYLOAD, PAYLOAD, PAYLOAD, PAYLOAD, (PAYLOAD,))
+    row = FigureRow(key=ATTRIBUTE, label=PAYLOAD, code="", level=0, renamed=PAYLOAD, old=Markup("1"), new=Markup("2"),
+                    old_missing="", new_missing="", status="changed", badge="", verb="增加", direction="up",
+                    delta=Markup("1"), rate="增长 100.00%", stated=(stated,))
+    indicator = IndicatorRow(PAYLOAD, PAYLOAD, "changed", PAYLOAD, PAYLOAD, PAYLOAD)
+    segments = [Segment("equal", PAYLOAD), Segment("delete", PAYLOAD), Segment("insert", PAYLOAD),
+                Segment("equal", PAYLOAD, folded=True)]
+    printed = {"figure row": (figure_row_html(row, PAYLOAD), 8), "indicator row": (indicator_rows_html([indicator]), 5),
+               "text": (diff_html(segments), 4)}
+    for what, (html, payloads) in printed.items():
+        assert "<script" not in html and "<img" not in html and "<svg" not in html, what
+        assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;") == payloads, what
+    assert 'data-key="&#34;&gt;&lt;svg onload=alert(2)&gt;"' in figure_row_html(row, PAYLOAD)
