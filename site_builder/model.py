@@ -13,12 +13,11 @@ The JSON Schema in ``schema/content.schema.json`` is generated from these classe
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
-from .types import Amount, Code, Count, Percent, Quantity, Strict, Target, Text, validation_error
+from .types import Amount, Code, Count, Date, Percent, Quantity, Strict, Target, Text, validation_error
 
 Unit = Literal["元", "万元"]
 Kind = Literal["预算", "决算"]
@@ -73,7 +72,7 @@ class Source(Strict):
 
     title: Text = F("标题")
     publisher: Text | None = F("发布者", None)
-    date: dt.date | None = F("日期", None, description="发布日期，YYYY-MM-DD")
+    date: Date | None = F("日期", None, description="发布日期，YYYY-MM-DD")
     url: Text | None = F("链接", None)
     note: Text | None = F("说明", None, description="例如：文件的哪些部分、转录时的处理")
 
@@ -88,7 +87,7 @@ class Meta(Strict):
     year: int = F("年度", ge=2000, le=2100, strict=True)
     kind: Kind = F("类型", description="预算 或 决算")
     unit: Unit = F("金额单位", description="本文件所有金额的单位：元 或 万元，与来源文件一致")
-    published: dt.date | None = F("发布日期", None)
+    published: Date | None = F("发布日期", None)
     title: Text | None = F("标题", None, description="公开文件的标题")
     sources: list[Source] = F("来源", min_length=1)
     scope: Text | None = F("收录范围", None, description="所收录文件涵盖的内容，如 部门预算绩效文本（总体目标、项目绩效目标表）；"
@@ -470,7 +469,7 @@ class AssetRow(Strict):
 class Assets(Section):
     """国有资产: a snapshot of fixed assets."""
 
-    as_of: dt.date | None = F("截止日期", None)
+    as_of: Date | None = F("截止日期", None)
     total: Amount | None = F("资产总额", None)
     fixed: Amount | None = F("固定资产总额", None)
     rows: list[AssetRow] = F("明细", [])

@@ -7,6 +7,7 @@ message that says what was expected and what was found.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, NamedTuple
@@ -19,6 +20,13 @@ from pydantic_core import PydanticCustomError
 MAX_AMOUNT = Decimal(10) ** 15
 _DECIMAL_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
 _GROUPED = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?\Z")
+
+
+def written(value: Any) -> str:
+    """A scalar value as the file wrote it: a number's text where YAML read one (yamlload.WrittenInt,
+    WrittenDecimal), else ``str``. Where a field is text (a name, a code, a target), this is what
+    the document said: ``1e3`` stays ``1e3``, ``+123`` stays ``+123``, ``-0`` stays ``-0``."""
+    return getattr(value, "written", None) or str(value)
 
 
 def shown(value: Any) -> str:
@@ -85,7 +93,7 @@ def _number(value: Any, expected: _Expected) -> Decimal:
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, Decimal):
-        number = value
+        number = value if type(value) is Decimal else Decimal(value)  # not the loader's WrittenDecimal
     elif isinstance(value, float):  # only from Python callers; YAML and JSON never give floats here
         raise validation_error("number", "expected {what} as an exact decimal, got the float {got}",
                                f"应为精确的十进制{what_zh}，实际为浮点数 {value!r}", what=what, got=repr(value))
@@ -108,6 +116,8 @@ def _number(value: Any, expected: _Expected) -> Decimal:
     if not number.is_finite():
         raise validation_error("number", "expected {what}, got {got}", f"应为{what_zh}，实际为{shown_zh(value)}",
                                what=what, got=shown(value))
+    if number.as_tuple().exponent > 0 and number.adjusted() < 27:  # type: ignore[operator]
+        number = number.quantize(Decimal(1))  # 1e3 in YAML: the value, in plain digits (the huge: refused later)
     return number
 
 
@@ -124,8 +134,6 @@ def _amount(value: Any) -> Decimal:
         raise validation_error("amount_precision",
                                "expected an amount with at most 6 decimal places (1 fen in 万元), got {got}",
                                f"金额最多保留 6 位小数（以万元计时即 1 分），实际为 {value}", got=str(value))
-    if exponent > 0:  # 1E+3 written in YAML: keep the value, print it as plain digits
-        number = number.quantize(Decimal(1))
     return number
 
 
@@ -142,9 +150,17 @@ def _percent(value: Any) -> Decimal:
     return number
 
 
+def _quantity(value: Any) -> Decimal:
+    number = _number(value, _QUANTITY)
+    if abs(number) >= MAX_AMOUNT:
+        raise validation_error("quantity_range", "expected a quantity below 10^15, got {got}",
+                               f"数量应小于 10^15，实际为 {value}", got=str(value))
+    return number
+
+
 def _code(value: Any) -> str:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return str(value)
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value >= 0:
+        return written(value)  # as the file wrote it: +123 stays +123, 1.50 stays 1.50
     if isinstance(value, str) and value.strip() and len(value) <= 64 and "\n" not in value:
         return value.strip()
     raise validation_error("code", "expected a code (digits and letters), got {got}",
@@ -158,13 +174,15 @@ def _text(value: Any) -> str:
                                    "应为文本，实际为空字符串；没有内容时请删去这个键")
         return value
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        # A bare number where text is expected ("1个" would be text; "2020" is a fine label).
-        return str(value)
+        # A bare number where text is expected ("1个" would be text; "2020" is a fine label): as written.
+        return written(value)
     raise validation_error("text", "expected text, got {got}", f"应为文本，实际为{shown_zh(value)}", got=shown(value))
 
 
 def _decimal_string(value: Decimal) -> str:
-    return str(value)
+    """A Decimal as plain digits, never in exponent form (which the schema and the loader refuse)."""
+    text = str(value)
+    return format(value, "f") if "E" in text else text
 
 
 _AMOUNT_SCHEMA = {
@@ -194,7 +212,7 @@ Percent = Annotated[
 
 Quantity = Annotated[
     Decimal,
-    BeforeValidator(lambda v: _number(v, _QUANTITY)),
+    BeforeValidator(lambda v: _quantity(v)),
     PlainSerializer(_decimal_string, return_type=str, when_used="json"),
     WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string"}], "description": "数量"}, mode="validation"),
 ]
@@ -214,6 +232,25 @@ Text = Annotated[
     WithJsonSchema({"type": "string", "minLength": 1}, mode="validation"),
 ]
 """Free text as published; may use Markdown where a page shows it as a paragraph."""
+
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def _date(value: Any) -> dt.date:
+    """A date written YYYY-MM-DD; not a number (pydantic would read 86400 as seconds since 1970)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _DATE_TEXT.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise validation_error("date", "expected a date as YYYY-MM-DD, got {got}",
+                           f"应为 YYYY-MM-DD 格式的日期，实际为{shown_zh(value)}", got=shown(value))
+
+
+Date = Annotated[dt.date, BeforeValidator(_date), WithJsonSchema({"format": "date", "type": "string"}, mode="validation")]
+"""A calendar date, written YYYY-MM-DD."""
 
 Count = Annotated[int, Field(ge=0, le=10**9, strict=True)]
 
@@ -240,6 +277,10 @@ _QUANTITATIVE = re.compile(
     r"\s*(?P<op>>=|<=|＞=|＜=|≥|≤|≧|≦|=|＝|>|＞|<|＜)?\s*(?P<num>-?[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>[^\s0-9.,，;；。].{0,19})?\s*\Z"
 )
 
+# After a target's number, what makes it another kind of token (1e3, 0x10, 2020-01-01, 12:30, 1_000):
+# such a target is text as written, not the number 1 in the unit "e3".
+_NUMBER_GOES_ON = re.compile(r"[eE][-+]?[0-9]|[xX][0-9a-fA-F]|[oObB][0-9]|[-_:/+][0-9]")
+
 
 class Target(Strict):
     """An indicator's target value.
@@ -262,7 +303,7 @@ class Target(Strict):
     @classmethod
     def _from_text(cls, data: Any) -> Any:
         if isinstance(data, (str, int, Decimal)) and not isinstance(data, bool):
-            return parse_target(str(data))
+            return parse_target(written(data))
         return data
 
     @model_validator(mode="after")
@@ -292,7 +333,7 @@ def parse_target(text: str) -> dict[str, Any]:
         if rest:
             return {"性质": "定性", "文本": rest}
     match = _QUANTITATIVE.match(stripped)
-    if match:
+    if match and not _NUMBER_GOES_ON.match(stripped, match.end("num")):
         unit = match["unit"].strip() if match["unit"] else None
         unit = _UNITS.get(unit, unit) if unit else None
         return {

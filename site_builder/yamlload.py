@@ -42,6 +42,8 @@ _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 # Digits with a fraction or an exponent; a leading zero before digits ("0123") stays text, like a code.
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)\Z")
 _NULL = {"", "~", "null", "Null", "NULL"}
+# What no text of a disclosure holds: C0 controls but tab and line feed, DEL, C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _STANDARD_TAGS = {
@@ -78,8 +80,27 @@ class Document:
         return 1
 
 
+class WrittenInt(int):
+    """An int from a plain scalar not written as Python prints it (``+123``, ``-0``), with its text.
+
+    ``types.written`` gives a value's text as written; numbers that print as written are plain.
+    """
+
+    written: str
+
+
+class WrittenDecimal(Decimal):
+    """A Decimal from a plain scalar not written as Python prints it (``1e3``), with its text."""
+
+    written: str
+
+
 def resolve_plain(text: str) -> Any:
-    """Give a plain (unquoted) scalar its type: null, bool, int, Decimal or str."""
+    """Give a plain (unquoted) scalar its type: null, bool, int, Decimal or str.
+
+    A number whose text is not the one ``str`` gives back is a ``WrittenInt`` or
+    ``WrittenDecimal`` keeping that text (``written``), so that text fields get it as written.
+    """
     if text in _NULL:
         return None
     if text in _TRUE:
@@ -87,13 +108,21 @@ def resolve_plain(text: str) -> Any:
     if text in _FALSE:
         return False
     if _INT.match(text):
-        return int(text)
-    if _DECIMAL.match(text):
+        number: Any = int(text)
+        kind: type = WrittenInt
+    elif _DECIMAL.match(text):
         try:
-            return Decimal(text)
+            number = Decimal(text)
         except InvalidOperation:  # pragma: no cover - the pattern admits only valid literals
             return text
-    return text
+        kind = WrittenDecimal
+    else:
+        return text
+    if str(number) == text:
+        return number
+    kept = kind(text)
+    kept.written = text
+    return kept
 
 
 def decode(raw: bytes) -> str:
@@ -192,6 +221,23 @@ def parse_yaml(text: str) -> Document:
         frame.container[frame.key] = value
         frame.key = _NO_KEY
 
+    def check_controls(value: str, line: int) -> None:
+        found = _CONTROL.search(value)
+        if found:
+            code = f"U+{ord(found.group()):04X}"
+            raise YamlError(line, Message(
+                f"the text holds the control character {code} (written as an escape such as \\0 or \\x00); remove it",
+                f"文本里有控制字符 {code}（由 \\0、\\x00 这样的转义写出）；请删去"), here())
+
+    def here() -> Path:
+        """The key path of the value being read, as far as it is known."""
+        if not stack:
+            return ()
+        frame = stack[-1]
+        if isinstance(frame.container, list):
+            return frame.path + (len(frame.container),)
+        return frame.path + (frame.key,) if frame.key is not _NO_KEY else frame.path
+
     def check_tag(tag: str | None, line: int) -> None:
         if tag is not None and tag not in _STANDARD_TAGS:
             raise YamlError(line, Message(f"YAML tag '{tag}' is not allowed in content files; write the plain value",
@@ -205,6 +251,8 @@ def parse_yaml(text: str) -> Document:
                 check_tag(event.tag, line)
                 if event.tag == "tag:yaml.org,2002:str" or not event.implicit[0]:
                     value: Any = event.value
+                    if event.style == '"':  # only escapes in double quotes can give what decode refused
+                        check_controls(value, line)
                 else:
                     value = resolve_plain(event.value)
                 if event.anchor:
