@@ -84,3 +84,20 @@ def test_a_comparison_page_on_a_phone(phone: Any, site: ServedSite) -> None:
         phone.wait_for_load_state()
 
     assert phone.messages == []
+
+
+def test_a_statement_rounded_to_万元_beside_its_figure(phone: Any, site: ServedSite) -> None:
+    """万里街道 2024 → 2025: the text's 18,976.76 万元 (增加 3,355.65 万元) stands under the table's
+    189,767,551 元, and the page says the stated increase is off by its last digit, by rounding."""
+    response = phone.goto(site.url + "shanghai/putuo/wanli-jiedao/compare/2024-2025/")
+    assert response.status == 200
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    figure = phone.locator('tr.figure[data-key="收支.收入.财政拨款收入"]')
+    figure.scroll_into_view_if_needed()
+    assert figure.is_visible() and "增加 33,556,428.00" in figure.inner_text()
+    stated = phone.locator('tr.figure[data-key="收支.收入.财政拨款收入"] + tr.stated-row').inner_text()
+    assert "增加 33,556,500.00 元" in stated and "原因：项目调整" in stated
+    assert "按两年文件的数字计算为 33,556,428 元（按文件的精度相差一个尾数" in stated
+    # three 三公 statements agree with the figures: no 核对 note under them
+    assert "核对" not in phone.locator('tr.figure[data-key="三公.合计"] + tr.stated-row').inner_text()
+    assert phone.messages == []

@@ -33,10 +33,12 @@ A4_TEXT_WIDTH = 703  # px: 210 mm less print.css's 2 × 12 mm margins, at 96 px 
 HOME = "index.html"
 SEED_YEAR = "hebei/qinhuangdao/shanhaiguan/xinfang/2020/index.html"
 JIANGSU_YEAR = "jiangsu/zhengxie-bangongting/2018/index.html"
+SHANGHAI_YEAR = "shanghai/putuo/wanli-jiedao/2024/index.html"  # tables with several amount columns
 MISSING = "no/such/page/index.html"  # answered with 404.html, as a configured server does
 SEARCH = "search/index.html?q=公务接待费"
 PAGE_TYPES = {"home": HOME, "region": "hebei/qinhuangdao/index.html", "department": "jiangsu/zhengxie-bangongting/index.html",
               "seed department-year": SEED_YEAR, "Jiangsu department-year": JIANGSU_YEAR,
+              "Shanghai department-year": SHANGHAI_YEAR,
               "glossary": "glossary/index.html", "about": "about/index.html", "404": MISSING, "search": SEARCH}
 AXE_MOUNT = "/budget/"  # where axe runs; the markup at the root differs only in 404.html's links
 
