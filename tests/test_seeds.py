@@ -94,8 +94,10 @@ def test_lunan_discloses_performance_only(docs: dict[str, DepartmentYear]) -> No
     doc = docs[LUNAN]
     statuses = {name: getattr(doc, name).status for name in
                 ("duties", "finance", "three_costs", "performance", "procurement", "assets", "glossary")}
-    assert statuses == {"duties": "未公开", "finance": "未公开", "three_costs": "未公开", "performance": "已公开",
-                        "procurement": "未公开", "assets": "未公开", "glossary": "未公开"}
+    # A performance text: the other sections are not in it, so not collected here (未收录), not 未公开.
+    assert statuses == {"duties": "未收录", "finance": "未收录", "three_costs": "未收录", "performance": "已公开",
+                        "procurement": "未收录", "assets": "未收录", "glossary": "未收录"}
+    assert doc.meta.scope is not None and doc.meta.scope.startswith("部门预算绩效目标")
     budgets = [p.budget for p in doc.performance.projects]
     assert budgets == [D("1000.00"), D("200.00"), D("20.00")]
     cost = doc.performance.projects[0].indicators[3]

@@ -119,19 +119,24 @@ def test_seven_sections_with_stable_anchors(site: Path, entries: dict[str, objec
         assert all(html.select_one(f"section#{a} > h2") for a in anchors)
 
 
-def test_undisclosed_and_none_never_look_alike(site: Path) -> None:
+def test_undisclosed_none_and_not_collected_never_look_alike(site: Path) -> None:
     shanhaiguan, xiangxi = page(site, SHANHAIGUAN), page(site, XIANGXI)
+    zhengxie = page(site, "jiangsu/zhengxie-bangongting/2017/index.html")
     none = shanhaiguan.select_one("section#procurement .status-none")
     assert "本年度无政府采购预算" in none.get_text() and "2020年，我部门安排政府采购预算" in none.get_text()
     assert shanhaiguan.select_one("section#procurement .status-undisclosed") is None
-    undisclosed = xiangxi.select_one("section#duties .status-undisclosed")
+    undisclosed = zhengxie.select_one("section#performance .status-undisclosed")
     assert "本年度未公开此部分" in undisclosed.get_text()
-    assert xiangxi.select_one("section#duties .status-none") is None
+    assert zhengxie.select_one("section#performance .status-none") is None
     assert "未公开" not in none.get_text() and "本年度无" not in undisclosed.get_text()
+    # The 湘西州 document is a performance text: its other sections are not collected here, not 未公开.
+    uncollected = xiangxi.select_one("section#duties .status-uncollected")
+    assert "本站未收录此部分所在的文件" in uncollected.get_text() and "部门整体绩效目标申报表" in uncollected.get_text()
+    assert xiangxi.select_one(".status-undisclosed") is None
     for section in ("duties", "finance", "sangong", "performance", "assets", "glossary"):  # disclosed: no box
         assert shanhaiguan.select_one(f"section#{section} .status") is None
     toc = {a.get_text(): a.find_next_sibling("span") for a in xiangxi.select("nav.toc a")}
-    assert toc["职责"].get_text() == "未公开" and toc["绩效"] is None
+    assert toc["职责"].get_text() == "未收录" and toc["绩效"] is None
 
 
 def test_functional_classes_as_hierarchy(site: Path) -> None:

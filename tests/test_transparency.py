@@ -161,10 +161,10 @@ def marks(html: BeautifulSoup) -> dict[str, tuple[str, str]]:
 def test_seed_scorecards_match_what_their_sources_disclosed(site: Path, key: str, credited: set[str]) -> None:
     found = marks(page(site, key))
     assert len(found) == 17
-    assert {section for section, state in found.values() if state != "未公开"} == credited
-    if credited == {"绩效"}:
+    assert {section for section, state in found.values() if state in ("已公开", "公开为无")} == credited
+    if credited == {"绩效"}:  # a performance text: the rest is not collected here, never 未公开
         assert all(state == "已公开" for section, state in found.values() if section == "绩效")
-        assert all(state == "未公开" for section, state in found.values() if section != "绩效")
+        assert all(state == "未收录" for section, state in found.values() if section != "绩效")
 
 
 def test_shanhaiguan_items_as_its_source_has_them(site: Path) -> None:
@@ -208,7 +208,7 @@ def test_scorecard_page_lists_every_department_year_by_score(site: Path, entries
         assert (name, value) == (entry.model.meta.department, score(entry.model, items).score)
         assert rank == 1 + sum(1 for _, _, other, _ in rows if other > value)  # ties share a rank
     lunan = next(r for r in rows if LUNAN in r[0])
-    assert lunan[2] == Decimal("17.0")
+    assert lunan[2] == Decimal("100.0")  # 绩效 only assessed (the rest 未收录), and all of it disclosed
 
 
 def test_other_orders_of_the_scorecard_without_scripts(site: Path) -> None:
@@ -318,8 +318,9 @@ def test_csv_downloads_read_back_with_chinese_intact(site: Path, entries: dict[s
         assert whole == parts and whole, kind
     scorecard = {(r["部门"], r["年度"]): r for r in read_csv(site / "data/scorecard.csv")}
     lunan = scorecard[("唐山市路南区信访局", "2025")]
-    assert (lunan["得分"], lunan["量化的绩效指标"], lunan["名词解释"], lunan["页面"]) == (
-        "17.0", "已公开", "未公开", f"{LUNAN}/index.html")
+    # 绩效 only was collected (weight 17 of 100): all of it disclosed; the rest not assessed (未收录).
+    assert (lunan["得分"], lunan["可评估权重占比(%)"], lunan["量化的绩效指标"], lunan["名词解释"], lunan["未公开"],
+            lunan["未收录"], lunan["页面"]) == ("100.0", "17.0", "已公开", "未收录", "0", "14", f"{LUNAN}/index.html")
     assert len(scorecard) == len(entries)
 
 
