@@ -155,7 +155,7 @@ def totals_table(id: str, caption: str, t: m.Totals, unit: str) -> Table:
             rows.append(TableRow((Cell(label, header=True, level=level), amount_cell(amount),
                                   Cell(amount.other_number, numeric=True)), "total" if level == 0 else ""))
     other = "元" if unit == "万元" else "万元"
-    columns = (Column("项目"), Column(f"金额（{unit}）", numeric=True), Column(f"折合（{other}）", numeric=True))
+    columns = (Column("项目"), Column(f"金额（{unit}）", numeric=True), Column(f"折合（{other}，精确值）", numeric=True))
     return make_table(id, caption, columns, rows, unit=f"单位：{unit}")
 
 

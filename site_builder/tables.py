@@ -40,6 +40,7 @@ class Cell(NamedTuple):
     level: int = 0  # depth in a hierarchy (indentation)
     level_label: str = ""  # 类 / 款 / 项
     numeric: bool = False
+    label: str = ""  # the column's name, for a table stacked as label–value pairs on a phone (data-label)
 
     @property
     def empty(self) -> bool:
@@ -48,7 +49,7 @@ class Cell(NamedTuple):
     @property
     def classes(self) -> str:
         """The cell's CSS classes: alignment, hierarchy depth, and long text to be given room."""
-        text, money, html, _, header, _, _, level, _, numeric = self
+        text, money, html, _, header, _, _, level, _, numeric, _ = self
         if numeric:
             return f"num level-{level}" if level else "num"
         # Chinese text may break after any character, so a table too wide for a phone would
@@ -60,11 +61,15 @@ class Cell(NamedTuple):
 
     def markup(self, url: Callable[[str], str]) -> str:
         """The cell as HTML; ``url`` makes a link's site-relative target relative to the page."""
-        text, money, html, link, header, scope, rowspan, _, level_label, _ = self
+        text, money, html, link, header, scope, rowspan, _, level_label, _, column = self
         start = f'<th scope="{_escape(scope)}"' if header else "<td"
+        if column:
+            start += f' data-label="{_escape(column)}"'
         if rowspan > 1:
             start += f' rowspan="{rowspan}"'
         classes = self.classes
+        if column and self.empty:
+            classes = f"{classes} blank" if classes else "blank"  # a stacked row leaves out its blank cells
         if classes:
             start += f' class="{classes}"'  # class names made above: nothing to escape
         label = f'<span class="level-label">{_escape(level_label)}</span>' if level_label else ""
@@ -119,6 +124,7 @@ class Table:
     foot: tuple[TableRow, ...] = ()
     unit: str = ""  # "单位：元", printed in the caption
     note: Markup = field(default_factory=Markup)
+    stacked: bool = False  # below ~480 px each row reads as label–value pairs (the cells' data-label), no sideways scroll
 
     @staticmethod
     def rows_html(rows: Iterable[TableRow], url: Callable[[str], str]) -> Markup:
@@ -148,8 +154,10 @@ def text_cell(text: str | None, numeric: bool = False) -> Cell:
 
 
 def make_table(id: str, caption: str, columns: Sequence[Column], rows: Iterable[TableRow], *, unit: str = "",
-               foot: Iterable[TableRow] = (), note: Markup | None = None, keep: int = 1) -> Table:
-    """A one-body table without the columns that are empty in every row (the first ``keep`` stay)."""
+               foot: Iterable[TableRow] = (), note: Markup | None = None, keep: int = 1, stacked: bool = False) -> Table:
+    """A one-body table without the columns that are empty in every row (the first ``keep`` stay).
+
+    ``stacked``: on a phone each row reads as label–value pairs, each data cell labelled with its column."""
     rows = tuple(rows)
     foot = tuple(foot)
     empty = range(keep, len(columns))  # the columns empty in every row seen so far
@@ -159,8 +167,12 @@ def make_table(id: str, caption: str, columns: Sequence[Column], rows: Iterable[
         cells = row.cells
         empty = [i for i in empty if i >= len(cells) or cells[i].empty]
     used = [i not in empty for i in range(len(columns))]
-    return Table(id, caption, tuple(c for c, u in zip(columns, used) if u), (_pick(rows, used),) if rows else (),
-                 _pick(foot, used), unit, note or Markup(""))
+    kept = tuple(c for c, u in zip(columns, used) if u)
+    body = _pick(rows, used)
+    if stacked:
+        body = tuple(TableRow(tuple(c if c.header else c._replace(label=col.label) for c, col in zip(r.cells, kept)), r.kind)
+                     for r in body)
+    return Table(id, caption, kept, (body,) if rows else (), _pick(foot, used), unit, note or Markup(""), stacked)
 
 
 def _pick(rows: tuple[TableRow, ...], used: list[bool]) -> tuple[TableRow, ...]:
@@ -266,12 +278,12 @@ def indicator_table(id: str, caption: str, indicators: list[Indicator]) -> Table
                     cells.append(Cell(ind.level2 or BLANK, header=True, rowspan=len(level2_run)))
                 level3, target = ind.level3, ind.target
                 cells.append(Cell(level3, header=True) if level3 else _BLANK_TEXT)
-                cells.append(text_cell(str(target) if target is not None else None))
-                for name in extras:
-                    cells.append(text_cell(getattr(ind, name)))
+                cells.append(text_cell(str(target) if target is not None else None)._replace(label="指标值"))
+                for name, column in zip(extras, columns[4:]):
+                    cells.append(text_cell(getattr(ind, name))._replace(label=column.label))
                 body.append(TableRow(tuple(cells), "" if level3 else "group"))
         bodies.append(tuple(body))
-    return Table(id, caption, columns, tuple(bodies))
+    return Table(id, caption, columns, tuple(bodies), stacked=True)
 
 
 def _runs(items: Sequence[Indicator], key) -> list[list[Indicator]]:  # type: ignore[no-untyped-def]
@@ -305,4 +317,4 @@ def changes_table(id: str, caption: str, changes: list[Change], unit: str) -> Ta
                               text_cell(percent(c.rate) if c.rate is not None else None, numeric=True),
                               text_cell(own if own != unit else None), text_cell(c.purpose), text_cell(c.reason))))
     return make_table(id, caption, CHANGE_COLUMNS, rows, unit=f"单位：{unit}（另注明者除外）"
-                      if any(c.unit not in (None, unit) for c in changes) else f"单位：{unit}")
+                      if any(c.unit not in (None, unit) for c in changes) else f"单位：{unit}", stacked=True)

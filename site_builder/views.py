@@ -243,7 +243,8 @@ def department_view(dept: Department, names: dict[tuple[str, ...], str],
     columns = (Column("年度"),) + tuple(Column(label, numeric=True) for label, _, _ in TREND_FIGURES)
     keep = [True] + used
     rows = [TableRow(tuple(c for c, k in zip(r.cells, keep) if k)) for r in rows]
-    trend = make_table("trend", "历年主要数字", tuple(c for c, k in zip(columns, keep) if k), rows, unit=f"单位：{unit}")
+    trend = make_table("trend", "历年主要数字", tuple(c for c, k in zip(columns, keep) if k), rows, unit=f"单位：{unit}",
+                       stacked=True)
     charts = []
     for chart_id, title, section, attr in (("chart-trend-total", "历年支出合计", "finance", "expenditure_total"),
                                            ("chart-trend-sangong", "历年“三公”经费", "three_costs", "total")):

@@ -122,3 +122,37 @@ def test_duties_open_with_their_first_paragraph_and_unfold(browser: Any, served_
     assert duties.evaluate("e => e.getBoundingClientRect().height") > 4 * height
     assert duties.get_by_text("精心组织政治协商").is_visible()
     context.close()
+
+
+PHONE_COLUMNS = (  # (page, cells of the column a reader comes for, how many at least)
+    ("scorecard/index.html", "#scorecard-table tbody td:nth-child(3)", 10),
+    ("hebei/qinhuangdao/shanhaiguan/xinfang/2020/index.html", "#project-1-indicators td[data-label='指标值']", 6),
+    ("jiangsu/zhengxie-bangongting/2019/index.html", "#finance-changes td[data-label='增减额']:not(.blank)", 5),
+    ("jiangsu/zhengxie-bangongting/2019/index.html", "#finance-changes td[data-label='增减率']:not(.blank)", 5),
+    ("jiangsu/zhengxie-bangongting/index.html", "#trend td[data-label='“三公”经费']", 3),
+)
+
+
+@pytest.mark.parametrize(("path", "cells", "least"), PHONE_COLUMNS)
+def test_on_a_phone_the_column_a_reader_came_for_needs_no_sideways_scrolling(
+        browser: Any, served_sites: dict[str, ServedSite], path: str, cells: str, least: int) -> None:
+    context = browser.new_context(viewport=SCREENS["phone"], locale="zh-CN")
+    page = context.new_page()
+    page.goto(served_sites["/budget/"].url + path)
+    boxes = page.evaluate("""(selector) => [...document.querySelectorAll(selector)].map(e => {
+        const r = e.getBoundingClientRect();
+        return {text: e.textContent, left: r.left, right: r.right, width: r.width};
+    })""", cells)
+    assert len(boxes) >= least, boxes
+    outside = [b for b in boxes if b["width"] == 0 or b["left"] < 0 or b["right"] > SCREENS["phone"]["width"]]
+    assert outside == []
+    if path == "scorecard/index.html":  # 得分, with the figures that make it: '100.0', '94.0', …
+        assert all(re.fullmatch(r"\d+\.\d", b["text"]) for b in boxes)
+    context.close()
+
+
+def test_no_page_asks_for_a_mouse(served_sites: dict[str, ServedSite]) -> None:
+    output = served_sites["/budget/"].output
+    pages = list(output.rglob("*.html"))
+    assert len(pages) > 30
+    assert [p for p in pages if re.search("鼠标(停|悬停)", p.read_text(encoding="utf-8"))] == []
