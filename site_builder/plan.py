@@ -20,6 +20,7 @@ from . import routes
 from .compare_views import comparison_files, comparison_page, department_comparisons
 from .config import SiteConfig
 from .content import Entry, display_path
+from .lines import lines_path, lines_view
 from .markup import MarkdownRenderer
 from .search import search_page_view
 from .views import (Department, Link, SiteView, about_view, department_view, entry_path, glossary_page_view,
@@ -46,7 +47,7 @@ def department_pages(dept: Department, checks: dict[tuple[str, ...], list[Check]
                      md: MarkdownRenderer, derive: Derive, *, completeness: Callable[[Entry], CompletenessView],
                      year_links: Callable[[Entry], tuple[DownloadLink, ...]],
                      showing: Entry | None = None) -> Iterator[Planned]:
-    """The pages of one department: its page, its years' pages, and each comparison's page and downloads.
+    """The pages of one department: its page, its lines page, its years' pages, and each comparison's page and downloads.
 
     With ``showing``, only the pages that show that department-year: the department's page, its
     year's page, and the comparisons it is one of (the preview's quick answer, quickpath.py).
@@ -54,6 +55,7 @@ def department_pages(dept: Department, checks: dict[tuple[str, ...], list[Check]
     first = display_path(dept.entries[0].path)
     comparisons = department_comparisons(dept, names)
     yield dept.path, "department.html", first, derive(department_view, dept, names, comparisons.links)
+    yield lines_path(dept.region_slugs, dept.slug), "lines.html", first, derive(lines_view, dept, names)
     for entry in dept.entries:
         if showing is not None and entry is not showing:
             continue

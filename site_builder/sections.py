@@ -17,6 +17,7 @@ from . import model as m
 from .charts import Bar, Chart, bar_chart
 from .fmt import Money, maybe_money, money, number, percent
 from .markup import MarkdownRenderer
+from .lines import RUNNING_PREFIX, project_anchor, table_prefix, three_costs_anchor
 from .tables import (BLANK, Cell, Column, Table, TableRow, amount_cell, changes_table, indicator_table, make_table,
                      rows_table, text_cell)
 
@@ -51,7 +52,9 @@ class SectionView:
     scope: str = ""  # 未收录: what the collected documents cover (元数据.收录范围)
 
 
-def section_view(doc: m.DepartmentYear, attr: str, title: str, anchor: str, md: MarkdownRenderer) -> SectionView:
+def section_view(doc: m.DepartmentYear, attr: str, title: str, anchor: str, md: MarkdownRenderer,
+                 home: str = "") -> SectionView:
+    """One section as a view; ``home`` is the department's lines page, where each budget line's history is."""
     section: m.Section = getattr(doc, attr)
     state = STATES[section.status]
     text = ""
@@ -61,7 +64,7 @@ def section_view(doc: m.DepartmentYear, attr: str, title: str, anchor: str, md: 
         text = NONE_TEXTS[attr].format(kind=doc.meta.kind)
     elif state == "uncollected":
         text = UNCOLLECTED
-    body = BUILDERS[attr](section, doc.meta.unit, md) if section.disclosed else None
+    body = BUILDERS[attr](section, doc.meta.unit, md, home) if section.disclosed else None
     scope = (doc.meta.scope or "") if state == "uncollected" else ""
     return SectionView(anchor, title, section.status, state, text, md(section.note), f"sections/{anchor}.html", body,
                        scope)
@@ -97,7 +100,7 @@ UNIT_COLUMNS = (Column("单位名称"), Column("单位性质"), Column("单位�
                 Column("编制数", numeric=True), Column("实有人数", numeric=True))
 
 
-def duties_view(s: m.Duties, unit: str, md: MarkdownRenderer) -> DutiesView:
+def duties_view(s: m.Duties, unit: str, md: MarkdownRenderer, home: str = "") -> DutiesView:
     rows = [TableRow((Cell(u.name, header=True), text_cell(u.nature), text_cell(u.rank), text_cell(u.funding),
                       text_cell(None if u.authorised is None else str(u.authorised), numeric=True),
                       text_cell(None if u.actual is None else str(u.actual), numeric=True))) for u in s.units]
@@ -171,12 +174,12 @@ def structure_chart(t: m.Totals, unit: str) -> Chart | None:
     return bar_chart("chart-structure", "支出结构", bars) if len(bars) > 1 else None
 
 
-def finance_view(s: m.Finance, unit: str, md: MarkdownRenderer) -> FinanceView:
+def finance_view(s: m.Finance, unit: str, md: MarkdownRenderer, home: str = "") -> FinanceView:
     tables = tuple(
         rows_table(f"class-table-{i}", " ".join(x for x in (t.number, t.title) if x)
                    + f"（{t.classification}{'，' + t.scope if t.scope else ''}）",
                    t.rows, unit, classification=t.classification, total=maybe_money(t.total, unit), note=md(t.note),
-                   columns=t.columns, total_split=t.total_split)
+                   columns=t.columns, total_split=t.total_split, anchors=table_prefix(t), home=home)
         for i, t in enumerate(s.tables, 1))
     rc = s.running_costs
     app = s.appropriation
@@ -192,7 +195,8 @@ def finance_view(s: m.Finance, unit: str, md: MarkdownRenderer) -> FinanceView:
         tables=tables,
         running_costs=(rows_table("running-costs", " ".join(x for x in (rc.number, "机关运行经费") if x)
                                   + (f"（{rc.scope}）" if rc.scope else ""), rc.items, unit,
-                                  classification="经济分类", total=money(rc.total, unit), note=md(rc.note))
+                                  classification="经济分类", total=money(rc.total, unit), note=md(rc.note),
+                                  anchors=RUNNING_PREFIX, home=home)
                        if rc else None),
         running_changes=changes_table("running-costs-changes", "机关运行经费比上年变化", rc.changes, unit)
         if rc and rc.changes else None,
@@ -232,7 +236,7 @@ COUNT_ROWS = (("出国团组", "trips"), ("出国人次", "travellers"), ("购�
               ("车辆保有量", "fleet"), ("接待批次", "receptions"), ("接待人次", "guests"))
 
 
-def three_costs_view(s: m.ThreeCosts, unit: str, md: MarkdownRenderer) -> ThreeCostsView:
+def three_costs_view(s: m.ThreeCosts, unit: str, md: MarkdownRenderer, home: str = "") -> ThreeCostsView:
     budget = s.budget
     has_vehicles = s.vehicles is not None or (budget is not None and budget.vehicles is not None)
     rows = []
@@ -242,11 +246,12 @@ def three_costs_view(s: m.ThreeCosts, unit: str, md: MarkdownRenderer) -> ThreeC
             continue
         level = level if has_vehicles else 0  # 购置费 and 运行维护费 nest only under their printed sum
         kind = "total" if attr in ("total", "grand_total") else ""
-        cells = [Cell(label, header=True, level=level)]
+        line = three_costs_anchor(attr)
+        cells = [Cell(label, header=True, level=level, home=f"{home}#{line}" if home else "")]
         if budget is not None:
             cells.append(amount_cell(maybe_money(planned, unit)))
         cells.append(amount_cell(maybe_money(value, unit)))
-        rows.append(TableRow(tuple(cells), kind))
+        rows.append(TableRow(tuple(cells), kind, line))
     columns = (Column("项目"), Column("预算数", numeric=True), Column("决算数", numeric=True)) if budget else (
         Column("项目"), Column("金额", numeric=True))
     caption = " ".join(x for x in (s.number, "“三公”经费") if x) + (f"（{s.scope}）" if s.scope else "")
@@ -277,6 +282,8 @@ def three_costs_chart(s: m.ThreeCosts, unit: str) -> Chart | None:
 @dataclass(frozen=True)
 class ProjectView:
     anchor: str
+    line: str  # the project's anchor as a budget line (lines.py)
+    home: str  # its history on the department's lines page, or ""
     name: str
     code: str
     facts: Table
@@ -306,7 +313,7 @@ class PerformanceView:
     projects: tuple[ProjectView, ...]
 
 
-def performance_view(s: m.Performance, unit: str, md: MarkdownRenderer) -> PerformanceView:
+def performance_view(s: m.Performance, unit: str, md: MarkdownRenderer, home: str = "") -> PerformanceView:
     managed_rows = []
     if s.managed_projects is not None:
         managed_rows.append(TableRow((Cell("实行绩效目标管理项目数", header=True), Cell(str(s.managed_projects), numeric=True))))
@@ -320,7 +327,7 @@ def performance_view(s: m.Performance, unit: str, md: MarkdownRenderer) -> Perfo
         measures=tuple(Titled(g.title or "", md(g.text)) for g in s.measures),
         managed=managed,
         department_table=_department_table(s.department_table, unit, md),
-        projects=tuple(project_view(p, i, unit, md) for i, p in enumerate(s.projects, 1)),
+        projects=tuple(project_view(p, i, unit, md, home) for i, p in enumerate(s.projects, 1)),
     )
 
 
@@ -328,7 +335,7 @@ PROJECT_FACTS = (("项目编码", "code"), ("绩效模板", "template"), ("预�
                  ("其他资金", "other"), ("上级资金", "superior"), ("实施期", "period"), ("资金用途", "purpose"))
 
 
-def project_view(p: m.Project, index: int, unit: str, md: MarkdownRenderer) -> ProjectView:
+def project_view(p: m.Project, index: int, unit: str, md: MarkdownRenderer, home: str = "") -> ProjectView:
     anchor = f"project-{index}"
     facts = []
     for label, attr in PROJECT_FACTS:
@@ -345,8 +352,9 @@ def project_view(p: m.Project, index: int, unit: str, md: MarkdownRenderer) -> P
                           [TableRow(tuple(Cell(percent(v), numeric=True) for _, v in points))])
         plan_chart = bar_chart(f"{anchor}-plan-chart", f"{p.name}：资金支出计划",
                                [Bar(label, v, percent(v)) for label, v in points], maximum=Decimal(100))
+    line = project_anchor(p.name)
     return ProjectView(
-        anchor, p.name, p.code or "",
+        anchor, line, f"{home}#{line}" if home else "", p.name, p.code or "",
         make_table(f"{anchor}-facts", f"{p.name}：项目概况", (Column("项目"), Column("内容")), facts, unit=f"金额单位：{unit}"),
         plan, plan_chart, md(p.period_goal), tuple(p.goals),
         indicator_table(f"{anchor}-indicators", f"{p.name}：绩效指标", p.indicators) if p.indicators else None,
@@ -385,7 +393,7 @@ ITEM_COLUMNS = (Column("采购物品名称"), Column("目录序号"), Column("�
                 Column("单价", numeric=True), Column("金额", numeric=True), Column("资金来源"), Column("组织形式"))
 
 
-def procurement_view(s: m.Procurement, unit: str, md: MarkdownRenderer) -> ProcurementView:
+def procurement_view(s: m.Procurement, unit: str, md: MarkdownRenderer, home: str = "") -> ProcurementView:
     summary_rows = [TableRow((Cell(label, header=True, level=level), amount_cell(money(value, unit))), kind)
                     for label, value, level, kind in (("合计", s.total, 0, "total"), ("货物", s.goods, 1, ""),
                                                       ("工程", s.works, 1, ""), ("服务", s.services, 1, ""),
@@ -421,7 +429,7 @@ class AssetsView:
     new_budget: Markup
 
 
-def assets_view(s: m.Assets, unit: str, md: MarkdownRenderer) -> AssetsView:
+def assets_view(s: m.Assets, unit: str, md: MarkdownRenderer, home: str = "") -> AssetsView:
     summary_rows = []
     if s.as_of is not None:
         summary_rows.append(TableRow((Cell("截止日期", header=True), Cell(s.as_of.isoformat()))))
@@ -450,7 +458,7 @@ class GlossaryView:
     terms: tuple[Term, ...]
 
 
-def glossary_view(s: m.Glossary, unit: str, md: MarkdownRenderer) -> GlossaryView:
+def glossary_view(s: m.Glossary, unit: str, md: MarkdownRenderer, home: str = "") -> GlossaryView:
     return GlossaryView(tuple(Term(term_anchor(t), t, md(d)) for t, d in s.terms.items()))
 
 

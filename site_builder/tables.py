@@ -41,6 +41,7 @@ class Cell(NamedTuple):
     level_label: str = ""  # 类 / 款 / 项
     numeric: bool = False
     label: str = ""  # the column's name, for a table stacked as label–value pairs on a phone (data-label)
+    home: str = ""  # a budget line's history (site-relative, with its #anchor): the row's permalink (lines.py)
 
     @property
     def empty(self) -> bool:
@@ -49,7 +50,7 @@ class Cell(NamedTuple):
     @property
     def classes(self) -> str:
         """The cell's CSS classes: alignment, hierarchy depth, and long text to be given room."""
-        text, money, html, _, header, _, _, level, _, numeric, _ = self
+        text, money, html, _, header, _, _, level, _, numeric, _, _ = self
         if numeric:
             return f"num level-{level}" if level else "num"
         # Chinese text may break after any character, so a table too wide for a phone would
@@ -61,7 +62,7 @@ class Cell(NamedTuple):
 
     def markup(self, url: Callable[[str], str]) -> str:
         """The cell as HTML; ``url`` makes a link's site-relative target relative to the page."""
-        text, money, html, link, header, scope, rowspan, _, level_label, _, column = self
+        text, money, html, link, header, scope, rowspan, _, level_label, _, column, home = self
         start = f'<th scope="{_escape(scope)}"' if header else "<td"
         if column:
             start += f' data-label="{_escape(column)}"'
@@ -81,6 +82,9 @@ class Cell(NamedTuple):
             content = html
         else:
             content = _escape(text)
+        if home:
+            content += (f' <a class="permalink" href="{_escape(url(home))}">'
+                        f'<span class="visually-hidden">{_escape(text)}：</span>历年</a>')
         return f"{start}>{label}{content}</th>" if header else f"{start}>{label}{content}</td>"
 
 
@@ -106,11 +110,13 @@ class Column:
 class TableRow(NamedTuple):
     cells: tuple[Cell, ...]
     kind: str = ""  # "total" for a total row; "group" for a heading-only row
+    id: str = ""  # a budget line's anchor (lines.py)
 
     def markup(self, url: Callable[[str], str]) -> str:
-        """The row as HTML: its kind as a class (row-total, row-group), then its cells."""
+        """The row as HTML: its anchor, its kind as a class (row-total, row-group), then its cells."""
         cells = "".join([c.markup(url) for c in self.cells])
-        return f'<tr class="row-{_escape(self.kind)}">{cells}</tr>' if self.kind else f"<tr>{cells}</tr>"
+        start = f'<tr id="{_escape(self.id)}"' if self.id else "<tr"
+        return f'{start} class="row-{_escape(self.kind)}">{cells}</tr>' if self.kind else f"{start}>{cells}</tr>"
 
 
 @dataclass(frozen=True)
@@ -170,7 +176,7 @@ def make_table(id: str, caption: str, columns: Sequence[Column], rows: Iterable[
     kept = tuple(c for c, u in zip(columns, used) if u)
     body = _pick(rows, used)
     if stacked:
-        body = tuple(TableRow(tuple(c if c.header else c._replace(label=col.label) for c, col in zip(r.cells, kept)), r.kind)
+        body = tuple(TableRow(tuple(c if c.header else c._replace(label=col.label) for c, col in zip(r.cells, kept)), r.kind, r.id)
                      for r in body)
     return Table(id, caption, kept, (body,) if rows else (), _pick(foot, used), unit, note or Markup(""), stacked)
 
@@ -178,13 +184,36 @@ def make_table(id: str, caption: str, columns: Sequence[Column], rows: Iterable[
 def _pick(rows: tuple[TableRow, ...], used: list[bool]) -> tuple[TableRow, ...]:
     if all(used):
         return rows
-    return tuple(TableRow(tuple(c for c, u in zip(r.cells, used) if u), r.kind) for r in rows)
+    return tuple(TableRow(tuple(c for c, u in zip(r.cells, used) if u), r.kind, r.id) for r in rows)
 
 
 # ---------------------------------------------------------------------------
 # Classification tables: 类/款/项 from the codes, or nesting by 子项
 
 LEVEL_LABELS = {"功能分类": {3: "类", 5: "款", 7: "项"}, "经济分类": {3: "类", 5: "款"}}
+
+
+def row_anchors(prefix: str, rows: Sequence[Row]) -> list[str]:
+    """The anchors of ``rows`` and their 子项, depth first (the order a table prints them), each unique:
+    ``<prefix>-<code>``, or the path of names where a row has no code (lines.py)."""
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def walk(items: Sequence[Row], path: str) -> None:
+        for row in items:
+            name = "".join(row.name.split())
+            ident = row.code or f"{path}{name}"
+            anchor = f"{prefix}-{ident}"
+            n = 2
+            while anchor in seen:
+                anchor = f"{prefix}-{ident}-{n}"
+                n += 1
+            seen.add(anchor)
+            out.append(anchor)
+            walk(row.children, f"{path}{name}/")
+
+    walk(rows, "")
+    return out
 
 
 def hierarchy_rows(rows: list[Row], unit: str, classification: str | None = None,
@@ -229,22 +258,35 @@ def _split_cells(split: dict[str, Decimal], columns: Sequence[str], unit: str) -
 
 
 ROW_COLUMNS = (Column("编码"), Column("名称"), Column("金额", numeric=True), Column("说明"))
+HISTORY_COLUMN = Column("历年")  # each row's permalink: its history on the department's lines page
 
 
 def rows_table(id: str, caption: str, rows: list[Row], unit: str, *, classification: str | None = None,
                total: Money | None = None, total_label: str = "合计", note: Markup | None = None,
-               columns: Sequence[str] = (), total_split: dict[str, Decimal] | None = None) -> Table:
+               columns: Sequence[str] = (), total_split: dict[str, Decimal] | None = None,
+               anchors: str = "", home: str = "") -> Table:
     """A table of coded or nested rows, with an optional total in the foot.
 
     ``columns`` are the table's amount columns besides 合计 (a classification table's 栏目): the
-    amount column is then headed 合计 and each row's 分栏 fills the columns after it."""
+    amount column is then headed 合计 and each row's 分栏 fills the columns after it.
+    ``anchors``: each row gets an id from ``row_anchors(anchors, rows)``; ``home``: the page of
+    those anchors' histories, linked from a last column, 历年 (each row's permalink)."""
     body = hierarchy_rows(rows, unit, classification, columns)
     head = (ROW_COLUMNS[:2] + (Column("合计", numeric=True),) + tuple(Column(c, numeric=True) for c in columns)
             + ROW_COLUMNS[3:]) if columns else ROW_COLUMNS
+    if anchors:
+        ids = row_anchors(anchors, rows)
+        if home:
+            head += (HISTORY_COLUMN,)
+            body = [TableRow(r.cells + (Cell(r.cells[1].text, home=f"{home}#{line}"),), r.kind, line)
+                    for r, line in zip(body, ids, strict=True)]
+        else:
+            body = [TableRow(r.cells, r.kind, line) for r, line in zip(body, ids, strict=True)]
     foot = []
     if total or total_split:
         split = _split_cells(total_split or {}, columns, unit)
-        foot = [TableRow((Cell(""), Cell(total_label, header=True), amount_cell(total), *split, Cell("")), "total")]
+        foot = [TableRow((Cell(""), Cell(total_label, header=True), amount_cell(total), *split, Cell(""))
+                         + ((Cell(""),) if anchors and home else ()), "total")]
     table = make_table(id, caption, head, body, unit=f"单位：{unit}", foot=foot, note=note, keep=0)
     return table
 

@@ -25,6 +25,7 @@ from .fmt import convert, money, percent, plain
 from .markup import MarkdownRenderer
 from .model import SECTIONS, DepartmentYear
 from .sections import SectionView, section_view, term_anchor
+from .lines import lines_path
 from .summary import YearSummary, year_summary
 from .tables import Cell, Column, Table, TableRow, make_table
 
@@ -206,6 +207,7 @@ class DepartmentView:
     trend: Table
     charts: tuple[Chart, ...]
     comparisons: tuple[Link, ...]  # every pre-built pair of years (compare_views)
+    lines: str = ""  # the page of every budget line's history (lines.py)
 
 
 TREND_FIGURES = (
@@ -259,7 +261,7 @@ def department_view(dept: Department, names: dict[tuple[str, ...], str],
     region = " ".join(dept.entries[-1].model.meta.region.names)
     return DepartmentView(dept.path, dept.name, region, tuple(breadcrumbs(names, dept.region_slugs)),
                           tuple(Link(year_label(e.model), entry_path(e)) for e in dept.entries), trend, tuple(charts),
-                          tuple(comparisons))
+                          tuple(comparisons), lines_path(dept.region_slugs, dept.slug))
 
 
 # ---------------------------------------------------------------------------
@@ -310,6 +312,7 @@ class YearView:
     downloads: tuple[DownloadLink, ...] = ()  # this department-year's open data (downloads.py)
     comparisons: tuple[Link, ...] = ()  # with the previous and the next year (compare_views)
     summary: YearSummary | None = None  # the answer first: key figures, changes, composition (summary.py)
+    lines: str = ""  # the department's lines page: every budget line's history (lines.py)
 
 
 def year_view(entry: Entry, dept: Department, checks: Sequence[Check], names: dict[tuple[str, ...], str],
@@ -317,7 +320,8 @@ def year_view(entry: Entry, dept: Department, checks: Sequence[Check], names: di
               downloads: Sequence[DownloadLink] = ()) -> YearView:
     doc = entry.model
     meta = doc.meta
-    sections = tuple(section_view(doc, attr, title, anchor, md) for attr, title, anchor in SECTIONS)
+    home = lines_path(entry.region_slugs, entry.department_slug)
+    sections = tuple(section_view(doc, attr, title, anchor, md, home) for attr, title, anchor in SECTIONS)
     check_views = tuple(check_view(c, meta.unit) for c in checks)
     sources = tuple(SourceView(s.title, s.publisher or "", s.date.isoformat() if s.date else "",
                                s.url if s.url and s.url.startswith(("http://", "https://")) else "",
@@ -332,7 +336,7 @@ def year_view(entry: Entry, dept: Department, checks: Sequence[Check], names: di
         breadcrumbs=tuple(crumbs), siblings=tuple(Link(year_label(e.model), entry_path(e)) for e in dept.entries),
         sections=sections, other=md(doc.other), checks=check_views,
         failed_checks=sum(1 for c in check_views if not c.passed), sources=sources, comparisons=tuple(comparisons),
-        completeness=completeness, downloads=tuple(downloads), summary=year_summary(entry, dept.entries),
+        completeness=completeness, downloads=tuple(downloads), summary=year_summary(entry, dept.entries), lines=home,
     )
 
 

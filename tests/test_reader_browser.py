@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from browserkit import REPO, ServedSite, browser, served_sites  # noqa: F401 - pytest fixtures
@@ -156,3 +157,33 @@ def test_no_page_asks_for_a_mouse(served_sites: dict[str, ServedSite]) -> None:
     pages = list(output.rglob("*.html"))
     assert len(pages) > 30
     assert [p for p in pages if re.search("鼠标(停|悬停)", p.read_text(encoding="utf-8"))] == []
+
+
+def test_a_lines_permalink_opens_its_history_with_every_years_figure(
+        browser: Any, served_sites: dict[str, ServedSite]) -> None:
+    site = served_sites["/budget/"]
+    context = browser.new_context(viewport=SCREENS["laptop"], locale="zh-CN")
+    page = context.new_page()
+    page.goto(site.url + "jiangsu/zhengxie-bangongting/2019/index.html")
+    # 2010201 行政运行 in 财政拨款支出预算表 (content/jiangsu/zhengxie-bangongting/201[789].yaml): 3,233.03,
+    # 4,432.78 and 5,223.22 万元; the 2019 document states its change: 增加 790.44 (17.83%), 政策性增资…
+    row = page.locator("tr[id='line-财政拨款支出预算表-2010201']")
+    assert "5,223.22" in row.inner_text()
+    row.locator("a.permalink").click()
+    assert unquote(page.url).endswith("jiangsu/zhengxie-bangongting/lines/index.html#line-财政拨款支出预算表-2010201")
+    line = page.locator("article[id='line-财政拨款支出预算表-2010201']")
+    assert line.is_visible() and line.evaluate("e => e.getBoundingClientRect().top") < 100
+    years = [r.replace("\t", " ").split() for r in line.locator("tbody tr").all_inner_texts()]
+    assert [y[:2] for y in years] == [["2017年预算", "3,233.03"], ["2018年预算", "4,432.78"], ["2019年预算", "5,223.22"]]
+    assert "增加 790.44 万元（17.83%） 政策性增资" in " ".join(years[2])
+    assert line.locator("svg[role='img']").count() == 1
+    # and back: each year links to its row
+    line.get_by_role("link", name="2018年预算").click()
+    assert unquote(page.url).endswith("jiangsu/zhengxie-bangongting/2018/index.html#line-财政拨款支出预算表-2010201")
+    assert "4,432.78" in page.locator("tr[id='line-财政拨款支出预算表-2010201']").inner_text()
+    # a “三公” item: 因公出国（境）费 76.00, 106.00, 106.00 万元
+    page.goto(site.url + "jiangsu/zhengxie-bangongting/2019/index.html#sangong")
+    page.locator("tr[id='line-三公-abroad'] a.permalink").click()
+    abroad = page.locator("article[id='line-三公-abroad'] tbody tr").all_inner_texts()
+    assert [r.split("\t")[1] for r in abroad] == ["76.00", "106.00", "106.00"]
+    context.close()
