@@ -18,8 +18,8 @@ from .charts import Bar, Chart, bar_chart
 from .fmt import Money, maybe_money, money, number, percent
 from .markup import MarkdownRenderer
 from .lines import RUNNING_PREFIX, project_anchor, table_prefix, three_costs_anchor
-from .tables import (BLANK, Cell, Column, Table, TableRow, amount_cell, changes_table, indicator_table, make_table,
-                     rows_table, text_cell)
+from .tables import (BLANK, HISTORY_COLUMN, Cell, Column, Table, TableRow, amount_cell, changes_table, indicator_table,
+                     make_table, rows_table, text_cell)
 
 UNDISCLOSED = "本年度未公开此部分"
 UNCOLLECTED = "本站未收录此部分所在的文件"
@@ -247,13 +247,17 @@ def three_costs_view(s: m.ThreeCosts, unit: str, md: MarkdownRenderer, home: str
         level = level if has_vehicles else 0  # 购置费 and 运行维护费 nest only under their printed sum
         kind = "total" if attr in ("total", "grand_total") else ""
         line = three_costs_anchor(attr)
-        cells = [Cell(label, header=True, level=level, home=f"{home}#{line}" if home else "")]
+        cells = [Cell(label, header=True, level=level)]
         if budget is not None:
             cells.append(amount_cell(maybe_money(planned, unit)))
         cells.append(amount_cell(maybe_money(value, unit)))
+        if home:
+            cells.append(Cell(label, home=f"{home}#{line}"))
         rows.append(TableRow(tuple(cells), kind, line))
     columns = (Column("项目"), Column("预算数", numeric=True), Column("决算数", numeric=True)) if budget else (
         Column("项目"), Column("金额", numeric=True))
+    if home:
+        columns += (HISTORY_COLUMN,)
     caption = " ".join(x for x in (s.number, "“三公”经费") if x) + (f"（{s.scope}）" if s.scope else "")
     table = make_table("sangong-table", caption, columns, rows, unit=f"单位：{unit}")
     counts = None

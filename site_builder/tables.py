@@ -41,7 +41,7 @@ class Cell(NamedTuple):
     level_label: str = ""  # 类 / 款 / 项
     numeric: bool = False
     label: str = ""  # the column's name, for a table stacked as label–value pairs on a phone (data-label)
-    home: str = ""  # a budget line's history (site-relative, with its #anchor): the row's permalink (lines.py)
+    home: str = ""  # a budget line's history (site-relative, with its #anchor): the cell is its 历年 link, ``text`` its name
 
     @property
     def empty(self) -> bool:
@@ -82,9 +82,9 @@ class Cell(NamedTuple):
             content = html
         else:
             content = _escape(text)
-        if home:
-            content += (f' <a class="permalink" href="{_escape(url(home))}">'
-                        f'<span class="visually-hidden">{_escape(text)}：</span>历年</a>')
+        if home:  # the cell is the link: its text names the line for a screen reader, "历年" is shown
+            content = (f'<a class="permalink" href="{_escape(url(home))}">'
+                       f'<span class="visually-hidden">{_escape(text)}：</span>历年</a>')
         return f"{start}>{label}{content}</th>" if header else f"{start}>{label}{content}</td>"
 
 
