@@ -129,7 +129,7 @@ def _stated_for(label: str, amount: Decimal, stated: list[tuple[str, Change]]) -
         if subject in (key, key.removesuffix("支出"), key + "支出"):
             return change
     for subject, change in stated:
-        if subject.endswith(key) and change.amount == amount:
+        if subject.endswith(key) and change.unit is None and change.amount == amount:
             return change
     return None
 
@@ -220,7 +220,7 @@ def lines_view(dept: Department, names: dict[tuple[str, ...], str]) -> LinesView
                 m: Money = money(amount, unit)
                 change = _stated_for(line.label, line.amount, stated) if group != "项目" else None
                 rows.append(TableRow((Cell(label, header=True, link=year_link), amount_cell(m),
-                                      text_cell(stated_text(change, doc.meta.unit) if change else None),
+                                      text_cell(stated_text(change, change.unit or doc.meta.unit) if change else None),
                                       text_cell(change.reason if change else None))))
                 bars.append(Bar(label, amount, str(m)))
             title = labels[anchor]
