@@ -144,7 +144,34 @@ def decode(raw: bytes) -> str:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise YamlError(line, Message("the file contains a NUL character; it is not a text file",
                                       "文件含有 NUL 字符，不是文本文件"))
+    found = _UNSEEN.search(text)
+    if found:
+        at = found.start()
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        raise YamlError(line, _unseen_message(found.group(), column))
     return text
+
+
+# What YAML refuses (control characters) or counts as a line break where editors do not (U+2028,
+# U+2029, U+0085, a CR alone): either would make libyaml name the wrong line, or none.
+_UNSEEN = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]|\r(?!\n)")
+
+
+def _unseen_message(char: str, column: int) -> Message:
+    code = f"U+{ord(char):04X}"
+    if char == "\r":
+        return Message(f"the file contains a carriage return (CR) without a line feed (column {column}); "
+                       "save it with LF or CRLF line ends",
+                       f"文件含有单独的回车符 CR（第 {column} 列），其后没有换行符；请以 LF 或 CRLF 换行保存")
+    if char in "\u2028\u2029":
+        what = "line separator" if char == "\u2028" else "paragraph separator"
+        what_zh = "行分隔符" if char == "\u2028" else "段分隔符"
+        return Message(f"the file contains the {what} {code} (column {column}), which YAML counts as a line break "
+                       "and editors do not show; replace it with a line break or remove it",
+                       f"文件含有{what_zh} {code}（第 {column} 列）：YAML 把它当作换行，编辑器却不显示；请换成真正的换行或删去")
+    return Message(f"the file contains the control character {code} (column {column}), invisible in most editors; "
+                   "remove it",
+                   f"文件含有控制字符 {code}（第 {column} 列），多数编辑器里看不见；请删去")
 
 
 class _Frame:
@@ -238,10 +265,17 @@ def parse_yaml(text: str) -> Document:
             return frame.path + (len(frame.container),)
         return frame.path + (frame.key,) if frame.key is not _NO_KEY else frame.path
 
+    def inside() -> Path:
+        """The key path of the mapping value or list being read when the parser stopped."""
+        if not stack:
+            return ()
+        frame = stack[-1]
+        return frame.path + (frame.key,) if isinstance(frame.container, dict) and frame.key is not _NO_KEY else frame.path
+
     def check_tag(tag: str | None, line: int) -> None:
         if tag is not None and tag not in _STANDARD_TAGS:
             raise YamlError(line, Message(f"YAML tag '{tag}' is not allowed in content files; write the plain value",
-                                          f"内容文件里不能用 YAML 标签“{tag}”；请直接写值"))
+                                          f"内容文件里不能用 YAML 标签“{tag}”；请直接写值"), here())
 
     try:
         for event in yaml.parse(text, Loader=_Parser):
@@ -287,9 +321,11 @@ def parse_yaml(text: str) -> Document:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
-        raise YamlError(line, yaml_syntax(err.problem or "invalid YAML", err.context)) from None
-    except yaml.YAMLError as err:  # reader errors: control characters and the like
-        raise YamlError(1, yaml_reader(err)) from None
+        raise YamlError(line, yaml_syntax(err.problem or "invalid YAML", err.context), inside()) from None
+    except yaml.YAMLError as err:  # reader errors: what decode lets through, if anything
+        position = getattr(err, "position", None)
+        line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 1
+        raise YamlError(line, yaml_reader(err), inside()) from None
     if not have_root:
         root = None
     return Document(root, lines)

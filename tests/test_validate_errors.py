@@ -80,7 +80,7 @@ def test_duplicate_key(tmp_path: Path) -> None:
 def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
     text = replace_line(MINIMAL, "  基本支出: 600.00", "  基本支出: [600.00")
     [problem] = validate_text(tmp_path, text)
-    assert problem.startswith(f"{F}:{line_of(text, '人员经费')}: YAML syntax error: ")
+    assert problem.startswith(f"{F}:{line_of(text, '人员经费')}: 收支.基本支出: YAML syntax error: ")
 
 
 def test_not_utf8(tmp_path: Path) -> None:
@@ -175,3 +175,50 @@ def test_cli_exit_status_and_strict(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert main(["validate", "content"]) == 1
     assert capsys.readouterr().out.splitlines()[-1] == "1 error, 0 warnings in 1 file"
     assert main(["validate", "nowhere"]) == 2
+
+
+# --- line numbers: the line an editor shows ------------------------------------------------
+
+
+def test_a_control_character_is_reported_at_its_line_not_line_1(tmp_path: Path) -> None:
+    text = replace_line(MINIMAL, "    - 负责示例工作（虚构）。", "    - 负责示例\x07工作（虚构）。")
+    line = line_of(text, "负责示例")
+    assert validate_text(tmp_path, text) == [
+        f"{F}:{line}: the file contains the control character U+0007 (column 11), invisible in most editors; remove it"]
+
+
+@pytest.mark.parametrize(("char", "what"), [
+    ("\u2028", "the line separator U+2028"),
+    ("\u2029", "the paragraph separator U+2029"),
+    ("\x85", "the control character U+0085"),
+    ("\r", "a carriage return (CR) without a line feed"),
+])
+def test_a_line_break_editors_do_not_show_is_refused_at_its_line(tmp_path: Path, char: str, what: str) -> None:
+    # YAML counts these as line breaks, editors do not: every later line number would be off by one.
+    text = replace_line(MINIMAL, "  总体目标: 完成示例任务（虚构）。", f"  总体目标: 完成示例{char}任务（虚构）。")
+    line = line_of(text, "总体目标")
+    [problem] = validate_text(tmp_path, text)
+    assert problem.startswith(f"{F}:{line}: the file contains {what} (column 13)"), problem
+
+
+def test_crlf_line_ends_count_one_line_each(tmp_path: Path) -> None:
+    text = replace_line(MINIMAL, "  基本支出: 600.00", "  基本支出: 约两万").replace("\n", "\r\n")
+    path = tmp_path / F
+    path.parent.mkdir(parents=True)
+    path.write_bytes(text.encode("utf-8"))
+    lines, _ = run_validate(tmp_path)
+    assert lines == [f"{F}:{line_of(MINIMAL, '基本支出')}: 收支.基本支出: expected an amount (a number such as 12000 or 3828602.02), got '约两万'"]
+
+
+def test_a_syntax_error_names_the_key_it_is_in(tmp_path: Path) -> None:
+    text = replace_line(MINIMAL, "      支出计划: {3月底: 30, 6月底: 60, 10月底: 90, 12月底: 100}",
+                        "      支出计划: {3月底: 30, 6月底: 60, 10月底: 90, 12月底: 100")
+    [problem] = validate_text(tmp_path, text)
+    assert problem.startswith(f"{F}:{line_of(text, '指标:')}: 绩效.项目[1].支出计划: YAML syntax error: "), problem
+
+
+def test_a_tag_error_names_its_key(tmp_path: Path) -> None:
+    text = replace_line(MINIMAL, "  公务接待费: 10", "  公务接待费: !!float 10")
+    assert validate_text(tmp_path, text) == [
+        f"{F}:{line_of(text, '公务接待费')}: 三公.公务接待费: YAML tag 'tag:yaml.org,2002:float' is not allowed in content files; "
+        "write the plain value"]
