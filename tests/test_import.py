@@ -59,7 +59,10 @@ def test_a_classification_table_keeps_codes_names_and_printed_decimals(tmp_path)
     assert "{编码: \"2210201\", 名称: 住房公积金, 金额: 80.00}" in text
     assert text.startswith("# yaml-language-server: $schema=")
     assert data["元数据"] == {"地区": {"省": "虚构省"}, "部门": "虚构市虚构局", "年度": 2024, "类型": "预算",
-                           "金额单位": "万元", "来源": data["元数据"]["来源"]}
+                           "金额单位": "万元", "来源": data["元数据"]["来源"],
+                           "收录范围": "tables.pdf中的公开表；说明文字（部门概况、情况说明、名词解释）所在的文件未导入"}
+    # Only the tables were imported: what the report would hold is 未收录, not 未公开.
+    assert (data["职责"], data["名词解释"], data["国有资产"]) == ("未收录", "未收录", "未收录")
     assert result.unplaced == []
 
 
@@ -277,6 +280,7 @@ SPLIT_B = "件填列，与上年相比收、支预算总计各增加10万元。"
 SANGONG = "2024年度“三公”经费预算支出中，因公出国（境）费支出0万元。"
 TERM = "一、财政拨款：指一般公共预算财政拨款和政府性基金预算财政拨款。"
 OTHER = "本部门没有需要说明的其他事项，特此说明。"
+PERFORMANCE = "2024年本部门共0个项目实行绩效目标管理，涉及财政性资金合计0万元。"
 
 
 def report_pages():
@@ -288,6 +292,7 @@ def report_pages():
          ("h", "三、2024年部门主要工作任务及目标"), ("p", TASK), ("n", "- 3 -")],
         [("h", "第三部分 2024年度部门预算情况说明"), ("h", "一、收支预算总体情况说明"), ("p>", SPLIT_A), ("n", "- 4 -")],
         [("c", SPLIT_B), ("h", "九、一般公共预算“三公”经费支出预算情况说明"), ("p", SANGONG),
+         ("h", "十四、预算绩效目标设置情况说明"), ("p", PERFORMANCE),
          ("h", "十五、其他需要说明的事项"), ("p", OTHER)],
         [("h", "第四部分 名词解释"), ("p", TERM)],
     ]
@@ -311,5 +316,41 @@ def test_the_report_texts_go_under_their_headings(tmp_path):
     # The heading nobody knows: its paragraph is reported with its page, and kept as a comment.
     assert [(u.where, u.text) for u in result.unplaced] == [("第5页", OTHER)]
     assert f"#   {OTHER}" in out_path(tmp_path).read_text(encoding="utf-8")
+    assert data["绩效"] == {"状态": "无", "说明": PERFORMANCE}  # “共0个项目”: disclosed as none
+    assert data["国有资产"] == "未公开"  # the report was read: what it does not hold is not disclosed
+    assert "收录范围" not in meta
     # The table of contents is not a text of the draft.
     assert "目录" not in out_path(tmp_path).read_text(encoding="utf-8")
+
+
+def test_the_summary_table_gives_totals_revenue_rows_and_functions(tmp_path):
+    # 收支预算总表: three label | amount column pairs under a merged two-level header.
+    rows = [
+        ["收入", None, "支出", None, None, None],
+        ["项目名称", "金额", "功能分类", None, "支出用途", None],
+        [UP, UP, "功能科目名称", "金额", "项目名称", "金额"],
+        ["一、财政拨款", "1,314.50", "一、一般公共服务支出", "1,234.50", "一、基本支出", "1,000.00"],
+        ["1.一般公共预算", "1,314.50", "二、外交支出", "", "二、项目支出", "394.50"],
+        ["2.政府性基金预算", "", "三、住房保障支出", "80.00", "", ""],
+        ["二、其他资金", "80.00", "", "", "", ""],
+        ["当年收入小计", "1,394.50", "当年支出小计", None, None, "1,394.50"],
+        ["上年结转资金", "", "结转下年资金", None, None, ""],
+        ["收入合计", "1,394.50", "支出合计", None, None, "1,394.50"],
+    ]
+    spec = TableSpec(rows, above=["公开01表", "收支预算总表", f"{DEPT}  {UNIT}"], widths=[120, 70, 150, 70, 110, 70])
+    data, result = run(tmp_path, [draw_pdf(tmp_path / "t.pdf", [[spec]])])
+    finance = data["收支"]
+    assert {k: finance[k] for k in ("收入合计", "当年收入小计", "支出合计", "当年支出小计", "基本支出", "项目支出")} == {
+        "收入合计": Decimal("1394.50"), "当年收入小计": Decimal("1394.50"), "支出合计": Decimal("1394.50"),
+        "当年支出小计": Decimal("1394.50"), "基本支出": Decimal("1000.00"), "项目支出": Decimal("394.50")}
+    assert "上年结转" not in finance and "结转下年" not in finance  # empty cells: missing keys
+    # Revenue rows keep a printed row without an amount; 1. rows nest under 一、 rows.
+    assert finance["收入"] == [
+        {"名称": "财政拨款", "金额": Decimal("1314.50"),
+         "子项": [{"名称": "一般公共预算", "金额": Decimal("1314.50")}, {"名称": "政府性基金预算"}]},
+        {"名称": "其他资金", "金额": Decimal("80.00")},
+    ]
+    # Functions: only those with an amount, numbering removed.
+    assert finance["支出按功能分类"] == [{"名称": "一般公共服务支出", "金额": Decimal("1234.50")},
+                                   {"名称": "住房保障支出", "金额": Decimal("80.00")}]
+    assert result.unplaced == []

@@ -67,7 +67,10 @@ def import_documents(files: list[Path], out: Path, *, region: str | None = None,
 
     texts = map_texts([line for d in documents for line in d.lines], rec, draft)
     meta = _meta(documents, draft, texts, out, region=region, department=department, year=year, unit=unit, kind=kind)
-    data = _assemble(meta, draft)
+    report_read = any(d.lines for d in documents)
+    data = _assemble(meta, draft, report_read)
+    if not report_read:
+        meta["收录范围"] = f"{'、'.join(p.name for p in files)}中的公开表；说明文字（部门概况、情况说明、名词解释）所在的文件未导入"
     from .draft import dump
 
     comments = _comments(draft)
@@ -163,11 +166,13 @@ def _region_from_siblings(out: Path) -> dict[str, str] | None:
 SECTIONS = ("职责", "收支", "三公", "绩效", "政府采购", "国有资产", "名词解释")
 
 
-def _assemble(meta: dict[str, Any], draft: Draft) -> dict[str, Any]:
+def _assemble(meta: dict[str, Any], draft: Draft, report_read: bool) -> dict[str, Any]:
+    """The draft's data; a section the documents did not fill is 未公开, or 未收录 when no
+    report (running text) was among them: it may be in a document that was not imported."""
     data: dict[str, Any] = {"元数据": meta}
     for section in SECTIONS:
         value = draft.data.get(section)
-        data[section] = value if value else "未公开"
+        data[section] = value if value else ("未公开" if report_read else "未收录")
     for key, value in draft.data.items():
         if key not in data:
             data[key] = value

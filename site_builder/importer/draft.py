@@ -83,6 +83,8 @@ def dump(data: dict[str, Any], comments: dict[str, list[str]] | None = None, hea
 def _emit(lines: list[str], key: str, value: Any, model: type[BaseModel] | None, indent: int) -> None:
     pad = "  " * indent
     k = scalar(key)
+    if value is None:
+        return
     if isinstance(value, dict):
         if not value:
             return

@@ -41,14 +41,13 @@ class Draft:
         return node
 
     def put(self, path: str, key: str, value: Any, where: str) -> None:
-        """Set a figure; a second, different figure for the same key is a conflict to report."""
+        """Set a figure; a second, different figure for the same key is a conflict to report.
+
+        None (an empty cell) sets nothing: an empty cell is a missing key."""
+        if value is None:
+            return
         node = self.node(path)
         if key in node and node[key] != value:
-            if value is None:
-                return
-            if node[key] is None:
-                node[key] = value
-                return
             self.conflicts.append(f"{path}.{key}: {node[key]} and {value} ({where})")
             return
         node[key] = value
