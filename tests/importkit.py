@@ -160,7 +160,7 @@ FUNCTION_TOTAL = "1,314.50"
 def draw_report(path: Path, pages: list[list[tuple[str, str]]], *, chars_per_line: int = 24) -> Path:
     """A report of running text: ("h", heading) lines and ("p", paragraph) blocks wrapped at a
     fixed width, each paragraph's first line indented two characters, as the disclosures print
-    them; ("p>", text) a paragraph whose last line is full because it goes on on the next page,
+    them; ("h2", heading) a heading that wraps onto a second line; ("p>", text) a paragraph whose last line is full because it goes on on the next page,
     ("c", text) its rest there, not indented; ("n", "- 3 -") a page number at the bottom."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
@@ -181,6 +181,12 @@ def draw_report(path: Path, pages: list[list[tuple[str, str]]], *, chars_per_lin
             if kind == "h":
                 pdf.drawString(60 + 2 * size, y, text)
                 y -= 20
+                continue
+            if kind == "h2":  # a heading too long for one line: it wraps to the margin, not indented
+                cut = chars_per_line - 2
+                pdf.drawString(60 + 2 * size, y, text[:cut], charSpace=0)
+                pdf.drawString(60, y - 20, text[cut:])
+                y -= 40
                 continue
             if kind == "c":  # a paragraph continued from the previous page: no indent
                 lines, first = [], 0

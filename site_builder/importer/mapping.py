@@ -33,6 +33,8 @@ class Draft:
     years: list[tuple[int, str]] = field(default_factory=list)
     kinds: list[tuple[str, str]] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)  # the recognised tables, in order
+    noted: set[tuple[int, str]] = field(default_factory=set)  # 说明 that hold only a table's note so far
+    after_note: dict[tuple[int, str], str] = field(default_factory=dict)  # the text put before such a note
 
     def node(self, path: str) -> dict[str, Any]:
         node = self.data
@@ -116,6 +118,8 @@ def _notes(table: Table, draft: Draft, node: dict[str, Any] | None) -> None:
         return
     if node is not None:
         note = "\n".join(_strip_note(t) for t in texts) if len(texts) > 1 else _strip_note(texts[0])
+        if "说明" not in node:
+            draft.noted.add((id(node), "说明"))
         node["说明"] = note if "说明" not in node else node["说明"] + "\n\n" + note
         return
     for text, where in table.notes:

@@ -63,12 +63,22 @@ def paragraphs(lines: list[Line], recognisers: Recognisers) -> list[Paragraph]:
     def starts_block(line: Line) -> bool:
         return numbered(line.text.strip()) or line.indent >= 1.2 * (line.size or 10.5)
 
+    skip = False
     for i, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
         text = line.text.strip()
         size = line.size or 10.5
         following = lines[i + 1] if i + 1 < len(lines) else None
         alone = following is None or starts_block(following)
-        if numbered(text) and alone and len(text) <= 40 and not re.search(r"[。；]", text):
+        if numbered(text) and not alone and following is not None and following.short >= 2 * size:
+            # A heading wrapped onto a second, short line (…支出预算 / 表情况说明).
+            after = lines[i + 2] if i + 2 < len(lines) else None
+            joined = text + following.text.strip()
+            if (after is None or starts_block(after)) and len(joined) <= 60 and not re.search(r"[。；：:]", joined):
+                text, alone, skip = joined, True, True
+        if numbered(text) and alone and len(text) <= 60 and not re.search(r"[。；]", text):
             flush()
             level = 1 if PART.match(text) else 2 if LEVEL1.match(text) else 3 if LEVEL2.match(text) else 4
             out.append(Paragraph(tidy(text, recognisers), line.where, line.source, level))
@@ -114,10 +124,24 @@ def heading_key(text: str) -> str:
 
 def map_texts(lines: list[Line], recognisers: Recognisers, draft: Draft) -> dict[str, Any]:
     found: dict[str, Any] = {}
+    sources = list(dict.fromkeys(line.source for line in lines))
+    for source in sources:  # each document on its own: a heading's reach ends with its file
+        _map_document([line for line in lines if line.source == source], recognisers, draft, found)
+    _finish(draft)
+    return found
+
+
+def _map_document(lines: list[Line], recognisers: Recognisers, draft: Draft, found: dict[str, Any]) -> None:
     if not lines:
-        return found
-    if _cover(found, lines):
-        lines = [line for line in lines if line.where != lines[0].where or line.source != lines[0].source]
+        return
+    cover: dict[str, Any] = {}
+    if _cover(cover, lines):
+        lines = [line for line in lines if line.where != lines[0].where]
+        for key, value in cover.items():
+            if key == "titles":
+                found.setdefault("titles", {}).update(value)
+            else:
+                found.setdefault(key, value)
     paras = paragraphs(lines, recognisers)
     specs = recognisers.texts
     spec: dict[str, Any] | None = None
@@ -164,8 +188,6 @@ def map_texts(lines: list[Line], recognisers: Recognisers, draft: Draft) -> dict
             continue
         _place(para, spec, draft, pending_title, section)
         pending_title = None
-    _finish(draft)
-    return found
 
 
 def _section_of(heading: str) -> str:
@@ -207,7 +229,17 @@ def _place(para: Paragraph, spec: dict[str, Any], draft: Draft, title: str | Non
         node.setdefault(key, []).append(strip_number(text))
     elif form == "text":
         body = strip_number(text) if LEVEL3.match(text) else text
-        node[key] = node[key] + "\n\n" + body if node.get(key) else body
+        if (id(node), key) in draft.noted:
+            # The table's note was put here first; the report's text goes before it.
+            draft.noted.discard((id(node), key))
+            node[key] = body + "\n\n" + node[key]
+            draft.after_note[(id(node), key)] = body
+        elif (id(node), key) in draft.after_note:
+            before = draft.after_note[(id(node), key)]
+            draft.after_note[(id(node), key)] = before + "\n\n" + body
+            node[key] = before + "\n\n" + body + node[key][len(before):]
+        else:
+            node[key] = node[key] + "\n\n" + body if node.get(key) else body
         for flag, pattern in (spec.get("status") or {}).items():
             if re.search(pattern, text):
                 node["状态"] = flag
