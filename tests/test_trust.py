@@ -410,3 +410,32 @@ def test_year_page_and_scorecard_show_what_was_assessed(collected_site: Path) ->
     scorecard = soup(collected_site.parents[3] / "scorecard" / "index.html")
     row = next(tr for tr in scorecard.select("#scorecard-table tbody tr") if "2021" in tr.get_text())
     assert "47.0%" in row.get_text() and "9 项未收录" in row.get_text()
+
+
+# ---------------------------------------------------------------------------
+# The real content: Jiangsu's renumbered economic codes, and the site's crosswalk
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_jiangsu_housing_fund_is_one_row_from_2017_to_2018() -> None:
+    from site_builder.compare import by_department, pairs
+    from site_builder.crosswalk import crosswalk_for, site_crosswalk
+
+    entries = load_content(ROOT / "content" / "jiangsu", Reporter())
+    zhengxie = next(es for es in by_department(entries).values() if es[0].department_slug == "zhengxie-bangongting")
+    pair = next(p for p in pairs(zhengxie) if (p.older.stem, p.newer.stem) == ("2017", "2018"))
+    c = compare(pair.older, pair.newer)
+    # 公开06表: 2017 prints 30311 住房公积金 341.75, 2018 prints 30113 住房公积金 391.66 (sources/jiangsu).
+    housing = c.figure("收支.分类表.财政拨款基本支出预算表.30113")
+    assert (housing.old, housing.new, housing.delta, housing.old_code) == (
+        Decimal("341.75"), Decimal("391.66"), Decimal("49.91"), "30311")
+    medical = c.figure("收支.分类表.财政拨款基本支出预算表.30114")
+    assert (medical.old, medical.new, medical.old_code) == (Decimal("20.40"), Decimal("20.16"), "30307")
+    # The site's own crosswalk names the same renumbering, with its source.
+    reporter = Reporter()
+    crosswalk = site_crosswalk(ROOT, reporter)
+    assert reporter.problems == [] and crosswalk == crosswalk_for(pair.newer.path)
+    assert crosswalk.new_codes("经济分类", 2017, 2018) == {"30311": "30113"}
+    assert crosswalk.new_codes("经济分类", 2018, 2019) == {}
+    assert "30311" in crosswalk.renumberings[0].source
