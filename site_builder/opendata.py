@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import types
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -41,10 +42,32 @@ def csv_text(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> str:
     columns = list(columns)
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")  # csv.DictWriter does the same, measurably slower
-    writer.writerow(columns)
-    writer.writerows(_cells(columns, rows))
+    write_rows(out, [columns])
+    write_rows(out, _cells(columns, rows))
     return out.getvalue()
+
+
+def write_rows(out: io.StringIO, rows: Iterable[Sequence[Any]]) -> None:
+    """Write CSV rows (CRLF line ends), every cell through ``csv_cell``: the one place CSV is written."""
+    csv.writer(out, lineterminator="\r\n").writerows([csv_cell(v) for v in row] for row in rows)
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?\Z")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell: a Decimal as plain digits; text that a spreadsheet would run as a
+    formula behind an apostrophe (shown as nothing, read as "text"), unless it is a plain number
+    such as -191.00, which stays a number a spreadsheet sums. None is an empty cell to ``csv``."""
+    if isinstance(value, str):
+        if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value):
+            return "'" + value
+        return value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return value
 
 
 def _cells(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
@@ -53,7 +76,7 @@ def _cells(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[list[
     for row in rows:
         if not known.issuperset(row):
             raise ValueError(f"row has keys that are not columns: {sorted(set(row) - known)}")
-        yield [format(v, "f") if isinstance(v, Decimal) else v for v in map(row.get, columns)]
+        yield list(map(row.get, columns))
 
 
 def _identity(doc: DepartmentYear) -> dict[str, Any]:
