@@ -151,7 +151,8 @@ def _sentence(doc: DepartmentYear, values: dict[str, Decimal | str]) -> str:
     unit = doc.meta.unit
     total = values["expenditure"]
     if not isinstance(total, Decimal):
-        return f"本年度{doc.meta.kind}的支出合计{'未公开' if total == '未公开' else '未列出'}。"
+        said = {"未公开": "未公开", "未收录": "所在的文件本站未收录", "无": "公开为无"}.get(str(total), "未列出")
+        return f"本年度{doc.meta.kind}的支出合计{said}。"
     words = f"{doc.meta.year}年{doc.meta.kind}支出合计 {money(total, unit)}"
     parts = [f"{label} {money(values[key], unit)}，占 {_share(values[key], total)}"  # type: ignore[arg-type]
              for key, label in (("basic", "基本支出"), ("project", "项目支出"))
