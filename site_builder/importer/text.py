@@ -96,7 +96,8 @@ def paragraphs(lines: list[Line], recognisers: Recognisers) -> list[Paragraph]:
 
 
 def _skip_contents(paras: list[Paragraph]) -> list[Paragraph]:
-    """The table of contents (目录) out: up to where its first entry appears again as a heading."""
+    """The table of contents (目录) out: up to where its first entry appears again as a heading,
+    or, when it never does (a list of the tables that follow), to the end of its page."""
     for i, para in enumerate(paras):
         if normal(para.text) in ("目录",):
             entries = paras[i + 1:]
@@ -106,7 +107,9 @@ def _skip_contents(paras: list[Paragraph]) -> list[Paragraph]:
             for j in range(i + 2, len(paras)):
                 if normal(paras[j].text) == first:
                     return paras[:i] + paras[j:]
-            return paras
+            # A list of tables that are not repeated as headings: the contents end with their page.
+            key = (para.source, para.where)
+            return paras[:i] + [p for p in paras[i + 1:] if (p.source, p.where) != key]
     return paras
 
 
@@ -149,10 +152,20 @@ def _map_document(lines: list[Line], recognisers: Recognisers, draft: Draft, fou
     heading = ""
     pending_title: str | None = None
     section: dict[str, Any] | None = None  # the 情况说明 item being filled
+    orphan: list[Paragraph] = []  # an unknown heading with nothing under it yet: reported on its own
+
+    def report_orphan() -> None:
+        if orphan:
+            item = orphan.pop()
+            draft.unplaced.append(Unplaced(item.source, item.where, "标题（未能识别，其下无正文）", item.text,
+                                           _section_of(item.text)))
+
     for para in paras:
         if para.heading:
             key = heading_key(para.text)
             match = _match(key, specs)
+            if para.heading <= 2:
+                report_orphan()
             if para.heading == 1:
                 part_spec = match
                 spec = match
@@ -175,6 +188,8 @@ def _map_document(lines: list[Line], recognisers: Recognisers, draft: Draft, fou
                     if spec is not None and spec.get("form") == "section":
                         section = {"标题": strip_number(para.text), "内容": []}
                         _list(draft, spec["target"]).append(section)
+                    if spec is None:
+                        orphan.append(para)
                     continue
             if spec is not None and spec.get("form") == "titled" and para.heading >= 3:
                 pending_title = strip_number(para.text)
@@ -183,11 +198,13 @@ def _map_document(lines: list[Line], recognisers: Recognisers, draft: Draft, fou
                 _place(para, spec, draft, None, section)
                 continue
         if spec is None:
+            orphan.clear()
             draft.unplaced.append(Unplaced(para.source, para.where, f"正文（“{heading or '开头'}”下）", para.text,
                                            _section_of(heading)))
             continue
         _place(para, spec, draft, pending_title, section)
         pending_title = None
+    report_orphan()
 
 
 def _section_of(heading: str) -> str:
