@@ -13,6 +13,7 @@ content folder and compares the draft with the checked file in ``content/jiangsu
 - amounts: every figure present in both, equal or not;
 - texts: the share of the checked file's characters that the draft has in the same place (a list
   of texts, such as 情况说明, as one text);
+- 比上年: the stated changes found with the same direction and figures (the wording of their subject aside);
 - validate: the errors and warnings of the project's own ``validate`` on the draft;
 - seconds per document, on the clock and of CPU (on a shared machine the clock includes waiting).
 
@@ -106,6 +107,27 @@ def _tree(rows: list[dict[str, Any]], prefix: str):
         name = prefix + row["名称"]
         yield ("", name, row.get("金额"))
         yield from _tree(row.get("子项", []), name + "/")
+
+
+def changes_of(data: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The stated changes (比上年) of a file by their figures: (变化, 本年, 增减额, 增减率)."""
+    out = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "比上年" and isinstance(value, list):
+                    for c in value:
+                        out.append(tuple(None if c.get(k) is None else (c[k] if k == "变化" else Decimal(str(c[k])))
+                                         for k in ("变化", "本年", "增减额", "增减率")))
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    return out
 
 
 def texts_of(data: dict[str, Any]) -> dict[str, str]:
@@ -223,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     text_matched = text_total = 0
     errors_total = 0
     slowest = slowest_cpu = 0.0
+    changes_same = changes_total = changes_extra = 0
     summary: list[str] = []
     for dept in DEPARTMENTS:
         for year in YEARS:
@@ -261,6 +284,13 @@ def main(argv: list[str] | None = None) -> int:
                 if args.verbose:
                     for note in score.notes:
                         print(f"      {note}")
+            t_changes, d_changes = changes_of(truth), changes_of(draft)
+            same = sum(min(t_changes.count(c), d_changes.count(c)) for c in set(t_changes))
+            changes_same += same
+            changes_total += len(t_changes)
+            changes_extra += max(len(d_changes) - same, 0)
+            print(f"  比上年: {same} of {len(t_changes)} stated changes found with the same figures "
+                  f"(变化, 本年, 增减额, 增减率); {len(d_changes) - same} others in the draft")
             matched, total = text_share(texts_of(truth), texts_of(draft))
             text_matched += matched
             text_total += total
@@ -268,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     share = 100 * totals.identical / max(totals.truth, 1)
     print(f"\nall six: {totals.truth} rows in the checked files: {totals.identical} identical ({share:.1f} %), "
           f"{totals.wrong} wrong, {totals.order} out of order, {totals.missing} missing, {totals.extra} extra; "
-          f"amounts equal {totals.amounts_equal}/{totals.amounts}; texts {100 * text_matched / max(text_total, 1):.1f} %")
+          f"amounts equal {totals.amounts_equal}/{totals.amounts}; texts {100 * text_matched / max(text_total, 1):.1f} %; "
+          f"比上年 {changes_same}/{changes_total} ({changes_extra} others)")
 
     def verdict(ok: bool, how: str) -> str:
         return "PASS" if ok else f"MISSED ({how})"

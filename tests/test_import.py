@@ -277,7 +277,7 @@ UNITS = "2.从预算单位构成看，纳入本部门2024年部门汇总预算�
 TASK = "1.做好虚构工作。全年计划组织虚构活动4次，完成虚构任务。"
 SPLIT_A = "本表（公开01表）反映部门年度总体收支预算情况，根据虚构文"  # two full lines
 SPLIT_B = "件填列，与上年相比收、支预算总计各增加10万元。"
-SANGONG = "2024年度“三公”经费预算支出中，因公出国（境）费支出0万元。"
+SANGONG = "因公出国（境）费预算支出6万元，比上年预算增加1.50万元，主要原因是虚构出访任务增加。"
 TERM = "一、财政拨款：指一般公共预算财政拨款和政府性基金预算财政拨款。"
 OTHER = "本部门没有需要说明的其他事项，特此说明。"
 PERFORMANCE = "2024年本部门共0个项目实行绩效目标管理，涉及财政性资金合计0万元。"
@@ -311,7 +311,9 @@ def test_the_report_texts_go_under_their_headings(tmp_path):
     assert duties["主要工作任务"] == [{"标题": "做好虚构工作", "内容": "全年计划组织虚构活动4次，完成虚构任务。"}]
     # A paragraph broken by the page number and the page break is one text.
     assert data["收支"]["情况说明"] == [{"标题": "收支预算总体情况说明", "内容": SPLIT_A + SPLIT_B}]
-    assert data["三公"] == {"说明": SANGONG}
+    # The stated change from last year, with its figures as printed and its reason.
+    assert data["三公"] == {"说明": SANGONG, "比上年": [
+        {"项目": "因公出国（境）费", "本年": Decimal("6"), "变化": "增加", "增减额": Decimal("1.50"), "原因": "虚构出访任务增加"}]}
     assert data["名词解释"] == {"术语": {"财政拨款": "指一般公共预算财政拨款和政府性基金预算财政拨款。"}}
     # The heading nobody knows: its paragraph is reported with its page, and kept as a comment.
     assert [(u.where, u.text) for u in result.unplaced] == [("第5页", OTHER)]

@@ -60,13 +60,14 @@ def import_documents(files: list[Path], out: Path, *, region: str | None = None,
         extra.insert(0, project_root / "import-recognisers.yaml")
     rec = load_recognisers(extra)
     documents = [read_document(path) for path in files]
-    draft = Draft()
+    draft = Draft(recognisers=rec)
     for document in documents:
         map_tables(recognise(document.grids, rec), rec, draft)
     from .text import map_texts
 
     texts = map_texts([line for d in documents for line in d.lines], rec, draft)
     meta = _meta(documents, draft, texts, out, region=region, department=department, year=year, unit=unit, kind=kind)
+    _change_units(draft.data, meta["金额单位"])
     report_read = any(d.lines for d in documents)
     data = _assemble(meta, draft, report_read)
     if not report_read:
@@ -83,6 +84,19 @@ def import_documents(files: list[Path], out: Path, *, region: str | None = None,
     out.write_text(text, encoding="utf-8")
     return ImportResult(out, draft, draft.tables, draft.unplaced, draft.conflicts,
                         time.perf_counter() - started, len(documents))
+
+
+def _change_units(node: Any, unit: str) -> None:
+    """A change stated in another unit than the file's keeps its figures as stated, with its unit."""
+    if isinstance(node, dict):
+        stated = node.pop("_unit", None)
+        if stated is not None and stated != unit:
+            node["金额单位"] = stated
+        for value in node.values():
+            _change_units(value, unit)
+    elif isinstance(node, list):
+        for value in node:
+            _change_units(value, unit)
 
 
 def _schema_path(out: Path, project_root: Path | None) -> str:

@@ -35,6 +35,7 @@ class Draft:
     tables: list[str] = field(default_factory=list)  # the recognised tables, in order
     noted: set[tuple[int, str]] = field(default_factory=set)  # 说明 that hold only a table's note so far
     after_note: dict[tuple[int, str], str] = field(default_factory=dict)  # the text put before such a note
+    recognisers: Any = None
 
     def node(self, path: str) -> dict[str, Any]:
         node = self.data

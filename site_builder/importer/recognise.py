@@ -30,6 +30,7 @@ class Recognisers:
     tables: list[dict[str, Any]]
     texts: list[dict[str, Any]] = field(default_factory=list)
     replace: dict[str, str] = field(default_factory=dict)
+    changes: dict[str, Any] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
 
     def clean(self, text: str) -> str:
@@ -48,7 +49,8 @@ def normal(text: str) -> str:
 
 def load_recognisers(extra: list[Path] | None = None) -> Recognisers:
     files = [DEFAULTS, *(extra or [])]
-    data: dict[str, Any] = {"ignore": [], "heading": {}, "columns": {}, "tables": [], "texts": [], "replace": {}}
+    data: dict[str, Any] = {"ignore": [], "heading": {}, "columns": {}, "tables": [], "texts": [], "replace": {},
+                            "changes": {}}
     for path in files:
         try:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -69,18 +71,20 @@ def load_recognisers(extra: list[Path] | None = None) -> Recognisers:
         data["tables"] = new + [t for t in data["tables"] if t["name"] not in names]
         data["texts"] = list(loaded.get("texts") or []) + data["texts"]
         data["replace"].update(loaded.get("replace") or {})
+        data["changes"].update(loaded.get("changes") or {})
     try:
         ignore = [re.compile(p) for p in data["ignore"]]
         heading = {k: re.compile(v) for k, v in data["heading"].items()}
     except re.error as err:
         raise ImportFailure(f"a recognisers file has an invalid pattern {err.pattern!r}: {err}") from err
-    return Recognisers(ignore, heading, data["columns"], data["tables"], data["texts"], data["replace"], files)
+    return Recognisers(ignore, heading, data["columns"], data["tables"], data["texts"], data["replace"],
+                       data["changes"], files)
 
 
 def _check_file(path: Path, loaded: Any) -> None:
     if not isinstance(loaded, dict):
         raise ImportFailure(f"{path}: expected a mapping with 'tables' (and optionally ignore, heading, columns)")
-    known = {"version", "ignore", "heading", "columns", "tables", "texts", "replace"}
+    known = {"version", "ignore", "heading", "columns", "tables", "texts", "replace", "changes"}
     unknown = set(loaded) - known
     if unknown:
         raise ImportFailure(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; expected {', '.join(sorted(known))}")

@@ -242,6 +242,12 @@ def _place(para: Paragraph, spec: dict[str, Any], draft: Draft, title: str | Non
             break
     form = spec.get("form", "text")
     node, key = _node(draft, spec["target"])
+    if spec.get("changes"):
+        from .changes import extract_changes
+
+        found = extract_changes(text, draft.recognisers) if draft.recognisers else []
+        if found:
+            _list(draft, spec["changes"]).extend(found)
     if form == "paragraphs":
         node.setdefault(key, []).append(strip_number(text))
     elif form == "text":
