@@ -23,7 +23,20 @@ from . import types as value_types
 from .model import Change, DepartmentYear
 from .problems import format_key
 
-FIGURE_COLUMNS = ("地区", "部门", "年度", "类型", "栏目", "所属", "项目", "编码", "数值", "单位", "路径")
+FIGURE_COLUMNS = ("地区", "部门", "年度", "类型", "栏目", "表", "项目", "编码", "指标", "数值", "单位", "变化", "公开情况",
+                  "路径")
+"""One row per number. 表 is the table or part it sits in (机关运行经费, 比上年, a table's title),
+项目 the item it is about (a row's name, a change's subject, a field such as 收入合计), 指标 what
+of the item it measures (金额, 本年, 增减额, 数量 …). A stated change's 增减额 and 增减率 are signed
+(negative is a decrease) and 变化 says its direction as the document does. A section without
+figures has one row, its 指标 公开情况, saying 无, 未公开 or 未收录."""
+COUNT_UNITS = {"编制数": "人", "实有人数": "人", "出国团组": "个", "出国人次": "人次", "购置车辆": "辆",
+               "车辆保有量": "辆", "接待批次": "批次", "接待人次": "人次", "实行绩效目标管理项目数": "个"}
+"""The unit of each count (a whole number the model holds as such)."""
+_MEASURES = {"amount": "金额", "percent": "百分比", "quantity": "数量", "count": "数量"}
+_NEGATIVE = frozenset({"减少", "取消"})
+_SIGNED = frozenset({"增减额", "增减率"})
+_STATES = {"无": "无", "未公开": "未公开", "未收录": "未收录"}
 INDICATOR_COLUMNS = ("地区", "部门", "年度", "类型", "所属", "项目编码", "一级指标", "二级指标", "三级指标",
                      "指标描述", "指标值", "性质", "符号", "数值", "单位", "指标值确定依据", "评分标准")
 
@@ -99,6 +112,8 @@ def _kind_of(annotation: Any) -> str | None:
                 return "percent"
         if typing.get_args(annotation)[0] is Decimal:
             return "quantity"
+        if typing.get_args(annotation)[0] is int:
+            return "count"
     for arg in typing.get_args(annotation):
         kind = _kind_of(arg)
         if kind is not None:
@@ -161,7 +176,8 @@ def _code(obj: BaseModel) -> str:
 
 
 def walk_figures(doc: DepartmentYear) -> Iterator[dict[str, Any]]:
-    """One row per number in ``doc``: amounts in the file's unit, percentages, quantities."""
+    """One row per number in ``doc``: amounts in the file's unit, percentages, quantities, counts;
+    and one row per section that has no figures, saying why (无, 未公开, 未收录)."""
     ident = _identity(doc)
     unit = doc.meta.unit
     rows: list[dict[str, Any]] = []
@@ -170,39 +186,68 @@ def walk_figures(doc: DepartmentYear) -> Iterator[dict[str, Any]]:
         alias = DepartmentYear.model_fields[section_attr].alias or section_attr
         if section.disclosed:
             _walk(section, (alias,), (), ident, alias, unit, rows)
+        else:
+            rows.append({**ident, "栏目": alias, "表": "", "项目": "", "编码": "", "指标": "公开情况", "数值": None,
+                         "单位": "", "变化": None, "公开情况": _STATES[section.status],
+                         "路径": _path_text((alias, "状态"))})
     return iter(rows)
+
+
+def _unit(kind: str, key: str, obj: BaseModel, unit: str) -> str:
+    if kind == "amount":
+        return unit
+    if kind == "percent":
+        return "%"
+    if kind == "count":
+        return COUNT_UNITS.get(key, "")
+    return getattr(obj, "measure", None) or ""  # a quantity: its row's 计量单位
 
 
 def _walk(obj: BaseModel, path: tuple[Any, ...], context: tuple[str, ...], ident: dict[str, Any], section: str,
           unit: str, rows: list[dict[str, Any]]) -> None:
-    """Append to ``rows`` the numbers of ``obj`` and of the models in its fields, in field order."""
+    """Append to ``rows`` the numbers of ``obj`` and of the models in its fields, in field order.
+
+    ``context`` is the chain of tables and parts above ``obj`` (its 表). An item of a list that
+    names itself (a row, a project, a change) is the 项目 of its numbers, each field's key their
+    指标; the numbers of an unnamed part (收支's totals, 三公's items) are items by their key.
+    """
     label = _label(obj)
-    inner = context + (label,) if label and isinstance(path[-1], int) else context  # an item of a list names itself
-    if isinstance(obj, Change) and obj.unit is not None:
-        unit = obj.unit  # a change stated in its own unit (文字以万元说明)
-    owner = code = None
+    item = label if label and isinstance(path[-1], int) else None  # an item of a list names itself
+    inner = context + (item,) if item else context
+    direction = None
+    if isinstance(obj, Change):
+        direction = obj.direction
+        if obj.unit is not None:
+            unit = obj.unit  # a change stated in its own unit (文字以万元说明)
+    code = None
+    where = " › ".join(context)
     for name, key, kind in _fields(type(obj)):
         value = getattr(obj, name)
         if value is None:
             continue
-        if kind is not None and isinstance(value, Decimal):
-            if owner is None:
-                owner, code = " › ".join(inner), _code(obj)
+        if kind is not None and (isinstance(value, Decimal) or kind == "count" and isinstance(value, int)):
+            if code is None:
+                code = _code(obj)
+            number = -value if direction in _NEGATIVE and key in _SIGNED else value
             rows.append({
-                **ident, "栏目": section, "所属": owner, "项目": key, "编码": code, "数值": value,
-                "单位": unit if kind == "amount" else "%" if kind == "percent" else "",
-                "路径": _path_text(path + (key,)),
+                **ident, "栏目": section, "表": where, "项目": item or key, "编码": code,
+                "指标": key if item else _MEASURES[kind], "数值": number, "单位": _unit(kind, key, obj, unit),
+                "变化": direction, "公开情况": "已公开", "路径": _path_text(path + (key,)),
             })
         elif kind == "amount" and isinstance(value, dict):  # a row's other columns (分栏): one figure each
-            if owner is None:
-                owner, code = " › ".join(inner), _code(obj)
+            if code is None:
+                code = _code(obj)
             for column, amount in value.items():
                 rows.append({
-                    **ident, "栏目": section, "所属": owner, "项目": f"{key}.{column}", "编码": code, "数值": amount,
-                    "单位": unit, "路径": _path_text(path + (key, column)),
+                    **ident, "栏目": section, "表": where, "项目": item or key, "编码": code, "指标": f"{key}.{column}",
+                    "数值": amount, "单位": unit, "变化": direction, "公开情况": "已公开",
+                    "路径": _path_text(path + (key, column)),
                 })
-        elif isinstance(value, (BaseModel, list)):
-            _walk_value(value, path + (key,), inner, ident, section, unit, rows)
+        elif isinstance(value, BaseModel):
+            _walk_value(value, path + (key,), inner + (key,), ident, section, unit, rows)
+        elif isinstance(value, list):  # its items name themselves; 比上年 says what they are
+            _walk_value(value, path + (key,), inner + (key,) if key == "比上年" else inner, ident, section, unit,
+                        rows)
 
 
 def _walk_value(value: Any, path: tuple[Any, ...], context: tuple[str, ...], ident: dict[str, Any], section: str,

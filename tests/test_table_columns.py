@@ -94,12 +94,13 @@ def test_the_page_table_has_a_column_per_栏目_and_blank_for_an_empty_cell() ->
 
 def test_the_figures_download_has_every_column() -> None:
     rows = [r for r in walk_figures(doc_of(with_table())) if r["路径"].startswith("收支.分类表")]
-    split = [(r["编码"], r["项目"], r["数值"]) for r in rows if r["项目"].startswith("分栏.")]
+    split = [(r["编码"], r["指标"], r["数值"]) for r in rows if r["指标"].startswith("分栏.")]
     assert split == [("201", "分栏.基本支出", Decimal("600.00")), ("201", "分栏.项目支出", Decimal("400.00")),
                      ("20101", "分栏.基本支出", Decimal("600.00")), ("20101", "分栏.项目支出", Decimal("400.00")),
                      ("2010101", "分栏.基本支出", Decimal("600.00")), ("2010101", "分栏.项目支出", Decimal("100.00")),
                      ("2010102", "分栏.项目支出", Decimal("300.00"))]
-    assert {r["项目"] for r in rows if r["路径"].endswith("合计分栏.基本支出")} == {"合计分栏.基本支出"}
+    assert {(r["项目"], r["指标"]) for r in rows if r["路径"].endswith("合计分栏.基本支出")} == {
+        ("2020年部门支出预算总表（虚构）", "合计分栏.基本支出")}
 
 
 def test_the_same_table_of_two_years_is_compared_column_by_column() -> None:
@@ -174,5 +175,5 @@ def test_a_change_in_its_own_unit_is_printed_and_downloaded_in_it() -> None:
     cells = {col.label: cell for col, cell in zip(table.columns, table.bodies[0][0].cells)}
     assert cells["本年"].money.text == "18,976.76" and cells["金额单位"].text == "万元"
     rows = [r for r in walk_figures(newer) if r["路径"].startswith("收支.比上年")]
-    assert {(r["项目"], r["数值"], r["单位"]) for r in rows} == {("本年", Decimal("18976.76"), "万元"),
+    assert {(r["指标"], r["数值"], r["单位"]) for r in rows} == {("本年", Decimal("18976.76"), "万元"),
                                                               ("增减额", Decimal("3355.65"), "万元")}

@@ -439,3 +439,53 @@ def test_jiangsu_housing_fund_is_one_row_from_2017_to_2018() -> None:
     assert crosswalk.new_codes("经济分类", 2017, 2018) == {"30311": "30113"}
     assert crosswalk.new_codes("经济分类", 2018, 2019) == {}
     assert "30311" in crosswalk.renumberings[0].source
+
+
+# ---------------------------------------------------------------------------
+# The figures download: one column names the item, one its table, one the measure; changes signed
+
+import csv  # noqa: E402
+import io  # noqa: E402
+
+from site_builder.opendata import figures_csv  # noqa: E402
+
+FIGURES_DOC = replace_line(replace_line(replace_line(MINIMAL, "  项目支出: 400.00\n", """\
+  项目支出: 400.00
+  机关运行经费:
+    合计: 100.00
+    明细:
+      - {编码: "30201", 名称: 办公费, 金额: 100.00}
+  比上年:
+    - {项目: 其他政协事务支出（虚构）, 本年: 100, 上年: 291, 变化: 减少, 增减额: 191, 增减率: 65.64}
+    - {项目: 项目支出, 本年: 400.00, 变化: 增加, 增减额: 50.00}
+"""), "  公务接待费: 10\n", "  公务接待费: 10\n  数量: {购置车辆: 2, 接待人次: 40}\n"),
+    "国有资产: 未公开\n", "国有资产:\n  明细:\n    - {项目: 车辆, 数量: 3, 计量单位: 辆, 价值: 60.00}\n")
+
+
+def _figure_rows(text: str) -> list[dict[str, str]]:
+    out = figures_csv([_doc(text)])
+    return list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+
+
+def test_figures_csv_names_item_table_and_measure_and_signs_changes() -> None:
+    rows = _figure_rows(FIGURES_DOC)
+    cols = ("栏目", "表", "项目", "编码", "指标", "数值", "单位", "变化")
+    pick = {r["路径"]: tuple(r[c] for c in cols) for r in rows}
+    assert pick["收支.收入合计"] == ("收支", "", "收入合计", "", "金额", "1000.00", "元", "")
+    assert pick["收支.机关运行经费.明细[1].金额"] == ("收支", "机关运行经费", "办公费", "30201", "金额", "100.00", "元", "")
+    # 291 → 100: the document says 减少 191; the figure is −191, and 减少 stands beside it.
+    assert pick["收支.比上年[1].增减额"] == ("收支", "比上年", "其他政协事务支出（虚构）", "", "增减额", "-191", "元", "减少")
+    assert pick["收支.比上年[1].增减率"] == ("收支", "比上年", "其他政协事务支出（虚构）", "", "增减率", "-65.64", "%", "减少")
+    assert pick["收支.比上年[1].本年"][5:] == ("100", "元", "减少")
+    assert pick["收支.比上年[2].增减额"][5:] == ("50.00", "元", "增加")
+    # Counts carry their unit.
+    assert pick["三公.数量.购置车辆"] == ("三公", "数量", "购置车辆", "", "数量", "2", "辆", "")
+    assert pick["三公.数量.接待人次"][5:7] == ("40", "人次")
+    assert pick["国有资产.明细[1].数量"] == ("国有资产", "", "车辆", "", "数量", "3", "辆", "")
+
+
+def test_figures_csv_states_sections_without_figures() -> None:
+    rows = _figure_rows(NOT_COLLECTED)
+    states = {r["栏目"]: r["公开情况"] for r in rows if r["指标"] == "公开情况"}
+    assert states == {"收支": "未收录", "三公": "未收录", "政府采购": "无", "国有资产": "未公开"}
+    assert all(r["公开情况"] == "已公开" for r in rows if r["指标"] != "公开情况")
