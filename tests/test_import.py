@@ -356,3 +356,22 @@ def test_the_summary_table_gives_totals_revenue_rows_and_functions(tmp_path):
     assert finance["支出按功能分类"] == [{"名称": "一般公共服务支出", "金额": Decimal("1234.50")},
                                    {"名称": "住房保障支出", "金额": Decimal("80.00")}]
     assert result.unplaced == []
+
+
+def test_a_file_that_is_not_a_pdf_is_a_clear_error(tmp_path):
+    path = tmp_path / "tables.pdf"
+    path.write_bytes(b"this is not a PDF at all")
+    with pytest.raises(ImportFailure, match=r"tables.pdf: not a readable PDF"):
+        run(tmp_path, [path])
+
+
+def test_a_recognisers_file_beside_site_toml_is_read(tmp_path):
+    spec = class_table("", "虚构口径功能支出表", FUNCTION_ROWS, FUNCTION_TOTAL)
+    pdf = draw_pdf(tmp_path / "t.pdf", [[spec]])
+    (tmp_path / "import-recognisers.yaml").write_text(
+        "tables:\n"
+        "  - {name: 虚构口径功能支出表, titles: [虚构口径功能支出表], kind: 预算, layout: classification,\n"
+        "     target: 收支.分类表, set: {分类: 功能分类, 口径: 虚构口径}}\n", encoding="utf-8")
+    data, result = run(tmp_path, [pdf], project_root=tmp_path)
+    assert result.tables == ["虚构口径功能支出表"]
+    assert data["收支"]["分类表"][0]["行"] == expected_rows()

@@ -94,11 +94,24 @@ def read_document(path: Path) -> Document:
 def read_pdf(path: Path) -> Document:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
 
     try:
         pdf = pdfplumber.open(path)
-    except (PDFSyntaxError, OSError, ValueError) as err:
-        raise ImportFailure(f"{path}: not a readable PDF ({err.__class__.__name__}: {err})") from err
+    except (PDFSyntaxError, PdfminerException, OSError, ValueError) as err:
+        raise ImportFailure(f"{path}: not a readable PDF ({err})") from err
+    try:
+        grids, lines, chars, pages = _read_pages(pdf, path)
+    except (PDFSyntaxError, PdfminerException) as err:
+        raise ImportFailure(f"{path}: not a readable PDF ({err})") from err
+    if chars == 0:
+        raise ImportFailure(f"{path}: the PDF has no text layer (a scanned image?); site-builder import reads "
+                            "text, it does not recognise characters in images (no OCR). Use the publisher's "
+                            "text PDF or Excel file, or transcribe the document by hand")
+    return Document(path, grids, lines, pages)
+
+
+def _read_pages(pdf, path: Path) -> tuple[list[Grid], list[Line], int, int]:
     grids: list[Grid] = []
     lines: list[Line] = []
     chars = 0
@@ -127,11 +140,7 @@ def read_pdf(path: Path) -> Document:
             if not tables:
                 lines.extend(_text_lines(page, where, path.name))
         pages = len(pdf.pages)
-    if chars == 0:
-        raise ImportFailure(f"{path}: the PDF has no text layer (a scanned image?); site-builder import reads "
-                            "text, it does not recognise characters in images (no OCR). Use the publisher's "
-                            "text PDF or Excel file, or transcribe the document by hand")
-    return Document(path, grids, lines, pages)
+    return grids, lines, chars, pages
 
 
 def _text_lines(page, where: str, source: str) -> list[Line]:
