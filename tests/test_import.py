@@ -375,3 +375,24 @@ def test_a_recognisers_file_beside_site_toml_is_read(tmp_path):
     data, result = run(tmp_path, [pdf], project_root=tmp_path)
     assert result.tables == ["虚构口径功能支出表"]
     assert data["收支"]["分类表"][0]["行"] == expected_rows()
+
+
+def test_a_juesuan_table_is_added_as_data_and_reads_its_own_column(tmp_path):
+    rows = [["科目编码", "科目名称", "年初预算数", "决算数"], ["", "合计", "1,300.00", "1,314.50"]]
+    rows += [[c, n, "1.00", a] for c, n, a in FUNCTION_ROWS]
+    spec = TableSpec(rows, above=["一般公共预算财政拨款支出决算表（虚构）", f"{DEPT}  {UNIT}"], widths=[90, 250, 90, 90])
+    extra = tmp_path / "juesuan.yaml"
+    extra.write_text(
+        "tables:\n"
+        "  - name: 一般公共预算财政拨款支出决算表\n"
+        "    titles: [一般公共预算财政拨款支出决算表]\n"
+        "    kind: 决算\n"
+        "    layout: classification\n"
+        "    target: 收支.分类表\n"
+        "    columns: {金额: [决算数]}\n"
+        "    set: {分类: 功能分类, 口径: 一般公共预算}\n", encoding="utf-8")
+    data, result = run(tmp_path, [draw_pdf(tmp_path / "t.pdf", [[spec]])], recognisers=[extra])
+    assert data["元数据"]["类型"] == "决算"
+    table = data["收支"]["分类表"][0]
+    assert table["合计"] == Decimal("1314.50")
+    assert table["行"] == expected_rows()  # the 决算数 column, not 年初预算数

@@ -362,7 +362,8 @@ def _find_columns(table: Table, wanted: dict[str, list[str]]) -> dict[str, int]:
 
 def map_classification(table: Table, recognisers: Recognisers, draft: Draft) -> None:
     spec = table.recogniser
-    columns = _find_columns(table, {k: recognisers.columns[k] for k in ("编码", "名称", "金额")})
+    own = spec.get("columns") or {}
+    columns = _find_columns(table, {k: list(own.get(k) or recognisers.columns[k]) for k in ("编码", "名称", "金额")})
     grid = table.grid
     width = grid.width
     if "金额" not in columns:
