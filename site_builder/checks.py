@@ -134,7 +134,8 @@ def _totals(t: Totals, key: KeyPath, scope: str) -> list[Check]:
         parts = [("基本支出", t.basic), ("项目支出", t.project), ("单位预留机动经费", t.reserve)]
         if t.expenditure_current is None:
             parts.append(("结转下年", t.carried_out))
-        out += _sum(key + ("基本支出",), f"{prefix}{total_label} = 基本支出 + 项目支出", total_label, total, parts, all_parts=False)
+        terms = " + ".join(label for label, value in parts if value is not None)  # the title names every term
+        out += _sum(key + ("基本支出",), f"{prefix}{total_label} = {terms}", total_label, total, parts, all_parts=False)
     out += _sum(key + ("基本支出",), f"{prefix}基本支出 = 人员经费 + 公用经费", "基本支出", t.basic,
                 [("人员经费", t.personnel), ("公用经费", t.public)])
     by_function = _amounts(t.by_function)

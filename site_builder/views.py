@@ -340,6 +340,12 @@ def year_view(entry: Entry, dept: Department, checks: Sequence[Check], names: di
     )
 
 
+def _last_digit(value: Decimal) -> Decimal:
+    """One in the last decimal place ``value`` is written with (0.01 for 66.69)."""
+    exponent = value.as_tuple().exponent
+    return Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+
+
 def check_view(check: Check, unit: str) -> CheckView:
     """A check in plain Chinese: "收入合计为 1,000.00 元，支出合计为 1,100.00 元", "相差 100.00 元"."""
     def show(value: Decimal) -> str:
@@ -352,6 +358,8 @@ def check_view(check: Check, unit: str) -> CheckView:
     gap = abs(check.difference)
     difference = "" if check.passed else (f"相差 {plain(gap)} 个百分点" if check.measure == "percent"
                                           else f"相差 {money(gap, unit)}")
+    if not check.passed and check.measure == "percent" and gap == _last_digit(check.left):
+        difference += "（相差一个尾数，可能源于舍入）"  # as the comparison pages say it
     return CheckView(check.title, check.passed, statement, difference)
 
 

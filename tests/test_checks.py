@@ -73,7 +73,7 @@ REAL_FINDINGS = {
     "content/jiangsu/zhengxie-bangongting/2017.yaml": [],
     "content/jiangsu/zhengxie-bangongting/2018.yaml": [
         # 减少: 上年 = 1,115.85 + 2,233.13 = 3,348.98; 2,233.13 / 3,348.98 × 100 = 66.6809… → 66.68
-        "content/jiangsu/zhengxie-bangongting/2018.yaml:231: warning: 收支.机关运行经费.比上年[1].增减率: 一般公共预算机关运行经费："
+        "content/jiangsu/zhengxie-bangongting/2018.yaml:233: warning: 收支.机关运行经费.比上年[1].增减率: 一般公共预算机关运行经费："
         "增减率与增减额一致: 所列增减率 66.69% does not equal 按增减额计算 66.68% (difference 0.01%)"],
     "content/jiangsu/zhengxie-bangongting/2019.yaml": [],
     "content/shanghai/putuo/wanli-jiedao/2024.yaml": [],
@@ -173,7 +173,7 @@ def test_the_reserve_is_part_of_the_spending_total(tmp_path: Path) -> None:
     text = replace_line(MINIMAL, "  项目支出: 400.00\n", "  项目支出: 300.00\n  单位预留机动经费: 100.00\n")
     checks = run_checks(model(tmp_path, text))
     # 600.00 + 300.00 + 100.00 = 1,000.00 = 支出合计
-    assert by_title(checks, "支出合计 = 基本支出 + 项目支出") == [
+    assert by_title(checks, "支出合计 = 基本支出 + 项目支出 + 单位预留机动经费") == [
         ("支出合计", D("1000.00"), "基本支出 + 项目支出 + 单位预留机动经费", D("1000.00"), True)]
 
 

@@ -489,3 +489,31 @@ def test_figures_csv_states_sections_without_figures() -> None:
     states = {r["栏目"]: r["公开情况"] for r in rows if r["指标"] == "公开情况"}
     assert states == {"收支": "未收录", "三公": "未收录", "政府采购": "无", "国有资产": "未公开"}
     assert all(r["公开情况"] == "已公开" for r in rows if r["指标"] != "公开情况")
+
+
+# ---------------------------------------------------------------------------
+# 数据核对: a check's title names every term it adds; a last-digit difference of a rate may be rounding
+
+from site_builder.checks import run_checks  # noqa: E402
+from site_builder.views import check_view  # noqa: E402
+
+
+def test_a_check_title_names_every_term_it_adds() -> None:
+    text = replace_line(MINIMAL, "  项目支出: 400.00\n", "  项目支出: 350.00\n  单位预留机动经费: 50.00\n")
+    (check,) = [c for c in run_checks(_doc(text)) if c.key == ("收支", "基本支出") and "项目支出" in c.title]
+    assert check.title == "支出合计 = 基本支出 + 项目支出 + 单位预留机动经费"
+    assert (check.right_label, check.right, check.passed) == ("基本支出 + 项目支出 + 单位预留机动经费", Decimal("1000.00"), True)
+
+
+def test_a_rate_off_by_its_last_digit_is_marked_as_possibly_rounding() -> None:
+    # 本年 100, 增加 50: 上年 50, so the rate is 100.00%; the document says 100.01% (one in the last digit),
+    # and another says 101.00% (not a rounding).
+    text = replace_line(MINIMAL, "  项目支出: 400.00\n", """\
+  项目支出: 400.00
+  比上年:
+    - {项目: 示例支出（虚构）, 本年: 100, 变化: 增加, 增减额: 50, 增减率: 100.01}
+    - {项目: 另一支出（虚构）, 本年: 100, 变化: 增加, 增减额: 50, 增减率: 101.00}
+""")
+    views = [check_view(c, "元") for c in run_checks(_doc(text)) if c.measure == "percent" and "增减率" in c.title]
+    assert [(v.passed, v.difference) for v in views] == [
+        (False, "相差 0.01 个百分点（相差一个尾数，可能源于舍入）"), (False, "相差 1.00 个百分点")]
