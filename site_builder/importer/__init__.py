@@ -149,7 +149,10 @@ def _meta(documents: list[Document], draft: Draft, texts: dict[str, Any], out: P
         meta["标题"] = title
     sources = []
     for document in documents:
-        source_title = texts.get("titles", {}).get(document.path.name) or title or f"{dept}{the_year}年度部门{the_kind}"
+        source_title = texts.get("titles", {}).get(document.path.name)
+        if not source_title:
+            source_title = (f"{dept}{the_year}年度部门{the_kind}公开表" if document.grids and not document.lines
+                            else title or f"{dept}{the_year}年度部门{the_kind}")
         kind_of = "PDF" if document.path.suffix.lower() == ".pdf" else "Excel 工作簿"
         pages = f"，{document.pages}页" if kind_of == "PDF" else f"，{document.pages}个工作表"
         sources.append({"标题": source_title, "发布者": dept,

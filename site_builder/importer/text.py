@@ -138,8 +138,9 @@ def _map_document(lines: list[Line], recognisers: Recognisers, draft: Draft, fou
     if not lines:
         return
     cover: dict[str, Any] = {}
-    if _cover(cover, lines):
-        lines = [line for line in lines if line.where != lines[0].where]
+    taken = _cover(cover, lines)
+    if taken:
+        lines = lines[taken:]
         for key, value in cover.items():
             if key == "titles":
                 found.setdefault("titles", {}).update(value)
@@ -310,17 +311,25 @@ def _finish(draft: Draft) -> None:
             draft.data[section]["情况说明"] = [i for i in items if i.get("内容")]
 
 
-def _cover(found: dict[str, Any], lines: list[Line]) -> bool:
-    """The cover: the first page's text, such as 江苏省政协办公厅2018年度部门预算公开; True when found."""
+def _cover(found: dict[str, Any], lines: list[Line]) -> int:
+    """The cover: the first page's title, such as 江苏省政协办公厅2018年度部门预算公开, up to the
+    table of contents if it shares the page; how many lines it took (0 when there is none)."""
     first = lines[0].where
-    cover = normal("".join(line.text for line in lines if line.where == first and not re.match(r"^[-—\s0-9]+$", line.text)))
+    taken = 0
+    parts: list[str] = []
+    for line in lines:
+        if line.where != first or normal(line.text) in ("目录",):
+            break
+        taken += 1
+        if not re.match(r"^[-—\s0-9]+$", line.text):
+            parts.append(line.text)
+    cover = normal("".join(parts))
     match = re.match(r"^(?P<dept>.+?)(?P<year>(19|20)[0-9]{2})年度?(?P<what>部门(?P<kind>预算|决算).*)$", cover)
-    if match and len(cover) <= 60:
-        found["title"] = cover
-        found["department"] = match.group("dept")
-        found["year"] = int(match.group("year"))
-        found["kind"] = match.group("kind")
-        source = lines[0].source
-        found.setdefault("titles", {})[source] = cover
-        return True
-    return False
+    if not match or len(cover) > 60:
+        return 0
+    found["title"] = cover
+    found["department"] = match.group("dept")
+    found["year"] = int(match.group("year"))
+    found["kind"] = match.group("kind")
+    found.setdefault("titles", {})[lines[0].source] = cover
+    return taken
