@@ -134,7 +134,9 @@ def _signature(path: Path) -> Signature | None:
 def _state(path: Path) -> tuple[Signature, bytes] | None:
     signature = _signature(path)
     try:
-        data = path.read_bytes()
+        # A link is known by where it points and what is there, not by reading it: it may point out
+        # of content/, whose files are never read (content.read_source refuses them).
+        data = f"{os.readlink(path)}\0{signature}".encode() if path.is_symlink() else path.read_bytes()
     except OSError:
         return None
     if signature is None:

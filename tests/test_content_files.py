@@ -187,3 +187,19 @@ def test_one_region_folder_names_one_province(site: Path, how: str) -> None:
         MINIMAL_PATH, line_of(MINIMAL, "地区:"), "元数据.地区.省",
         f"the folder content/xugou is 另一虚构省 in {OTHER_PATH}, but this file says 虚构省; "
         "one folder is one region")]
+
+
+def test_the_preview_watcher_sees_a_link_change_without_reading_what_it_points_to(
+        site: Path, outside: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.watch import FileStates
+
+    link = site / OTHER_PATH
+    link.parent.mkdir(parents=True)
+    link.symlink_to(outside)
+    changed = outside.read_text(encoding="utf-8") + "# 虚构：改动\n"
+    read = spy_on_reads(monkeypatch)
+    states = FileStates()
+    states.learn([link])
+    outside.write_text(changed, encoding="utf-8")
+    assert states.changed([link]) == {link}
+    assert not [p for p in read if p.resolve() == outside.resolve()], "the watcher read the file outside content/"

@@ -6,6 +6,7 @@ Servers listen on free ports (port 0) and are stopped in ``finally`` blocks with
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -465,6 +466,22 @@ def test_a_new_folder_of_content_is_seen(preview: Preview) -> None:
     new_page = preview.site_dir / "xugou/xugou-shi/linxian/linye/2020/index.html"
     wait_until(lambda: preview.builds > builds and new_page.is_file(), 10, "the new department's page")
     assert (preview.site_dir / "xugou/xugou-shi/linxian/linye/2020/index.html").is_file()
+
+
+def test_a_content_file_linked_out_of_content_is_refused_unread_in_the_state(preview: Preview) -> None:
+    secret = preview.folder / "secret-outside.yaml"
+    secret.write_text("TOP-SECRET（虚构）: 不得显示\n", encoding="utf-8")
+    link = preview.project_root / "content/xugou/xugou-shi/linxian/lianjie/2020.yaml"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(secret)
+    wait_until(lambda: not preview.hub.state.ok and preview.idle(), 20, "the link to be reported")
+    status, body = raw_get(preview.server.server_address[1], "/__site_builder/state")
+    state = json.loads(body)
+    assert status == 200 and not state["ok"]
+    [problem] = state["errors"]
+    assert problem["file"] == "content/xugou/xugou-shi/linxian/lianjie/2020.yaml" and problem["line"] == 1
+    assert problem["message"].startswith("文件是指向 ") and problem["source"] == ""
+    assert "TOP-SECRET" not in body.decode("utf-8")
 
 
 def test_a_failed_validation_or_template_is_reported_and_the_last_good_site_stays(preview: Preview) -> None:
