@@ -637,7 +637,7 @@ def test_edit_reload_error_overlay_and_recovery_in_a_browser(serve_command: tupl
             message = overlay.locator(".message").first
             expect(message).to_have_text(error.message_zh)  # in Chinese, as written by the catalogue
             assert re.search(r"[\u4e00-\u9fff]", message.inner_text()) and error.message not in message.inner_text()
-            expect(overlay.locator(".key").first).to_have_text("（无）")  # a syntax error names no key
+            expect(overlay.locator(".key").first).to_have_text("三公.合计")  # the key the parser was in
             expect(row).to_contain_text("17")  # the last good site, under the overlay
             box = overlay.locator(".box").bounding_box()
             assert box and box["width"] > 600 and box["y"] < 100, "the overlay is large and at the top of the window"
