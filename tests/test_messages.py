@@ -277,7 +277,8 @@ def test_build_errors_in_chinese(site: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert [p.message_zh for p in problems] == [
         "地区页 glossary 会被写到 glossary/index.html，但这个路径已被占用（名词解释页）",
         "content/glossary/shili/2020.yaml 会被写到 glossary/shili/2020/index.html，但“glossary/”是网站自身保留的路径",
-        "content/glossary/shili/2020.yaml 会被写到 glossary/shili/index.html，但“glossary/”是网站自身保留的路径"]
+        "content/glossary/shili/2020.yaml 会被写到 glossary/shili/index.html，但“glossary/”是网站自身保留的路径",
+        "content/glossary/shili/2020.yaml 会被写到 glossary/shili/lines/index.html，但“glossary/”是网站自身保留的路径"]
     found += problems
     (site / "content/glossary/shili/2020.yaml").unlink()
 
