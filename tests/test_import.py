@@ -396,3 +396,28 @@ def test_a_juesuan_table_is_added_as_data_and_reads_its_own_column(tmp_path):
     table = data["收支"]["分类表"][0]
     assert table["合计"] == Decimal("1314.50")
     assert table["行"] == expected_rows()  # the 决算数 column, not 年初预算数
+
+
+# ---------------------------------------------------------------------------
+# A real disclosure, where the sources are present (../shared/sources or $SITE_BUILDER_SOURCES)
+
+
+def test_a_jiangsu_disclosure_imports_with_every_table_as_checked(tmp_path):
+    from benchmarks.import_accuracy import compare_rows, tables_of
+    from tests.test_jiangsu_sources import SKIP_SOURCES, sources_root
+
+    root = sources_root()
+    if root is None:
+        pytest.skip(SKIP_SOURCES)
+    files = [root / "zhengxie-bangongting" / f"2019-{part}.pdf" for part in ("report", "tables")]
+    out = tmp_path / "content" / "jiangsu" / "zhengxie-bangongting" / "2019.yaml"
+    import_documents(files, out, region="江苏省")
+    truth = tables_of(load(Path(__file__).resolve().parents[1] / "content/jiangsu/zhengxie-bangongting/2019.yaml"))
+    draft = tables_of(load(out))
+    for name in ("分类表 财政拨款支出预算表", "分类表 财政拨款基本支出预算表", "分类表 一般公共预算支出预算表",
+                 "分类表 一般公共预算基本支出预算表", "机关运行经费", "支出按功能分类", "财政拨款收支总表"):
+        score = compare_rows(truth[name], draft[name])
+        assert (score.identical, score.missing, score.extra) == (score.truth, 0, 0), (name, score.notes)
+    reporter = Reporter()
+    validate(out, reporter)
+    assert reporter.errors == []
