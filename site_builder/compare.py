@@ -315,9 +315,9 @@ class _Collector:
         for row in rows:
             ident = row.code or f"{path}{name_key(row.name)}"
             depth = level + (depths[row.code] if row.code else 0)
-            # A row printed without an amount is an empty cell (未填数), unless it heads rows of its own.
+            # A row printed without an amount is an empty cell (未填数), a heading of rows of its own too.
             self.add(f"{prefix}.{ident}", section, group, row.name, row.amount, code=row.code, level=depth,
-                     printed=not row.children, classification=classification, previous_code=row.previous_code,
+                     printed=True, classification=classification, previous_code=row.previous_code,
                      blank=row.note)
             if row.children:
                 self.rows(row.children, prefix, section, group, f"{path}{name_key(row.name)}/", depth + 1,

@@ -109,7 +109,7 @@ def missing_sections(card: Scorecard) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class ScoreRow:
-    rank: int  # by score; equal scores share a rank
+    rank: int  # by score; equal scores share a rank; 0: only partly assessed (未收录), not ranked
     link: Link  # the department-year page; its text is the department
     label: str  # 2020年预算
     region: str
@@ -148,12 +148,24 @@ class ScorecardPageView:
 ORDERS = (("得分", routes.SCORECARD), ("地区", routes.SCORECARD_BY_REGION), ("年度", routes.SCORECARD_BY_YEAR))
 
 
+def _partial(card: Scorecard) -> bool:
+    """Only part of the items could be assessed: some are 未收录."""
+    return card.assessed_weight < card.total_weight
+
+
 def score_rows(ranked: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard]) -> list[ScoreRow]:
-    """A row per department-year of ``ranked`` (sorted by score, highest first); ties share a rank."""
+    """A row per department-year of ``ranked`` (sorted by score, highest first); ties share a rank.
+
+    A department-year of which part is not collected here (未收录) is scored on the rest but not
+    ranked (rank 0): its score and another's do not measure the same thing.
+    """
     rows: list[ScoreRow] = []
     for i, e in enumerate(ranked):
         card, meta = cards[e.rel], e.model.meta
-        rank = rows[-1].rank if rows and cards[ranked[i - 1].rel].score == card.score else i + 1
+        if _partial(card):
+            rank = 0
+        else:
+            rank = rows[-1].rank if rows and cards[ranked[i - 1].rel].score == card.score else i + 1
         rows.append(ScoreRow(rank, Link(meta.department, entry_path(e)), year_label(e.model), " ".join(meta.region.names),
                              meta.year, str(card.score), card.count("已公开"), card.count("公开为无"), card.count("未公开"),
                              "、".join(missing_sections(card)), card.count("未收录"), card.count("无（与数字不符）"),
@@ -164,13 +176,13 @@ def score_rows(ranked: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard])
 def scorecard_pages(entries: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard],
                     items: ItemList) -> list[ScorecardPageView]:
     """The site-wide table in each order: by score (ties in path order), by region (path), by year (newest first)."""
-    ranked = sorted(entries, key=lambda e: (-cards[e.rel].score, e.rel))
+    ranked = sorted(entries, key=lambda e: (_partial(cards[e.rel]), -cards[e.rel].score, e.rel))
     rows = score_rows(ranked, cards)
     pairs = list(zip(ranked, rows))
     orders = {
         "得分": rows,
         "地区": [r for _, r in sorted(pairs, key=lambda p: p[0].rel)],
-        "年度": [r for _, r in sorted(pairs, key=lambda p: (-p[1].year, p[1].rank, p[0].rel))],
+        "年度": [r for _, r in sorted(pairs, key=lambda p: (-p[1].year, p[1].rank or len(pairs) + 1, p[0].rel))],
     }
     item_views = tuple(ItemView(i.section, i.name, i.weight) for i in items.items)
     scores = [cards[e.rel].score for e in entries]

@@ -194,7 +194,8 @@ def score_table(site: Path, rel: str) -> list[tuple[str, str, Decimal, int]]:
     """(linked page relative to the site's root, department, score, rank) of each row."""
     rows = soup(site / rel).select("table#scorecard-table tbody tr")
     return [(posixpath.normpath(posixpath.join(posixpath.dirname(rel), r.th.a["href"])), r.th.get_text(strip=True),
-             Decimal(r.select_one("data")["value"]), int(r.td.get_text())) for r in rows]
+             Decimal(r.select_one("data")["value"]), 0 if r.td.get_text() == "—" else int(r.td.get_text()))
+            for r in rows]
 
 
 def test_scorecard_page_lists_every_department_year_by_score(site: Path, entries: dict[str, Entry]) -> None:
@@ -202,13 +203,17 @@ def test_scorecard_page_lists_every_department_year_by_score(site: Path, entries
     rows = score_table(site, "scorecard/index.html")
     targets = {f"{key}/index.html#completeness": key for key in entries}
     assert sorted(href for href, *_ in rows) == sorted(targets)
-    assert [s for _, _, s, _ in rows] == sorted((s for _, _, s, _ in rows), reverse=True)
+    # Ranked by score; those only partly assessed (some items 未收录) follow, unranked (—).
+    ranked = [r for r in rows if r[3]]
+    assert rows[:len(ranked)] == ranked and all(r[3] == 0 for r in rows[len(ranked):])
+    assert [s for _, _, s, _ in ranked] == sorted((s for _, _, s, _ in ranked), reverse=True)
     for href, name, value, rank in rows:
         entry = entries[targets[href]]
         assert (name, value) == (entry.model.meta.department, score(entry.model, items).score)
-        assert rank == 1 + sum(1 for _, _, other, _ in rows if other > value)  # ties share a rank
+        if rank:
+            assert rank == 1 + sum(1 for _, _, other, r in ranked if other > value)  # ties share a rank
     lunan = next(r for r in rows if LUNAN in r[0])
-    assert lunan[2] == Decimal("100.0")  # 绩效 only assessed (the rest 未收录), and all of it disclosed
+    assert lunan[2:] == (Decimal("100.0"), 0)  # 绩效 only assessed (the rest 未收录): all of it disclosed, unranked
 
 
 def test_other_orders_of_the_scorecard_without_scripts(site: Path) -> None:
