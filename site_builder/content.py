@@ -79,11 +79,12 @@ def find_files(root: Path) -> list[Path]:
     """Every content file below ``root`` (or ``root`` itself), in a stable order.
 
     Every name ending in .yaml or .yml counts, whatever it is: a folder, a dangling link or a
-    link in a loop so named is refused by ``read_source`` by name, never skipped.
+    link in a loop so named is refused by ``read_source`` by name, never skipped. Only Emacs's
+    lock files (``.#2020.yaml``, a dangling link while a file is being edited) are not content.
     """
     if root.is_file() or root.is_symlink():
         return [root]
-    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml"))
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and not p.name.startswith(".#"))
 
 
 def content_root_of(path: Path) -> Path:

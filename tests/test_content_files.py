@@ -203,3 +203,10 @@ def test_the_preview_watcher_sees_a_link_change_without_reading_what_it_points_t
     outside.write_text(changed, encoding="utf-8")
     assert states.changed([link]) == {link}
     assert not [p for p in read if p.resolve() == outside.resolve()], "the watcher read the file outside content/"
+
+
+def test_an_editors_lock_file_is_not_content(site: Path) -> None:
+    # Emacs marks a file being edited with a dangling link named .#<name>, which ends in .yaml too.
+    (site / MINIMAL_PATH).with_name(".#2020.yaml").symlink_to("someone@host.12345:1700000000")
+    lines, reporter = run_validate(site)
+    assert lines == [] and not reporter.problems
