@@ -197,6 +197,7 @@ def load_file(path: Path, base: Path, reporter: Reporter, *, loose: bool = False
     entry = Entry(path, rel, model, document.lines)
     check_location(entry, name, reporter, loose)
     check_scope(entry, name, reporter)
+    check_source_files(entry, name, reporter)
     return entry if len(reporter.errors) == before else None
 
 
@@ -267,6 +268,26 @@ def check_scope(entry: Entry, name: str, reporter: Reporter) -> None:
         reporter.error(name, entry.line_of(("元数据",)), "元数据.收录范围", Message(
             f"{', '.join(missing)} marked 未收录, so 收录范围 must say what the collected documents cover",
             f"{'、'.join(missing)} 标为 未收录，须在 收录范围 中写明本站收录的文件涵盖哪些内容（如 部门预算绩效文本）"))
+
+
+SOURCE_FILE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]*\.pdf")
+
+
+def check_source_files(entry: Entry, name: str, reporter: Reporter) -> None:
+    """Each 来源.文件 names a PDF beside the YAML file: a plain ASCII name (it becomes part of a URL) that exists."""
+    for i, source in enumerate(entry.model.meta.sources):
+        if source.file is None:
+            continue
+        key = ("元数据", "来源", i, "文件")
+        if not SOURCE_FILE.fullmatch(source.file):
+            reporter.error(name, entry.line_of(key), format_key(key), Message(
+                f"expected the name of a PDF file in the same folder (letters, digits, '.', '-', '_'; ending in .pdf), "
+                f"got {source.file!r}",
+                f"应为同一文件夹中 PDF 文件的文件名（字母、数字、.、-、_，以 .pdf 结尾），实际为“{source.file}”"))
+        elif not (entry.path.parent / source.file).is_file():
+            reporter.error(name, entry.line_of(key), format_key(key), Message(
+                f"expected a file {source.file} beside {entry.path.name}, found none",
+                f"应有文件 {source.file} 与 {entry.path.name} 在同一文件夹，未找到"))
 
 
 def check_unique(entries: list[Entry], reporter: Reporter) -> None:

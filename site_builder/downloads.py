@@ -38,6 +38,7 @@ from .schema import schema_text
 JSON_TYPE = "application/json"
 SCHEMA_TYPE = "application/schema+json"
 CSV_TYPE = "text/csv; charset=utf-8; header=present"
+PDF_TYPE = "application/pdf"
 CATALOG_FORMAT = "site_builder.catalog/1"
 SITE_FORMAT = "site_builder.site/1"
 
@@ -96,6 +97,8 @@ def media_type(path: str) -> tuple[str, str]:
     """(format, media type) of a download, from its name."""
     if path.endswith(".csv"):
         return "CSV", CSV_TYPE
+    if path.endswith(".pdf"):
+        return "PDF", PDF_TYPE
     return "JSON", SCHEMA_TYPE if path.endswith(".schema.json") else JSON_TYPE
 
 
@@ -123,6 +126,8 @@ class DownloadLink:
     format: str
     size: str  # "12.3 KB"
     note: str = ""
+    kind: str = ""  # Download.kind: department-year, figures, …, source
+    sha256: str = ""
 
 
 def human_size(size: int) -> str:
@@ -136,8 +141,8 @@ def human_size(size: int) -> str:
 
 def links(downloads: Iterable[Download], notes: dict[str, str]) -> tuple[DownloadLink, ...]:
     """Page links to ``downloads``; ``notes`` by kind or by path say what each holds."""
-    return tuple(DownloadLink(d.title, d.path, d.format, human_size(d.size), notes.get(d.path) or notes.get(d.kind, ""))
-                 for d in downloads)
+    return tuple(DownloadLink(d.title, d.path, d.format, human_size(d.size), notes.get(d.path) or notes.get(d.kind, ""),
+                              d.kind, d.sha256) for d in downloads)
 
 
 # ---------------------------------------------------------------------------
@@ -208,11 +213,25 @@ def year_files(entry: Entry) -> tuple[File, ...]:
              "document_kind": meta.kind, "page": year_page(entry)}
     name = f"{meta.department} {meta.year}年{meta.kind}"
     base = "/".join((*entry.rel[:-1], entry.stem, routes.DATA, "-".join((*entry.rel[:-1], entry.stem))))
+    sources = tuple(describe(source_path(entry, src.file), f"{name}：来源文件 {src.title}（PDF）", "source",
+                             (read_source_file(entry, src.file),), **about)
+                    for src in meta.sources if src.file)
     return _files.put(entry, (
         describe(f"{base}.json", f"{name}：全部数据（JSON）", "department-year", (data.json,), **about),
         describe(f"{base}-figures.csv", f"{name}：全部数字（CSV）", "figures", (data.figures,), **about),
         describe(f"{base}-indicators.csv", f"{name}：绩效指标（CSV）", "indicators", (data.indicators,), **about),
-    ))
+    ) + sources)
+
+
+def source_path(entry: Entry, file: str) -> str:
+    """Where a source document (来源.文件) is published: beside the page, its name prefixed with the
+    department's path so that files saved from many pages never collide (…/2019/source/jiangsu-…-2019-report.pdf)."""
+    return "/".join((*entry.rel[:-1], entry.stem, "source", "-".join((*entry.rel[:-1], file))))
+
+
+def read_source_file(entry: Entry, file: str) -> bytes:
+    """A source document's bytes; content validation made sure the file is there."""
+    return (entry.path.parent / file).read_bytes()
 
 
 YEAR_NOTES = {
@@ -223,7 +242,8 @@ YEAR_NOTES = {
 
 
 def year_links(entry: Entry) -> tuple[DownloadLink, ...]:
-    """The links a department-year's page gives to its three downloads."""
+    """The links a department-year's page gives to its downloads: its three data files, and its source documents
+    (kind ``source``, which the page lists under 来源)."""
     return links((f.about for f in year_files(entry)), YEAR_NOTES)
 
 

@@ -75,6 +75,8 @@ class Source(Strict):
     date: Date | None = F("日期", None, description="发布日期，YYYY-MM-DD")
     url: Text | None = F("链接", None)
     note: Text | None = F("说明", None, description="例如：文件的哪些部分、转录时的处理")
+    file: Text | None = F("文件", None, description="该文件在本仓库中的副本：与本 YAML 同一文件夹的 PDF 文件名，"
+                                                   "如 2019-report.pdf；网站在本页旁发布它，附大小和 SHA-256")
 
 
 class Meta(Strict):

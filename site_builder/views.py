@@ -21,6 +21,7 @@ from . import routes
 from .charts import Bar, Chart, bar_chart
 from .checks import Check
 from .content import Entry
+from .downloads import source_path
 from .fmt import convert, money, percent, plain
 from .markup import MarkdownRenderer
 from .model import SECTIONS, DepartmentYear
@@ -32,6 +33,7 @@ from .tables import Cell, Column, Table, TableRow, make_table
 if TYPE_CHECKING:
     from .completeness import CompletenessView
     from .downloads import DownloadLink
+
 
 
 @dataclass(frozen=True)
@@ -284,6 +286,7 @@ class SourceView:
     url: str  # only http(s) addresses become links
     address: str  # any other address as recorded, shown as text
     note: Markup
+    file: DownloadLink | None = None  # the document itself, published beside the page (来源.文件)
 
 
 @dataclass(frozen=True)
@@ -323,9 +326,11 @@ def year_view(entry: Entry, dept: Department, checks: Sequence[Check], names: di
     home = lines_path(entry.region_slugs, entry.department_slug)
     sections = tuple(section_view(doc, attr, title, anchor, md, home) for attr, title, anchor in SECTIONS)
     check_views = tuple(check_view(c, meta.unit) for c in checks)
+    files = {d.target: d for d in downloads if d.kind == "source"}
     sources = tuple(SourceView(s.title, s.publisher or "", s.date.isoformat() if s.date else "",
                                s.url if s.url and s.url.startswith(("http://", "https://")) else "",
-                               s.url if s.url and not s.url.startswith(("http://", "https://")) else "", md(s.note))
+                               s.url if s.url and not s.url.startswith(("http://", "https://")) else "", md(s.note),
+                               files.get(source_path(entry, s.file)) if s.file else None)
                     for s in meta.sources)
     crumbs = breadcrumbs(names, entry.region_slugs) + [Link(dept.name, dept.path)]
     return YearView(
@@ -336,7 +341,7 @@ def year_view(entry: Entry, dept: Department, checks: Sequence[Check], names: di
         breadcrumbs=tuple(crumbs), siblings=tuple(Link(year_label(e.model), entry_path(e)) for e in dept.entries),
         sections=sections, other=md(doc.other), checks=check_views,
         failed_checks=sum(1 for c in check_views if not c.passed), sources=sources, comparisons=tuple(comparisons),
-        completeness=completeness, downloads=tuple(downloads), summary=year_summary(entry, dept.entries), lines=home,
+        completeness=completeness, downloads=tuple(d for d in downloads if d.kind != "source"), summary=year_summary(entry, dept.entries), lines=home,
     )
 
 

@@ -8,11 +8,13 @@ file's own text (a regular expression, grouped by hand), not by the site's forma
 
 from __future__ import annotations
 
+import hashlib
 import re
+import urllib.request
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
 import pytest
 from browserkit import REPO, ServedSite, browser, served_sites  # noqa: F401 - pytest fixtures
@@ -187,4 +189,26 @@ def test_a_lines_permalink_opens_its_history_with_every_years_figure(
     page.locator("tr[id='line-三公-abroad'] a.permalink").click()
     abroad = page.locator("article[id='line-三公-abroad'] tbody tr").all_inner_texts()
     assert [r.split("\t")[1] for r in abroad] == ["76.00", "106.00", "106.00"]
+    context.close()
+
+
+def test_each_jiangsu_year_publishes_its_source_pdfs_with_size_and_sha256(
+        browser: Any, served_sites: dict[str, ServedSite]) -> None:
+    site = served_sites["/budget/"]
+    context = browser.new_context(viewport=SCREENS["phone"], locale="zh-CN")
+    page = context.new_page()
+    pdfs = sorted((REPO / "content" / "jiangsu").rglob("*.pdf"))
+    assert len(pdfs) == 12  # two departments, three years, a report and its tables each
+    for pdf in pdfs:
+        year = pdf.name.split("-")[0]
+        page.goto(site.url + "/".join(pdf.relative_to(REPO / "content").parts[:-1]) + f"/{year}/index.html#sources")
+        data = pdf.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        item = page.locator("#sources li", has_text=digest)
+        assert item.count() == 1, (pdf, digest)
+        link = item.get_by_role("link", name=re.compile("打开原文"))
+        size = f"{len(data) / 1024:.1f} KB"  # e.g. 734,190 bytes = 717.0 KB (1 KB = 1,024 bytes)
+        assert f"（PDF，{size}）" in link.inner_text(), (pdf, size)
+        with urllib.request.urlopen(urljoin(page.url, link.get_attribute("href")), timeout=10) as response:
+            assert response.read() == data
     context.close()

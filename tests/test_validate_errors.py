@@ -222,3 +222,18 @@ def test_a_tag_error_names_its_key(tmp_path: Path) -> None:
     assert validate_text(tmp_path, text) == [
         f"{F}:{line_of(text, '公务接待费')}: 三公.公务接待费: YAML tag 'tag:yaml.org,2002:float' is not allowed in content files; "
         "write the plain value"]
+
+
+def test_a_source_file_must_be_a_pdf_beside_the_yaml(tmp_path: Path) -> None:
+    text = replace_line(MINIMAL, "    - 标题: 虚构县示例局2020年部门预算（测试用虚构数据）",
+                        "    - 标题: 虚构县示例局2020年部门预算（测试用虚构数据）\n      文件: 2020-report.pdf")
+    line = line_of(text, "文件:")
+    assert validate_text(tmp_path / "missing", text) == [
+        f"{F}:{line}: 元数据.来源[1].文件: expected a file 2020-report.pdf beside 2020.yaml, found none"]
+    bad = text.replace("文件: 2020-report.pdf", "文件: ../2020-report.pdf")
+    assert validate_text(tmp_path / "path", bad) == [
+        f"{F}:{line}: 元数据.来源[1].文件: expected the name of a PDF file in the same folder (letters, digits, '.', "
+        "'-', '_'; ending in .pdf), got '../2020-report.pdf'"]
+    write_tree(tmp_path / "present", f"-- {F} --\n{text}")
+    (tmp_path / "present" / Path(F).parent / "2020-report.pdf").write_bytes("%PDF-1.4 (fictitious, 虚构)".encode())
+    assert run_validate(tmp_path / "present")[0] == []
