@@ -331,7 +331,7 @@ def test_csv_downloads_read_back_with_chinese_intact(site: Path, entries: dict[s
 
 def test_catalog_lists_every_download_with_its_size_and_hash(site: Path) -> None:
     items = catalog(site)
-    on_disk = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.suffix in (".json", ".csv")
+    on_disk = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.suffix in (".json", ".csv", ".pdf")
                      and p.relative_to(site).as_posix() != "data/catalog.json" and "pagefind" not in p.parts)
     assert sorted(str(d["path"]) for d in items) == on_disk
     assert [d["path"] for d in items][:5] == ["data/site.json", "data/figures.csv", "data/indicators.csv",
@@ -339,8 +339,13 @@ def test_catalog_lists_every_download_with_its_size_and_hash(site: Path) -> None
     for d in items:
         raw = (site / str(d["path"])).read_bytes()
         assert (d["bytes"], d["sha256"]) == (len(raw), hashlib.sha256(raw).hexdigest()), d["path"]
-        assert d["format"] == ("CSV" if str(d["path"]).endswith(".csv") else "JSON")
+        assert d["format"] == {".csv": "CSV", ".pdf": "PDF"}.get(Path(str(d["path"])).suffix, "JSON")
         assert str(d["media_type"]).startswith("text/csv; charset=utf-8" if d["format"] == "CSV" else "application/")
+        if d["format"] == "PDF":  # a source document: the same bytes as its copy beside the YAML
+            assert d["kind"] == "source" and d["media_type"] == "application/pdf"
+            name = str(d["path"]).rsplit("/", 1)[1].removeprefix(str(d["path"]).split("/source/")[0].rsplit("/", 1)[0]
+                                                                  .replace("/", "-") + "-")
+            assert raw == (ROOT / "content" / Path(str(d["page"])).parent.parent / name).read_bytes()
         assert d["title"] and d["kind"]
         if d["page"]:
             assert (site / str(d["page"])).is_file()
