@@ -12,6 +12,7 @@ import errno
 import functools
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,9 +114,7 @@ def read_source(path: Path, base: Path) -> bytes:
     file that is (through a link) outside ``base``. Raises OSError when reading fails.
     """
     try:
-        real = path.resolve(strict=True)
-    except RuntimeError:  # Python 3.11 reports a loop so; later versions raise OSError(ELOOP)
-        raise Refused(_LOOP) from None
+        real = os.path.realpath(path, strict=True)
     except OSError as err:
         if err.errno == errno.ELOOP:
             raise Refused(_LOOP) from None
@@ -123,8 +122,8 @@ def read_source(path: Path, base: Path) -> bytes:
             raise Refused(Message("the file is a symbolic link to a file that does not exist",
                                   "文件是符号链接，指向的文件不存在")) from None
         raise
-    root = base.resolve()
-    if not real.is_relative_to(root):
+    root = _real_folder(str(base))
+    if not real.startswith(root) or real[len(root):len(root) + 1] not in ("", os.sep):
         where = display_path(base)
         if path.is_symlink():
             raise Refused(Message(
@@ -135,15 +134,29 @@ def read_source(path: Path, base: Path) -> bytes:
             f"the file is reached through a symbolic link, at {real}, outside the content folder {where}; "
             "a content file must be inside it",
             f"文件经由符号链接位于 {real}，在内容文件夹 {where} 之外；内容文件必须放在内容文件夹里"))
-    if real.is_dir():
-        raise Refused(Message(f"{path.name} is a folder, not a file; a content file is a YAML file named <year>.yaml",
-                              f"{path.name} 是文件夹，不是文件；内容文件是名为 <年度>.yaml 的 YAML 文件"))
-    if not real.is_file():
+    # What was checked, not a link put there since; a pipe does not block the open.
+    fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError:
+        os.close(fd)
+        raise
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise Refused(Message(f"{path.name} is a folder, not a file; a content file is a YAML file named <year>.yaml",
+                                  f"{path.name} 是文件夹，不是文件；内容文件是名为 <年度>.yaml 的 YAML 文件"))
         raise Refused(Message("the file is not a regular file (a device, a pipe or a socket?)",
                               "这不是普通文件（是设备、管道或套接字？）"))
-    fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))  # what was checked, not a link put there since
     with os.fdopen(fd, "rb") as f:
         return f.read()
+
+
+@functools.lru_cache(maxsize=64)
+def _real_folder(folder: str) -> str:
+    # Once per content folder, not per file. Should the folder later point elsewhere, files
+    # there resolve outside what is remembered, and are refused rather than let in.
+    return os.path.realpath(folder)
 
 
 _LOOP = Message("the file is a symbolic link that leads round in a loop", "文件是循环指向自身的符号链接")

@@ -133,13 +133,13 @@ def _signature(path: Path) -> Signature | None:
 
 def _state(path: Path) -> tuple[Signature, bytes] | None:
     signature = _signature(path)
+    if signature is None:  # not a regular file: never opened (a pipe would block the watcher)
+        return None
     try:
         # A link is known by where it points and what is there, not by reading it: it may point out
         # of content/, whose files are never read (content.read_source refuses them).
         data = f"{os.readlink(path)}\0{signature}".encode() if path.is_symlink() else path.read_bytes()
     except OSError:
-        return None
-    if signature is None:
         return None
     return signature, hashlib.blake2b(data, digest_size=16).digest()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -150,9 +151,15 @@ def _loop(path: Path) -> None:
     other.symlink_to(path)
 
 
+def _pipe(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    os.mkfifo(path)
+
+
 @pytest.mark.parametrize("how", HOW)
 @pytest.mark.parametrize(("make", "message"), [
     (_folder, "2020.yaml is a folder, not a file; a content file is a YAML file named <year>.yaml"),
+    (_pipe, "the file is not a regular file (a device, a pipe or a socket?)"),
     (_dangling, "the file is a symbolic link to a file that does not exist"),
     (_loop, "the file is a symbolic link that leads round in a loop"),
 ])
@@ -210,3 +217,13 @@ def test_an_editors_lock_file_is_not_content(site: Path) -> None:
     (site / MINIMAL_PATH).with_name(".#2020.yaml").symlink_to("someone@host.12345:1700000000")
     lines, reporter = run_validate(site)
     assert lines == [] and not reporter.problems
+
+
+def test_the_preview_watcher_does_not_wait_on_a_pipe(site: Path) -> None:
+    from site_builder.watch import FileStates
+
+    pipe = site / OTHER_PATH
+    _pipe(pipe)
+    done = threading.Event()
+    threading.Thread(target=lambda: (FileStates().learn([pipe]), done.set()), daemon=True).start()
+    assert done.wait(10), "the watcher blocked reading a pipe named 2020.yaml"
