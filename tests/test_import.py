@@ -421,3 +421,17 @@ def test_a_jiangsu_disclosure_imports_with_every_table_as_checked(tmp_path):
     reporter = Reporter()
     validate(out, reporter)
     assert reporter.errors == []
+
+
+@pytest.mark.parametrize("text", ["一般公共服务支出", "201", "0.50", "yes", "null", "- 虚构", "a: b", "注：虚构 #1",
+                                  "{虚构}", "[虚构]", "虚构, 逗号", " 前有空格", "“三公”经费", "100%", "'单引号'",
+                                  '"双引号"', "*星号", "&锚", "!标签", "多行\n文本", "~", "@at", "`反引号`",
+                                  "  缩进\n第二行", "第一行\n  缩进", "末尾换行\n", "制表\t符"])
+def test_every_text_survives_the_draft_as_written(text):
+    from site_builder.importer.draft import dump
+
+    data = {"元数据": {"部门": text}, "收支": {"分类表": [{"名称": text, "行": [{"编码": text, "名称": text}]}]}}
+    parsed = parse_yaml(dump(data)).data
+    assert parsed["元数据"]["部门"] == text
+    assert parsed["收支"]["分类表"][0]["名称"] == text
+    assert parsed["收支"]["分类表"][0]["行"][0] == {"编码": text, "名称": text}

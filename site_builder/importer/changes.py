@@ -53,7 +53,6 @@ def extract_changes(text: str, recognisers: Recognisers) -> list[dict[str, Any]]
         if rate is not None and direction != "持平":
             change["增减率"] = rate
         rest = text[match.end():end]
-        before = text[matches[i - 1].end() if i else 0:match.start()]
         used = purpose.search(text[match.start():match.end()]) or purpose.search(rest)
         if used:
             change["用途"] = used.group("text").strip()
@@ -63,6 +62,5 @@ def extract_changes(text: str, recognisers: Recognisers) -> list[dict[str, Any]]
         unit = match.groupdict().get("unit")
         if unit:
             change["_unit"] = unit
-        del before
         found.append(change)
     return found

@@ -16,8 +16,8 @@ from pydantic import BaseModel
 
 from ..model import DepartmentYear
 
-_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`～~][^:#,\[\]{}\n]*$")
-_RESOLVES = re.compile(r"^([-+]?[0-9][0-9_.,:eE+-]*|true|false|yes|no|on|off|null|~|\.nan|\.inf|[-+]?\.inf)$", re.I)
+_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`～~][^:#,\[\]{}\n]*\Z")
+_RESOLVES = re.compile(r"^([-+]?[0-9][0-9_.,:eE+-]*|true|false|yes|no|on|off|null|~|\.nan|\.inf|[-+]?\.inf)\Z", re.I)
 
 
 def scalar(value: Any) -> str:
@@ -28,9 +28,18 @@ def scalar(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    if _PLAIN.match(text) and not _RESOLVES.match(text) and not text.endswith(" ") and "：" not in text[:0]:
+    if _PLAIN.match(text) and not _RESOLVES.match(text) and not text.endswith(" "):
         return text
     return json.dumps(text, ensure_ascii=False)
+
+
+def _block(value: Any) -> bool:
+    """A text of several lines is written as a literal block, unless a line's leading spaces
+    (which a block would take for indentation) or a character YAML cannot hold raw need quotes."""
+    if not isinstance(value, str) or "\n" not in value or value.endswith("\n"):
+        return False
+    return not any(line[:1] in (" ", "\t") for line in value.split("\n")) and \
+        all(ch.isprintable() or ch == "\n" for ch in value)
 
 
 def _flat(row: dict[str, Any]) -> bool:
@@ -102,8 +111,8 @@ def _emit(lines: list[str], key: str, value: Any, model: type[BaseModel] | None,
         for item in value:
             _emit_item(lines, item, model, indent + 2)
         return
-    if isinstance(value, str) and "\n" in value:
-        lines.append(f"{pad}{k}: |")
+    if _block(value):
+        lines.append(f"{pad}{k}: |-")
         for line in value.split("\n"):
             lines.append(f"{pad}  {line}" if line else "")
         return
@@ -126,8 +135,8 @@ def _emit_item(lines: list[str], item: Any, model: type[BaseModel] | None, inden
                 first = False
             lines.extend(sub)
         return
-    if isinstance(item, str) and "\n" in item:
-        lines.append(f"{pad}- |")
+    if _block(item):
+        lines.append(f"{pad}- |-")
         for line in item.split("\n"):
             lines.append(f"{pad}  {line}" if line else "")
         return

@@ -155,7 +155,6 @@ def map_labelled(table: Table, recognisers: Recognisers, draft: Draft) -> None:
     for r in range(table.header, len(grid.text)):
         anchors = [(c, grid.text[r][c]) for c in range(len(grid.text[r])) if grid.anchor[r][c]]
         i = 0
-        placed_any = False
         leftovers: list[str] = []
         while i < len(anchors):
             c, label = anchors[i]
@@ -174,7 +173,6 @@ def map_labelled(table: Table, recognisers: Recognisers, draft: Draft) -> None:
             key = scalars.get(normal(name))
             if key is not None:
                 draft.put(target, key, value, _where(table, r))
-                placed_any = True
                 continue
             path = table.header_path(c)
             list_key = next((lists[w] for w in lists if w in path.split("/") or w in path), None)
@@ -186,17 +184,14 @@ def map_labelled(table: Table, recognisers: Recognisers, draft: Draft) -> None:
             if value is not None:
                 row["金额"] = value
             if value is None and list_key not in keep_blank:
-                placed_any = True
-                continue
+                continue  # a printed function row without an amount: the model lists figures only
             if level == 2 and rows and not NUMBERING.match(name):
                 rows[-1].setdefault("子项", []).append(row)
             else:
                 rows.append(row)
-            placed_any = True
         if leftovers:
             draft.unplaced.append(Unplaced(table.grid.source, _where(table, r), f"“{table.title}”中未能归入的格",
                                            " | ".join(leftovers), _section(table)))
-        del placed_any
     node = draft.node(target)
     for key, rows in built.items():
         if key in node and node[key]:
