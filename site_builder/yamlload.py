@@ -94,6 +94,9 @@ class WrittenDecimal(Decimal):
 
     written: str
 
+    def __reduce__(self) -> tuple[Any, ...]:  # Decimal's own would drop ``written`` on the way to a worker
+        return resolve_plain, (self.written,)
+
 
 def resolve_plain(text: str) -> Any:
     """Give a plain (unquoted) scalar its type: null, bool, int, Decimal or str.

@@ -88,3 +88,14 @@ def test_the_c_parser_is_used_where_libyaml_is_present() -> None:
 
     if yaml.__with_libyaml__:
         assert yamlload._Parser.__module__ == "yaml.cyaml", "parsing silently fell back to pure Python"
+
+
+def test_a_number_not_written_as_python_prints_it_keeps_its_text_even_through_pickle() -> None:
+    import pickle
+
+    from site_builder.types import written
+
+    data = parse_yaml("a: 1e3\nb: +123\nc: -0\nd: 100.00\ne: 12\n").data
+    assert data == {"a": Decimal(1000), "b": 123, "c": 0, "d": Decimal("100.00"), "e": 12}
+    again = pickle.loads(pickle.dumps(data))  # as a worker process sends it
+    assert [written(again[k]) for k in "abcde"] == ["1e3", "+123", "-0", "100.00", "12"]
