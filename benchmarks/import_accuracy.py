@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             cpu = time.process_time()
             try:
-                result = import_documents(files, out, region="江苏省", project_root=REPO)
+                result = import_documents(files, out, region="江苏省", project_root=REPO, force=True)
             except ImportFailure as err:
                 print(f"{dept}/{year}: import failed: {err}")
                 errors_total += 1

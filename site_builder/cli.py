@@ -46,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     imp.add_argument("--year", type=int, help="the budget year, when the document does not print it")
     imp.add_argument("--unit", choices=["元", "万元"], help="the unit of the amounts, when the document does not print it")
     imp.add_argument("--kind", choices=["预算", "决算"], help="预算 or 决算, when the document does not say")
+    imp.add_argument("--force", action="store_true", help="replace OUT when it exists (it is never replaced otherwise)")
     imp.add_argument("--recognisers", action="append", type=Path, default=[], metavar="FILE",
                      help="a YAML file of table recognisers that extends the built-in ones (repeatable)")
 
@@ -97,7 +98,7 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         result = import_documents(args.files, args.output, region=args.region, department=args.department,
                                   year=args.year, unit=args.unit, kind=args.kind, recognisers=args.recognisers,
-                                  project_root=Path.cwd())
+                                  project_root=Path.cwd(), force=args.force)
     except ImportFailure as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

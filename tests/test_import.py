@@ -33,6 +33,7 @@ def out_path(tmp_path: Path, year: int = 2024) -> Path:
 def run(tmp_path: Path, files: list[Path], **kw) -> tuple[dict, object]:
     kw.setdefault("region", "虚构省")
     kw.setdefault("year", 2024)  # the fixtures' titles mostly print no year; one test reads it from the title
+    kw.setdefault("force", True)  # tests import several times into one place
     out = out_path(tmp_path)
     result = import_documents(files, out, **kw)
     return load(out), result
@@ -265,6 +266,14 @@ def test_the_command_writes_the_draft_and_prints_validate(tmp_path, capsys, monk
     status = main(["import", str(pdf), "-o", "content/xugou/other/2024.yaml", "--region", "a/b/c/d"])
     assert status == 2
     assert "--region 'a/b/c/d': expected 省, 省/市 or 省/市/县" in capsys.readouterr().err
+    # A file that exists (perhaps checked by hand) is not replaced without --force.
+    before = (tmp_path / "content/xugou/xugouju/2024.yaml").read_bytes()
+    status = main(["import", str(pdf), "-o", "content/xugou/xugouju/2024.yaml", "--region", "虚构省", "--year", "2023"])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "exists already" in err and "pass --force" in err
+    assert (tmp_path / "content/xugou/xugouju/2024.yaml").read_bytes() == before
+    assert main(["import", str(pdf), "-o", "content/xugou/xugouju/2024.yaml", "--region", "虚构省", "--force"]) == 0
 
 
 # ---------------------------------------------------------------------------

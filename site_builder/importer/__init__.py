@@ -47,9 +47,15 @@ def parse_region(text: str) -> dict[str, str]:
 
 def import_documents(files: list[Path], out: Path, *, region: str | None = None, department: str | None = None,
                      year: int | None = None, unit: str | None = None, kind: str | None = None,
-                     recognisers: list[Path] | None = None, project_root: Path | None = None) -> ImportResult:
-    """Read ``files`` (one disclosure), write the draft to ``out`` and return what was done."""
+                     recognisers: list[Path] | None = None, project_root: Path | None = None,
+                     force: bool = False) -> ImportResult:
+    """Read ``files`` (one disclosure), write the draft to ``out`` and return what was done.
+
+    An existing ``out`` (perhaps a checked file) is replaced only with ``force``."""
     started = time.perf_counter()
+    if out.exists() and not force:
+        raise ImportFailure(f"{out} exists already; a draft does not replace a file: pass --force to replace it, "
+                            "or write the draft elsewhere and compare")
     if not files:
         raise ImportFailure("no file to import: give one PDF or .xlsx file, or the report and the tables as two files")
     for path in files:
