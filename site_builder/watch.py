@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -123,22 +124,34 @@ class FileStates:
         return changed
 
 
+NOT_A_FILE = -1  # the size in the signature of a name that is no regular file: a folder, a pipe, a broken link
+
+
 def _signature(path: Path) -> Signature | None:
+    """(size, mtime) of a file; a name that is there but no regular file (a folder, a pipe, a broken
+    link or a loop, which the build refuses by name) is known too, by NOT_A_FILE; None: nothing there."""
     try:
         st = path.stat()
     except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns) if path.is_file() else None
+        try:
+            st = path.lstat()
+        except OSError:
+            return None
+        return (NOT_A_FILE, st.st_mtime_ns)
+    return (st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else (NOT_A_FILE, st.st_mtime_ns)
 
 
 def _state(path: Path) -> tuple[Signature, bytes] | None:
     signature = _signature(path)
-    if signature is None:  # not a regular file: never opened (a pipe would block the watcher)
+    if signature is None:
         return None
     try:
-        # A link is known by where it points and what is there, not by reading it: it may point out
-        # of content/, whose files are never read (content.read_source refuses them).
-        data = f"{os.readlink(path)}\0{signature}".encode() if path.is_symlink() else path.read_bytes()
+        if path.is_symlink():
+            # A link is known by where it points and what is there, not by reading it: it may point out
+            # of content/, whose files are never read (content.read_source refuses them).
+            data = f"{os.readlink(path)}\0{signature}".encode()
+        else:  # what is no regular file is never opened (a pipe would block the watcher)
+            data = b"" if signature[0] == NOT_A_FILE else path.read_bytes()
     except OSError:
         return None
     return signature, hashlib.blake2b(data, digest_size=16).digest()
@@ -269,6 +282,8 @@ class SourceWatcher:
         files: set[Path] = set()
         for path, is_folder in candidates:
             if is_folder:  # created, moved or removed: whatever was or is below it
+                if any(f.wants(path) for f in self.folders):  # and itself: a folder named 2020.yaml is an error
+                    files.add(path)
                 files.update(self.states.known_below(path))
                 for folder in self.folders:
                     if folder.holds(path):

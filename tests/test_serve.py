@@ -484,6 +484,19 @@ def test_a_content_file_linked_out_of_content_is_refused_unread_in_the_state(pre
     assert "TOP-SECRET" not in body.decode("utf-8")
 
 
+@pytest.mark.parametrize("make", ["folder", "broken link"])
+def test_a_yaml_name_that_is_no_file_appearing_is_reported(preview: Preview, make: str) -> None:
+    path = preview.project_root / "content/xugou/xugou-shi/linxian/kong/2020.yaml"
+    path.parent.mkdir(parents=True)
+    if make == "folder":
+        path.mkdir()
+    else:
+        path.symlink_to(path.parent / "nothing-there.yaml")
+    wait_until(lambda: not preview.hub.state.ok, 20, f"the {make} named 2020.yaml to be reported")
+    [problem] = preview.hub.state.errors
+    assert problem["file"] == "content/xugou/xugou-shi/linxian/kong/2020.yaml"
+
+
 def test_a_failed_validation_or_template_is_reported_and_the_last_good_site_stays(preview: Preview) -> None:
     page = preview.site_dir / YEAR_PAGE / "index.html"
     good = page.read_bytes()
