@@ -311,7 +311,7 @@ def parse_yaml(text: str) -> Document:
             elif kind is yaml.AliasEvent:
                 if event.anchor not in anchors:
                     raise YamlError(line, Message(f"alias *{event.anchor} refers to no anchor defined before it",
-                                                  f"别名 *{event.anchor} 之前没有定义对应的锚点 &{event.anchor}"))
+                                                  f"别名 *{event.anchor} 之前没有定义对应的锚点 &{event.anchor}"), here())
                 value, size = anchors[event.anchor]
                 # The alias stands for a copy of the anchored value: it counts fully towards the budget.
                 attach(value, line, size, size)

@@ -237,3 +237,9 @@ def test_a_source_file_must_be_a_pdf_beside_the_yaml(tmp_path: Path) -> None:
     write_tree(tmp_path / "present", f"-- {F} --\n{text}")
     (tmp_path / "present" / Path(F).parent / "2020-report.pdf").write_bytes("%PDF-1.4 (fictitious, 虚构)".encode())
     assert run_validate(tmp_path / "present")[0] == []
+
+
+def test_an_alias_without_anchor_names_its_key(tmp_path: Path) -> None:
+    text = replace_line(MINIMAL, "  公务接待费: 10", "  公务接待费: *nowhere")
+    assert validate_text(tmp_path, text) == [
+        f"{F}:{line_of(text, '公务接待费')}: 三公.公务接待费: alias *nowhere refers to no anchor defined before it"]
