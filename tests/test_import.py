@@ -444,3 +444,20 @@ def test_every_text_survives_the_draft_as_written(text):
     assert parsed["元数据"]["部门"] == text
     assert parsed["收支"]["分类表"][0]["名称"] == text
     assert parsed["收支"]["分类表"][0]["行"][0] == {"编码": text, "名称": text}
+
+
+def test_a_sentence_explaining_a_row_becomes_its_note(tmp_path):
+    pages = [[("h", "第三部分 2024年度部门预算情况说明"), ("h", "六、财政拨款基本支出预算表情况说明"),
+              ("p", "本表反映部门年度财政拨款基本支出预算安排情况。"),
+              ("p", "（1）基本工资（款）支出900万元。用于发放虚构人员的基本工资。"),
+              ("p", "（2）奖金（款）支出5万元。用于发放虚构奖金。")]]
+    report = draw_report(tmp_path / "report.pdf", pages)
+    table = class_table("公开06表", "财政拨款基本支出预算表",
+                        [("301", "工资福利支出", "900.00"), ("30101", "基本工资", "900.00")], "900.00",
+                        code_header="科目编码", name_header="科目名称")
+    data, _ = run(tmp_path, [report, draw_pdf(tmp_path / "tables.pdf", [[table]])], department="虚构局")
+    rows = data["收支"]["分类表"][0]["行"]
+    assert rows[1] == {"编码": "30101", "名称": "基本工资", "金额": Decimal("900.00"), "说明": "用于发放虚构人员的基本工资。"}
+    assert "说明" not in rows[0]  # 工资福利支出 900.00: no sentence names it
+    # 奖金 5万元 names no row of the table: the sentence stays in 情况说明 only.
+    assert "（2）奖金（款）支出5万元。用于发放虚构奖金。" in data["收支"]["情况说明"][0]["内容"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from .mapping import Draft, Unplaced
@@ -131,7 +132,43 @@ def map_texts(lines: list[Line], recognisers: Recognisers, draft: Draft) -> dict
     for source in sources:  # each document on its own: a heading's reach ends with its file
         _map_document([line for line in lines if line.source == source], recognisers, draft, found)
     _finish(draft)
+    _row_notes(draft, recognisers)
     return found
+
+
+def _texts_in(node: Any) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [t for v in node.values() for t in _texts_in(v)]
+    if isinstance(node, list):
+        return [t for v in node for t in _texts_in(v)]
+    return []
+
+
+def _row_notes(draft: Draft, recognisers: Recognisers) -> None:
+    """A sentence explaining one row (（1）办公费（款）支出167.03万元。用于……) also becomes that
+    row's 说明, in every table with a row of that name and amount."""
+    pattern = recognisers.changes.get("row_note")
+    finance = draft.data.get("收支")
+    if not pattern or not isinstance(finance, dict):
+        return
+    notes: dict[tuple[str, Any], str] = {}
+    texts = _texts_in(finance.get("情况说明", [])) + _texts_in((finance.get("机关运行经费") or {}).get("说明", ""))
+    for text in texts:
+        for paragraph in text.split("\n\n"):
+            match = re.match(pattern, paragraph)
+            if match:
+                key = (normal(match.group("name")), Decimal(match.group("amount").replace(",", "")))
+                notes.setdefault(key, match.group("note").strip())
+    if not notes:
+        return
+    rows = [row for table in finance.get("分类表", []) for row in table.get("行", [])]
+    rows += (finance.get("机关运行经费") or {}).get("明细", [])
+    for row in rows:
+        note = notes.get((normal(row.get("名称", "")), row.get("金额")))
+        if note and "说明" not in row:
+            row["说明"] = note
 
 
 def _map_document(lines: list[Line], recognisers: Recognisers, draft: Draft, found: dict[str, Any]) -> None:
