@@ -98,7 +98,7 @@ def content_root_of(path: Path) -> Path:
     return absolute if absolute.is_dir() else absolute.parent
 
 
-class Refused(Exception):
+class Refused(OSError):
     """A name in ``content/`` that is not read as a content file, and why."""
 
     def __init__(self, message: Message) -> None:
@@ -106,12 +106,12 @@ class Refused(Exception):
         self.message = message
 
 
-def read_source(path: Path, base: Path) -> bytes:
-    """The bytes of the content file ``path`` below the content folder ``base``.
+def resolve_inside(path: Path, base: Path, *, named: str = "", what: tuple[str, str] = ("a content file", "内容文件")) -> str:
+    """The real path of ``path``, which must be in the content folder ``base``; nothing is read.
 
-    Raises Refused, before reading anything, for what is not a file of the content folder: a
-    folder, a dangling link, a link in a loop, something that is not a regular file, and a
-    file that is (through a link) outside ``base``. Raises OSError when reading fails.
+    Raises Refused for a dangling link, a link loop and a file that is (through a link) outside
+    ``base``; OSError when there is nothing at all. ``named``: the file's name, where the message
+    should give it; ``what``: what the file is, in English and Chinese.
     """
     try:
         real = os.path.realpath(path, strict=True)
@@ -124,16 +124,28 @@ def read_source(path: Path, base: Path) -> bytes:
         raise
     root = _real_folder(str(base))
     if not real.startswith(root) or real[len(root):len(root) + 1] not in ("", os.sep):
-        where = display_path(base)
+        where, label = display_path(base), f" {named}" if named else ""
         if path.is_symlink():
             raise Refused(Message(
-                f"the file is a symbolic link to {real}, which is outside the content folder {where}; "
-                "a content file must be inside it",
-                f"文件是指向 {real} 的符号链接，该文件在内容文件夹 {where} 之外；内容文件必须放在内容文件夹里"))
+                f"the file{label} is a symbolic link to {real}, which is outside the content folder {where}; "
+                f"{what[0]} must be inside it",
+                f"文件{label}是指向 {real} 的符号链接，该文件在内容文件夹 {where} 之外；{what[1]}必须放在内容文件夹里"))
         raise Refused(Message(
-            f"the file is reached through a symbolic link, at {real}, outside the content folder {where}; "
-            "a content file must be inside it",
-            f"文件经由符号链接位于 {real}，在内容文件夹 {where} 之外；内容文件必须放在内容文件夹里"))
+            f"the file{label} is reached through a symbolic link, at {real}, outside the content folder {where}; "
+            f"{what[0]} must be inside it",
+            f"文件{label}经由符号链接位于 {real}，在内容文件夹 {where} 之外；{what[1]}必须放在内容文件夹里"))
+    return real
+
+
+def read_source(path: Path, base: Path) -> bytes:
+    """The bytes of the content file ``path`` below the content folder ``base``.
+
+    Raises Refused, before reading anything, for what is not a file of the content folder: a
+    folder, a dangling link, a link in a loop, something that is not a regular file, and a
+    file that is (through a link) outside ``base`` (``resolve_inside``). Raises OSError when
+    reading fails.
+    """
+    real = resolve_inside(path, base)
     # What was checked, not a link put there since; a pipe does not block the open.
     fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
@@ -297,10 +309,24 @@ def check_source_files(entry: Entry, name: str, reporter: Reporter) -> None:
                 f"expected the name of a PDF file in the same folder (letters, digits, '.', '-', '_'; ending in .pdf), "
                 f"got {source.file!r}",
                 f"应为同一文件夹中 PDF 文件的文件名（字母、数字、.、-、_，以 .pdf 结尾），实际为“{source.file}”"))
-        elif not (entry.path.parent / source.file).is_file():
+            continue
+        try:  # a link out of content/ would publish what it points to: refused, unread
+            real = resolve_inside(entry.path.parent / source.file, entry_base(entry), named=source.file,
+                                  what=("a source document", "来源文件"))
+        except Refused as err:
+            reporter.error(name, entry.line_of(key), format_key(key), err.message)
+            continue
+        except OSError:
+            real = ""
+        if not real or not os.path.isfile(real):
             reporter.error(name, entry.line_of(key), format_key(key), Message(
                 f"expected a file {source.file} beside {entry.path.name}, found none",
                 f"应有文件 {source.file} 与 {entry.path.name} 在同一文件夹，未找到"))
+
+
+def entry_base(entry: Entry) -> Path:
+    """The content folder ``entry`` was loaded from."""
+    return Path(os.path.abspath(entry.path)).parents[len(entry.rel) - 1]
 
 
 def check_unique(entries: list[Entry], reporter: Reporter) -> None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, Union
 
 from . import routes
-from .content import Entry
+from .content import Entry, entry_base, read_source
 from .opendata import FIGURE_COLUMNS, INDICATOR_COLUMNS, csv_text, indicator_rows, model_json, walk_figures
 from .schema import schema_text
 
@@ -230,8 +230,9 @@ def source_path(entry: Entry, file: str) -> str:
 
 
 def read_source_file(entry: Entry, file: str) -> bytes:
-    """A source document's bytes; content validation made sure the file is there."""
-    return (entry.path.parent / file).read_bytes()
+    """A source document's bytes; content validation made sure the file is there, in content/
+    (content.read_source refuses, unread, what a link there points to outside)."""
+    return read_source(entry.path.parent / file, entry_base(entry))
 
 
 YEAR_NOTES = {

@@ -227,3 +227,19 @@ def test_the_preview_watcher_does_not_wait_on_a_pipe(site: Path) -> None:
     done = threading.Event()
     threading.Thread(target=lambda: (FileStates().learn([pipe]), done.set()), daemon=True).start()
     assert done.wait(10), "the watcher blocked reading a pipe named 2020.yaml"
+
+
+@pytest.mark.parametrize("how", HOW)
+def test_a_source_pdf_linked_out_of_content_is_refused_and_never_published(site: Path, outside: Path, how: str,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    text = MINIMAL.replace("    - 标题: 虚构县示例局2020年部门预算（测试用虚构数据）",
+                           "    - 标题: 虚构县示例局2020年部门预算（测试用虚构数据）\n      文件: report.pdf")
+    (site / MINIMAL_PATH).write_text(text, encoding="utf-8")
+    (site / MINIMAL_PATH).with_name("report.pdf").symlink_to(outside)
+    read = spy_on_reads(monkeypatch)
+    found = problems(site, how)
+    assert [(p.file, p.line, p.key, p.message) for p in found] == [(
+        MINIMAL_PATH, line_of(text, "文件: report.pdf"), "元数据.来源[1].文件",
+        f"the file report.pdf is a symbolic link to {outside}, which is outside the content folder content; "
+        "a source document must be inside it")]
+    assert not [p for p in read if p.resolve() == outside.resolve()], "the file outside content/ was read"
