@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
+from pypinyin import Style, lazy_pinyin
 
 from . import routes
 from .charts import Bar, Chart, bar_chart
@@ -379,6 +380,7 @@ class Definition:
     html: Markup
     used_by: tuple[Link, ...]
     more: int  # department-years using it beyond those listed
+    diff: Markup = Markup("")  # near-identical to the term's first definition: its differences from it
 
 
 @dataclass(frozen=True)
@@ -386,6 +388,7 @@ class GlossaryEntry:
     anchor: str
     term: str
     definitions: tuple[Definition, ...]
+    letter: str = ""  # the initial of its 拼音, A–Z ("#" for a term that does not start with a letter or a character)
 
 
 @dataclass(frozen=True)
@@ -395,9 +398,41 @@ class GlossaryPageView:
     breadcrumbs: tuple[Link, ...]
     entries: tuple[GlossaryEntry, ...]
 
+    @property
+    def letters(self) -> tuple[tuple[str, tuple[GlossaryEntry, ...]], ...]:
+        """The entries by the initial of their 拼音, for the index."""
+        groups: dict[str, list[GlossaryEntry]] = defaultdict(list)
+        for e in self.entries:
+            groups[e.letter].append(e)
+        return tuple((letter, tuple(es)) for letter, es in groups.items())
+
+
+NEAR = Decimal("0.2")  # two definitions whose differences are at most this share of the longer are near-identical
+
+
+def _letters(term: str) -> str:
+    """The term without its quotation marks and brackets: “三公”经费 is filed under S."""
+    return "".join(c for c in term if c.isalnum())
+
+
+def pinyin_key(term: str) -> tuple[tuple[str, ...], str]:
+    """A term's place in 拼音 order: its syllables with tones (行政 xing2 zheng4), then the characters."""
+    return tuple(lazy_pinyin(_letters(term), style=Style.TONE3, neutral_tone_with_five=True)), term
+
+
+def _initial(term: str) -> str:
+    letters = _letters(term)
+    first = lazy_pinyin(letters[:2])[0][:1].upper() if letters else ""
+    return first if "A" <= first <= "Z" else "#"
+
 
 def glossary_page_view(departments: Sequence[Department], md: MarkdownRenderer) -> GlossaryPageView:
-    """Every term of every disclosed 名词解释; a term defined differently lists each wording."""
+    """Every term of every disclosed 名词解释, in 拼音 order (pypinyin). A definition used by several
+    documents is shown once with all of them; one that differs from the term's most used definition
+    by a few characters is shown by its differences."""
+    from .compare_views import diff_html  # compare_views imports this module
+    from .textdiff import changed_chars, diff_text
+
     uses: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
     for dept in departments:
         for e in dept.entries:
@@ -408,11 +443,19 @@ def glossary_page_view(departments: Sequence[Department], md: MarkdownRenderer) 
                 link = Link(f"{e.model.meta.department} {year_label(e.model)}", entry_path(e) + "#" + term_anchor(term))
                 uses[term.strip()][definition.strip()].append(link)
     entries = []
-    for term in sorted(uses):
+    for term in sorted(uses, key=pinyin_key):
         definitions = sorted(uses[term].items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        entries.append(GlossaryEntry(term_anchor(term), term, tuple(
-            Definition(md(text), tuple(links[:GLOSSARY_LINKS]), max(0, len(links) - GLOSSARY_LINKS))
-            for text, links in definitions)))
+        first = definitions[0][0]
+        shown = []
+        for i, (text, links) in enumerate(definitions):
+            diff = Markup("")
+            if i:
+                segments = diff_text(first, text)
+                removed, added = changed_chars(segments)
+                if max(removed, added) <= NEAR * max(len(first), len(text)):
+                    diff = diff_html(segments)
+            shown.append(Definition(md(text), tuple(links[:GLOSSARY_LINKS]), max(0, len(links) - GLOSSARY_LINKS), diff))
+        entries.append(GlossaryEntry(term_anchor(term), term, tuple(shown), _initial(term)))
     return GlossaryPageView(routes.GLOSSARY, "名词解释", (Link("首页", routes.HOME),), tuple(entries))
 
 

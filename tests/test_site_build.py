@@ -221,3 +221,20 @@ def test_sitemap_and_404(site: Path) -> None:
     not_found = page(site, "404.html")
     assert not_found.select_one('link[rel="stylesheet"]')["href"] == "/static/site.css"
     assert not_found.h1.get_text() == "页面不存在"
+
+
+def test_the_glossary_is_in_pinyin_order_and_shows_a_near_identical_definition_by_its_differences(site: Path) -> None:
+    html = page(site, "glossary/index.html")
+    terms = [h.get_text() for h in html.select("section.term > h2")]
+    # By 拼音, worked out by hand: cai2 zheng4 bo1 kuan3 (财政拨款) < … shou1 ru4 (财政拨款收入) < cai2 zheng4 zhuan1 (财政专户);
+    # “三公”经费 is filed under san1, before shi4 (事业收入); 一般 yi1 comes last.
+    assert terms[:3] == ["财政拨款", "财政拨款收入", "财政专户管理资金"]
+    assert terms.index("其他资金") < terms.index("“三公”经费") < terms.index("事业单位经营收入") < terms.index("事业收入")
+    assert terms[-1].startswith("一般")
+    assert [s.get_text() for s in html.select(".term-letter .letter")] == ["C", "D", "J", "Q", "S", "X", "Y"]
+    # 万里街道 2024 and 2025 define 财政拨款收入 with one character apart: 市级 / 区级.
+    income = html.select_one("section#term-财政拨款收入")
+    definitions = income.select(".definition")
+    assert len(definitions) == 2 and definitions[0].select_one(".diff") is None
+    diff = definitions[1].select_one(".diff")
+    assert [d.get_text() for d in diff.select("del")] == ["［删除：区］"] and [i.get_text() for i in diff.select("ins")] == ["［新增：市］"]
