@@ -45,7 +45,32 @@ class MarkdownRenderer:
         core = text.strip()
         if core and not _SPECIAL.search(core) and not _LIST_START.match(core) and not text.startswith(("    ", "\t")):
             return Markup(f"<p>{escape(core)}</p>")
-        return Markup(clean(self._md.reset().convert(text)))
+        return Markup(clean(self._md.reset().convert(dash_lists(text))))
+
+
+_DASH_ITEM = re.compile(r"( *)- \S")
+
+
+def dash_lists(text: str) -> str:
+    """Lines that start with "- " as a list, as a reader of the text sees them: Markdown wants a blank
+    line before a list that follows a paragraph (其中：), and four spaces before a nested item (two are
+    usual in the content). Text without such lines is returned as it is."""
+    if "- " not in text:
+        return text
+    out: list[str] = []
+    in_list = False
+    for line in text.split("\n"):
+        item = _DASH_ITEM.match(line)
+        if item:
+            if not in_list and out and out[-1].strip():
+                out.append("")
+            indent = len(item.group(1))
+            line = " " * (indent * 2 if 0 < indent < 4 else indent) + line[indent:]
+            in_list = True
+        elif not line.strip():
+            in_list = False
+        out.append(line)
+    return "\n".join(out)
 
 
 def clean(html: str) -> str:
