@@ -224,8 +224,9 @@ def lines_view(dept: Department, names: dict[tuple[str, ...], str]) -> LinesView
                                       text_cell(change.reason if change else None))))
                 bars.append(Bar(label, amount, str(m)))
             title = labels[anchor]
+            caption = f"{title}（{titles[group]}）：历年数字" if group not in ("三公", "项目") else f"{title}：历年数字"
             columns = (Column("年度"), Column(f"金额（{unit}）", numeric=True), Column("文件所述比上年变化"), Column("原因"))
-            table = make_table(f"{anchor}-table", f"{title}：历年数字", columns, rows, unit=f"单位：{unit}", keep=2,
+            table = make_table(f"{anchor}-table", caption, columns, rows, unit=f"单位：{unit}", keep=2,
                                stacked=True)
             chart = bar_chart(f"{anchor}-chart", f"{title}：历年数字", bars) if len(entries) > 1 else None
             histories.append(LineHistory(anchor, title, present, chart, table))

@@ -212,3 +212,29 @@ def test_each_jiangsu_year_publishes_its_source_pdfs_with_size_and_sha256(
         with urllib.request.urlopen(urljoin(page.url, link.get_attribute("href")), timeout=10) as response:
             assert response.read() == data
     context.close()
+
+
+DARK_PAGES = ("jiangsu/zhengxie-bangongting/2019/index.html", "hebei/qinhuangdao/shanhaiguan/xinfang/2020/index.html",
+              "hebei/chengde/chengde-xian/xinfang/2021/index.html", "jiangsu/zhengxie-bangongting/compare/2018-2019/index.html",
+              "jiangsu/zhengxie-bangongting/lines/index.html", "glossary/index.html", "scorecard/index.html",
+              "search/index.html?q=公务接待费")
+
+
+def test_dark_mode_follows_the_system_and_keeps_every_contrast(browser: Any, served_sites: dict[str, ServedSite]) -> None:
+    from browserkit import AXE_JS
+
+    assert AXE_JS.is_file()
+    site = served_sites["/budget/"]
+    context = browser.new_context(viewport=SCREENS["laptop"], locale="zh-CN", color_scheme="dark")
+    page = context.new_page()
+    found = {}
+    for path in DARK_PAGES:
+        page.goto(site.url + path)
+        if "search/" in path:
+            page.wait_for_function("document.querySelector('[data-search-status]').textContent.length > 0")
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(18, 20, 23)"
+        page.add_script_tag(path=str(AXE_JS))
+        found[path] = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+            .violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))""")
+    context.close()
+    assert found == {path: [] for path in DARK_PAGES}
