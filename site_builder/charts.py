@@ -42,11 +42,12 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar], *, maximum: Decimal | 
         return None
     top = maximum if maximum is not None else max(values)
     height = ROW * len(bars) + 8
+    ident = escape(chart_id)  # made from content text where a chart belongs to a named line or project
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(describe(bars))}</desc>',
+        f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="{ident}-title {ident}-desc">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(describe(bars))}</desc>',
     ]
     for i, bar in enumerate(bars):
         y = ROW * i

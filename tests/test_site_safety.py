@@ -94,9 +94,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_no_page_carries_active_markup(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
-    # home, glossary, about, 404, search, three scorecard orders, three regions, the department, its two years,
-    # and their comparison
-    assert len(pages) == 15
+    # home, glossary, about, 404, search, three scorecard orders, three regions, the department, its lines page,
+    # its two years, and their comparison
+    assert len(pages) == 16 and site / "xugou/xugou-shi/xugou-xian/shili/lines/index.html" in pages
     for path in pages:
         text = path.read_text(encoding="utf-8")
         if path == site / "search/index.html":  # the site's one script: the search page's own, from static/
