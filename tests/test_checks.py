@@ -54,26 +54,26 @@ REAL_FINDINGS = {
     "content/hunan/xiangxi/xinfang/2022.yaml": [],
     "content/jiangsu/shengwei-bangongting/2017.yaml": [
         # 上年 = 6,106.99 − 101.48 = 6,005.51; 101.48 / 6,005.51 × 100 = 1.68978… → 1.69 (two decimals, as stated)
-        "content/jiangsu/shengwei-bangongting/2017.yaml:307: warning: 收支.比上年[12].增减率: 党委办公厅（室）及相关机构事务（款）"
+        "content/jiangsu/shengwei-bangongting/2017.yaml:309: warning: 收支.比上年[12].增减率: 党委办公厅（室）及相关机构事务（款）"
         "行政运行（项）支出：增减率与增减额一致: 所列增减率 1.66% does not equal 按增减额计算 1.69% (difference -0.03%)"],
     "content/jiangsu/shengwei-bangongting/2018.yaml": [],
     "content/jiangsu/shengwei-bangongting/2019.yaml": [
         # 上年 = 3,894.09 − 878.93 = 3,015.16; 878.93 / 3,015.16 × 100 = 29.150… → 29 (stated without decimals)
-        "content/jiangsu/shengwei-bangongting/2019.yaml:275: warning: 收支.比上年[9].增减率: 住房保障（类）支出："
+        "content/jiangsu/shengwei-bangongting/2019.yaml:277: warning: 收支.比上年[9].增减率: 住房保障（类）支出："
         "增减率与增减额一致: 所列增减率 30% does not equal 按增减额计算 29% (difference 1%)",
         # 上年 = 9,370.12 − 1,297.83 = 8,072.29; 1,297.83 / 8,072.29 × 100 = 16.0776… → 16.08
-        "content/jiangsu/shengwei-bangongting/2019.yaml:313: warning: 收支.比上年[15].增减率: 党委办公厅（室）及相关机构事务（款）"
+        "content/jiangsu/shengwei-bangongting/2019.yaml:315: warning: 收支.比上年[15].增减率: 党委办公厅（室）及相关机构事务（款）"
         "行政运行（项）支出：增减率与增减额一致: 所列增减率 16.07% does not equal 按增减额计算 16.08% (difference -0.01%)",
         # 上年 = 785.06 − 41.67 = 743.39; 41.67 / 743.39 × 100 = 5.6054… → 5.61
-        "content/jiangsu/shengwei-bangongting/2019.yaml:331: warning: 收支.比上年[18].增减率: 行政事业单位离退休（款）"
+        "content/jiangsu/shengwei-bangongting/2019.yaml:333: warning: 收支.比上年[18].增减率: 行政事业单位离退休（款）"
         "机关事业单位基本养老保险缴费（项）支出：增减率与增减额一致: 所列增减率 5.60% does not equal 按增减额计算 5.61% (difference -0.01%)",
         # 上年 = 314.03 − 16.67 = 297.36; 16.67 / 297.36 × 100 = 5.6060… → 5.61
-        "content/jiangsu/shengwei-bangongting/2019.yaml:337: warning: 收支.比上年[19].增减率: 行政事业单位离退休（款）"
+        "content/jiangsu/shengwei-bangongting/2019.yaml:339: warning: 收支.比上年[19].增减率: 行政事业单位离退休（款）"
         "机关事业单位职业年金缴费（项）支出：增减率与增减额一致: 所列增减率 5.60% does not equal 按增减额计算 5.61% (difference -0.01%)"],
     "content/jiangsu/zhengxie-bangongting/2017.yaml": [],
     "content/jiangsu/zhengxie-bangongting/2018.yaml": [
         # 减少: 上年 = 1,115.85 + 2,233.13 = 3,348.98; 2,233.13 / 3,348.98 × 100 = 66.6809… → 66.68
-        "content/jiangsu/zhengxie-bangongting/2018.yaml:233: warning: 收支.机关运行经费.比上年[1].增减率: 一般公共预算机关运行经费："
+        "content/jiangsu/zhengxie-bangongting/2018.yaml:235: warning: 收支.机关运行经费.比上年[1].增减率: 一般公共预算机关运行经费："
         "增减率与增减额一致: 所列增减率 66.69% does not equal 按增减额计算 66.68% (difference 0.01%)"],
     "content/jiangsu/zhengxie-bangongting/2019.yaml": [],
     "content/shanghai/putuo/wanli-jiedao/2024.yaml": [],
