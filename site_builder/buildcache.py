@@ -32,7 +32,7 @@ import pickle
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -77,21 +77,66 @@ class Stats:
     built: int = 0  # departments made (absent from the cache, or changed)
     shards_reused: int = 0
     shards_built: int = 0
-    reasons: list[str] = field(default_factory=list)
 
 
-class PersistentCache:
+class ShardCache:
+    """Search shards' bundles in ``folder``, by the digest of their pages (``search.ShardStore``).
+
+    The preview keeps one in its temporary folder, so that refreshing its index after an edit
+    runs Pagefind only for the shard(s) the edit changed.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.stats = Stats()
+        self._used_shards: set[str] = set()
+        (folder / _SEARCH).mkdir(parents=True, exist_ok=True)
+
+    # -- search shards (search.ShardStore) --------------------------------------------------
+
+    def fetch(self, key: str, output: Path) -> bool:
+        source = self.folder / _SEARCH / key
+        if not source.is_dir():
+            return False
+        self._used_shards.add(key)
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                _link(path, output / path.relative_to(source))
+        self.stats.shards_reused += 1
+        return True
+
+    def keep(self, key: str, output: Path) -> None:
+        self._used_shards.add(key)
+        self.stats.shards_built += 1
+        target = self.folder / _SEARCH / key
+        if target.exists():
+            return
+        staging = Path(tempfile.mkdtemp(prefix=f".{key[:16]}-", dir=self.folder / _SEARCH))
+        try:
+            for path in sorted(output.rglob("*")):
+                rel = path.relative_to(output)
+                if path.is_file() and not rel.parts[0].startswith("shard-"):  # another shard's, inside the first
+                    _link(path, staging / rel)
+            os.rename(staging, target)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def prune_shards(self) -> None:
+        """Drop the bundles the last index did not use."""
+        _prune(self.folder / _SEARCH, self._used_shards)
+        self._used_shards = set()
+
+
+class PersistentCache(ShardCache):
     """The cache folder of one build: lookups and stores of departments and search shards.
 
-    Use as a context manager (``open``): it holds the folder's lock for the build.
+    Made by ``open_cache``, which holds the folder's lock for the build.
     """
 
     def __init__(self, folder: Path, site: bytes) -> None:
-        self.folder = folder
+        super().__init__(folder)
         self.site = site
-        self.stats = Stats()
         self._used: set[str] = set()
-        self._used_shards: set[str] = set()
 
     # -- departments ----------------------------------------------------------------------
 
@@ -149,44 +194,13 @@ class PersistentCache:
         except OSError:
             shutil.rmtree(staging, ignore_errors=True)
 
-    # -- search shards (search.ShardStore) --------------------------------------------------
-
-    def fetch(self, key: str, output: Path) -> bool:
-        source = self.folder / _SEARCH / key
-        if not source.is_dir():
-            return False
-        self._used_shards.add(key)
-        for path in sorted(source.rglob("*")):
-            if path.is_file():
-                _link(path, output / path.relative_to(source))
-        self.stats.shards_reused += 1
-        return True
-
-    def keep(self, key: str, output: Path) -> None:
-        self._used_shards.add(key)
-        self.stats.shards_built += 1
-        target = self.folder / _SEARCH / key
-        if target.exists():
-            return
-        staging = Path(tempfile.mkdtemp(prefix=f".{key[:16]}-", dir=self.folder / _SEARCH))
-        try:
-            for path in sorted(output.rglob("*")):
-                rel = path.relative_to(output)
-                if path.is_file() and not rel.parts[0].startswith("shard-"):  # another shard's, inside the first
-                    _link(path, staging / rel)
-            os.rename(staging, target)
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)
-
     # -- after a good build -----------------------------------------------------------------
 
     def prune(self) -> None:
         """Drop what this build did not use (the cache holds one site: the last one built)."""
-        for kind, used in ((_DEPARTMENTS, self._used), (_SEARCH, self._used_shards)):
-            folder = self.folder / kind
-            for child in folder.iterdir() if folder.is_dir() else ():
-                if child.name not in used:
-                    shutil.rmtree(child, ignore_errors=True)
+        _prune(self.folder / _DEPARTMENTS, self._used)
+        if self._used_shards:  # a build without the index keeps the last index's bundles
+            self.prune_shards()
 
 
 def department_files(summary: Any) -> list[str]:
@@ -211,6 +225,12 @@ def open_cache(folder: Path, site: bytes) -> Iterator[PersistentCache | None]:
             yield None
             return
         yield PersistentCache(folder, site)
+
+
+def _prune(folder: Path, used: set[str]) -> None:
+    for child in folder.iterdir() if folder.is_dir() else ():
+        if child.name not in used:
+            shutil.rmtree(child, ignore_errors=True)
 
 
 def _signature(path: Path) -> tuple[int, int, int] | None:

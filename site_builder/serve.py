@@ -45,6 +45,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .build import BuildResult, build_site
+from .buildcache import ShardCache
 from .config import CONFIG_FILE, load_config
 from .content import display_path
 from .incremental import BuildCache
@@ -389,6 +390,7 @@ class Preview:
         self.server = PreviewServer((host, port), self.hub)  # first: a port in use leaves nothing behind
         self.folder = Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
         self.site_dir = self.folder / "site"
+        self.shards = ShardCache(self.folder / "shard-cache")  # the index's bundles: an edit re-indexes its shard(s)
         self.watcher = SourceWatcher(self.watched_folders(), self._changed, quiet=quiet)
         self._building = threading.Lock()
         self._dirty = threading.Event()
@@ -587,7 +589,8 @@ class Preview:
             # the snapshot a mix of two good sites, and that build schedules another refresh.
             _link_tree(self.site_dir, snapshot, skip=BUNDLE)
             try:
-                result = build_index(snapshot)
+                result = build_index(snapshot, store=self.shards)
+                self.shards.prune_shards()
             except SearchIndexError as err:
                 self.log(f"Search is not available in this preview: {err}")
                 return False
