@@ -27,7 +27,23 @@ WORD_CLASS = ("\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf
               "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U00020000-\U0003134f")
 """The characters that are words of their own; search-core.js carries the same class."""
 
-_WORD_RUN = re.compile(f"[{WORD_CLASS}]+")
+
+
+def _punctuation_class() -> str:
+    """Unicode's punctuation (general category P, as JavaScript's ``\\p{P}``) as a regular expression class."""
+    ranges: list[list[int]] = []
+    for code in range(0x20000):  # none above
+        if unicodedata.category(chr(code)).startswith("P"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
+
+
+PUNCTUATION_CLASS = _punctuation_class()
+_WORD_RUN = re.compile(f"([{WORD_CLASS}]+)([{PUNCTUATION_CLASS}]*)")  # the punctuation attached to its last word
+_WORD = re.compile(f"[{WORD_CLASS}]")
 _SPACE = re.compile(r"[\s\ufeff]+")  # what JavaScript's \s matches, as far as text can hold it
 _BOUNDARIES = re.compile(f"(?: *{BOUNDARY} *)+")
 _LEADING_BOUNDARY = re.compile(f"^ *{BOUNDARY} *")
@@ -46,9 +62,11 @@ def segment_text(text: str) -> str:
 
 
 def _spread(match: re.Match[str]) -> str:
+    # After the run and its punctuation, a space unless one follows, or a run that brings its own:
+    # 厅：2017 → 厅： 2017 (the indexer strips punctuation; 厅2017 would not be found as 厅).
     following = match.string[match.end():match.end() + 1]
-    tail = "" if not following or following == " " or unicodedata.category(following).startswith("P") else " "
-    return " " + " ".join(match[0]) + tail
+    tail = "" if not following or following == " " or (match[2] and _WORD.match(following)) else " "
+    return " " + " ".join(match[1]) + match[2] + tail
 
 
 def segment_html(document: str) -> str:
@@ -57,6 +75,7 @@ def segment_html(document: str) -> str:
     Tags and attributes are kept as they are, so that ids, filters and metadata reach
     Pagefind unchanged; a block-level tag is preceded by a ``BOUNDARY``.
     """
+    document = drop_ignored(document)
     out: list[str] = []
     append = out.append
     raw: str | None = None
@@ -98,6 +117,49 @@ def segment_html(document: str) -> str:
             if name in _RAW_TEXT and not closing and not part.endswith("/>"):
                 raw = name
             append(part)
+    return "".join(out)
+
+
+IGNORE = "data-pagefind-ignore"
+_IGNORE_ATTRIBUTE = re.compile(rf"\s{IGNORE}(?=[\s=/>])")
+_QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+def drop_ignored(document: str) -> str:
+    """``document`` with the content of every element marked ``data-pagefind-ignore`` left out (the
+    element stays, empty): Pagefind does not index it, so it need not be segmented. (Our pages put
+    no filter or metadata inside such an element, which Pagefind would still read.)"""
+    if IGNORE not in document:
+        return document
+    out: list[str] = []
+    at = 0
+    found = document.find(IGNORE)
+    while found != -1:
+        start = document.rfind("<", at, found)
+        opening = _TAG.match(document, start) if start != -1 else None
+        name = _TAG_NAME.match(opening[0]) if opening else None
+        if opening is None or opening.end() <= found or name is None or name[1] or name[2].lower() in _VOID \
+                or opening[0].endswith("/>") or not _IGNORE_ATTRIBUTE.search(_QUOTED.sub("", opening[0])):
+            found = document.find(IGNORE, found + len(IGNORE))
+            continue
+        tag, depth = name[2].lower(), 0
+        for match in _TAG.finditer(document, opening.end()):
+            other = _TAG_NAME.match(match[0])
+            if other is None or other[2].lower() != tag:
+                continue
+            if not other[1]:
+                depth += not match[0].endswith("/>")
+            elif depth:
+                depth -= 1
+            else:  # the element's end
+                out += [document[at:opening.end()], match[0]]
+                at = match.end()
+                break
+        else:  # never closed: leave the rest as it is
+            break
+        found = document.find(IGNORE, at)
+    out.append(document[at:])
     return "".join(out)
 
 

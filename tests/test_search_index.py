@@ -14,7 +14,7 @@ import pytest
 from site_builder import search
 from site_builder.problems import Reporter
 from site_builder.search import index_site, region_levels
-from site_builder.segment import BOUNDARY, segment_html, segment_text
+from site_builder.segment import BOUNDARY, drop_ignored, segment_html, segment_text
 
 B = BOUNDARY
 
@@ -32,6 +32,8 @@ def test_each_chinese_character_is_a_word_and_punctuation_stays_attached() -> No
     assert segment_text("八项规定") == " 八 项 规 定"
     assert segment_text("因公出国（境）费19,950.50元") == " 因 公 出 国（ 境） 费 19,950.50 元"
     assert segment_text("2020年GDP") == "2020 年 GDP"
+    # Punctuation after a character, then a number: the number is a word of its own (厅 is found in 办公厅：2017).
+    assert segment_text("政协办公厅：2017年") == " 政 协 办 公 厅： 2017 年"
 
 
 def test_original_spaces_become_boundary_words() -> None:
@@ -155,3 +157,13 @@ def test_shards_hold_whole_departments_and_stay_put_when_another_department_chan
         new = [label for label, shard in after if (label, shard) not in before]
         common = min([label for label, _ in changed], key=len)[:-1]  # the changed shard's range, or its twin's too
         assert new and all(label.startswith(common) for label in new), edit
+
+
+def test_what_pagefind_ignores_is_left_out_of_the_segmented_copy() -> None:
+    html = ('<p>甲</p><section id="x" data-pagefind-ignore><section>乙<br></section><h2 id="y">丙</h2></section>'
+            '<p>丁</p><span data-pagefind-ignore>戊</span>己<img data-pagefind-ignore alt="庚"><p title="data-pagefind-ignore">辛</p>')
+    assert drop_ignored(html) == ('<p>甲</p><section id="x" data-pagefind-ignore></section><p>丁</p>'
+                                  '<span data-pagefind-ignore></span>己<img data-pagefind-ignore alt="庚">'
+                                  '<p title="data-pagefind-ignore">辛</p>')
+    assert "乙" not in segment_html(html) and " 辛" in segment_html(html)
+    assert drop_ignored('<div data-pagefind-ignore><p>未闭合') == '<div data-pagefind-ignore><p>未闭合'

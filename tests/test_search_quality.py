@@ -210,6 +210,6 @@ def test_page_types_are_searchable_and_named(corpus: Corpus) -> None:
 
 
 def test_the_query_is_segmented_as_the_index_is(corpus: Corpus) -> None:
-    samples = ["八项规定", "因公出国（境）费19,950.50元", "2020年GDP增长≥95%", "北戴河 维稳", "ＧＤＰ２０２０", "𠀀𪚥字"]
+    samples = ["八项规定", "因公出国（境）费19,950.50元", "政协办公厅：2017年预算", "2020年GDP增长≥95%", "北戴河 维稳", "ＧＤＰ２０２０", "𠀀𪚥字"]
     [*_, answer] = run_queries(corpus.site, [], segment=samples)
     assert answer["segmented"] == [segment_text(s) for s in samples]

@@ -12,8 +12,9 @@ export const BOUNDARY = "\ue000";
 export const WORD_CLASS =
   "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff" +
   "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u{20000}-\u{3134f}";
-const WORD_RUN = new RegExp(`[${WORD_CLASS}]+`, "gu");
-const PUNCTUATION = /\p{P}/u;
+// A run of words with the punctuation attached to its last word.
+const WORD_RUN = new RegExp(`([${WORD_CLASS}]+)(\\p{P}*)`, "gu");
+const WORD = new RegExp(`[${WORD_CLASS}]`, "u");
 const PUNCTUATION_ALL = /\p{P}/gu;
 const WORD_SPLIT = /[\r\n\s]+/g; // how Pagefind splits its stored text into words
 const HEADING = /^(h[1-6]|dt)$/i;
@@ -35,10 +36,12 @@ export async function mergeShards(pagefind, bundle, options = {}) {
 /** Text as the index holds it: each Chinese character a word; spaces become BOUNDARY. */
 export function segment(text) {
   const spaced = text.replace(/[\s\ufeff]+/g, ` ${BOUNDARY} `);
-  return spaced.replace(WORD_RUN, (run, offset, whole) => {
+  return spaced.replace(WORD_RUN, (run, words, punctuation, offset, whole) => {
+    // After the run and its punctuation, a space unless one follows, or a run that brings its own
+    // (厅：2017 → 厅： 2017: Pagefind strips punctuation, and 厅2017 would not be found as 厅).
     const next = whole.slice(offset + run.length, offset + run.length + 1);
-    const tail = !next || next === " " || PUNCTUATION.test(next) ? "" : " ";
-    return " " + [...run].join(" ") + tail;
+    const tail = !next || next === " " || (punctuation && WORD.test(next)) ? "" : " ";
+    return " " + [...words].join(" ") + punctuation + tail;
   });
 }
 
