@@ -10,6 +10,8 @@ new temporary folder (never into content/), then, each in a fresh process (so, c
   prints the median time, pages written, ms per page, output size and the peak memory of the
   whole process tree (the build, its workers and Pagefind: the sum of their proportional set
   sizes, so that pages forked workers share are counted once; sampled every 20 ms);
+- changes one figure of one department-year and builds again with the index, through the
+  build cache the build with the index left (``site-builder build``'s default): the warm rebuild;
 - starts ``site-builder serve`` there and measures, in headless Chromium, how long from
   saving one department-year to the reload event (``benchmarks/serve_latency.py``);
 
@@ -39,15 +41,17 @@ TARGET_N = 10_000
 TARGETS = (  # (figure, limit, unit), at N = TARGET_N, on a 2-core machine
     ("build", 30.0, "s"),
     ("build_search", 60.0, "s"),
+    ("warm", 5.0, "s"),
     ("peak_build_mb", 1024.0, "MB"),
     ("peak_mb", 1024.0, "MB"),
     ("reload_ms", 150.0, "ms"),
 )
 LABELS = {"build": "cold build, no search index", "build_search": "cold build with the search index",
+          "warm": "warm rebuild with the index after one department-year changed",
           "peak_build_mb": "peak memory (process tree), build without the index",
           "peak_mb": "peak memory (process tree), build with the index (Pagefind's)",
           "reload_ms": "save → reload event in serve"}
-NOT_LINEAR = ("reload_ms", "peak_build_mb", "peak_mb")  # bounded (departments streamed, index in shards): not extrapolated
+NOT_LINEAR = ("warm", "reload_ms", "peak_build_mb", "peak_mb")  # bounded (departments streamed, index in shards): not extrapolated
 
 
 @dataclass
@@ -60,6 +64,9 @@ class Figures:
     builds: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)  # CPU seconds of each build, all processes: less sensitive to load
     build_search: float = 0.0
+    cpu_search: float = 0.0
+    warm: float | None = None  # seconds, after one department-year changed, through the cache
+    warm_cpu: float = 0.0
     peak_build_mb: float = 0.0  # the builds without the search index
     peak_mb: float = 0.0  # the larger of the two kinds of build
     output_mb: float = 0.0
@@ -75,7 +82,7 @@ class Figures:
 # One build, in a process of its own
 
 
-def build_once(root: Path, output: Path, search: bool) -> None:
+def build_once(root: Path, output: Path, search: bool, cache: Path | None) -> None:
     """Build ``root`` into ``output`` in this process and print what happened as JSON (the child's side)."""
     sys.path.insert(0, str(REPO))
     os.chdir(root)
@@ -83,12 +90,12 @@ def build_once(root: Path, output: Path, search: bool) -> None:
     from site_builder.problems import Reporter
 
     reporter = Reporter()
-    result = build_site(root, output, reporter, search_index=search)
+    result = build_site(root, output, reporter, search_index=search, cache_dir=cache)
     errors = [str(p) for p in reporter.errors]
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime  # workers and Pagefind included
     print(json.dumps({"ok": result.ok, "pages": result.pages, "files": result.files, "seconds": result.seconds,
-                      "cpu": cpu, "errors": errors[:5]}))
+                      "cpu": cpu, "reused": result.reused, "errors": errors[:5]}))
 
 
 def _pss(pid: int, page: int) -> int:
@@ -135,11 +142,13 @@ def _tree_memory(root_pid: int) -> int:
     return total
 
 
-def timed_build(root: Path, search: bool) -> tuple[dict[str, object], float]:
-    """A cold build of ``root`` in a new process: its JSON report and the peak memory of its tree (MB)."""
+def timed_build(root: Path, search: bool, cache: Path | None = None) -> tuple[dict[str, object], float]:
+    """A build of ``root`` in a new process (cold, unless ``cache`` holds what an earlier build left):
+    its JSON report and the peak memory of its tree (MB)."""
     output = root / "output"
     shutil.rmtree(output, ignore_errors=True)
     command = [sys.executable, "-m", "benchmarks.run", "--build-once", str(root), str(output)] + (["--search"] if search else [])
+    command += ["--cache", str(cache)] if cache is not None else []
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONPATH": str(REPO)})
     peak = 0
@@ -198,12 +207,20 @@ def measure(n: int, runs: int, edits: int, reload: bool, keep: bool) -> Figures:
         figures.peak_build_mb = max(peaks)
         figures.pages, figures.files = int(report["pages"]), int(report["files"])  # type: ignore[call-overload]
         figures.output_mb = folder_size(root / "output") / 2**20
-        report, peak = timed_build(root, search=True)
+        cache = root / ".cache-bench"  # an empty build cache: the build fills it, as a first `site-builder build` does
+        report, peak = timed_build(root, search=True, cache=cache)
         peaks.append(peak)
         figures.build_search = float(report["seconds"])  # type: ignore[arg-type]
+        figures.cpu_search = float(report["cpu"])  # type: ignore[arg-type]
         figures.peak_mb = max(peaks)
         print(f"  build with the search index: {figures.build_search:.2f} s ({report['cpu']:.1f} s of CPU), peak {peak:.0f} MB; "
               f"output {folder_size(root / 'output') / 2**20:.0f} MB with the index", flush=True)
+        edit_one(root, paths)
+        report, peak = timed_build(root, search=True, cache=cache)
+        figures.warm, figures.warm_cpu = float(report["seconds"]), float(report["cpu"])  # type: ignore[arg-type]
+        print(f"  warm rebuild with the index after one department-year changed: {figures.warm:.2f} s "
+              f"({figures.warm_cpu:.1f} s of CPU; {report['reused']} of {figures.departments} departments from "
+              f"the cache), peak {peak:.0f} MB", flush=True)
         shutil.rmtree(root / "output", ignore_errors=True)
         if reload:
             figures.reloads = reload_latency(root, paths, edits)
@@ -215,6 +232,18 @@ def measure(n: int, runs: int, edits: int, reload: bool, keep: bool) -> Figures:
             print(f"  kept {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def edit_one(root: Path, paths: list[Path]) -> None:
+    """Change one figure of the department-year in the middle of ``paths``, as serve_latency's saves do."""
+    import random
+
+    from benchmarks.generate import Place, department_year
+
+    target = paths[len(paths) // 2]
+    rel = target.relative_to(root / "content").with_suffix("")
+    place, year = int(rel.parts[-2].removeprefix("bm")), int(rel.parts[-1])
+    target.write_text(department_year(Place(place), year, random.Random(f"{place}-{year}"), 1234_56), encoding="utf-8")
 
 
 def reload_latency(root: Path, paths: list[Path], edits: int) -> list[float]:
@@ -236,12 +265,14 @@ def reload_latency(root: Path, paths: list[Path], edits: int) -> list[float]:
 
 
 def report(all_figures: list[Figures]) -> None:
-    print("\n      N   pages   files  no index  (CPU s)  with index  ms/page  peak MB (no index, with)  output MB  save→reload ms")
+    print("\n      N   pages   files  no index  (CPU s)  with index  (CPU s)   warm  (CPU s)  ms/page  "
+          "peak MB (no index, with)  output MB  save→reload ms")
     for f in all_figures:
         reload = f"{f.reload_ms:14.0f}" if f.reload_ms is not None else "  not measured"
         cpu = statistics.median(f.cpu) if f.cpu else 0.0
-        print(f"{f.n:7,} {f.pages:7,} {f.files:7,} {f.build:8.2f} s {cpu:8.1f} {f.build_search:9.2f} s "
-              f"{f.ms_per_page:8.2f} {f.peak_build_mb:12.0f} {f.peak_mb:12.0f} {f.output_mb:10.0f} {reload}")
+        warm = f"{f.warm:6.2f} s {f.warm_cpu:7.1f}" if f.warm is not None else "     n/a        "
+        print(f"{f.n:7,} {f.pages:7,} {f.files:7,} {f.build:8.2f} s {cpu:8.1f} {f.build_search:9.2f} s {f.cpu_search:8.1f} "
+              f"{warm} {f.ms_per_page:8.2f} {f.peak_build_mb:12.0f} {f.peak_mb:12.0f} {f.output_mb:10.0f} {reload}")
     for a, b in zip(all_figures, all_figures[1:]):
         def grow(x: float | None, y: float | None) -> str:
             return f"×{y / x:.1f}" if x and y else "n/a"
@@ -282,9 +313,10 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
     parser.add_argument("--build-once", nargs=2, metavar=("ROOT", "OUTPUT"), help=argparse.SUPPRESS)
     parser.add_argument("--search", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--cache", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build_once:
-        build_once(Path(args.build_once[0]), Path(args.build_once[1]), args.search)
+        build_once(Path(args.build_once[0]), Path(args.build_once[1]), args.search, Path(args.cache) if args.cache else None)
         return
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     all_figures = [measure(n, args.runs, args.edits, not args.no_reload, args.keep) for n in sizes]
