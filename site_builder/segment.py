@@ -123,6 +123,7 @@ def segment_html(document: str) -> str:
 IGNORE = "data-pagefind-ignore"
 _IGNORE_ATTRIBUTE = re.compile(rf"\s{IGNORE}(?=[\s=/>])")
 _QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+_BOUNDS: dict[str, re.Pattern[str]] = {}  # an element's opening and closing tags, by its name
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
@@ -144,17 +145,17 @@ def drop_ignored(document: str) -> str:
             found = document.find(IGNORE, found + len(IGNORE))
             continue
         tag, depth = name[2].lower(), 0
-        for match in _TAG.finditer(document, opening.end()):
-            other = _TAG_NAME.match(match[0])
-            if other is None or other[2].lower() != tag:
-                continue
-            if not other[1]:
-                depth += not match[0].endswith("/>")
+        bounds = _BOUNDS.get(tag) or _BOUNDS.setdefault(tag, re.compile(f"<(/?){re.escape(tag)}(?=[\\s/>])", re.I))
+        for bound in bounds.finditer(document, opening.end()):
+            if not bound[1]:
+                end = _TAG.match(document, bound.start())
+                depth += end is not None and not end[0].endswith("/>")
             elif depth:
                 depth -= 1
             else:  # the element's end
-                out += [document[at:opening.end()], match[0]]
-                at = match.end()
+                close = _TAG.match(document, bound.start())
+                out += [document[at:opening.end()], close[0] if close else f"</{tag}>"]
+                at = close.end() if close else bound.end()
                 break
         else:  # never closed: leave the rest as it is
             break
