@@ -202,10 +202,12 @@ def test_filters_narrow_the_results(corpus: Corpus) -> None:
 
 
 def test_page_types_are_searchable_and_named(corpus: Corpus) -> None:
-    glossary, money = run_queries(corpus.site, [{"q": "专项业务经费"}, {"q": "公务接待费"}])
+    glossary, money, changes = run_queries(corpus.site, [{"q": "专项业务经费"}, {"q": "公务接待费"}, {"q": "主要变化"}])
     assert {"部门年度", "名词解释"} <= {p["filters"]["页面类型"][0] for p in glossary["pages"]}
-    assert {"部门年度", "部门", "年度比较"} <= {p["filters"]["页面类型"][0] for p in money["pages"]}
-    comparison = next(p for p in money["pages"] if p["filters"]["页面类型"] == ["年度比较"])
+    assert {"部门年度", "部门"} <= {p["filters"]["页面类型"][0] for p in money["pages"]}
+    # A comparison is indexed by its head and summary (主要变化) only: its tables repeat the years' figures.
+    assert "年度比较" in {p["filters"]["页面类型"][0] for p in changes["pages"]}
+    comparison = next(p for p in changes["pages"] if p["filters"]["页面类型"] == ["年度比较"])
     assert len(comparison["filters"]["年度"]) == 2 and comparison["matches"][0]["url"].count("#") == 1
 
 
