@@ -5,9 +5,11 @@ only, and sends back a summary of it. The cache keeps, for each department, that
 the files it wrote (hard links, so no disk is spent on a second copy), under a key made of
 
 - the bytes of each of the department's content files (their digests) and their names,
+- the bytes of every other file beside them (the source documents their pages publish),
 - what every department's pages depend on besides: the theme's templates
   (``incremental.theme_fingerprint``, as the preview's cache), ``site.toml`` as read, the
-  scorecard items, the package's version and the digest of its own code, the content folder;
+  scorecard items, ``crosswalk.yaml``, the package's version and the digest of its own code,
+  the content folder;
 
 and, for the search index, each shard's bundle under the digest of its pages (``search.ShardStore``).
 A build after one department-year changed so loads, checks, derives, renders and writes that
@@ -30,6 +32,7 @@ import hashlib
 import os
 import pickle
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -37,6 +40,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .content import content_root_of
+from .crosswalk import SITE_FILE
 from .incremental import theme_fingerprint
 from .render import Theme
 
@@ -60,10 +65,13 @@ def code_digest() -> bytes:
 
 
 def site_digest(theme: Theme, config: Any, items_key: str, content_root: Path) -> bytes:
-    """What every department's pages depend on besides its own files."""
+    """What every department's pages depend on besides its own files (the site's crosswalk of renumbered
+    codes, which comparisons follow, included)."""
     h = hashlib.sha256(code_digest())
     h.update(theme_fingerprint(theme))
     h.update(repr(config).encode() + b"\0" + items_key.encode() + b"\0")
+    crosswalk = content_root_of(content_root).parent / SITE_FILE
+    h.update(crosswalk.read_bytes() if crosswalk.is_file() else b"no crosswalk")
     # Where the content is, and the working folder, are in the problems' file names.
     h.update(str(content_root.resolve()).encode() + b"\0" + os.getcwd().encode())
     return h.digest()
@@ -141,11 +149,13 @@ class PersistentCache(ShardCache):
     # -- departments ----------------------------------------------------------------------
 
     def department_key(self, base: Path, files: Sequence[Path]) -> str:
-        """The key of the department of ``files`` (its folder and each file's name and bytes)."""
+        """The key of the department of ``files``: its folder, and the name and bytes of each of its content
+        files and of every other file beside them (the source documents its pages publish)."""
         h = hashlib.sha256(self.site)
-        for path in files:
-            h.update(path.resolve().relative_to(base.resolve()).as_posix().encode() + b"\0"
-                     + hashlib.sha256(path.read_bytes()).digest())
+        folder, root = files[0].parent, base.resolve()
+        h.update(os.path.relpath(folder, base).encode() + b"\0")
+        for path in sorted({*files, *folder.iterdir()}):
+            h.update(path.name.encode() + b"\0" + _file_digest(path, root))
         return h.hexdigest()
 
     def summary(self, key: str) -> Any | None:
@@ -225,6 +235,20 @@ def open_cache(folder: Path, site: bytes) -> Iterator[PersistentCache | None]:
             yield None
             return
         yield PersistentCache(folder, site)
+
+
+def _file_digest(path: Path, root: Path) -> bytes:
+    """The digest of a regular file inside ``root``; of what else it is, unread (a pipe, a folder, a link
+    out of content/: the build refuses those files, or they are not content)."""
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return b"not a file"
+        if not path.resolve().is_relative_to(root):
+            return b"outside"
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return b"unreadable"
 
 
 def _prune(folder: Path, used: set[str]) -> None:

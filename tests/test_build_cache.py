@@ -3,7 +3,8 @@
 A small fictitious (虚构) site of two departments is built with the cache (search index
 included, in shards of a few pages so that several bundles are kept), then edited in every
 way the performance issue names, one after another: a figure, a text, a file added, a file
-removed, a region renamed, a template changed, site.toml changed. After each edit the build
+removed, a source document (PDF) added and changed, a region renamed, a template changed,
+site.toml changed. After each edit the build
 through the cache must give the same files, byte for byte, as a cold build without it, and
 must have made again only the department (and search shards) the edit touched.
 """
@@ -31,6 +32,19 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
     path.write_text(replace_line(path.read_text(encoding="utf-8"), old, new), encoding="utf-8")
 
 
+SOURCE = "content/xugou/xugou-shi/xugou-xian/shili/xugou-2020.pdf"
+
+
+def add_source(root: Path) -> None:
+    (root / SOURCE).write_bytes(b"%PDF-1.4\n% fictitious source document (\xe8\x99\x9a\xe6\x9e\x84)\n%%EOF\n")
+    edit(root, MINIMAL_PATH, "    - 标题: 虚构县示例局2020年部门预算（测试用虚构数据）",
+         "    - 标题: 虚构县示例局2020年部门预算（测试用虚构数据）\n      文件: xugou-2020.pdf")
+
+
+def change_source(root: Path) -> None:  # the PDF only: its YAML is as it was
+    (root / SOURCE).write_bytes((root / SOURCE).read_bytes().replace(b"fictitious", b"fictitious, corrected,"))
+
+
 def change_template(root: Path) -> None:
     base = (BUILTIN_THEMES / "default" / "templates" / "base.html").read_text(encoding="utf-8")
     path = root / "themes/default/templates/base.html"
@@ -44,6 +58,8 @@ EDITS: list[tuple[str, Callable[[Path], None], int]] = [
     ("a text", lambda root: edit(root, SECOND_PATH, "总体目标: 完成示例任务（虚构）。", "总体目标: 完成另一示例任务（虚构）。"), 1),
     ("a file added", lambda root: (root / THIRD_PATH).write_text(year_variant(2019), encoding="utf-8"), 1),
     ("a file removed", lambda root: (root / SECOND_PATH).unlink(), 1),
+    ("a source document added", add_source, 1),
+    ("a source document changed", change_source, 1),
     # The county's pages, and the city's and the home page that list it, show the new name.
     ("a region renamed", lambda root: edit(root, OTHER_PATH, "县: 虚构邻县", "县: 虚构新邻县"), 1),
     ("a template changed", change_template, 0),
