@@ -22,6 +22,7 @@ from .fmt import Money, maybe_money, percent
 from .model import Change, Indicator, Row
 
 BLANK = "—"  # an empty cell of the published table
+LONG_TABLE = 20  # rows: above this, a table keeps its header row in view (Table.long)
 
 
 class Cell(NamedTuple):
@@ -140,6 +141,11 @@ class Table:
     @property
     def rows(self) -> tuple[TableRow, ...]:
         return tuple(row for body in self.bodies for row in body)
+
+    @property
+    def long(self) -> bool:
+        """More rows than a screen holds: the table scrolls in its own box, its header row kept in view."""
+        return sum(len(body) for body in self.bodies) > LONG_TABLE
 
     @property
     def empty(self) -> bool:

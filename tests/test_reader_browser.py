@@ -238,3 +238,17 @@ def test_dark_mode_follows_the_system_and_keeps_every_contrast(browser: Any, ser
             .violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))""")
     context.close()
     assert found == {path: [] for path in DARK_PAGES}
+
+
+def test_a_long_table_keeps_its_header_row_in_view(browser: Any, served_sites: dict[str, ServedSite]) -> None:
+    context = browser.new_context(viewport=SCREENS["laptop"], locale="zh-CN")
+    page = context.new_page()
+    page.goto(served_sites["/budget/"].url + "jiangsu/zhengxie-bangongting/2019/index.html")
+    box = page.locator(".table-scroll.long").first
+    assert box.locator("tbody tr").count() > 20
+    box.scroll_into_view_if_needed()
+    box.evaluate("e => e.scrollTop = 400")
+    where = box.evaluate("""e => ({box: e.getBoundingClientRect().top, head: e.querySelector('thead th').getBoundingClientRect().top,
+                                   first: e.querySelector('tbody tr').getBoundingClientRect().bottom, scrolled: e.scrollTop})""")
+    assert where["scrolled"] > 200 and abs(where["head"] - where["box"]) < 2 and where["first"] < where["box"], where
+    context.close()
