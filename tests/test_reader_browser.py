@@ -252,3 +252,19 @@ def test_a_long_table_keeps_its_header_row_in_view(browser: Any, served_sites: d
                                    first: e.querySelector('tbody tr').getBoundingClientRect().bottom, scrolled: e.scrollTop})""")
     assert where["scrolled"] > 200 and abs(where["head"] - where["box"]) < 2 and where["first"] < where["box"], where
     context.close()
+
+
+def test_after_a_search_the_keyboard_is_at_the_results(browser: Any, served_sites: dict[str, ServedSite]) -> None:
+    context = browser.new_context(viewport=SCREENS["phone"], locale="zh-CN")
+    page = context.new_page()
+    page.goto(served_sites["/budget/"].url + "jiangsu/zhengxie-bangongting/2019/index.html")
+    page.fill("#site-search-q", "公务接待费")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_function("document.querySelector('[data-search-status]').textContent.includes('找到')")
+    page.wait_for_function("document.activeElement.id === 'results-title'")
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('[data-search-results]')")  # not one of the filters
+    page.fill("#search-q", "信访")
+    page.press("#search-q", "Enter")
+    page.wait_for_function("document.activeElement.id === 'results-title'")
+    context.close()

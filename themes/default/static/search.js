@@ -45,7 +45,10 @@ async function start(form) {
   let run = 0;
   let shown = null; // {pages, next, section}
 
-  async function update({ push = false } = {}) {
+  // After a search a reader asked for (submitted, or arrived with ?q=), the keyboard goes to the results,
+  // not through every filter control before them.
+  const resultsTitle = document.getElementById("results-title");
+  async function update({ push = false, focus = false } = {}) {
     const mine = ++run;
     const q = input.value.trim();
     const filters = chosenFilters(form);
@@ -68,6 +71,7 @@ async function start(form) {
     await showMore();
     if (mine !== run) return;
     say(summary(shown));
+    if (focus && resultsTitle) resultsTitle.focus();
   }
 
   async function showMore() {
@@ -89,7 +93,7 @@ async function start(form) {
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    update({ push: true });
+    update({ push: true, focus: true });
   });
   input.addEventListener("input", debounce(() => update(), 350));
   form.addEventListener("change", (event) => {
@@ -108,7 +112,7 @@ async function start(form) {
     if (link) link.focus(); // keyboard users continue where the new results begin
   });
   window.addEventListener("popstate", () => location.reload());
-  update();
+  update({ focus: Boolean(input.value.trim()) });
 }
 
 /** The filter fieldsets (before the 栏目 one), with every value of the index; returns the count spans. */
