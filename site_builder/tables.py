@@ -84,7 +84,7 @@ class Cell(NamedTuple):
         else:
             content = _escape(text)
         if home:  # the cell is the link: its text names the line for a screen reader, "历年" is shown
-            content = (f'<a class="permalink" href="{_escape(url(home))}">'
+            content = (f'<a class="permalink" data-pagefind-ignore href="{_escape(url(home))}">'
                        f'<span class="visually-hidden">{_escape(text)}：</span>历年</a>')
         return f"{start}>{label}{content}</th>" if header else f"{start}>{label}{content}</td>"
 
