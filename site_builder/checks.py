@@ -12,7 +12,9 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from .model import ClassTable, DepartmentYear, Finance, Procurement, Project, Row, ThreeCosts, Totals
+from . import final as fin
+from .model import (ClassTable, DepartmentYear, EconomicRow, FinalAccounts, Finance, FundSplit, Performance, Procurement, Project, Row,
+                    ThreeCosts, Totals)
 
 KeyPath = tuple[str | int, ...]
 
@@ -60,12 +62,16 @@ def run_checks(doc: DepartmentYear) -> list[Check]:
             checks += _row_trees(rc.items, ("收支", "机关运行经费", "明细"), "机关运行经费")
         for i, change in enumerate(finance.changes):
             checks += _change_rate(change, ("收支", "比上年", i))
+        if finance.final is not None:
+            checks += final_checks(finance.final)
         if finance.running_costs is not None:
             for i, change in enumerate(finance.running_costs.changes):
                 checks += _change_rate(change, ("收支", "机关运行经费", "比上年", i))
     if doc.three_costs.disclosed:
         checks += _three_costs(doc.three_costs)
     performance = doc.performance
+    if performance.disclosed and performance.self_evaluation is not None:
+        checks += _self_evaluation(performance)
     if performance.disclosed:
         for i, project in enumerate(performance.projects):
             checks += _project(project, ("绩效", "项目", i))
@@ -268,6 +274,13 @@ def _three_costs(t: ThreeCosts) -> list[Check]:
                 [("“三公”经费合计", t.total), ("会议费", t.meetings), ("培训费", t.training)], all_parts=False)
     for i, change in enumerate(t.changes):
         out += _change_rate(change, key + ("比上年", i))
+    attrs = {"合计": "total", "因公出国境费": "abroad", "公务用车购置及运行维护费": "vehicles",
+             "公务用车购置费": "vehicle_purchase", "公务用车运行维护费": "vehicle_running", "公务接待费": "reception"}
+    for i, stated in enumerate(t.outturn):
+        attr = attrs[stated.subject]
+        planned = getattr(t.budget, attr) if t.budget is not None else None
+        out += _rate(key + ("预决算对比", i, "完成率"), f"“三公”经费{'' if stated.subject == '合计' else stated.subject}：所列完成率",
+                     stated.rate, getattr(t, attr), planned, "预算数")
     return out
 
 
@@ -338,3 +351,229 @@ def _change_rate(change, key: KeyPath) -> list[Check]:  # type: ignore[no-untype
     what = "增减额" if change.delta is not None else "本年、上年"
     return [Check(key + ("增减率",), f"{change.subject}：增减率与{what}一致", "所列增减率", change.rate,
                   label, computed, "=", "percent")]
+
+
+# ---------------------------------------------------------------------------
+# 决算 tables
+
+
+def _rate(key: KeyPath, title: str, stated: Decimal | None, actual: Decimal | None, budget: Decimal | None,
+          budget_label: str) -> list[Check]:
+    """A stated completion rate against 决算数 ÷ budget × 100 (none when the budget is missing or 0)."""
+    if stated is None:
+        return []
+    exponent = stated.as_tuple().exponent
+    quantum = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+    computed = fin.completion(actual, budget, quantum)
+    if computed is None:
+        return []
+    return [Check(key, f"{title}与决算数、{budget_label}一致", "所列完成率", stated, f"决算数 ÷ {budget_label}", computed,
+                  "=", "percent")]
+
+
+def _outturn_rate(key: KeyPath, label: str, row, actual: Decimal | None) -> list[Check]:  # type: ignore[no-untyped-def]
+    """A row's stated 完成率, against the budget it names; a 年初预算 of 0 falls back on 全年预算."""
+    if row.rate is None:
+        return []
+    if row.rate_base == "全年预算数":
+        return _rate(key + ("完成率",), f"{label}：所列完成率", row.rate, actual, row.full_year, "全年预算数")
+    if row.initial == 0 and row.full_year:
+        return _rate(key + ("完成率",), f"{label}：所列完成率（年初预算为 0，按全年预算数核对）", row.rate, actual,
+                     row.full_year, "全年预算数")
+    return _rate(key + ("完成率",), f"{label}：所列完成率", row.rate, actual, row.initial, "年初预算数")
+
+
+def _across(obj, key: KeyPath, label: str) -> list[Check]:  # type: ignore[no-untyped-def]
+    """The column sums a row of a 决算 table states, e.g. 本年支出合计 = 基本支出 + 项目支出 + …"""
+    out: list[Check] = []
+    headings = dict(fin.columns(type(obj)))
+    for total_attr, part_attrs in getattr(type(obj), "SUMS", ()):
+        parts = [(headings[a], getattr(obj, a)) for a in part_attrs]
+        present = [(h, v) for h, v in parts if v is not None]
+        total = getattr(obj, total_attr)
+        if total is None or not present:
+            continue
+        out.append(Check(key + (headings[total_attr],), f"{label}：{headings[total_attr]} = {' + '.join(h for h, _ in present)}",
+                         headings[total_attr], total, " + ".join(h for h, _ in present),
+                         sum((v for _, v in present), Decimal(0))))
+    return out
+
+
+def _column_sum(key: KeyPath, title: str, total_label: str, total: Decimal | None, parts_label: str,
+                parts: list[Decimal | None]) -> list[Check]:
+    present = [v for v in parts if v is not None]
+    if total is None or not present:
+        return []
+    return [Check(key, title, total_label, total, parts_label, sum(present, Decimal(0)))]
+
+
+def _coded_rows(rows: list, key: KeyPath, what: str, cols: tuple[tuple[str, str], ...]) -> list[Check]:  # type: ignore[type-arg]
+    """类 = Σ款 = Σ项 in every column; a row's column sums."""
+    out: list[Check] = []
+    codes = [r.code for r in rows]
+    for i, row in enumerate(rows):
+        label = f"{row.code} {row.name}" if row.code else row.name
+        out += _across(row, key + (i,), f"{what}：{label}")
+        if not row.code:
+            continue
+        kids = [r for r in rows if r.code and r.code != row.code and parent_code(r.code, codes) == row.code]
+        if not kids:
+            continue
+        for attr, heading in cols:
+            out += _column_sum(key + (i, heading), f"{what}：{label}（{heading}）= 下级科目之和", label,
+                               getattr(row, attr), "下级科目之和", [getattr(k, attr) for k in kids])
+    return out
+
+
+def final_checks(final: FinalAccounts) -> list[Check]:
+    """The checks of a 决算's tables: totals and sub-totals, 类 = Σ款 = Σ项, both sides with the carry-overs,
+    the tables against each other, and each stated completion rate against its figures."""
+    base: KeyPath = ("收支", "决算表")
+    out: list[Check] = []
+    for rt in fin.row_tables(final):
+        if not rt.table.disclosed:
+            continue
+        key = base + (rt.title,)
+        rows = rt.rows
+        total = rt.total
+        if total is not None:
+            out += _across(total, key + ("合计",), f"{rt.title}合计")
+            tops = top_rows(rows)  # type: ignore[arg-type]
+            for attr, heading in rt.columns:
+                out += _column_sum(key + ("合计", heading), f"{rt.title}：合计（{heading}）= 各类之和", "合计",
+                                   getattr(total, attr), "各类之和", [getattr(r, attr) for r in tops])
+        out += _coded_rows(rows, key + ("行",), rt.title, rt.columns)
+        if rt.attr == "general":
+            out += _general_budgets(final, key)
+    out += _overview(final, base)
+    out += _fiscal(final, base)
+    basic = final.basic
+    if basic.disclosed:
+        key = base + (FinalAccounts.model_fields["basic"].alias,)
+        what = "一般公共预算财政拨款基本支出决算表"
+        rows = basic.rows
+        out += _coded_rows(rows, key + ("行",), what, fin.columns(EconomicRow))
+        if basic.personnel is not None and basic.public is not None:
+            both = basic.personnel + basic.public
+            out += _column_sum(key + ("人员经费合计",), f"{what}：人员经费合计 + 公用经费合计 = 各类之和",
+                               "人员经费合计 + 公用经费合计", both, "各类之和", [r.amount for r in top_rows(rows)])
+            general = final.general.total if final.general.disclosed else None
+            if general is not None and general.basic is not None:
+                out.append(Check(key + ("人员经费合计",), "人员经费合计 + 公用经费合计 = 一般公共预算财政拨款基本支出",
+                                 "人员经费合计 + 公用经费合计", both, "一般公共预算财政拨款支出决算表的基本支出", general.basic))
+    return out
+
+
+def _general_budgets(final: FinalAccounts, key: KeyPath) -> list[Check]:
+    """年初预算数 (全年预算数) of the 项 add up to the table's; each stated rate agrees with its figures."""
+    table = final.general
+    out: list[Check] = []
+    rows = table.rows
+    codes = [r.code for r in rows]
+    parents = {parent_code(c, codes) for c in codes if c}
+    leaves = [r for r in rows if not r.code or r.code not in parents]
+    total = table.total
+    for attr, label in (("initial", "年初预算数"), ("full_year", "全年预算数")):
+        values = [getattr(r, attr) for r in leaves]
+        if total is not None and getattr(total, attr) is not None and leaves and all(v is not None for v in values):
+            out.append(Check(key + ("合计", label), f"一般公共预算财政拨款支出：{label}合计 = 各项之和", f"{label}合计",
+                             getattr(total, attr), "各项之和", sum(values, Decimal(0))))  # type: ignore[arg-type]
+    if total is not None:
+        out += _outturn_rate(key + ("合计",), "一般公共预算财政拨款支出", total, total.total)
+    for i, row in enumerate(rows):
+        out += _outturn_rate(key + ("行", i), f"{row.code or ''} {row.name}".strip(), row, row.total)
+    return out
+
+
+def _overview(final: FinalAccounts, base: KeyPath) -> list[Check]:
+    t = final.overview
+    if not t.disclosed:
+        return []
+    key = base + ("收入支出决算总表",)
+    what = "收入支出决算总表"
+    out = _column_sum(key + ("本年收入合计",), f"{what}：本年收入合计 = 各项收入之和", "本年收入合计", t.revenue_current,
+                      "各项收入之和", [x.amount for x in t.revenue])
+    out += _column_sum(key + ("本年支出合计",), f"{what}：本年支出合计 = 各项支出之和", "本年支出合计",
+                       t.expenditure_current, "各项支出之和", [x.amount for x in t.expenditure])
+    out += _sum(key + ("收入总计",), f"{what}：收入总计 = 本年收入合计 + 使用非财政拨款结余 + 年初结转和结余", "收入总计",
+                t.revenue_grand, [("本年收入合计", t.revenue_current), ("使用非财政拨款结余", t.non_fiscal_balance),
+                                  ("年初结转和结余", t.carried_in)], all_parts=False)
+    out += _sum(key + ("支出总计",), f"{what}：支出总计 = 本年支出合计 + 结余分配 + 年末结转和结余", "支出总计",
+                t.expenditure_grand, [("本年支出合计", t.expenditure_current), ("结余分配", t.distribution),
+                                      ("年末结转和结余", t.carried_out)], all_parts=False)
+    if t.revenue_grand is not None and t.expenditure_grand is not None:
+        out.append(Check(key + ("收入总计",), f"{what}：收入总计 = 支出总计", "收入总计", t.revenue_grand, "支出总计",
+                         t.expenditure_grand))
+    income = final.income.total if final.income.disclosed else None
+    if income is not None and income.total is not None and t.revenue_current is not None:
+        out.append(Check(base + ("收入决算表", "合计", "本年收入合计"), "收入决算表合计 = 收入支出决算总表的本年收入合计",
+                         "收入决算表合计", income.total, "总表本年收入合计", t.revenue_current))
+    spending = final.expenditure if final.expenditure.disclosed else None
+    if spending is not None and spending.total is not None and spending.total.total is not None \
+            and t.expenditure_current is not None:
+        out.append(Check(base + ("支出决算表", "合计", "本年支出合计"), "支出决算表合计 = 收入支出决算总表的本年支出合计",
+                         "支出决算表合计", spending.total.total, "总表本年支出合计", t.expenditure_current))
+    if spending is not None:
+        classes = {r.name: r.total for r in top_rows(spending.rows) if r.total is not None}  # type: ignore[arg-type]
+        for i, line in enumerate(t.expenditure):
+            if line.amount is not None and line.name in classes:
+                out.append(Check(key + ("支出", i, "决算数"), f"{line.name}：收入支出决算总表 = 支出决算表", "总表",
+                                 line.amount, "支出决算表", classes[line.name]))  # type: ignore[arg-type]
+    return out
+
+
+def _fiscal(final: FinalAccounts, base: KeyPath) -> list[Check]:
+    t = final.fiscal
+    if not t.disclosed:
+        return []
+    key = base + ("财政拨款收入支出决算总表",)
+    what = "财政拨款收入支出决算总表"
+    out = _column_sum(key + ("本年收入合计",), f"{what}：本年收入合计 = 各项收入之和", "本年收入合计", t.revenue_current,
+                      "各项收入之和", [x.amount for x in t.revenue])
+    out += _column_sum(key + ("年初结转和结余",), f"{what}：年初结转和结余 = 其明细之和", "年初结转和结余", t.carried_in,
+                       "明细之和", [x.amount for x in t.carried_in_lines])
+    out += _sum(key + ("收入总计",), f"{what}：收入总计 = 本年收入合计 + 年初结转和结余", "收入总计", t.revenue_grand,
+                [("本年收入合计", t.revenue_current), ("年初结转和结余", t.carried_in)], all_parts=False)
+    for i, line in enumerate(t.expenditure):
+        out += _across(line, key + ("支出", i), f"{what}：{line.name}")
+    cols = fin.columns(FundSplit)
+    for label, split in (("本年支出合计", t.expenditure_current), ("年末结转和结余", t.carried_out),
+                         ("支出总计", t.expenditure_grand)):
+        if split is not None:
+            out += _across(split, key + (label,), f"{what}：{label}")
+    if t.expenditure_current is not None:
+        for attr, heading in cols:
+            out += _column_sum(key + ("本年支出合计", heading), f"{what}：本年支出合计（{heading}）= 各项支出之和",
+                               "本年支出合计", getattr(t.expenditure_current, attr), "各项支出之和",
+                               [getattr(x, attr) for x in t.expenditure])
+    if t.expenditure_grand is not None:
+        for attr, heading in cols:
+            grand = getattr(t.expenditure_grand, attr)
+            current = getattr(t.expenditure_current, attr) if t.expenditure_current is not None else None
+            carried = getattr(t.carried_out, attr) if t.carried_out is not None else None
+            out += _sum(key + ("支出总计", heading), f"{what}：支出总计（{heading}）= 本年支出合计 + 年末结转和结余",
+                        "支出总计", grand, [("本年支出合计", current), ("年末结转和结余", carried)], all_parts=False)
+        if t.revenue_grand is not None and t.expenditure_grand.total is not None:
+            out.append(Check(key + ("收入总计",), f"{what}：收入总计 = 支出总计", "收入总计", t.revenue_grand, "支出总计",
+                             t.expenditure_grand.total))
+    general = final.general.total if final.general.disclosed else None
+    if general is not None and general.total is not None and t.expenditure_current is not None \
+            and t.expenditure_current.general is not None:
+        out.append(Check(base + ("一般公共预算财政拨款支出决算表", "合计", "合计"),
+                         "一般公共预算财政拨款支出决算表合计 = 财政拨款总表的一般公共预算财政拨款支出",
+                         "支出决算表合计", general.total, "财政拨款总表", t.expenditure_current.general))
+    income = final.income.total if final.income.disclosed else None
+    if income is not None and income.appropriation is not None and t.revenue_current is not None:
+        out.append(Check(base + ("收入决算表", "合计", "财政拨款收入"), "收入决算表的财政拨款收入 = 财政拨款总表的本年收入合计",
+                         "财政拨款收入", income.appropriation, "财政拨款总表本年收入合计", t.revenue_current))
+    return out
+
+
+def _self_evaluation(p: Performance) -> list[Check]:
+    e = p.self_evaluation
+    assert e is not None
+    grades = [e.excellent, e.good, e.passed, e.failed]
+    if e.evaluated_projects is None or any(g is None for g in grades):
+        return []
+    return [Check(("绩效", "绩效自评", "绩效自评项目数"), "绩效自评：优 + 良 + 合格 + 不合格 = 自评项目数", "绩效自评项目数",
+                  Decimal(e.evaluated_projects), "各评级项目数之和", Decimal(sum(g for g in grades if g is not None)))]
