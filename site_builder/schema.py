@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .model import SHORTHANDS, DepartmentYear, Section
+from .model import SHORTHANDS, DepartmentYear, FinalAccounts, Section
 from .types import Target
 
 SCHEMA_ID = "https://site-builder.invalid/schema/content.schema.json"
@@ -46,7 +46,8 @@ def _allow_shorthands(schema: dict[str, Any]) -> None:
     string (``≥95%``) and read into its parts.
     """
     sections = {cls.__name__ for cls in _subclasses(Section)}
-    for prop in schema["properties"].values():
+    final = schema["$defs"].get(FinalAccounts.__name__, {}).get("properties", {})  # the 决算 tables are sections too
+    for prop in [*schema["properties"].values(), *final.values()]:
         ref = prop.get("$ref", "")
         if ref.rsplit("/", 1)[-1] in sections:
             prop.clear()
