@@ -16,6 +16,7 @@ from markupsafe import Markup
 from . import model as m
 from .charts import Bar, Chart, bar_chart
 from .fmt import Money, maybe_money, money, number, percent
+from .final_views import FinalTableView, differs, final_views, rate_text
 from .markup import MarkdownRenderer
 from .lines import RUNNING_PREFIX, project_anchor, table_prefix, three_costs_anchor
 from .tables import (BLANK, HISTORY_COLUMN, Cell, Column, Table, TableRow, amount_cell, changes_table, indicator_table,
@@ -138,6 +139,7 @@ class FinanceView:
     capital: Table | None
     changes: Table | None
     explanations: tuple[Titled, ...]
+    final: tuple[FinalTableView, ...] = ()  # the 决算 tables (final_views.py)
 
 
 SUMMARY_FIELDS = (
@@ -203,6 +205,7 @@ def finance_view(s: m.Finance, unit: str, md: MarkdownRenderer, home: str = "") 
         capital=_capital(s.capital_budget, unit, md),
         changes=changes_table("finance-changes", "收支比上年变化", s.changes, unit) if s.changes else None,
         explanations=tuple(Titled(t.title or "", md(t.text)) for t in s.explanations),
+        final=final_views(s.final, unit, md) if s.final is not None else (),
     )
 
 
@@ -251,11 +254,13 @@ def three_costs_view(s: m.ThreeCosts, unit: str, md: MarkdownRenderer, home: str
         if budget is not None:
             cells.append(amount_cell(maybe_money(planned, unit)))
         cells.append(amount_cell(maybe_money(value, unit)))
+        if budget is not None:
+            cells += _three_cost_rate(s, attr, value, planned)
         if home:
             cells.append(Cell(label, home=f"{home}#{line}"))
         rows.append(TableRow(tuple(cells), kind, line))
-    columns = (Column("项目"), Column("预算数", numeric=True), Column("决算数", numeric=True)) if budget else (
-        Column("项目"), Column("金额", numeric=True))
+    columns = (Column("项目"), Column("预算数", numeric=True), Column("决算数", numeric=True),
+               Column("完成率", numeric=True), Column("原因")) if budget else (Column("项目"), Column("金额", numeric=True))
     if home:
         columns += (HISTORY_COLUMN,)
     caption = " ".join(x for x in (s.number, "“三公”经费") if x) + (f"（{s.scope}）" if s.scope else "")
@@ -267,6 +272,19 @@ def three_costs_view(s: m.ThreeCosts, unit: str, md: MarkdownRenderer, home: str
         counts = make_table("sangong-counts", "“三公”经费相关数量", (Column("项目"), Column("数量", numeric=True)), count_rows)
     return ThreeCostsView(table, three_costs_chart(s, unit), counts,
                           changes_table("sangong-changes", "“三公”经费比上年变化", s.changes, unit) if s.changes else None)
+
+
+OUTTURN_SUBJECTS = {"total": "合计", "abroad": "因公出国境费", "vehicles": "公务用车购置及运行维护费",
+                    "vehicle_purchase": "公务用车购置费", "vehicle_running": "公务用车运行维护费", "reception": "公务接待费"}
+
+
+def _three_cost_rate(s: m.ThreeCosts, attr: str, value: Decimal | None, planned: Decimal | None) -> list[Cell]:
+    """决算 ÷ 预算数 (none with a budget of 0 or none), the document's own rate where it differs, and its reason."""
+    stated = next((o for o in s.outturn if o.subject == OUTTURN_SUBJECTS.get(attr)), None)
+    rate, _ = rate_text(value, planned, None)
+    if stated is not None and stated.rate is not None and differs(stated.rate, value, planned):
+        rate = f"{rate}（原文 {percent(stated.rate)}）" if rate else f"原文 {percent(stated.rate)}"
+    return [text_cell(rate or None, numeric=True), text_cell(stated.reason if stated else None)]
 
 
 def three_costs_chart(s: m.ThreeCosts, unit: str) -> Chart | None:

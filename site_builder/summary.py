@@ -16,12 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import final as fin
 from . import routes
 from .charts import Bar, Chart, bar_chart
 from .compare import change_percent, convert
 from .content import Entry
 from .fmt import Money, grouped, money
-from .model import ClassTable, DepartmentYear, Row
+from . import final as fin
+from .final_views import headline
+from .model import ClassTable, DepartmentYear, FinalAccounts, Row
 from .tables import Cell, Column, Table, TableRow, amount_cell, make_table
 
 SHARE_QUANTUM = Decimal("0.1")
@@ -59,6 +62,20 @@ class YearSummary:
     previous: str  # "2018年预算" or ""
     comparison: str  # the comparison page's site-relative path, or ""
     compositions: tuple[Composition, ...]
+    outturn: Table | None = None  # a 决算: each headline figure against its budget, with the rate
+
+
+def outturn_table(doc: DepartmentYear) -> Table | None:
+    """决算 against 年初预算 (全年预算) with the completion rate; never a division by zero."""
+    views = headline(doc)
+    if not views:
+        return None
+    rows = [TableRow((Cell(v.label, header=True), amount_cell(v.initial), amount_cell(v.full_year), amount_cell(v.actual),
+                      Cell(v.words + (f"（{v.stated}）" if v.stated else "")), Cell(v.reason or "—")))
+            for v in views]
+    columns = (Column("项目"), Column("年初预算", numeric=True), Column("全年预算", numeric=True),
+               Column("决算", numeric=True), Column("完成情况"), Column("原因（原文）"))
+    return make_table("summary-outturn", "决算与预算", columns, rows, unit=f"单位：{doc.meta.unit}")
 
 
 def _share(part: Decimal, whole: Decimal) -> str:
@@ -85,6 +102,8 @@ def _finance(doc: DepartmentYear, attr: str) -> Decimal | str:
     if not f.disclosed:
         return f.status
     value = getattr(f, attr)
+    if value is None and f.final is not None:  # a 决算: the year's own totals, read from its tables
+        value = fin.derived_totals(f.final).get(attr)
     return "未列出" if value is None else value
 
 
@@ -143,7 +162,8 @@ def year_summary(entry: Entry, entries: Sequence[Entry]) -> YearSummary:
     comparison = ""
     if before is not None:
         comparison = routes.compare_path(entry.region_slugs, entry.department_slug, before.stem, entry.stem)
-    return YearSummary(_sentence(doc, values), tuple(figures), old_label, comparison, compositions(doc))
+    return YearSummary(_sentence(doc, values), tuple(figures), old_label, comparison, compositions(doc),
+                       outturn_table(doc))
 
 
 def _sentence(doc: DepartmentYear, values: dict[str, Decimal | str]) -> str:
@@ -153,7 +173,11 @@ def _sentence(doc: DepartmentYear, values: dict[str, Decimal | str]) -> str:
     if not isinstance(total, Decimal):
         said = {"未公开": "未公开", "未收录": "所在的文件本站未收录", "无": "公开为无"}.get(str(total), "未列出")
         return f"本年度{doc.meta.kind}的支出合计{said}。"
-    words = f"{doc.meta.year}年{doc.meta.kind}支出合计 {money(total, unit)}"
+    words = ""
+    for v in headline(doc)[:1]:  # a 决算 says first what was spent against the budget
+        budget = f"年初预算 {v.initial}" if v.initial is not None else f"全年预算 {v.full_year}"
+        words = f"{doc.meta.year}年{v.label}决算 {v.actual}，{budget}，{v.words}。"
+    words += f"{doc.meta.year}年{doc.meta.kind}支出合计 {money(total, unit)}"
     parts = [f"{label} {money(values[key], unit)}，占 {_share(values[key], total)}"  # type: ignore[arg-type]
              for key, label in (("basic", "基本支出"), ("project", "项目支出"))
              if isinstance(values[key], Decimal) and total]
@@ -195,6 +219,8 @@ def compositions(doc: DepartmentYear) -> tuple[Composition, ...]:
         return ()
     unit = doc.meta.unit
     out = []
+    if f.final is not None:
+        return _final_compositions(f.final, unit)
     function_rows = _classes(f.by_function)
     if function_rows:
         out.append(_composition("function", "支出按功能分类（类）", function_rows, unit, "收支总表"))
@@ -230,3 +256,21 @@ def _composition(key: str, title: str, rows: Sequence[Row], unit: str, source: s
     columns = (Column("类"), Column("编码"), Column(f"金额（{unit}）", numeric=True), Column("占比", numeric=True))
     table = make_table(f"composition-{key}", title, columns, body, unit=f"单位：{unit}；占比为各类之和的百分比，四舍五入到 0.1%")
     return Composition(chart, table, source)
+
+
+def _final_compositions(final: FinalAccounts, unit: str) -> tuple[Composition, ...]:
+    """A 决算's expenditure by 类: 支出决算表 (all funds) and the 基本支出决算表 (economic classes)."""
+    out = []
+    spending = final.expenditure
+    if spending.disclosed:
+        rows = [Row(编码=r.code, 名称=r.name, 金额=r.total) for r in spending.rows if r.total is not None]  # type: ignore[call-arg]
+        found = _composition("function", "支出按功能分类（类）", _classes(rows), unit, "支出决算表")
+        if found is not None and _classes(rows):
+            out.append(found)
+    basic = final.basic
+    if basic.disclosed:
+        rows = [Row(编码=r.code, 名称=r.name, 金额=r.amount) for r in basic.rows if r.amount is not None]  # type: ignore[call-arg]
+        found = _composition("economic", "基本支出按经济分类（类）", _classes(rows), unit, "一般公共预算财政拨款基本支出决算表")
+        if found is not None and _classes(rows):
+            out.append(found)
+    return tuple(out)

@@ -24,6 +24,7 @@ from .checks import Check
 from .content import Entry
 from .downloads import source_path
 from .fmt import convert, money, percent, plain
+from .final import derived_totals as final_totals
 from .markup import MarkdownRenderer
 from .model import SECTIONS, DepartmentYear
 from .sections import SectionView, section_view, term_anchor
@@ -227,6 +228,8 @@ def figure(doc: DepartmentYear, section: str, attr: str, unit: str) -> Decimal |
     if not part.disclosed:
         return part.status
     value = getattr(part, attr)
+    if value is None and section == "finance" and part.final is not None:  # a 决算: read from its tables
+        value = final_totals(part.final).get(attr)
     if value is None and attr == "vehicles" and (part.vehicle_purchase is not None or part.vehicle_running is not None):
         value = (part.vehicle_purchase or Decimal(0)) + (part.vehicle_running or Decimal(0))
     return None if value is None else convert(value, doc.meta.unit, unit)
