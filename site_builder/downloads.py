@@ -5,10 +5,12 @@ Per department-year, beside its page (``…/2020/data/``):
     hebei-qinhuangdao-shanhaiguan-xinfang-2020.json              the validated model (validates against the schema)
     hebei-qinhuangdao-shanhaiguan-xinfang-2020-figures.csv       every number, one row each
     hebei-qinhuangdao-shanhaiguan-xinfang-2020-indicators.csv    every performance indicator
+    shanghai-putuo-caizhengju-2024-juesuan-final.csv             a 决算's tables: 预算数 and 决算数 in columns
 
 The file names repeat the page's path so that files downloaded from many pages never
 collide in one folder. For the whole site, in ``data/``: ``site.json`` (every
-department-year), ``figures.csv``, ``indicators.csv``, ``scorecard.csv`` (公开完整度),
+department-year), ``figures.csv``, ``indicators.csv``, ``final.csv`` (every 决算's tables),
+``scorecard.csv`` (公开完整度),
 ``content.schema.json`` (the same bytes as ``schema/content.schema.json``) and
 ``catalog.json``, which lists every other download with its size and SHA-256.
 
@@ -32,7 +34,8 @@ from typing import Any, Generic, TypeVar, Union
 
 from . import routes
 from .content import Entry, entry_base, read_source
-from .opendata import FIGURE_COLUMNS, INDICATOR_COLUMNS, csv_text, indicator_rows, model_json, walk_figures
+from .opendata import (FIGURE_COLUMNS, FINAL_COLUMNS, INDICATOR_COLUMNS, csv_text, final_rows, indicator_rows, model_json,
+                       walk_figures)
 from .schema import schema_text
 
 JSON_TYPE = "application/json"
@@ -45,15 +48,18 @@ SITE_FORMAT = "site_builder.site/1"
 SITE_JSON = f"{routes.DATA}/site.json"
 SITE_FIGURES = f"{routes.DATA}/figures.csv"
 SITE_INDICATORS = f"{routes.DATA}/indicators.csv"
+SITE_FINAL = f"{routes.DATA}/final.csv"
 SITE_SCORECARD = f"{routes.DATA}/scorecard.csv"
 SCHEMA = f"{routes.DATA}/content.schema.json"
 
 FIGURES_HEADER = csv_text(FIGURE_COLUMNS, ()).encode("utf-8")  # the BOM and the header line
 INDICATORS_HEADER = csv_text(INDICATOR_COLUMNS, ()).encode("utf-8")
+FINAL_HEADER = csv_text(FINAL_COLUMNS, ()).encode("utf-8")
 
 Part = Union[bytes, memoryview]
 YearBytes = Callable[["Entry", str], bytes]
-"""``data(entry, name)``: the bytes of a department-year's ``json``, ``figures`` or ``indicators`` file."""
+"""``data(entry, name)``: the bytes of a department-year's ``json``, ``figures``, ``indicators`` or ``final`` file
+(a year without 决算 tables has no ``final`` file: its bytes are empty)."""
 T = TypeVar("T")
 
 
@@ -156,12 +162,15 @@ class YearData:
     json: bytes
     figures: bytes
     indicators: bytes
+    final: bytes = b""  # a 决算's tables, budget and actual in columns; empty for a year without them
 
 
 def year_data(entry: Entry) -> YearData:
     doc = entry.model
+    final = list(final_rows(doc))
     return YearData(model_json(doc).encode("utf-8"), csv_text(FIGURE_COLUMNS, walk_figures(doc)).encode("utf-8"),
-                    csv_text(INDICATOR_COLUMNS, indicator_rows(doc)).encode("utf-8"))
+                    csv_text(INDICATOR_COLUMNS, indicator_rows(doc)).encode("utf-8"),
+                    csv_text(FINAL_COLUMNS, final).encode("utf-8") if final else b"")
 
 
 class EntryMemo(Generic[T]):
@@ -216,11 +225,13 @@ def year_files(entry: Entry) -> tuple[File, ...]:
     sources = tuple(describe(source_path(entry, src.file), f"{name}：来源文件 {src.title}（PDF）", "source",
                              (read_source_file(entry, src.file),), **about)
                     for src in meta.sources if src.file)
+    final = (describe(f"{base}-final.csv", f"{name}：决算表，预算数与决算数（CSV）", "final", (data.final,), **about),) \
+        if data.final else ()
     return _files.put(entry, (
         describe(f"{base}.json", f"{name}：全部数据（JSON）", "department-year", (data.json,), **about),
         describe(f"{base}-figures.csv", f"{name}：全部数字（CSV）", "figures", (data.figures,), **about),
         describe(f"{base}-indicators.csv", f"{name}：绩效指标（CSV）", "indicators", (data.indicators,), **about),
-    ) + sources)
+    ) + final + sources)
 
 
 def source_path(entry: Entry, file: str) -> str:
@@ -239,6 +250,7 @@ YEAR_NOTES = {
     "department-year": "本页的全部内容；金额为精确的十进制字符串，单位见“元数据.金额单位”；符合本站公布的 JSON Schema",
     "figures": "每个数字一行：栏目、表、项目、编码、指标、数值、单位，比上年的增减带正负号并注明增加或减少；没有数字的部分注明无、未公开或未收录",
     "indicators": "每个绩效指标一行：一级、二级、三级指标，指标值拆为性质、符号、数值、单位",
+    "final": "决算表每个数字一行：表、编码、名称、列，年初预算数、全年预算数、决算数与完成率各占一列",
 }
 
 
@@ -277,7 +289,9 @@ def _rows(entries: Sequence[Entry], data: YearBytes, name: str, header: bytes) -
     """A site-wide CSV: the header once, then each department-year's rows (its file without the header)."""
     yield header
     for entry in entries:
-        yield _without_header(data(entry, name), header)
+        own = data(entry, name)
+        if own:  # a year without that file (a 预算 has no 决算 tables)
+            yield _without_header(own, header)
 
 
 def site_file_specs(entries: Sequence[Entry], pages: Sequence[str], scorecard_csv: str,
@@ -293,6 +307,7 @@ def site_file_specs(entries: Sequence[Entry], pages: Sequence[str], scorecard_cs
         (SITE_FIGURES, "全部部门年度：全部数字（CSV）", "figures", _rows(entries, data, "figures", FIGURES_HEADER)),
         (SITE_INDICATORS, "全部部门年度：绩效指标（CSV）", "indicators",
          _rows(entries, data, "indicators", INDICATORS_HEADER)),
+        (SITE_FINAL, "全部决算：决算表，预算数与决算数（CSV）", "final", _rows(entries, data, "final", FINAL_HEADER)),
         (SITE_SCORECARD, "全部部门年度：公开完整度（CSV）", "scorecard", iter((scorecard_csv.encode("utf-8"),))),
         (SCHEMA, "内容文件格式（JSON Schema）", "schema", iter((schema_bytes(),))),
     )
@@ -317,6 +332,7 @@ SITE_NOTES = {
     SITE_JSON: "每个部门年度一项，其 data 与该页的 JSON 文件相同",
     SITE_FIGURES: "全部部门年度的数字，各列与每页的数字表相同",
     SITE_INDICATORS: "全部部门年度的绩效指标",
+    SITE_FINAL: "全部决算的各张表，预算数与决算数各占一列，与每页的决算表文件相同",
     SITE_SCORECARD: "每个部门年度一行：得分、可评估权重占比，及每一事项已公开、公开为无、无（与数字不符）、未公开或未收录",
     SCHEMA: "各 JSON 文件中部门年度数据的格式，也是 content/ 中 YAML 文件的格式",
 }

@@ -231,10 +231,13 @@ def site_entries(summaries: Iterable[Summary], reporter: Reporter) -> list[Entry
 def year_bytes(folder: Path, summaries: Iterable[Summary]) -> Callable[[Entry, str], bytes]:
     """``data(entry, name)`` for ``downloads.site_file_specs``: a year's file, read back from ``folder``."""
     paths = {rel: {d.kind: d.path for d in files} for s in summaries for rel, files in s.year_files}
-    kinds = {"json": "department-year", "figures": "figures", "indicators": "indicators"}
+    kinds = {"json": "department-year", "figures": "figures", "indicators": "indicators", "final": "final"}
 
     def data(entry: Entry, name: str) -> bytes:
-        with open(os.path.join(folder, paths[entry.rel][kinds[name]]), "rb") as f:
+        path = paths[entry.rel].get(kinds[name])
+        if path is None:  # a file only some years have (决算 tables)
+            return b""
+        with open(os.path.join(folder, path), "rb") as f:
             return f.read()
 
     return data

@@ -37,6 +37,9 @@ _MEASURES = {"amount": "金额", "percent": "百分比", "quantity": "数量", "
 _NEGATIVE = frozenset({"减少", "取消"})
 _SIGNED = frozenset({"增减额", "增减率"})
 _STATES = {"无": "无", "未公开": "未公开", "未收录": "未收录"}
+FINAL_COLUMNS = ("地区", "部门", "年度", "类型", "表号", "表", "栏", "编码", "名称", "列", "年初预算数", "全年预算数", "决算数",
+                 "完成率（年初预算）", "完成率（全年预算）", "所列完成率", "单位", "原因")
+"""The 决算 tables, one row per printed amount, the budget and the actual in columns of their own."""
 INDICATOR_COLUMNS = ("地区", "部门", "年度", "类型", "所属", "项目编码", "一级指标", "二级指标", "三级指标",
                      "指标描述", "指标值", "性质", "符号", "数值", "单位", "指标值确定依据", "评分标准")
 
@@ -294,3 +297,97 @@ def figures_csv(docs: Iterable[DepartmentYear]) -> str:
 
 def indicators_csv(docs: Iterable[DepartmentYear]) -> str:
     return csv_text(INDICATOR_COLUMNS, (row for doc in docs for row in indicator_rows(doc)))
+
+
+# ---------------------------------------------------------------------------
+# 决算: the tables with the budget and the actual in columns
+
+
+def final_rows(doc: DepartmentYear) -> Iterator[dict[str, Any]]:
+    """One row per amount of the 决算 tables (and the “三公” table): 决算数 with its 年初预算数 and 全年预算数
+    where the document gives them, the rates worked out from them (none for a budget of 0) and the stated rate."""
+    from . import final as fin
+    from . import model as m
+
+    final = fin.final_of(doc)
+    if final is None:
+        return
+    ident = {**_identity(doc), "单位": doc.meta.unit}
+
+    def row(number: str | None, table: str, side: str, code: str | None, name: str, column: str,
+            actual: Decimal | None, budget: BaseModel | None = None, **extra: Any) -> dict[str, Any]:
+        out = {**ident, "表号": number, "表": table, "栏": side, "编码": code, "名称": name, "列": column, "决算数": actual,
+               **extra}
+        if isinstance(budget, m.Outturn):
+            out.update({"年初预算数": budget.initial, "全年预算数": budget.full_year,
+                        "完成率（年初预算）": fin.completion(actual, budget.initial),
+                        "完成率（全年预算）": fin.completion(actual, budget.full_year),
+                        "所列完成率": budget.rate, "原因": budget.reason})
+        return out
+
+    for attr, title in m.FINAL_TABLES:
+        t = getattr(final, attr)
+        if not t.disclosed:
+            continue
+        if isinstance(t, (m.IncomeExpenditureTable, m.FiscalTotalTable)):
+            for side, lines in (("收入", t.revenue), ("支出", t.expenditure)):
+                for line in lines:
+                    if isinstance(line, m.FinalLine):
+                        if line.amount is not None:
+                            yield row(t.number, title, side, line.code, line.name, "决算数", line.amount)
+                    else:
+                        for col_attr, heading in fin.columns(type(line)):
+                            if getattr(line, col_attr) is not None:
+                                yield row(t.number, title, side, line.code, line.name, heading, getattr(line, col_attr))
+            summary = [("收入", "本年收入合计", "revenue_current"), ("收入", "年初结转和结余", "carried_in"),
+                       ("收入", "使用非财政拨款结余", "non_fiscal_balance"), ("收入", "总计", "revenue_grand"),
+                       ("支出", "本年支出合计", "expenditure_current"), ("支出", "结余分配", "distribution"),
+                       ("支出", "年末结转和结余", "carried_out"), ("支出", "总计", "expenditure_grand")]
+            for side, name, field in summary:
+                value = getattr(t, field, None)
+                if isinstance(value, Decimal):
+                    yield row(t.number, title, side, None, name, "决算数", value)
+                elif isinstance(value, BaseModel):
+                    for col_attr, heading in fin.columns(type(value)):
+                        if getattr(value, col_attr) is not None:
+                            yield row(t.number, title, side, None, name, heading, getattr(value, col_attr))
+            for line in getattr(t, "carried_in_lines", []):
+                if line.amount is not None:
+                    yield row(t.number, title, "收入", line.code, f"年初结转和结余：{line.name}", "决算数", line.amount)
+            continue
+        if isinstance(t, m.BasicTable):
+            for r in t.rows:
+                if r.amount is not None:
+                    yield row(t.number, title, "行", r.code, r.name, "决算数", r.amount)
+            for name, value in (("人员经费合计", t.personnel), ("公用经费合计", t.public)):
+                if value is not None:
+                    yield row(t.number, title, "合计", None, name, "决算数", value)
+            continue
+        rows = [("行", r) for r in t.rows] + ([("合计", t.total)] if t.total is not None else [])
+        for side, r in rows:
+            name = getattr(r, "name", "合计")
+            cols = fin.columns(type(r))
+            for i, (col_attr, heading) in enumerate(cols):
+                value = getattr(r, col_attr)
+                first = i == 0  # the budget belongs with the row's total column
+                if value is not None or (first and isinstance(r, m.Outturn) and (r.initial is not None or r.full_year is not None)):
+                    yield row(t.number, title, side, getattr(r, "code", None), name, heading, value,
+                              r if first else None)
+    three = doc.three_costs
+    if three.disclosed:
+        items = (("合计", "total"), ("因公出国（境）费", "abroad"), ("公务用车购置及运行维护费", "vehicles"),
+                 ("公务用车购置费", "vehicle_purchase"), ("公务用车运行维护费", "vehicle_running"), ("公务接待费", "reception"))
+        subjects = {"合计": "合计", "因公出国（境）费": "因公出国境费"}
+        for name, attr in items:
+            actual = getattr(three, attr)
+            planned = getattr(three.budget, attr) if three.budget is not None else None
+            if actual is None and planned is None:
+                continue
+            stated = next((o for o in three.outturn if o.subject == subjects.get(name, name)), None)
+            yield {**ident, "表号": three.number, "表": "财政拨款“三公”经费支出决算表", "栏": "行", "名称": name, "列": "决算数",
+                   "年初预算数": planned, "决算数": actual, "完成率（年初预算）": fin.completion(actual, planned),
+                   "所列完成率": stated.rate if stated else None, "原因": stated.reason if stated else None}
+
+
+def final_csv(docs: Iterable[DepartmentYear]) -> str:
+    return csv_text(FINAL_COLUMNS, (row for doc in docs for row in final_rows(doc)))

@@ -24,7 +24,8 @@ from .checks import Check
 from .content import Entry
 from .downloads import source_path
 from .fmt import convert, money, percent, plain
-from .final import derived_totals as final_totals
+from .final import derived_totals as final_totals, headline
+from .final_views import rate_text
 from .markup import MarkdownRenderer
 from .model import SECTIONS, DepartmentYear
 from .sections import SectionView, section_view, term_anchor
@@ -212,6 +213,7 @@ class DepartmentView:
     charts: tuple[Chart, ...]
     comparisons: tuple[Link, ...]  # every pre-built pair of years (compare_views)
     lines: str = ""  # the page of every budget line's history (lines.py)
+    budget_actual: Table | None = None  # 预算 and 决算 side by side per year, where the department has a 决算
 
 
 TREND_FIGURES = (
@@ -265,9 +267,56 @@ def department_view(dept: Department, names: dict[tuple[str, ...], str],
         if chart is not None:
             charts.append(chart)
     region = " ".join(dept.entries[-1].model.meta.region.names)
+    budget_actual = budget_actual_table(dept, unit)
     return DepartmentView(dept.path, dept.name, region, tuple(breadcrumbs(names, dept.region_slugs)),
                           tuple(Link(year_label(e.model), entry_path(e)) for e in dept.entries), trend, tuple(charts),
-                          tuple(comparisons), lines_path(dept.region_slugs, dept.slug))
+                          tuple(comparisons), lines_path(dept.region_slugs, dept.slug),
+                          budget_actual)
+
+
+def budget_actual_table(dept: Department, unit: str) -> Table | None:
+    """Each year's 预算 and 决算 side by side: what was budgeted, what was spent, and the completion rate."""
+    by_year: dict[int, dict[str, Entry]] = {}
+    for e in dept.entries:
+        by_year.setdefault(e.model.meta.year, {})[e.model.meta.kind] = e
+    if not any("决算" in kinds for kinds in by_year.values()):
+        return None
+
+    def amount(value: Decimal | None, doc: DepartmentYear) -> Cell:
+        return Cell(money=money(convert(value, doc.meta.unit, unit), unit), numeric=True) if value is not None \
+            else Cell("—", numeric=True)
+
+    rows = []
+    for year in sorted(by_year):
+        budget, final = by_year[year].get("预算"), by_year[year].get("决算")
+        cells = [Cell(f"{year}年", header=True)]
+        if budget is not None:
+            value = figure(budget.model, "finance", "expenditure_total", unit)
+            cells.append(Cell(money(value, unit).text if isinstance(value, Decimal) else value or "未列出", numeric=True,
+                              link=entry_path(budget)))
+        else:
+            cells.append(Cell("未收录", numeric=True))
+        if final is not None:
+            doc = final.model
+            value = figure(doc, "finance", "expenditure_total", unit)
+            cells.append(Cell(money(value, unit).text if isinstance(value, Decimal) else value or "未列出", numeric=True,
+                              link=entry_path(final)))
+            head = headline(doc.finance.final) if doc.finance.disclosed and doc.finance.final else None
+            cells += [amount(head.initial if head else None, doc), amount(head.full_year if head else None, doc),
+                      amount(head.actual if head else None, doc)]
+            cells.append(Cell(rate_text(head.actual, head.initial, head.full_year)[0] or "—", numeric=True) if head
+                         else Cell("—", numeric=True))
+            t = doc.three_costs
+            cells += [amount(t.budget.total if t.disclosed and t.budget else None, doc),
+                      amount(t.total if t.disclosed else None, doc)]
+        else:
+            cells += [Cell("未收录", numeric=True)] + [Cell("—", numeric=True)] * 6
+        rows.append(TableRow(tuple(cells)))
+    columns = (Column("年度"), Column("预算：支出合计", numeric=True), Column("决算：本年支出合计", numeric=True),
+               Column("一般公共预算财政拨款：年初预算", numeric=True), Column("全年预算", numeric=True),
+               Column("决算", numeric=True), Column("完成率", numeric=True), Column("“三公”经费：预算数", numeric=True),
+               Column("决算数", numeric=True))
+    return make_table("budget-actual", "预算与决算", columns, rows, unit=f"单位：{unit}；“—”表示原文未列")
 
 
 # ---------------------------------------------------------------------------
