@@ -39,7 +39,10 @@ SEARCH = "search/index.html?q=公务接待费"
 PAGE_TYPES = {"home": HOME, "region": "hebei/qinhuangdao/index.html", "department": "jiangsu/zhengxie-bangongting/index.html",
               "seed department-year": SEED_YEAR, "Jiangsu department-year": JIANGSU_YEAR,
               "Shanghai department-year": SHANGHAI_YEAR,
-              "glossary": "glossary/index.html", "about": "about/index.html", "404": MISSING, "search": SEARCH}
+              "glossary": "glossary/index.html", "about": "about/index.html", "404": MISSING, "search": SEARCH,
+              "决算 department-year": "shanghai/putuo/caizhengju/2024-juesuan/index.html",
+              "决算 with 年初预算 0": "shanghai/putuo/shehui-gongzuobu/2024-juesuan/index.html",
+              "department with a 决算": "shanghai/putuo/caizhengju/index.html"}
 AXE_MOUNT = "/budget/"  # where axe runs; the markup at the root differs only in 404.html's links
 
 PAGE_FACTS = """() => ({
