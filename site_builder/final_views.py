@@ -244,7 +244,7 @@ def final_views(final: m.FinalAccounts, unit: str, md: MarkdownRenderer) -> tupl
                 rt = next(r for r in fin.row_tables(final) if r.attr == attr)
                 tables = (coded_table(f"final-{attr}", _caption(t, title), rt.rows, rt.total, rt.columns, unit,
                                       "功能分类"),)
-        out.append(FinalTableView(f"final-{attr}", _caption(t, title), t.status, STATES.get(t.status, "undisclosed"),
+        out.append(FinalTableView(f"juesuan-{attr}", _caption(t, title), t.status, STATES.get(t.status, "undisclosed"),
                                   note, tables))
     return tuple(out)
 

@@ -316,8 +316,8 @@ def test_csv_downloads_read_back_with_chinese_intact(site: Path, entries: dict[s
     indicators = read_csv(site / CHENGDE / "data/hebei-chengde-chengde-xian-xinfang-2021-indicators.csv")
     assert (indicators[0]["指标值"], indicators[0]["符号"], indicators[0]["单位"]) == ("≤30万元", "≤", "万元")
     # The site-wide tables are the pages' tables, joined.
-    every = [d for d in catalog(site) if d["format"] == "CSV" and d["kind"] in ("figures", "indicators")]
-    for kind in ("figures", "indicators"):
+    every = [d for d in catalog(site) if d["format"] == "CSV" and d["kind"] in ("figures", "indicators", "final")]
+    for kind in ("figures", "indicators", "final"):
         whole = read_csv(site / f"data/{kind}.csv")
         parts = [row for d in every if d["kind"] == kind and d["department"] for row in read_csv(site / str(d["path"]))]
         assert whole == parts and whole, kind
@@ -334,8 +334,8 @@ def test_catalog_lists_every_download_with_its_size_and_hash(site: Path) -> None
     on_disk = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.suffix in (".json", ".csv", ".pdf")
                      and p.relative_to(site).as_posix() != "data/catalog.json" and "pagefind" not in p.parts)
     assert sorted(str(d["path"]) for d in items) == on_disk
-    assert [d["path"] for d in items][:5] == ["data/site.json", "data/figures.csv", "data/indicators.csv",
-                                             "data/scorecard.csv", "data/content.schema.json"]
+    assert [d["path"] for d in items][:6] == ["data/site.json", "data/figures.csv", "data/indicators.csv",
+                                             "data/final.csv", "data/scorecard.csv", "data/content.schema.json"]
     for d in items:
         raw = (site / str(d["path"])).read_bytes()
         assert (d["bytes"], d["sha256"]) == (len(raw), hashlib.sha256(raw).hexdigest()), d["path"]
@@ -365,7 +365,10 @@ def test_year_pages_and_the_about_page_list_the_downloads(site: Path) -> None:
     about = soup(site / "about/index.html")
     section = about.select_one("#opendata").find_next("ul", class_="downloads")
     assert [a["href"] for a in section.select("a")] == ["../data/site.json", "../data/figures.csv", "../data/indicators.csv",
-                                                        "../data/scorecard.csv", "../data/content.schema.json"]
+                                                        "../data/final.csv", "../data/scorecard.csv",
+                                                        "../data/content.schema.json"]
+    final = page(site, "shanghai/putuo/caizhengju/2024-juesuan").select("section#downloads a[download]")
+    assert [a["href"] for a in final][-1] == "data/shanghai-putuo-caizhengju-2024-juesuan-final.csv"
     assert any(a["href"] == "../data/catalog.json" for a in about.select("main a"))
 
 
