@@ -44,8 +44,9 @@ from .content import Entry
 from .crosswalk import Crosswalk, crosswalk_for
 from .fmt import grouped
 from .fmt import percent as percent_text
-from .model import (SECTIONS, UNIT_FACTORS, Change, ClassTable, DepartmentYear, Indicator, Project, Row, TitledText,
-                    Totals)
+from . import final as fin
+from .model import (SECTIONS, UNIT_FACTORS, Change, ClassTable, DepartmentYear, FinalAccounts, Indicator, Project, Row,
+                    TitledText, Totals)
 from .textdiff import Segment, changed_chars, diff_text
 
 __all__ = ["compare", "pairs", "Pair", "by_department", "department_key", "change_percent", "figure_sentence",
@@ -201,10 +202,10 @@ def _part_states(attr: str, old: DepartmentYear, new: DepartmentYear) -> list[tu
         for field, name in (("appropriation", "财政拨款收支"), ("running_costs", "机关运行经费"),
                             ("capital_budget", "国有资本经营预算"), ("named_projects", "主要项目")):
             out.append((f"收支.{name}", name, has(getattr(old.finance, field)), has(getattr(new.finance, field))))
-        old_keys, new_keys = _table_keys(old.finance.tables, new.finance.tables)
+        old_keys, new_keys = _table_keys(tables_of(old), tables_of(new))
         states: dict[str, list[str]] = {}
         names: dict[str, str] = {}
-        for side, tables, keys in ((0, old.finance.tables, old_keys), (1, new.finance.tables, new_keys)):
+        for side, tables, keys in ((0, tables_of(old), old_keys), (1, tables_of(new), new_keys)):
             for table, key in zip(tables, keys, strict=True):
                 states.setdefault(key, ["未公开", "未公开"])[side] = "已公开" if table.rows or table.total else "无"
                 names[key] = table.title
@@ -398,11 +399,53 @@ def _unique(name: str, index: int, names: list[str]) -> str:
     return name if n == 0 else f"{name}#{n + 1}"
 
 
+def final_totals(doc: DepartmentYear) -> Totals | None:
+    """A 决算's totals as a 预算 states them, read from its tables (``final.derived_totals``) with the
+    总表's expenditure by 类: so that a 决算 compares with a 决算, and with its year's 预算, in one engine."""
+    f = doc.finance
+    if not f.disclosed or f.final is None:
+        return None
+    derived = fin.derived_totals(f.final)
+    overview = f.final.overview
+    data: dict[str, object] = {alias: derived[attr] for attr, alias in (
+        ("revenue_total", "收入合计"), ("expenditure_total", "支出合计"), ("basic", "基本支出"), ("project", "项目支出"),
+        ("carried_in", "上年结转"), ("carried_out", "结转下年")) if derived[attr] is not None}
+    if overview.disclosed:
+        data["收入"] = [{"名称": x.name, "金额": x.amount} for x in overview.revenue]
+        data["支出按功能分类"] = [{"名称": x.name, "金额": x.amount} for x in overview.expenditure]
+    return Totals.model_validate(data)
+
+
+def tables_of(doc: DepartmentYear) -> list[ClassTable]:
+    """A document's classification tables; for a 决算, its 一般公共预算财政拨款 tables by 功能 and by 经济 class,
+    with the scope (一般公共预算) under which a 预算 prints the same tables."""
+    f = doc.finance
+    if not f.disclosed or f.final is None:
+        return list(f.tables)
+    return _derived.get(doc, "final-tables", lambda: _final_tables(f.final))  # type: ignore[arg-type]
+
+
+def _final_tables(final: FinalAccounts) -> list[ClassTable]:
+    out = []
+    general, basic = final.general, final.basic
+    if general.disclosed and general.rows:
+        out.append(ClassTable.model_validate({
+            "名称": "一般公共预算财政拨款支出决算表", "分类": "功能分类", "口径": "一般公共预算",
+            "合计": general.total.total if general.total else None,
+            "行": [{"编码": r.code, "名称": r.name, "金额": r.total} for r in general.rows]}))
+    if basic.disclosed and basic.rows:
+        both = basic.personnel + basic.public if basic.personnel is not None and basic.public is not None else None
+        out.append(ClassTable.model_validate({
+            "名称": "一般公共预算财政拨款基本支出决算表", "分类": "经济分类", "口径": "一般公共预算", "合计": both,
+            "行": [{"编码": r.code, "名称": r.name, "金额": r.amount} for r in basic.rows]}))
+    return out
+
+
 def _year_figures(doc: DepartmentYear, table_keys: list[str]) -> dict[str, _Fig]:
     c = _Collector()
     f = doc.finance
     if f.disclosed:
-        c.totals(f, "收支", "收支总额")
+        c.totals(final_totals(doc) or f, "收支", "收支总额")
         if f.appropriation is not None:
             c.totals(f.appropriation, "收支.财政拨款", "财政拨款")
         c.rows(f.named_projects, "收支.主要项目", "收支", "主要项目")
@@ -413,7 +456,7 @@ def _year_figures(doc: DepartmentYear, table_keys: list[str]) -> dict[str, _Fig]
         if f.capital_budget is not None:
             c.fields(f.capital_budget, (("revenue", "收入"), ("expenditure", "支出")), "收支.国有资本经营预算", "收支",
                      "国有资本经营预算")
-        for table, key in zip(f.tables, table_keys, strict=True):
+        for table, key in zip(tables_of(doc), table_keys, strict=True):
             prefix = f"收支.分类表.{key}"
             c.add(f"{prefix}.合计", "收支", table.title, "合计", table.total, title=f"{table.title}合计")
             c.rows(table.rows, prefix, "收支", table.title, classification=table.classification)
@@ -449,11 +492,11 @@ def _year_figures(doc: DepartmentYear, table_keys: list[str]) -> dict[str, _Fig]
 
 def _figures(old: DepartmentYear, new: DepartmentYear, unit: str, states: dict[tuple[str, str], str],
              crosswalk: Crosswalk) -> list[FigureChange]:
-    old_keys, new_keys = _table_keys(old.finance.tables, new.finance.tables)
+    old_keys, new_keys = _table_keys(tables_of(old), tables_of(new))
     a = _derived.get(old, ("figures", *old_keys), lambda: _year_figures(old, old_keys))
     b = _derived.get(new, ("figures", *new_keys), lambda: _year_figures(new, new_keys))
     a, old_codes = _follow_renumbering(a, b, old.meta.year, new.meta.year, crosswalk)
-    a = _in_newer_tables(a, old.finance.tables, old_keys, new.finance.tables, new_keys)
+    a = _in_newer_tables(a, tables_of(old), old_keys, tables_of(new), new_keys)
     out = []
     for key in _merge_order(list(a), list(b)):
         out.append(_pair(key, a.get(key), b.get(key), old.meta.unit, new.meta.unit, unit, states, old_codes.get(key)))
@@ -1053,6 +1096,7 @@ class Pair(Generic[T]):
     older: T
     newer: T
     consecutive: bool  # no year of the same kind between them in the content
+    kind: str = "years"  # "years": two years of one kind; "budget-final": one year's 预算 (older) and 决算 (newer)
 
 
 def department_key(x: Document) -> tuple[tuple[str, ...], str]:
@@ -1062,7 +1106,8 @@ def department_key(x: Document) -> tuple[tuple[str, ...], str]:
 
 
 def pairs(entries: Sequence[T], *, every: bool | None = None) -> list[Pair[T]]:
-    """The pairs of years of one department to compare, per kind (预算 with 预算, 决算 with 决算).
+    """The pairs of years of one department to compare, per kind (预算 with 预算, 决算 with 决算), then
+    each year's 预算 with its 决算 (kind ``budget-final``).
 
     ``every=True`` gives every ordered pair (older, newer), ``False`` only consecutive ones;
     the default gives every pair up to ALL_PAIRS_MAX_YEARS years of a kind (the count grows
@@ -1078,6 +1123,11 @@ def pairs(entries: Sequence[T], *, every: bool | None = None) -> list[Pair[T]]:
         for i in range(len(years)):
             for j in range(i + 1, len(years) if all_pairs else min(i + 2, len(years))):
                 out.append(Pair(years[i], years[j], j == i + 1))
+    budgets = {_doc(x).meta.year: x for x in by_kind.get("预算", [])}
+    for final in sorted(by_kind.get("决算", []), key=lambda x: _doc(x).meta.year):
+        budget = budgets.get(_doc(final).meta.year)
+        if budget is not None:  # what was budgeted against what was spent, in one year
+            out.append(Pair(budget, final, True, "budget-final"))
     return out
 
 

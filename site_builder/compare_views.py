@@ -94,7 +94,7 @@ def department_comparisons(dept: Department, names: dict[tuple[str, ...], str]) 
     """The pairs of ``dept`` that the site pre-builds (``compare.pairs``' defaults) and their links."""
     found = tuple(pairs(dept.entries))
     links = tuple(Link(f"{year_label(p.older.model)} → {year_label(p.newer.model)}", pair_path(p),
-                       "相邻年度" if p.consecutive else "") for p in found)
+                       "预算与决算" if p.kind == "budget-final" else "相邻年度" if p.consecutive else "") for p in found)
     groups: dict[str, list[Link]] = {}
     for p in found:
         groups.setdefault(year_label(p.older.model), []).append(Link(year_label(p.newer.model), pair_path(p)))

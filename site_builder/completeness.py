@@ -129,6 +129,7 @@ class ItemView:
     section: str
     name: str
     weight: int
+    kind: str = ""  # 预算 / 决算: the item applies to that kind only; "" to both
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ class ScorecardPageView:
     items: tuple[ItemView, ...]
     total_weight: int
     average: str  # the mean score, one decimal; empty when there is no department-year
+    final_weight: int = 0  # the weight of the items that apply to a 决算 (total_weight: to a 预算)
 
 
 ORDERS = (("得分", routes.SCORECARD), ("地区", routes.SCORECARD_BY_REGION), ("年度", routes.SCORECARD_BY_YEAR))
@@ -184,7 +186,7 @@ def scorecard_pages(entries: Sequence[Entry], cards: dict[tuple[str, ...], Score
         "地区": [r for _, r in sorted(pairs, key=lambda p: p[0].rel)],
         "年度": [r for _, r in sorted(pairs, key=lambda p: (-p[1].year, p[1].rank or len(pairs) + 1, p[0].rel))],
     }
-    item_views = tuple(ItemView(i.section, i.name, i.weight) for i in items.items)
+    item_views = tuple(ItemView(i.section, i.name, i.weight, i.kind or "") for i in items.items)
     scores = [cards[e.rel].score for e in entries]
     average = str((sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) if scores else ""
     links = tuple(Link(f"按{name}", path) for name, path in ORDERS)
@@ -195,7 +197,8 @@ def scorecard_pages(entries: Sequence[Entry], cards: dict[tuple[str, ...], Score
         pages.append(ScorecardPageView(
             path, "公开完整度" if main else f"公开完整度：按{name}排列", "公开完整度" if main else f"按{name}排列",
             home if main else home + (Link("公开完整度", routes.SCORECARD),), name, links, tuple(orders[name]),
-            item_views, sum(i.weight for i in items.items), average))
+            item_views, sum(i.weight for i in items.items if i.kind != "决算"), average,
+            sum(i.weight for i in items.items if i.kind != "预算")))
     return pages
 
 
@@ -205,6 +208,12 @@ def scorecard_csv(entries: Sequence[Entry], cards: dict[tuple[str, ...], Scoreca
     for item in items.items:
         name = item.name if item.name not in names else f"{item.name}（{item.rule}）"
         names.append(name)
+
+    def states(card: Scorecard) -> dict[str, str]:
+        """Each item's state; 不适用 for an item of the other kind of document."""
+        marked = {id(m.item): m.state for m in card.marks}
+        return {n: marked.get(id(item), "不适用") for n, item in zip(names, items.items)}
+
     columns = ("地区", "部门", "年度", "类型", "得分", "可评估权重占比(%)", "已公开", "公开为无", "未公开",
                "无（与数字不符）", "未收录", *names, "页面")
     rows = []
@@ -214,6 +223,6 @@ def scorecard_csv(entries: Sequence[Entry], cards: dict[tuple[str, ...], Scoreca
                      "得分": card.score, "可评估权重占比(%)": card.assessed_share, "已公开": card.count("已公开"),
                      "公开为无": card.count("公开为无"), "未公开": card.count("未公开"),
                      "无（与数字不符）": card.count("无（与数字不符）"), "未收录": card.count("未收录"),
-                     **{n: m.state for n, m in zip(names, card.marks)},
+                     **states(card),
                      "页面": entry_path(e)})
     return csv_text(columns, rows)

@@ -41,6 +41,10 @@ class Item(Strict):
     name: Text = Field(alias="名称")
     section: Literal["职责", "收支", "三公", "绩效", "政府采购", "国有资产", "名词解释"] = Field(alias="栏目")
     weight: int = Field(alias="权重", ge=0, le=1000, strict=True)
+    kind: Literal["预算", "决算"] | None = Field(None, alias="类型", description="只适用于预算或决算；不填则两者都适用")
+
+    def applies(self, doc: DepartmentYear) -> bool:
+        return self.kind is None or self.kind == doc.meta.kind
 
 
 class ItemList(Strict):
@@ -107,6 +111,28 @@ def _quantified(doc: DepartmentYear) -> bool:
     return any(i.target is not None and i.target.kind == "定量" for i in indicators)
 
 
+def _tables(*attrs: str) -> Callable[[DepartmentYear], bool]:
+    """A 决算's tables are published: each with its figures or as 无 with its note."""
+    def rule(d: DepartmentYear) -> bool:
+        final = d.finance.final
+        return final is not None and all(getattr(final, a).status in ("已公开", "无") for a in attrs)
+    return rule
+
+
+def _final_outturn(d: DepartmentYear) -> bool:
+    final = d.finance.final
+    total = final.general.total if final is not None and final.general.disclosed else None
+    return total is not None and (total.initial is not None or total.full_year is not None) and bool(total.reason)
+
+
+def _three_costs_outturn(d: DepartmentYear) -> bool:
+    """The 三公 budget beside the outturn, and where they differ the reason."""
+    t = d.three_costs
+    if t.budget is None or t.budget.total is None or t.total is None:
+        return False
+    return t.budget.total == t.total or any(o.subject == "合计" and o.reason for o in t.outturn)
+
+
 RULES: dict[str, Callable[[DepartmentYear], bool]] = {
     "duties": lambda d: bool(d.duties.duties),
     "organisation": lambda d: bool(d.duties.units or d.duties.organisation or d.duties.budget_units),
@@ -132,6 +158,17 @@ RULES: dict[str, Callable[[DepartmentYear], bool]] = {
     "procurement": lambda d: True,
     "assets": lambda d: True,
     "glossary": lambda d: bool(d.glossary.terms),
+    # 决算
+    "final_income": _tables("overview", "income"),
+    "final_expenditure": _tables("expenditure"),
+    "final_appropriation": _tables("fiscal", "gov_fund", "capital"),
+    "final_by_function": _tables("general"),
+    "final_by_economic": _tables("basic"),
+    "final_outturn": _final_outturn,
+    "three_costs_outturn": _three_costs_outturn,
+    "self_evaluation": lambda d: d.performance.self_evaluation is not None
+    and d.performance.self_evaluation.evaluated_projects is not None,
+    "performance_management": lambda d: bool(d.performance.management),
 }
 
 
@@ -146,6 +183,8 @@ def _economic_rows(doc: DepartmentYear) -> list[Row]:
     if not f.disclosed:
         return []
     rows = [r for t in f.tables if t.classification == "经济分类" for r in t.rows]
+    if f.final is not None and f.final.basic.disclosed:  # a 决算's 基本支出 by economic class
+        rows += [Row.model_validate({"编码": r.code, "名称": r.name, "金额": r.amount}) for r in f.final.basic.rows]
     if f.running_costs is not None:
         rows += f.running_costs.items
     return rows
@@ -178,11 +217,13 @@ def contradiction(doc: DepartmentYear, section: str) -> str:
 
 
 def score(doc: DepartmentYear, items: ItemList) -> Scorecard:
-    """Mark each item for ``doc``: a section not disclosed marks all its items 未公开, one not
+    """Mark each item that applies to ``doc``'s kind: a section not disclosed marks all its items 未公开, one not
     collected 未收录; a section disclosed as none 公开为无, unless its own figures contradict it."""
     marks = []
     contradicted: dict[str, str] = {}
     for item in items.items:
+        if not item.applies(doc):
+            continue
         section = _section(doc, item.section)
         note = ""
         if section.status in ("未公开", "未收录"):

@@ -315,7 +315,7 @@ def budget_actual_table(dept: Department, unit: str) -> Table | None:
     columns = (Column("年度"), Column("预算：支出合计", numeric=True), Column("决算：本年支出合计", numeric=True),
                Column("一般公共预算财政拨款：年初预算", numeric=True), Column("全年预算", numeric=True),
                Column("决算", numeric=True), Column("完成率", numeric=True), Column("“三公”经费：预算数", numeric=True),
-               Column("决算数", numeric=True))
+               Column("“三公”经费：决算数", numeric=True))
     return make_table("budget-actual", "预算与决算", columns, rows, unit=f"单位：{unit}；“—”表示原文未列")
 
 

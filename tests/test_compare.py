@@ -448,8 +448,9 @@ def test_non_adjacent_years_do_not_borrow_the_stated_changes(years: dict[str, En
 def test_pairs_keep_budgets_and_final_accounts_apart(tmp_path: Path) -> None:
     juesuan = replace_line(Y2019, "  类型: 预算", "  类型: 决算")
     years = load(tmp_path, **{"2019": Y2019, "2020": Y2020, "2019-juesuan": juesuan})
-    got = [(p.older.stem, p.newer.stem) for p in pairs(list(years.values()))]
-    assert got == [("2019", "2020")]
+    got = [(p.older.stem, p.newer.stem, p.kind) for p in pairs(list(years.values()))]
+    # Two years of one kind, never a 预算 with another year's 决算; a year's 预算 with its own 决算.
+    assert got == [("2019", "2020", "years"), ("2019", "2019-juesuan", "budget-final")]
     assert len(by_department(years.values())) == 1
 
 

@@ -270,12 +270,16 @@ def test_budgets_and_final_accounts_are_compared_apart(tmp_path: Path) -> None:
     assert result.ok, [str(p) for p in reporter.errors]
     site = tmp_path / "output"
     dept = soup(site / SITE_DEPT / "index.html")
+    # Years of one kind apart; each year's 预算 also with its own 决算 (what was spent against the plan).
     assert [(a.get_text(), a["href"]) for a in dept.select("ul.comparison-list a")] == [
         ("2019年预算 → 2020年预算", "compare/2019-2020/index.html"),
-        ("2019年决算 → 2020年决算", "compare/2019-juesuan-2020-juesuan/index.html")]
+        ("2019年决算 → 2020年决算", "compare/2019-juesuan-2020-juesuan/index.html"),
+        ("2019年预算 → 2019年决算", "compare/2019-2019-juesuan/index.html"),
+        ("2020年预算 → 2020年决算", "compare/2020-2020-juesuan/index.html")]
     nav = soup(site / SITE_DEPT / "2020-juesuan" / "index.html").select("nav[aria-label='年度比较'] a")
     assert [(a.get_text(), a["href"]) for a in nav] == [
         ("与2019年决算比较", "../compare/2019-juesuan-2020-juesuan/index.html"),
+        ("与2020年预算比较", "../compare/2020-2020-juesuan/index.html"),
         ("全部年度比较", "../index.html#compare-title")]
     html = page(site, "2019-juesuan-2020-juesuan")
     assert html.h1.get_text() == "虚构县示例局（虚构数据）：2019年决算与2020年决算比较"

@@ -161,3 +161,46 @@ def test_the_csv_has_the_budget_and_the_actual_in_columns() -> None:
         "0", "40.00", "", "80.00")
     assert {r["表"] for r in rows} == {"收入支出决算总表", "收入决算表", "支出决算表", "一般公共预算财政拨款支出决算表",
                                       "一般公共预算财政拨款基本支出决算表", "财政拨款“三公”经费支出决算表"}
+
+
+def test_a_years_budget_and_final_account_are_compared(tmp_path: Path) -> None:
+    from buildkit import build, soup
+    from sitekit import MINIMAL_PATH
+
+    write_tree(tmp_path, f"-- {MINIMAL_PATH} --\n{MINIMAL}\n-- {PATH} --\n{final_text()}\n-- site.toml --\ntitle = \"虚构\"\n")
+    result, reporter = build(tmp_path, search_index=False)
+    assert result.ok, [str(p) for p in reporter.errors]
+    dept = tmp_path / "output/xugou/xugou-shi/xugou-xian/shili"
+    page = soup(dept / "compare/2020-2020-juesuan/index.html")
+    assert page.h1.get_text() == "虚构县示例局（虚构数据）：2020年预算与2020年决算比较"
+    rows = {r.th.get_text(strip=True): [c.get_text(" ", strip=True) for c in r.find_all("td")]
+            for r in page.select("table tr") if r.th and r.find("td")}
+    # 预算 支出合计 1,000.00 against the 决算's 本年支出合计 102.00: 898.00 less, 89.80% of 1,000.00.
+    assert rows["支出合计"] == ["1,000.00", "102.00", "减少 898.00 下降 89.80%"]
+    assert "比较的是2020年预算与2020年决算，二者口径不同。" in page.get_text()
+    links = [a.get_text() for a in soup(dept / "index.html").select(".comparison-list a")]
+    assert links == ["2020年预算 → 2020年决算"]
+    side = soup(dept / "index.html").select_one("#budget-actual tbody tr")
+    assert [c.get_text(strip=True) for c in side.find_all(["th", "td"])][:6] == [
+        "2020年", "1,000.00", "102.00", "120.00", "100.00", "83.33%"]  # 100 / 120 = 83.33%
+
+
+def test_the_scorecard_of_a_final_account_has_its_own_items() -> None:
+    from site_builder.problems import Reporter
+    from site_builder.scorecard import DEFAULT, load_items, score
+
+    items = load_items(DEFAULT, Reporter())
+    assert items is not None
+    marks = {m.item.rule: m.state for m in score(load(final_text()), items).marks}
+    assert "revenue" not in marks and "quantified_targets" not in marks  # items of a 预算
+    assert {rule: marks[rule] for rule in ("final_income", "final_expenditure", "final_appropriation", "final_by_function",
+                                           "final_by_economic", "final_outturn", "three_costs_outturn",
+                                           "self_evaluation", "performance_management")} == {
+        "final_income": "已公开", "final_expenditure": "已公开",
+        "final_appropriation": "未公开",  # 财政拨款收入支出决算总表: 未公开
+        "final_by_function": "已公开", "final_by_economic": "已公开",
+        "final_outturn": "未公开",  # 年初预算 given, but no reason for the difference
+        "three_costs_outturn": "未公开",  # no 三公 预算数
+        "self_evaluation": "未公开", "performance_management": "未公开"}
+    budget = {m.item.rule for m in score(load(MINIMAL), items).marks}
+    assert "revenue" in budget and "final_income" not in budget
