@@ -211,8 +211,8 @@ def scorecard_csv(entries: Sequence[Entry], cards: dict[tuple[str, ...], Scoreca
 
     def states(card: Scorecard) -> dict[str, str]:
         """Each item's state; 不适用 for an item of the other kind of document."""
-        marked = {id(m.item): m.state for m in card.marks}
-        return {n: marked.get(id(item), "不适用") for n, item in zip(names, items.items)}
+        marked = {(m.item.rule, m.item.name, m.item.section): m.state for m in card.marks}  # cards may come from workers
+        return {n: marked.get((item.rule, item.name, item.section), "不适用") for n, item in zip(names, items.items)}
 
     columns = ("地区", "部门", "年度", "类型", "得分", "可评估权重占比(%)", "已公开", "公开为无", "未公开",
                "无（与数字不符）", "未收录", *names, "页面")

@@ -179,3 +179,14 @@ def test_a_budget_of_zero_gives_no_rate(site: Path) -> None:
     total = html.select_one("#final-general tfoot tr")
     assert "95.89%（全年）" in total.get_text(" ", strip=True)
     assert "Infinity" not in html.get_text() and "NaN" not in html.get_text()
+
+
+def test_the_scorecard_marks_the_final_accounts_on_their_own_items(site: Path) -> None:
+    import csv
+
+    with open(site / "data" / "scorecard.csv", encoding="utf-8-sig", newline="") as f:
+        rows = {r["部门"]: r for r in csv.DictReader(f)}
+    row = rows["上海市普陀区财政局"]
+    assert (row["收入预算（总额及来源）"], row["决算数与年初预算对比及原因"], row["“三公”经费预算与决算对比及原因"],
+            row["绩效自评结果"]) == ("不适用", "已公开", "已公开", "已公开")
+    assert rows["中共上海市普陀区委社会工作部"]["“三公”经费预算与决算对比及原因"] == "公开为无"  # 三公 disclosed as none
