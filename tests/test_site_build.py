@@ -231,10 +231,13 @@ def test_the_glossary_is_in_pinyin_order_and_shows_a_near_identical_definition_b
     assert terms[:3] == ["财政拨款", "财政拨款收入", "财政专户管理资金"]
     assert terms.index("其他资金") < terms.index("“三公”经费") < terms.index("事业单位经营收入") < terms.index("事业收入")
     assert terms[-1].startswith("一般")
-    assert [s.get_text() for s in html.select(".term-letter .letter")] == ["C", "D", "J", "Q", "S", "X", "Y"]
-    # 万里街道 2024 and 2025 define 财政拨款收入 with one character apart: 市级 / 区级.
+    # N for 年初结转和结余 and 年末结转和结余 (nian2), which the 普陀 决算 define.
+    assert [s.get_text() for s in html.select(".term-letter .letter")] == ["C", "D", "J", "N", "Q", "S", "X", "Y"]
+    # The three 普陀 决算 define 财政拨款收入 alike ("指单位本年度…"); 万里街道 2024 and 2025 begin it
+    # "是市级…" / "是区级预算主管部门及所属预算单位本年度…": each shown by its difference from the first.
     income = html.select_one("section#term-财政拨款收入")
     definitions = income.select(".definition")
-    assert len(definitions) == 2 and definitions[0].select_one(".diff") is None
-    diff = definitions[1].select_one(".diff")
-    assert [d.get_text() for d in diff.select("del")] == ["［删除：区］"] and [i.get_text() for i in diff.select("ins")] == ["［新增：市］"]
+    assert len(definitions) == 3 and definitions[0].select_one(".diff") is None
+    inserted = sorted(i.get_text() for d in definitions[1:] for i in d.select(".diff ins"))
+    assert inserted == ["［新增：是区级预算主管部门及所属预算］", "［新增：是市级预算主管部门及所属预算］"]
+    assert [x.get_text() for d in definitions[1:] for x in d.select(".diff del")] == ["［删除：指］", "［删除：指］"]
