@@ -116,6 +116,8 @@
       location.reload();
       return;
     }
+    // This page is the site the server has now: said on the page for tests and tools to wait on.
+    document.documentElement.dataset.previewGeneration = String(state.generation);
     show(state);
   }
 
