@@ -72,6 +72,7 @@ class _Line:
     anchor: str
     label: str
     amount: Decimal | None  # in the document's unit
+    previous: str = ""  # 上年编码: the anchor this row had in the previous year's document (科目调整)
 
 
 def year_lines(doc: DepartmentYear) -> list[_Line]:
@@ -91,7 +92,7 @@ def year_lines(doc: DepartmentYear) -> list[_Line]:
             group_title = f"{title}（{classification}{'，' + scope if scope else ''}）"
             for row, anchor in zip(_walk(table.rows), row_anchors(prefix, table.rows), strict=True):
                 out.append(_Line(prefix, group_title, anchor, f"{row.code} {row.name}" if row.code else row.name,
-                                 row.amount))
+                                 row.amount, f"{prefix}-{row.previous_code}" if row.previous_code else ""))
         if f.running_costs is not None:
             rows = f.running_costs.items
             for row, anchor in zip(_walk(rows), row_anchors(RUNNING_PREFIX, rows), strict=True):
@@ -156,6 +157,7 @@ class LineHistory:
     years: int  # in how many of the department's years the line appears
     chart: Chart | None
     table: Table
+    aliases: tuple[str, ...] = ()  # the anchors of its rows under an older code (上年编码): permalinks from those years
 
 
 @dataclass(frozen=True)
@@ -185,17 +187,33 @@ def lines_view(dept: Department, names: dict[tuple[str, ...], str]) -> LinesView
     entries: Sequence[Entry] = dept.entries
     units = {e.model.meta.unit for e in entries}
     unit = units.pop() if len(units) == 1 else "万元"
-    per_year = [(e, {line.anchor: line for line in year_lines(e.model)}, stated_changes(e.model)) for e in entries]
+    # A renumbered row (上年编码) is one line with the row of its old code a year before: each year's lines
+    # are keyed by the anchor the line has in the newest year it appears in; older anchors stay as aliases.
+    per_year: list[tuple[Entry, dict[str, _Line], list[tuple[str, Change]]]] = []
+    aliases: dict[str, list[str]] = {}
+    renamed: dict[str, str] = {}  # an anchor of the year being read → the line's key
+    for e in reversed(entries):
+        keyed: dict[str, _Line] = {}
+        older: dict[str, str] = {}
+        for line in year_lines(e.model):
+            key = renamed.get(line.anchor, line.anchor)
+            if key != line.anchor and line.anchor not in aliases.setdefault(key, []):
+                aliases[key].append(line.anchor)
+            keyed.setdefault(key, line)
+            if line.previous and line.previous != line.anchor:
+                older[line.previous] = key
+        renamed = older
+        per_year.insert(0, (e, keyed, stated_changes(e.model)))
     order: dict[str, list[str]] = {}
     titles: dict[str, str] = {}
     labels: dict[str, str] = {}
     for _, lines, _ in reversed(per_year):  # the newest year's order first; lines of older years only after
-        for line in lines.values():
+        for key, line in lines.items():
             group = order.setdefault(line.group, [])
             titles.setdefault(line.group, line.group_title)
-            if line.anchor not in labels:
-                labels[line.anchor] = line.label
-                group.append(line.anchor)
+            if key not in labels:
+                labels[key] = line.label
+                group.append(key)
     groups = []
     count = 0
     for g, (group, anchors) in enumerate(order.items(), 1):
@@ -206,7 +224,7 @@ def lines_view(dept: Department, names: dict[tuple[str, ...], str]) -> LinesView
                 line = lines.get(anchor)
                 doc = e.model
                 label = year_label(doc)
-                year_link = entry_path(e) + ("#" + anchor if line is not None else "")
+                year_link = entry_path(e) + ("#" + line.anchor if line is not None else "")
                 if line is None or line.amount is None:
                     missing = "未列出" if line is None else "未列金额"
                     if line is None and not _section_disclosed(doc, group):
@@ -229,7 +247,7 @@ def lines_view(dept: Department, names: dict[tuple[str, ...], str]) -> LinesView
             table = make_table(f"{anchor}-table", caption, columns, rows, unit=f"单位：{unit}", keep=2,
                                stacked=True)
             chart = bar_chart(f"{anchor}-chart", f"{title}：历年数字", bars) if len(entries) > 1 else None
-            histories.append(LineHistory(anchor, title, present, chart, table))
+            histories.append(LineHistory(anchor, title, present, chart, table, tuple(aliases.get(anchor, ()))))
         count += len(histories)
         groups.append(LineGroup(f"group-{g}", titles[group], tuple(histories)))
     region = " ".join(entries[-1].model.meta.region.names)

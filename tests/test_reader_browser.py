@@ -273,3 +273,20 @@ def test_after_a_search_the_keyboard_is_at_the_results(browser: Any, served_site
     page.press("#search-q", "Enter")
     page.wait_for_function("document.activeElement.id === 'results-title'")
     context.close()
+
+
+def test_a_renumbered_line_is_followed_and_its_old_permalink_still_opens_it(
+        browser: Any, served_sites: dict[str, ServedSite]) -> None:
+    # 江苏省委办公厅's 财政拨款基本支出预算表: 住房公积金 is 30311 in 2017 (621.28 万元) and 30113 from 2018 (715.28,
+    # then 965.87), whose row says 上年编码: "30311" (content/jiangsu/shengwei-bangongting/201[789].yaml).
+    context = browser.new_context(viewport=SCREENS["laptop"], locale="zh-CN")
+    page = context.new_page()
+    page.goto(served_sites["/budget/"].url + "jiangsu/shengwei-bangongting/2017/index.html")
+    page.locator("tr[id='line-财政拨款基本支出预算表-30311'] a.permalink").click()
+    assert unquote(page.url).endswith("lines/index.html#line-财政拨款基本支出预算表-30311")
+    line = page.locator("article[id='line-财政拨款基本支出预算表-30113']")
+    assert line.evaluate("e => Math.abs(e.getBoundingClientRect().top) < 60")  # the old anchor sits at its top
+    years = [r.split("\t")[:2] for r in line.locator("tbody tr").all_inner_texts()]
+    assert years == [["2017年预算", "621.28"], ["2018年预算", "715.28"], ["2019年预算", "965.87"]]
+    assert page.locator("[id='line-财政拨款基本支出预算表-30311']").count() == 1  # one line, not a second 不再列出 one
+    context.close()
