@@ -165,7 +165,7 @@ def test_section_filter_and_address_state(page, server: str) -> None:  # type: i
 
 def test_everything_comes_from_the_site_itself(page, server: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(server + "search/index.html?q=八项规定")
-    page.wait_for_function("document.querySelector('[data-search-status]').textContent.startsWith('找到 1 ')")
+    page.wait_for_function("document.querySelector('[data-search-status]').textContent.startsWith('找到 ')")
     assert page.requests and all(url.startswith(server) for url in page.requests), page.requests
     assert any("/pagefind/" in url for url in page.requests)
     assert page.errors == []
