@@ -264,7 +264,7 @@ def write_site(root: Path, writer: SiteWriter, segmented: Path | None, reporter:
     if store is not None:  # before the index moves the segmented copies away
         for i, summary in enumerate(summaries):
             if kept[i] is not None:
-                store.link_department(keys[i], summary, writer.temp, segmented)
+                store.link_department(keys[i], summary, writer.temp)
             else:
                 store.keep_department(keys[i], summary, writer.temp, segmented)
     cards = {rel: card for s in summaries for rel, card in s.cards.items()}

@@ -100,6 +100,10 @@ class ShardCache:
         self._used_shards: set[str] = set()
         (folder / _SEARCH).mkdir(parents=True, exist_ok=True)
 
+    def segmented(self, rel: str) -> Path | None:
+        """A segmented copy of the page ``rel`` as kept, or None."""
+        return None
+
     # -- search shards (search.ShardStore) --------------------------------------------------
 
     def fetch(self, key: str, output: Path) -> bool:
@@ -107,9 +111,10 @@ class ShardCache:
         if not source.is_dir():
             return False
         self._used_shards.add(key)
+        made: set[Path] = set()
         for path in sorted(source.rglob("*")):
             if path.is_file():
-                _link(path, output / path.relative_to(source))
+                _link(path, output / path.relative_to(source), made)
         self.stats.shards_reused += 1
         return True
 
@@ -145,6 +150,11 @@ class PersistentCache(ShardCache):
         super().__init__(folder)
         self.site = site
         self._used: set[str] = set()
+        self._segmented: dict[str, Path] = {}  # page → its kept segmented copy (of departments taken as kept)
+
+    def segmented(self, rel: str) -> Path | None:
+        path = self._segmented.get(rel)
+        return path if path is not None and path.is_file() else None
 
     # -- departments ----------------------------------------------------------------------
 
@@ -171,14 +181,16 @@ class PersistentCache(ShardCache):
             return None
         return summary
 
-    def link_department(self, key: str, summary: Any, folder: Path, segmented: Path | None) -> None:
-        """Put the files of the department kept under ``key`` into the site being written (and
-        the search index's segmented copies of its pages, where kept)."""
+    def link_department(self, key: str, summary: Any, folder: Path) -> None:
+        """Put the files of the department kept under ``key`` into the site being written; the search
+        index's segmented copies of its pages are offered to the index (``segmented``), which takes
+        those of the shards it indexes again."""
         entry = self.folder / _DEPARTMENTS / key
+        made: set[Path] = set()
         for rel in department_files(summary):
-            _link(entry / _FILES / rel, folder / rel)
-            if segmented is not None and rel.endswith(".html") and (entry / _SEGMENTED / rel).is_file():
-                _link(entry / _SEGMENTED / rel, segmented / rel)
+            _link(entry / _FILES / rel, folder / rel, made)
+            if rel.endswith(".html"):
+                self._segmented[rel] = entry / _SEGMENTED / rel
         self._used.add(key)
         self.stats.reused += 1
 
@@ -265,9 +277,13 @@ def _signature(path: Path) -> tuple[int, int, int] | None:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def _link(source: Path, target: Path) -> None:
-    """Hard-link ``source`` at ``target`` (a copy where links are impossible), folders made as needed."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _link(source: Path, target: Path, made: set[Path] | None = None) -> None:
+    """Hard-link ``source`` at ``target`` (a copy where links are impossible), folders made as needed
+    (those in ``made`` are there already; added to it)."""
+    if made is None or target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(target.parent)
     try:
         os.link(source, target)
     except OSError:

@@ -162,7 +162,7 @@ def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | No
             key = shard_key(output.relative_to(site_dir).as_posix(), shard, contents) if store is not None else ""
             if store is None or not store.fetch(key, output):
                 index_shard(binary, site_dir, copy, shard, output, single=len(shards) == 1, first=number == 1,
-                            stack=stack)
+                            stack=stack, kept=store.segmented if store is not None else None)
                 if store is not None:
                     store.keep(key, output)
             folders.append(output)
@@ -204,6 +204,9 @@ class ShardStore(Protocol):
     def keep(self, key: str, output: Path) -> None:
         """Keep the bundle at ``output`` (its own files) under ``key``."""
 
+    def segmented(self, rel: str) -> Path | None:
+        """A segmented copy of the page ``rel`` kept from an earlier build (the same bytes), or None."""
+
 
 def shard_key(folder: str, shard: list[str], contents: dict[str, bytes]) -> str:
     """What a shard's bundle is a function of: Pagefind's version, where the bundle goes, and every page's path and bytes."""
@@ -214,10 +217,24 @@ def shard_key(folder: str, shard: list[str], contents: dict[str, bytes]) -> str:
 
 
 def index_shard(binary: Path, site_dir: Path, copy: Path, shard: list[str], output: Path, *, single: bool,
-                first: bool, stack: contextlib.ExitStack) -> None:
-    """Run Pagefind over the segmented copies of ``shard``'s pages (made now where ``copy`` lacks them) into ``output``."""
+                first: bool, stack: contextlib.ExitStack, kept: Callable[[str], Path | None] | None = None) -> None:
+    """Run Pagefind over the segmented copies of ``shard``'s pages into ``output``: those in ``copy``, else
+    ``kept(page)`` (linked), else made now."""
     pairs = [(site_dir / rel, copy / rel) for rel in shard]
-    segment_files([(source, target) for source, target in pairs if not target.is_file()])
+    missing = []
+    for rel, (source, target) in zip(shard, pairs):
+        if target.is_file():
+            continue
+        earlier = kept(rel) if kept is not None else None
+        if earlier is None:
+            missing.append((source, target))
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(earlier, target)
+        except OSError:
+            shutil.copyfile(earlier, target)
+    segment_files(missing)
     if single:
         folder = copy
     else:  # a folder of its own, laid out as the site (Pagefind's URLs are paths below --site)
