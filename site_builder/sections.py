@@ -263,7 +263,8 @@ def three_costs_view(s: m.ThreeCosts, unit: str, md: MarkdownRenderer, home: str
                Column("完成率", numeric=True), Column("原因")) if budget else (Column("项目"), Column("金额", numeric=True))
     if home:
         columns += (HISTORY_COLUMN,)
-    caption = " ".join(x for x in (s.number, "“三公”经费") if x) + (f"（{s.scope}）" if s.scope else "")
+    number = f"{s.number}、" if s.number and s.number in "一二三四五六七八九十" else f"{s.number} " if s.number else ""
+    caption = f"{number}“三公”经费" + (f"（{s.scope}）" if s.scope else "")
     table = make_table("sangong-table", caption, columns, rows, unit=f"单位：{unit}")
     counts = None
     if s.counts is not None:

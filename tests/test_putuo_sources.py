@@ -190,3 +190,12 @@ def test_the_scorecard_marks_the_final_accounts_on_their_own_items(site: Path) -
     assert (row["收入预算（总额及来源）"], row["决算数与年初预算对比及原因"], row["“三公”经费预算与决算对比及原因"],
             row["绩效自评结果"]) == ("不适用", "已公开", "已公开", "已公开")
     assert rows["中共上海市普陀区委社会工作部"]["“三公”经费预算与决算对比及原因"] == "公开为无"  # 三公 disclosed as none
+
+
+@pytest.mark.parametrize("dept", DEPARTMENTS)
+def test_the_published_pdf_is_the_source(dept: str) -> None:
+    root = sources_root()
+    if root is None:
+        pytest.skip(SKIP_SOURCES)
+    assert load(dept).meta.sources[0].file == "2024-juesuan.pdf"
+    assert (CONTENT / dept / "2024-juesuan.pdf").read_bytes() == (root / f"{dept}-2024-juesuan.pdf").read_bytes()
