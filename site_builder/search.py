@@ -248,21 +248,26 @@ def index_shard(binary: Path, site_dir: Path, copy: Path, shard: list[str], outp
 
 
 def department_of(site_dir: Path) -> Callable[[str], str]:
-    """The department folder of a page (``a/b/xinfang`` for its page, its years' and its comparisons'), or the
-    page's own folder for a page of no department (the glossary). A year's folder is told by its ``data/``."""
-    years: dict[str, bool] = {}
+    """The department folder of a page (``a/b/xinfang`` for its page and those of its years, its
+    comparisons and its lines), or the page's own folder for a page of no department (the glossary).
+    A department's folder is told by a year below it: a folder with a ``data/`` folder of its own."""
+    known: dict[str, bool] = {}
 
-    def is_year(folder: str) -> bool:
-        if folder not in years:
-            years[folder] = bool(folder) and (site_dir / folder / routes.DATA).is_dir()
-        return years[folder]
+    def is_department(folder: str) -> bool:
+        if folder not in known:
+            here = site_dir / folder
+            known[folder] = bool(folder) and any(
+                child.is_dir() and (child / routes.DATA).is_dir() for child in here.iterdir()) if here.is_dir() else False
+        return known[folder]
 
     def department(rel: str) -> str:
         folder = rel.rpartition("/")[0]
-        owner, compare, _ = folder.partition("/compare/")
-        if compare:
-            return owner
-        return folder.rpartition("/")[0] if is_year(folder) else folder
+        above = folder
+        while above:
+            if is_department(above):
+                return above
+            above = above.rpartition("/")[0]
+        return folder
 
     return department
 

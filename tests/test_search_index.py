@@ -167,3 +167,17 @@ def test_what_pagefind_ignores_is_left_out_of_the_segmented_copy() -> None:
                                   '<p title="data-pagefind-ignore">辛</p>')
     assert "乙" not in segment_html(html) and " 辛" in segment_html(html)
     assert drop_ignored('<div data-pagefind-ignore><p>未闭合') == '<div data-pagefind-ignore><p>未闭合'
+
+
+def test_every_page_of_a_department_is_told_to_be_its_own(tmp_path: Path) -> None:
+    for rel in ("index.html", "data/catalog.json", "glossary/index.html", "r/index.html", "r/dept/index.html",
+                "r/dept/2020/index.html", "r/dept/2020/data/figures.csv", "r/dept/2021/index.html",
+                "r/dept/2021/data/figures.csv", "r/dept/compare/2020-2021/index.html", "r/dept/lines/index.html"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("虚构", encoding="utf-8")
+    department = search.department_of(tmp_path)
+    assert {rel: department(rel) for rel in ("index.html", "glossary/index.html", "r/index.html")} == {
+        "index.html": "", "glossary/index.html": "glossary", "r/index.html": "r"}
+    for rel in ("r/dept/index.html", "r/dept/2020/index.html", "r/dept/compare/2020-2021/index.html",
+                "r/dept/lines/index.html"):
+        assert department(rel) == "r/dept", rel
