@@ -430,13 +430,13 @@ def _final_tables(final: FinalAccounts) -> list[ClassTable]:
     general, basic = final.general, final.basic
     if general.disclosed and general.rows:
         out.append(ClassTable.model_validate({
-            "名称": "一般公共预算财政拨款支出决算表", "分类": "功能分类", "口径": "一般公共预算",
+            "名称": fin.GENERAL_TITLE, "分类": "功能分类", "口径": "一般公共预算",
             "合计": general.total.total if general.total else None,
             "行": [{"编码": r.code, "名称": r.name, "金额": r.total} for r in general.rows]}))
     if basic.disclosed and basic.rows:
         both = basic.personnel + basic.public if basic.personnel is not None and basic.public is not None else None
         out.append(ClassTable.model_validate({
-            "名称": "一般公共预算财政拨款基本支出决算表", "分类": "经济分类", "口径": "一般公共预算", "合计": both,
+            "名称": fin.BASIC_TITLE, "分类": "经济分类", "口径": "一般公共预算", "合计": both,
             "行": [{"编码": r.code, "名称": r.name, "金额": r.amount} for r in basic.rows]}))
     return out
 

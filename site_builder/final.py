@@ -18,6 +18,8 @@ from pydantic import BaseModel
 from . import model as m
 
 RATE_QUANTUM = Decimal("0.01")
+GENERAL_TITLE = "一般公共预算财政拨款支出决算表"
+BASIC_TITLE = "一般公共预算财政拨款基本支出决算表"
 
 _NOT_COLUMNS = frozenset({"code", "name"}) | frozenset(m.Outturn.model_fields)
 

@@ -159,13 +159,27 @@ def _general_cells(row: m.GeneralColumns, unit: str) -> list[Cell]:
             text_cell(row.purpose), text_cell(row.reason)]
 
 
+def line_anchors(title: str, rows: Sequence[BaseModel]) -> list[str]:
+    """Each row's anchor, as the department's 逐项历年数字 page (lines.py) links to it: the table's title
+    and the row's code (or its name), numbered where repeated."""
+    prefix = "line-" + "".join(title.split())
+    out: list[str] = []
+    for row in rows:
+        ident = getattr(row, "code", None) or "".join(getattr(row, "name").split())
+        anchor, n = f"{prefix}-{ident}", 2
+        while anchor in out:
+            anchor, n = f"{prefix}-{ident}-{n}", n + 1
+        out.append(anchor)
+    return out
+
+
 def general_table(t: m.GeneralTable, unit: str) -> Table:
     """五、一般公共预算财政拨款支出决算表 with each row's 年初预算数 (全年预算数), 决算数 and rate."""
     depths = _depths([r.code for r in t.rows])
     parents = {parent_code(c, list(depths)) for c in depths}
     labels = LEVEL_LABELS["功能分类"]
-    body = [TableRow((*_row_head(r, depths, labels), *_general_cells(r, unit)), "group" if r.code in parents else "")
-            for r in t.rows]
+    body = [TableRow((*_row_head(r, depths, labels), *_general_cells(r, unit)), "group" if r.code in parents else "", a)
+            for r, a in zip(t.rows, line_anchors(fin.GENERAL_TITLE, t.rows))]
     foot = [TableRow((Cell(""), Cell("合计", header=True), *_general_cells(t.total, unit)), "total")] if t.total else []
     caption = _caption(t, "一般公共预算财政拨款支出决算表") + "：年初预算与决算"
     return make_table("final-general", caption, GENERAL_COLUMNS, body, unit=f"单位：{unit}；完成率 = 决算数 ÷ 年初预算数"
@@ -217,7 +231,7 @@ def basic_table(t: m.BasicTable, unit: str) -> Table:
     parents = {parent_code(c, list(depths)) for c in depths}
     labels = LEVEL_LABELS["经济分类"]
     body = [TableRow((*_row_head(r, depths, labels), amount_cell(maybe_money(r.amount, unit))),
-                     "group" if r.code in parents else "") for r in t.rows]
+                     "group" if r.code in parents else "", a) for r, a in zip(t.rows, line_anchors(fin.BASIC_TITLE, t.rows))]
     foot = [TableRow((Cell(""), Cell(label, header=True), amount_cell(maybe_money(v, unit))), "total")
             for label, v in (("人员经费合计", t.personnel), ("公用经费合计", t.public)) if v is not None]
     return make_table("final-basic", _caption(t, "一般公共预算财政拨款基本支出决算表"),

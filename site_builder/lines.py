@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from . import routes
 from .charts import Bar, Chart, bar_chart
-from .compare import _normalise, _table_ident, convert
+from .compare import _normalise, _table_ident, convert, tables_of
 from .fmt import Money, money, percent
 from .model import Change, ClassTable, DepartmentYear, Row
 from .tables import Cell, Column, Table, TableRow, amount_cell, make_table, row_anchors, text_cell
@@ -86,7 +86,7 @@ def year_lines(doc: DepartmentYear) -> list[_Line]:
                 out.append(_Line("三公", "“三公”经费", three_costs_anchor(attr), label, value))
     f = doc.finance
     if f.disclosed:
-        for table in f.tables:
+        for table in tables_of(doc):  # a 决算's: its 一般公共预算 tables by 功能 and 经济 class
             classification, scope, title = _table_ident(table)
             prefix = table_prefix(table)
             group_title = f"{title}（{classification}{'，' + scope if scope else ''}）"
