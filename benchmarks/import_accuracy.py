@@ -44,6 +44,7 @@ from site_builder.validate import validate  # noqa: E402
 from site_builder.yamlload import decode, parse_yaml  # noqa: E402
 
 DEPARTMENTS = ("zhengxie-bangongting", "shengwei-bangongting")
+FINALS = ("caizhengju", "guihua-ziyuan", "shehui-gongzuobu")  # the 普陀 2024 部门决算
 YEARS = (2017, 2018, 2019)
 
 
@@ -99,7 +100,24 @@ def tables_of(data: dict[str, Any]) -> dict[str, list[Row]]:
         for item in group.get("明细", []):
             rows.append(("", f"{label}/{item['名称']}/{item.get('组织形式', '')}", item.get("金额")))
     out["政府采购"] = rows
+    for name, table in (finance.get("决算表") or {}).items():
+        out[f"决算 {name}"] = list(_final_rows(table))
     return {k: [(norm(c), norm(n), a) for c, n, a in v] for k, v in out.items() if v}
+
+
+OUTTURN_KEYS = ("年初预算数", "全年预算数", "完成率", "完成率基数", "用途", "原因")
+
+
+def _final_rows(table: dict[str, Any]):
+    """A 决算 table's 合计 and rows as (code, name, its printed columns "key=amount …"): a row is
+    identical only when every printed figure is; the budget and reason from the 情况说明 aside."""
+    def printed(row: dict[str, Any]) -> str:
+        return " ".join(f"{k}={v}" for k, v in sorted(row.items()) if k not in ("编码", "名称", *OUTTURN_KEYS))
+
+    if isinstance(table.get("合计"), dict):
+        yield ("", "合计", printed(table["合计"]))
+    for row in table.get("行", []) or []:
+        yield (str(row.get("编码", "")), row.get("名称", ""), printed(row))
 
 
 def _tree(rows: list[dict[str, Any]], prefix: str):
@@ -198,7 +216,7 @@ def compare_rows(truth: list[Row], draft: list[Row]) -> Score:
             rest_d.remove(near)
             if value is not None and draft[near][2] is not None:
                 score.amounts += 1
-                score.amounts_equal += Decimal(str(value)) == Decimal(str(draft[near][2]))
+                score.amounts_equal += _same_amount(value, draft[near][2])
             continue
         score.missing += 1
         score.notes.append(f"missing: {truth[i]}")
@@ -210,6 +228,12 @@ def compare_rows(truth: list[Row], draft: list[Row]) -> Score:
             score.amounts += 1
             score.amounts_equal += 1
     return score
+
+
+def _same_amount(a: Any, b: Any) -> bool:
+    if isinstance(a, str) or isinstance(b, str):  # a 决算 row's printed columns
+        return a == b
+    return Decimal(str(a)) == Decimal(str(b))
 
 
 def text_share(truth: dict[str, str], draft: dict[str, str]) -> tuple[int, int]:
@@ -310,9 +334,47 @@ def main(argv: list[str] | None = None) -> int:
     load_average = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"  < 2 s per document      {verdict(slowest < 2, f'slowest {slowest:.2f} s')} "
           f"(CPU: slowest {slowest_cpu:.2f} s per document; load average {load_average:.1f} on {os.cpu_count()} CPUs)")
+    measure_finals(root.parent / "shanghai-putuo", work, args.verbose)
     if not args.keep:
         print(f"(drafts in {work})")
     return 0
+
+
+def measure_finals(folder: Path, work: Path, verbose: bool) -> Score:
+    """The nine 决算 tables of the three 普陀 部门决算 (``<sources>/shanghai-putuo/<dept>-2024-juesuan.pdf``)
+    against ``content/shanghai/putuo/<dept>/2024-juesuan.yaml``: rows identical, missing, extra per table."""
+    totals = Score()
+    if not folder.is_dir():
+        print(f"\nthe 普陀 决算 sources are not present ({folder}); 决算 not measured")
+        return totals
+    for dept in FINALS:
+        pdf = folder / f"{dept}-2024-juesuan.pdf"
+        truth = load(REPO / "content" / "shanghai" / "putuo" / dept / "2024-juesuan.yaml")
+        out = work / "content" / "shanghai" / "putuo" / dept / "2024-juesuan.yaml"
+        meta = truth["元数据"]
+        try:
+            import_documents([pdf], out, region="上海市/普陀区", department=meta["部门"], year=int(meta["年度"]),
+                             project_root=REPO, force=True)
+        except ImportFailure as err:
+            print(f"{dept}/2024 决算: import failed: {err}")
+            continue
+        t_tables = {k: v for k, v in tables_of(truth).items() if k.startswith("决算 ")}
+        d_tables = {k: v for k, v in tables_of(load(out)).items() if k.startswith("决算 ")}
+        print(f"\n{dept}/2024 决算 (rows: 编码, 名称 and every printed column)")
+        print(f"  {'table':<34} {'rows':>5} {'same':>5} {'wrong':>5} {'order':>5} {'miss':>5} {'extra':>5}")
+        for name in list(t_tables) + [n for n in d_tables if n not in t_tables]:
+            score = compare_rows(t_tables.get(name, []), d_tables.get(name, []))
+            for attr in ("truth", "identical", "wrong", "order", "missing", "extra"):
+                setattr(totals, attr, getattr(totals, attr) + getattr(score, attr))
+            print(f"  {name[3:][:34]:<34} {score.truth:>5} {score.identical:>5} {score.wrong:>5} {score.order:>5} "
+                  f"{score.missing:>5} {score.extra:>5}")
+            if verbose:
+                for note in score.notes:
+                    print(f"      {note}")
+    print(f"\nall three 决算: {totals.truth} rows in the checked tables: {totals.identical} identical "
+          f"({100 * totals.identical / max(totals.truth, 1):.1f} %), {totals.wrong} wrong, {totals.order} out of order, "
+          f"{totals.missing} missing, {totals.extra} extra")
+    return totals
 
 
 if __name__ == "__main__":

@@ -407,6 +407,45 @@ def test_a_juesuan_table_is_added_as_data_and_reads_its_own_column(tmp_path):
     assert table["行"] == expected_rows()  # the 决算数 column, not 年初预算数
 
 
+def test_the_standard_juesuan_tables_are_read_with_every_printed_column(tmp_path):
+    # 表五 as Shanghai prints it: the code in three columns (类 | 款 | 项) under merged headers,
+    # the 合计 row last; 表三 with one code column, its 合计 row first and a printed 0.00.
+    general = [
+        ["项目", None, None, None, "合计", "基本支出", "项目支出"],
+        ["支出功能分类科目编码", None, None, "科目名称", UP, UP, UP],
+        ["类", "款", "项", UP, UP, UP, UP],
+        ["201", "", "", "一般公共服务支出", "120.50", "100.00", "20.50"],
+        ["201", "06", "", "财政事务", "120.50", "100.00", "20.50"],
+        ["201", "06", "01", "行政运行", "100.00", "100.00", ""],
+        ["201", "06", "02", "一般行政管理事务", "20.50", "", "20.50"],
+        ["合计", None, None, None, "120.50", "100.00", "20.50"],
+    ]
+    spending = [
+        ["功能分类科目编码", "科目名称", "本年支出合计", "基本支出", "项目支出"],
+        ["", "合计", "1,030.00", "1,030.00", "0.00"],
+        ["208", "社会保障和就业支出", "1,030.00", "1,030.00", "0.00"],
+    ]
+    specs = [TableSpec(general, above=["一般公共预算财政拨款支出决算表（虚构）", f"{DEPT}  {UNIT}"],
+                       widths=[40, 40, 40, 200, 70, 70, 70]),
+             TableSpec(spending, above=["支出决算表（虚构）", f"{DEPT}  {UNIT}"], widths=[90, 180, 80, 80, 80])]
+    data, result = run(tmp_path, [draw_pdf(tmp_path / "t.pdf", [[specs[0]], [specs[1]]])])
+    assert data["元数据"]["类型"] == "决算"
+    tables = data["收支"]["决算表"]
+    d = Decimal
+    assert tables["一般公共预算财政拨款支出决算表"] == {
+        "合计": {"合计": d("120.50"), "基本支出": d("100.00"), "项目支出": d("20.50")},
+        "行": [
+            {"编码": "201", "名称": "一般公共服务支出", "合计": d("120.50"), "基本支出": d("100.00"), "项目支出": d("20.50")},
+            {"编码": "20106", "名称": "财政事务", "合计": d("120.50"), "基本支出": d("100.00"), "项目支出": d("20.50")},
+            {"编码": "2010601", "名称": "行政运行", "合计": d("100.00"), "基本支出": d("100.00")},
+            {"编码": "2010602", "名称": "一般行政管理事务", "合计": d("20.50"), "项目支出": d("20.50")},
+        ]}
+    assert tables["支出决算表"] == {
+        "合计": {"本年支出合计": d("1030.00"), "基本支出": d("1030.00"), "项目支出": d("0.00")},
+        "行": [{"编码": "208", "名称": "社会保障和就业支出", "本年支出合计": d("1030.00"), "基本支出": d("1030.00"),
+                "项目支出": d("0.00")}]}
+    assert result.unplaced == []
+
 # ---------------------------------------------------------------------------
 # A real disclosure, where the sources are present (../shared/sources or $SITE_BUILDER_SOURCES)
 

@@ -511,10 +511,81 @@ def map_procurement(table: Table, recognisers: Recognisers, draft: Draft) -> Non
     _notes(table, draft, node)
 
 
+# ---------------------------------------------------------------------------
+# final: code | name | several amount columns, one key each (the 决算 tables by classification)
+
+
+def map_final(table: Table, recognisers: Recognisers, draft: Draft) -> None:
+    """A 决算 table of coded rows: ``行`` with 编码, 名称 and one key per printed column, and its
+    合计 row as ``合计`` with the same keys. A code printed in several columns (类 | 款 | 项) is joined."""
+    spec = table.recogniser
+    grid = table.grid
+    width = grid.width
+    code_words = [normal(w) for w in recognisers.columns["编码"]] + ["类", "款", "项"]
+    names = _find_columns(table, {"名称": list(recognisers.columns["名称"])})
+    name_col = names.get("名称")
+    code_cols = [c for c in range(width) if c != name_col
+                 and any(w in table.header_path(c).split("/") or w in table.header_path(c) for w in code_words[:-3])]
+    amount_cols = _find_columns(table, {k: list(v) for k, v in spec["columns"].items()})
+    if name_col is None:
+        name_col = max(code_cols, default=-1) + 1
+    totals = {normal(t) for t in spec.get("total") or ["合计", "总计"]}
+    rows: list[dict[str, Any]] = []
+    total: dict[str, Any] | None = None
+    for r in range(table.header, len(grid.text)):
+        cells = grid.text[r] + [""] * (width - len(grid.text[r]))
+        if not any(cells):
+            continue
+        codes = [normal(cells[c]) for c in code_cols if grid.anchor[r][c]]
+        name = cells[name_col] if grid.anchor[r][name_col] else ""
+        figures: dict[str, Any] = {}
+        bad = False
+        for key, c in amount_cols.items():
+            text = cells[c]
+            if text and not is_amount(text):
+                bad = True
+            elif text:
+                figures[key] = amount(text)
+        if normal(name) in totals or any(code in totals for code in codes):
+            if total is None and not bad:
+                total = figures
+            continue
+        if bad or all(code in code_words for code in codes if code) and not name and not figures:
+            _unplaced_row(table, r, draft, _section(table))
+            continue
+        code = "".join(code for code in codes if code)
+        if code and not re.match(r"^[0-9]+$", code):
+            _unplaced_row(table, r, draft, _section(table))
+            continue
+        if not name:
+            if figures or code:
+                _unplaced_row(table, r, draft, _section(table))
+            continue
+        row: dict[str, Any] = {"编码": code} if code else {}
+        row["名称"] = name
+        row.update(figures)
+        rows.append(row)
+    node = draft.node(spec["target"])
+    _set(table, node)
+    if total:
+        node["合计"] = total
+    if rows:
+        node["行"] = rows
+    elif not total:
+        node["状态"] = "无"
+    # A "note" of figures alone is a table line the page layout put below the table: not a 说明.
+    figures_only = [(text, where) for text, where in table.notes if not re.search(r"[\u4e00-\u9fff]", text)]
+    for text, where in figures_only:
+        draft.unplaced.append(Unplaced(table.grid.source, where, f"“{table.title}”下的一行数字", text, _section(table)))
+    table.notes = [note for note in table.notes if note not in figures_only]
+    _notes(table, draft, node)
+
+
 LAYOUTS = {
     "labelled": map_labelled,
     "tree": map_tree,
     "wide": map_wide,
     "classification": map_classification,
     "procurement": map_procurement,
+    "final": map_final,
 }
