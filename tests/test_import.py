@@ -446,6 +446,29 @@ def test_the_standard_juesuan_tables_are_read_with_every_printed_column(tmp_path
                 "项目支出": d("0.00")}]}
     assert result.unplaced == []
 
+
+def test_a_juesuan_table_printed_as_two_blocks_side_by_side(tmp_path):
+    # 表六: 编码 | 名称 | 决算数 twice; the left block is read first, then the right one. A line
+    # without a figure is left out; a name the layout spaced out (公 务 接 待 费) is joined.
+    rows = [
+        ["经济分类科目编码", "科目名称", "决算数", "经济分类科目编码", "科目名称", "决算数"],
+        ["301", "工资福利支出", "90.00", "302", "商品和服务支出", "12.00"],
+        ["30101", "基本工资", "90.00", "30201", "办公费", "10.00"],
+        ["30103", "奖金", "", "30217", "公 务 接 待 费", "2.00"],
+    ]
+    spec = TableSpec(rows, above=["一般公共预算财政拨款基本支出决算表（虚构）", f"{DEPT}  {UNIT}"],
+                     widths=[80, 150, 60, 80, 150, 60])
+    data, result = run(tmp_path, [draw_pdf(tmp_path / "t.pdf", [[spec]])])
+    d = Decimal
+    assert data["收支"]["决算表"]["一般公共预算财政拨款基本支出决算表"] == {"行": [
+        {"编码": "301", "名称": "工资福利支出", "决算数": d("90.00")},
+        {"编码": "30101", "名称": "基本工资", "决算数": d("90.00")},
+        {"编码": "302", "名称": "商品和服务支出", "决算数": d("12.00")},
+        {"编码": "30201", "名称": "办公费", "决算数": d("10.00")},
+        {"编码": "30217", "名称": "公务接待费", "决算数": d("2.00")},
+    ]}
+    assert result.unplaced == []
+
 # ---------------------------------------------------------------------------
 # A real disclosure, where the sources are present (../shared/sources or $SITE_BUILDER_SOURCES)
 

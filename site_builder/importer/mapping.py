@@ -517,54 +517,71 @@ def map_procurement(table: Table, recognisers: Recognisers, draft: Draft) -> Non
 
 def map_final(table: Table, recognisers: Recognisers, draft: Draft) -> None:
     """A 决算 table of coded rows: ``行`` with 编码, 名称 and one key per printed column, and its
-    合计 row as ``合计`` with the same keys. A code printed in several columns (类 | 款 | 项) is joined."""
+    合计 row as ``合计`` with the same keys. A code printed in several columns (类 | 款 | 项) is joined;
+    a table printed as blocks side by side (编码 | 名称 | 决算数 twice) is read block after block;
+    a row without any figure is left out, as the model keeps figures only."""
     spec = table.recogniser
     grid = table.grid
     width = grid.width
-    code_words = [normal(w) for w in recognisers.columns["编码"]] + ["类", "款", "项"]
-    names = _find_columns(table, {"名称": list(recognisers.columns["名称"])})
-    name_col = names.get("名称")
-    code_cols = [c for c in range(width) if c != name_col
-                 and any(w in table.header_path(c).split("/") or w in table.header_path(c) for w in code_words[:-3])]
-    amount_cols = _find_columns(table, {k: list(v) for k, v in spec["columns"].items()})
-    if name_col is None:
-        name_col = max(code_cols, default=-1) + 1
+    code_words = [normal(w) for w in recognisers.columns["编码"]]
+    name_words = [normal(w) for w in recognisers.columns["名称"]]
+
+    def is_code(c: int) -> bool:
+        return any(w in table.header_path(c) for w in code_words)
+
+    name_cols = [c for c in range(width) if not is_code(c) and any(w in table.header_path(c).split("/") for w in name_words)]
+    if not name_cols:
+        name_cols = [max((c for c in range(width) if is_code(c)), default=-1) + 1]
+    starts = []
+    for name_col in name_cols:
+        first = name_col
+        while first > 0 and is_code(first - 1) and first - 1 not in starts:
+            first -= 1
+        starts.append(first)
+    blocks = [(starts[k], name_cols[k], starts[k + 1] if k + 1 < len(starts) else width) for k in range(len(starts))]
     totals = {normal(t) for t in spec.get("total") or ["合计", "总计"]}
     rows: list[dict[str, Any]] = []
     total: dict[str, Any] | None = None
-    for r in range(table.header, len(grid.text)):
-        cells = grid.text[r] + [""] * (width - len(grid.text[r]))
-        if not any(cells):
-            continue
-        codes = [normal(cells[c]) for c in code_cols if grid.anchor[r][c]]
-        name = cells[name_col] if grid.anchor[r][name_col] else ""
-        figures: dict[str, Any] = {}
-        bad = False
-        for key, c in amount_cols.items():
-            text = cells[c]
-            if text and not is_amount(text):
-                bad = True
-            elif text:
-                figures[key] = amount(text)
-        if normal(name) in totals or any(code in totals for code in codes):
-            if total is None and not bad:
-                total = figures
-            continue
-        if bad or all(code in code_words for code in codes if code) and not name and not figures:
-            _unplaced_row(table, r, draft, _section(table))
-            continue
-        code = "".join(code for code in codes if code)
-        if code and not re.match(r"^[0-9]+$", code):
-            _unplaced_row(table, r, draft, _section(table))
-            continue
-        if not name:
-            if figures or code:
+    for first, name_col, stop in blocks:
+        code_cols = [c for c in range(first, stop) if is_code(c)]
+        amount_cols: dict[str, int] = {}
+        for key, words in spec["columns"].items():
+            free = [c for c in range(first, stop) if c != name_col and c not in code_cols and c not in amount_cols.values()]
+            for word in words:
+                hit = next((c for c in free if normal(word) in table.header_path(c).split("/")), None)
+                if hit is None:
+                    hit = next((c for c in free if normal(word) in table.header_path(c)), None)
+                if hit is not None:
+                    amount_cols[key] = hit
+                    break
+        for r in range(table.header, len(grid.text)):
+            cells = grid.text[r] + [""] * (width - len(grid.text[r]))
+            if not any(cells[first:stop]):
+                continue
+            codes = [normal(cells[c]) for c in code_cols if grid.anchor[r][c]]
+            name = re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", cells[name_col]) if grid.anchor[r][name_col] else ""
+            figures: dict[str, Any] = {}
+            bad = False
+            for key, c in amount_cols.items():
+                text = cells[c]
+                if text and not is_amount(text):
+                    bad = True
+                elif text:
+                    figures[key] = amount(text)
+            if normal(name) in totals or any(code in totals for code in codes):
+                if total is None and not bad:
+                    total = figures
+                continue
+            code = "".join(code for code in codes if code)
+            if bad or (code and not re.match(r"^[0-9]+$", code)) or (figures and not name):
                 _unplaced_row(table, r, draft, _section(table))
-            continue
-        row: dict[str, Any] = {"编码": code} if code else {}
-        row["名称"] = name
-        row.update(figures)
-        rows.append(row)
+                continue
+            if not name or not figures:
+                continue  # a printed line without any figure: the model keeps figures only
+            row: dict[str, Any] = {"编码": code} if code else {}
+            row["名称"] = name
+            row.update(figures)
+            rows.append(row)
     node = draft.node(spec["target"])
     _set(table, node)
     if total:
