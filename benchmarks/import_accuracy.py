@@ -114,6 +114,8 @@ def _final_rows(table: dict[str, Any]):
     def printed(row: dict[str, Any]) -> str:
         return " ".join(f"{k}={v}" for k, v in sorted(row.items()) if k not in ("编码", "名称", *OUTTURN_KEYS))
 
+    if table.get("状态"):  # 无: printed empty
+        yield ("", "状态", table["状态"])
     if isinstance(table.get("合计"), dict):
         yield ("", "合计", printed(table["合计"]))
     for row in table.get("行", []) or []:

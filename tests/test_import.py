@@ -469,6 +469,19 @@ def test_a_juesuan_table_printed_as_two_blocks_side_by_side(tmp_path):
     ]}
     assert result.unplaced == []
 
+def test_a_juesuan_table_printed_empty_is_none_with_its_note(tmp_path):
+    rows = [
+        ["功能分类科目编码", "科目名称", "年初结转和结余", "本年收入", "本年支出", "年末结转和结余"],
+        ["", "", "", "", "", ""],
+        ["合计", None, "", "", "", ""],
+    ]
+    spec = TableSpec(rows, above=["政府性基金预算财政拨款收入支出决算表（虚构）", f"{DEPT}  {UNIT}"],
+                     below=["注：虚构局无政府性基金预算财政拨款支出，故本表无数据。"], widths=[90, 150, 70, 70, 70, 70])
+    data, result = run(tmp_path, [draw_pdf(tmp_path / "t.pdf", [[spec]])])
+    assert data["收支"]["决算表"]["政府性基金预算财政拨款收入支出决算表"] == {
+        "状态": "无", "说明": "虚构局无政府性基金预算财政拨款支出，故本表无数据。"}
+    assert result.unplaced == []
+
 # ---------------------------------------------------------------------------
 # A real disclosure, where the sources are present (../shared/sources or $SITE_BUILDER_SOURCES)
 
