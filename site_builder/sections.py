@@ -19,7 +19,7 @@ from .fmt import Money, maybe_money, money, number, percent
 from .final_views import FinalTableView, differs, final_views, rate_text
 from .markup import MarkdownRenderer
 from .lines import RUNNING_PREFIX, project_anchor, table_prefix, three_costs_anchor
-from .tables import (BLANK, HISTORY_COLUMN, Cell, Column, Table, TableRow, amount_cell, changes_table, indicator_table,
+from .tables import (BLANK, HISTORY_COLUMN, Cell, Column, Table, TableRow, amount_cell, changes_table, hidden_unit, indicator_table,
                      make_table, rows_table, text_cell)
 
 UNDISCLOSED = "本年度未公开此部分"
@@ -153,13 +153,14 @@ SUMMARY_FIELDS = (
 def totals_table(id: str, caption: str, t: m.Totals, unit: str) -> Table:
     """Revenue and expenditure totals, with the other unit in its own column."""
     rows = []
+    other = "元" if unit == "万元" else "万元"
     for label, attr, level in SUMMARY_FIELDS:
         value = getattr(t, attr)
         if value is not None:
             amount = money(value, unit)
+            converted = Markup(amount.other_number + hidden_unit(other))  # digits and a fixed unit: safe
             rows.append(TableRow((Cell(label, header=True, level=level), amount_cell(amount),
-                                  Cell(amount.other_number, numeric=True)), "total" if level == 0 else ""))
-    other = "元" if unit == "万元" else "万元"
+                                  Cell(html=converted, numeric=True)), "total" if level == 0 else ""))
     columns = (Column("项目"), Column(f"金额（{unit}）", numeric=True), Column(f"折合（{other}，精确值）", numeric=True))
     return make_table(id, caption, columns, rows, unit=f"单位：{unit}")
 

@@ -11,7 +11,9 @@ is ``themes/default/static/search-core.js``, which must segment exactly as here)
 - every space of the original text, and every block boundary (a table cell, a paragraph),
   becomes the word ``BOUNDARY`` (U+E000, a private-use character our text never holds), so
   that no phrase runs from one cell into the next and the results show the original spaces.
-  A run of boundaries is written as one, and none starts the text.
+  A run of boundaries is written as one, and none starts the text;
+- a table cell with text after another in its row starts with ``CELL_SEPARATOR`` (" · "), so
+  that the excerpt of a row reads as a row (公务接待费 · 10 元) and not as words run together.
 
 """
 
@@ -54,6 +56,8 @@ _BLOCKS = frozenset("""address article aside blockquote br caption dd details di
     figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table tbody td tfoot
     th thead tr ul""".split())
 _FENCE = f" {BOUNDARY} "
+CELL_SEPARATOR = "·"  # punctuation: a word of its own between cells, which Pagefind does not index
+_CELLS = frozenset({"td", "th"})
 
 
 def segment_text(text: str) -> str:
@@ -80,6 +84,8 @@ def segment_html(document: str) -> str:
     append = out.append
     raw: str | None = None
     fenced = True  # the last word written is a BOUNDARY (or none was written yet)
+    cells = -1  # table cells with text so far in the current row (-1: not in a row)
+    in_cell = False  # the current cell has held text (so it counts in ``cells``)
     tags: dict[str, tuple[str, bool]] = {}
     for i, part in enumerate(_TAG.split(document)):
         if i % 2 == 0:  # text
@@ -90,6 +96,11 @@ def segment_html(document: str) -> str:
                 fenced = True
             else:
                 text = segment_text(html.unescape(part) if "&" in part else part)
+                if not in_cell and cells >= 0 and text.strip(f" {BOUNDARY}"):
+                    if cells:
+                        text = (f" {CELL_SEPARATOR}" if fenced else f"{_FENCE}{CELL_SEPARATOR}") + _FENCE + text
+                    cells += 1
+                    in_cell = True
                 if BOUNDARY in text:
                     text = _BOUNDARIES.sub(_FENCE, text)
                     if fenced:
@@ -109,6 +120,10 @@ def segment_html(document: str) -> str:
                 raw = None
             append(part)
         elif name in _BLOCKS:
+            if name == "tr":
+                cells, in_cell = -1 if closing else 0, False
+            elif name in _CELLS:
+                in_cell = False
             # Before the tag, so that the block's text never ends in a letter or digit
             # (Pagefind would add a full stop to it).
             append(part if fenced else _FENCE + part)

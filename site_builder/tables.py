@@ -96,10 +96,18 @@ def _escape(text: str) -> str:
     return text
 
 
+def hidden_unit(unit: str) -> str:
+    """The unit after an amount whose column or caption shows it: not seen, but read by screen
+    readers ("10 元") and indexed, so that a search excerpt from a table gives each amount its unit."""
+    return f'<span class="visually-hidden"> {_escape(unit)}</span>'
+
+
 def amount_html(m: Money) -> str:
-    """An amount as printed in a table: its digits, with both units in the tooltip."""
+    """An amount as printed in a table: its digits, with both units in the tooltip and its unit
+    hidden after it (for screen readers and search excerpts; the column or caption shows it)."""
     # Money's strings are digits, separators and a unit: nothing to escape.
-    return f'<data value="{m.value}" title="{m.text} {m.unit}，合 {m.other}">{m.text}</data>'
+    return (f'<data value="{m.value}" title="{m.text} {m.unit}，合 {m.other}">{m.text}</data>'
+            + hidden_unit(m.unit))
 
 
 @dataclass(frozen=True)

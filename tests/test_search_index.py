@@ -52,12 +52,19 @@ def test_html_keeps_tags_and_attributes_and_leaves_scripts_alone() -> None:
 
 def test_block_tags_are_fenced_so_that_cells_never_join() -> None:
     out = segment_html("<tr><td>公务</td><td>接待费</td></tr>")
-    assert out == f"<tr><td> 公 务 {B} </td><td> 接 待 费 {B} </td></tr>"
+    assert out == f"<tr><td> 公 务 {B} </td><td> · {B} 接 待 费 {B} </td></tr>"
+
+
+def test_cells_of_a_row_are_separated_where_they_hold_text() -> None:
+    out = segment_html("<caption>表</caption><tr><th>甲</th><td></td><td><span>1</span>0 <i>元</i></td></tr>"
+                       "<tr><td>乙</td></tr><p>丙</p>")
+    assert out == (f"<caption> 表 {B} </caption><tr><th> 甲 {B} </th><td></td><td><span> · {B} 1</span>0 {B} <i> 元</i>"
+                   f" {B} </td></tr><tr><td> 乙 {B} </td></tr><p> 丙 {B} </p>")
 
 
 def test_a_run_of_boundaries_is_one_word() -> None:
     out = segment_html("<table>\n  <tr>\n    <td>甲</td>\n    <td>乙</td>\n  </tr>\n</table>")
-    assert out.count(B) == 2  # one between the cells, one after the last
+    assert out.count(B) == 3  # one between the cells, one after the separator, one after the last
 
 
 def test_region_levels() -> None:
@@ -181,3 +188,25 @@ def test_every_page_of_a_department_is_told_to_be_its_own(tmp_path: Path) -> Non
     for rel in ("r/dept/index.html", "r/dept/2020/index.html", "r/dept/compare/2020-2021/index.html",
                 "r/dept/lines/index.html"):
         assert department(rel) == "r/dept", rel
+
+
+def test_an_excerpt_from_a_table_reads_as_rows_with_separators_and_units(tmp_path: Path) -> None:
+    """A real search (Pagefind's index, search-core.js, in Node) on a fictitious (虚构) department-year:
+    the excerpt of a table row shows its cells apart and each amount with its unit."""
+    from buildkit import build
+    from sitekit import MINIMAL, MINIMAL_PATH, write_tree
+    from test_search_quality import run_queries
+
+    write_tree(tmp_path, f"-- {MINIMAL_PATH} --\n{MINIMAL}\n-- site.toml --\ntitle = \"虚构\"\n")
+    result, reporter = build(tmp_path)
+    assert result.ok, [str(p) for p in reporter.errors]
+    [answer] = run_queries(tmp_path / "output", [{"q": "公务接待费"}], sections=["sangong", "finance"])
+    year = next(p for p in answer["pages"] if p["url"] == "/xugou/xugou-shi/xugou-xian/shili/2020/")
+    sangong = next(m for m in year["matches"] if m["section"] == "sangong")["excerpt"]
+    # The 三公 table in 元 (MINIMAL): 公务用车运行维护费 20, 公务接待费 10, 合计 30.
+    assert "公务用车运行维护费 · 20 元 <mark>公务接待费</mark> · 10 元 “三公”经费合计 · 30 元" in sangong
+    [answer] = run_queries(tmp_path / "output", [{"q": "人员经费"}], sections=["finance"])
+    year = next(p for p in answer["pages"] if p["url"] == "/xugou/xugou-shi/xugou-xian/shili/2020/")
+    finance = next(m for m in year["matches"] if m["section"] == "finance")["excerpt"]
+    # The totals table: 人员经费 500.00 元, and its own column in the other unit, 0.05 万元.
+    assert "<mark>人员经费</mark> · 500.00 元 · 0.05 万元" in finance
