@@ -99,7 +99,7 @@ def _escape(text: str) -> str:
 def hidden_unit(unit: str) -> str:
     """The unit after an amount whose column or caption shows it: not seen, but read by screen
     readers ("10 元") and indexed, so that a search excerpt from a table gives each amount its unit."""
-    return f'<span class="visually-hidden"> {_escape(unit)}</span>'
+    return f'<span class="visually-hidden unit"> {_escape(unit)}</span>'
 
 
 def amount_html(m: Money) -> str:

@@ -193,7 +193,7 @@ def test_a_lines_permalink_opens_its_history_with_every_years_figure(
     page.goto(site.url + "jiangsu/zhengxie-bangongting/2019/index.html#sangong")
     page.locator("tr[id='line-三公-abroad'] a.permalink").click()
     abroad = page.locator("article[id='line-三公-abroad'] tbody tr").all_inner_texts()
-    assert [r.split("\t")[1] for r in abroad] == ["76.00", "106.00", "106.00"]
+    assert [r.split("\t")[1].split() for r in abroad] == [["76.00", "万元"], ["106.00", "万元"], ["106.00", "万元"]]  # the unit hidden
     context.close()
 
 
@@ -286,7 +286,7 @@ def test_a_renumbered_line_is_followed_and_its_old_permalink_still_opens_it(
     assert unquote(page.url).endswith("lines/index.html#line-财政拨款基本支出预算表-30311")
     line = page.locator("article[id='line-财政拨款基本支出预算表-30113']")
     assert line.evaluate("e => Math.abs(e.getBoundingClientRect().top) < 60")  # the old anchor sits at its top
-    years = [r.split("\t")[:2] for r in line.locator("tbody tr").all_inner_texts()]
+    years = [r.split()[:2] for r in line.locator("tbody tr").all_inner_texts()]  # each figure's unit, hidden, follows
     assert years == [["2017年预算", "621.28"], ["2018年预算", "715.28"], ["2019年预算", "965.87"]]
     assert page.locator("[id='line-财政拨款基本支出预算表-30311']").count() == 1  # one line, not a second 不再列出 one
     context.close()
