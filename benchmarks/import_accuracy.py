@@ -120,6 +120,12 @@ def _final_rows(table: dict[str, Any]):
         yield ("", "合计", printed(table["合计"]))
     for row in table.get("行", []) or []:
         yield (str(row.get("编码", "")), row.get("名称", ""), printed(row))
+    for side in ("收入", "年初结转和结余明细", "支出"):  # the two 总表
+        for row in table.get(side, []) or []:
+            yield ("", f"{side}/{row.get('名称', '')}", printed(row))
+    for key, value in table.items():
+        if key not in ("表号", "说明", "状态", "合计", "行", "收入", "年初结转和结余明细", "支出"):
+            yield ("", key, printed(value) if isinstance(value, dict) else str(value))
 
 
 def _tree(rows: list[dict[str, Any]], prefix: str):

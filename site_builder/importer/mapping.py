@@ -598,6 +598,65 @@ def map_final(table: Table, recognisers: Recognisers, draft: Draft) -> None:
     _notes(table, draft, node)
 
 
+# ---------------------------------------------------------------------------
+# sides: 收入 | 支出 side by side, each a 项目 column and its figures (the two 决算 总表)
+
+
+def map_sides(table: Table, recognisers: Recognisers, draft: Draft) -> None:
+    """A two-sided total table: each side's lines (名称 and its figure, or one key per column where
+    the side prints several) go to the side's list; its totals (本年收入合计, 总计 …) to scalars; the
+    lines under a scalar listed in ``details`` (年初结转和结余 by kind) to that scalar's list."""
+    spec = table.recogniser
+    grid = table.grid
+    width = grid.width
+    labels_row = next((r for r in range(min(len(grid.text), 6)) if "项目" in [normal(v) for v in grid.text[r]]), None)
+    if labels_row is None:
+        for r in range(table.header, len(grid.text)):
+            _unplaced_row(table, r, draft, _section(table))
+        return
+    node = draft.node(spec["target"])
+    sides: list[tuple[str, int, list[tuple[str, int]]]] = []  # (side, label column, [(key, column)])
+    for c in range(width):
+        side = normal(grid.text[0][c]) if grid.text[0][c] else ""
+        label = normal(grid.text[labels_row][c])
+        if side not in spec["sides"]:
+            continue
+        if label == "项目":
+            sides.append((side, c, []))
+        elif sides and sides[-1][0] == side:
+            sides[-1][2].append((label, c))
+    for side, label_col, columns in sides:
+        conf = spec["sides"][side]
+        scalars = {normal(k): v for k, v in (conf.get("scalars") or {}).items()}
+        details = conf.get("details") or {}
+        lines: list[dict[str, Any]] = []
+        into = lines
+        for r in range(labels_row + 1, len(grid.text)):
+            cells = grid.text[r] + [""] * (width - len(grid.text[r]))
+            label = cells[label_col]
+            figures = {(conf.get("value") or key): amount(cells[c]) for key, c in columns
+                       if cells[c] and is_amount(cells[c])}
+            if not label:
+                if figures:
+                    _unplaced_row(table, r, draft, _section(table))
+                continue
+            name, _ = strip_numbering(label)
+            key = next((v for k, v in scalars.items() if normal(name).startswith(k)), None)
+            if key is not None:
+                value = figures.get(conf.get("value")) if conf.get("value") else (figures or None)
+                draft.put(spec["target"], key, value, _where(table, r))
+                into = node.setdefault(details[key], []) if key in details else lines
+                continue
+            if figures:
+                into.append({"名称": name, **figures})
+        if lines:
+            node[conf["lines"]] = lines
+    for key in [k for k, v in node.items() if v == []]:
+        del node[key]
+    _set(table, node)
+    _notes(table, draft, node)
+
+
 LAYOUTS = {
     "labelled": map_labelled,
     "tree": map_tree,
@@ -605,4 +664,5 @@ LAYOUTS = {
     "classification": map_classification,
     "procurement": map_procurement,
     "final": map_final,
+    "sides": map_sides,
 }

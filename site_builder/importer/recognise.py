@@ -18,7 +18,7 @@ from .errors import ImportFailure
 from .read import Grid
 
 DEFAULTS = Path(__file__).with_name("recognisers.yaml")
-LAYOUTS = ("labelled", "tree", "wide", "classification", "procurement", "final")
+LAYOUTS = ("labelled", "tree", "wide", "classification", "procurement", "final", "sides")
 TEXT_FORMS = ("text", "paragraphs", "titled", "terms", "section")
 
 
