@@ -455,6 +455,7 @@ def test_a_juesuan_table_printed_as_two_blocks_side_by_side(tmp_path):
         ["301", "工资福利支出", "90.00", "302", "商品和服务支出", "12.00"],
         ["30101", "基本工资", "90.00", "30201", "办公费", "10.00"],
         ["30103", "奖金", "", "30217", "公 务 接 待 费", "2.00"],
+        ["人员经费合计", None, "90.00", "公用经费合计", None, "12.00"],
     ]
     spec = TableSpec(rows, above=["一般公共预算财政拨款基本支出决算表（虚构）", f"{DEPT}  {UNIT}"],
                      widths=[80, 150, 60, 80, 150, 60])
@@ -466,7 +467,7 @@ def test_a_juesuan_table_printed_as_two_blocks_side_by_side(tmp_path):
         {"编码": "302", "名称": "商品和服务支出", "决算数": d("12.00")},
         {"编码": "30201", "名称": "办公费", "决算数": d("10.00")},
         {"编码": "30217", "名称": "公务接待费", "决算数": d("2.00")},
-    ]}
+    ], "人员经费合计": d("90.00"), "公用经费合计": d("12.00")}
     assert result.unplaced == []
 
 def test_a_juesuan_table_printed_empty_is_none_with_its_note(tmp_path):

@@ -540,6 +540,7 @@ def map_final(table: Table, recognisers: Recognisers, draft: Draft) -> None:
         starts.append(first)
     blocks = [(starts[k], name_cols[k], starts[k + 1] if k + 1 < len(starts) else width) for k in range(len(starts))]
     totals = {normal(t) for t in spec.get("total") or ["合计", "总计"]}
+    scalars = {normal(k): v for k, v in (spec.get("scalars") or {}).items()}
     rows: list[dict[str, Any]] = []
     total: dict[str, Any] | None = None
     for first, name_col, stop in blocks:
@@ -568,6 +569,11 @@ def map_final(table: Table, recognisers: Recognisers, draft: Draft) -> None:
                     bad = True
                 elif text:
                     figures[key] = amount(text)
+            label = next((normal(cells[c]) for c in [*code_cols, name_col] if grid.anchor[r][c] and cells[c]), "")
+            if label in scalars:  # a total printed in the code and name cells (人员经费合计)
+                if len(figures) == 1:
+                    draft.put(spec["target"], scalars[label], next(iter(figures.values())), _where(table, r))
+                continue
             if normal(name) in totals or any(code in totals for code in codes):
                 if total is None and not bad:
                     total = figures
