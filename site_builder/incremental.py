@@ -442,6 +442,14 @@ class BuildCache:
         if written or removed:
             self.generation += 1
 
+    def forget_derived(self) -> None:
+        """An input that no key here names changed (a source PDF, the crosswalk, the scorecard
+        items): the next build parses, checks, plans and renders everything again, as a full
+        build would; files whose bytes stay the same are still not rewritten."""
+        self._sources, self._by_entry = {}, {}
+        self._pages, self._plans = {}, {}
+        self.last = None
+
     def _lost_track(self) -> None:
         """The folder is in an unknown state: the next build writes every file."""
         self._pages, self._files = {}, {}

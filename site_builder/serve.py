@@ -46,6 +46,7 @@ from urllib.parse import unquote, urlsplit
 
 from .build import BuildResult, build_site
 from .buildcache import ShardCache
+from . import completeness, crosswalk
 from .config import CONFIG_FILE, load_config
 from .content import display_path
 from .incremental import BuildCache
@@ -53,6 +54,15 @@ from .problems import Message, Problem, Reporter, plural
 from .quickpath import quick_pages
 from .render import BUILTIN_THEMES
 from .watch import SourceWatcher, WatchedFolder
+
+CONTENT_SUFFIXES = (".yaml", ".yml", ".pdf")  # content files, and the source documents beside them
+SITE_FILES = (CONFIG_FILE, completeness.SITE_FILE, crosswalk.SITE_FILE)
+
+
+def _tracked(path: Path) -> bool:
+    """Whether the build cache sees a change of this file by itself: content YAML, the theme
+    and site.toml are in its keys; a source PDF, scorecard.yaml and crosswalk.yaml are not."""
+    return path.suffix != ".pdf" and path.name not in (completeness.SITE_FILE, crosswalk.SITE_FILE)
 
 PREFIX = "/__site_builder/"
 EVENTS = PREFIX + "events"
@@ -409,9 +419,10 @@ class Preview:
         return f"http://{shown}:{port}{self.hub.base_path}"
 
     def watched_folders(self) -> list[WatchedFolder]:
-        """content/ (its YAML files), the themes (every file), and site.toml."""
-        content = WatchedFolder(self.content_dir, True, lambda p: p.suffix in (".yaml", ".yml"))
-        config = WatchedFolder(self.project_root, False, lambda p: p.name == CONFIG_FILE)
+        """content/ (its YAML files and the source PDFs beside them), the themes (every file),
+        and the site's own files beside content/ (site.toml, scorecard.yaml, crosswalk.yaml)."""
+        content = WatchedFolder(self.content_dir, True, lambda p: p.suffix in CONTENT_SUFFIXES)
+        config = WatchedFolder(self.project_root, False, lambda p: p.name in SITE_FILES)
         folders = [content, config]
         for themes in sorted({(self.project_root / "themes").resolve(), BUILTIN_THEMES.resolve()}):
             folders.append(WatchedFolder(themes, True, lambda p: True))  # the site's own may appear later
@@ -490,7 +501,11 @@ class Preview:
             if not first:
                 gc.disable()
             try:
-                self._answer_quickly(self._take_edits())
+                edits = self._take_edits()
+                if any(not _tracked(p) for p in edits):
+                    self.cache.forget_derived()
+                else:
+                    self._answer_quickly(edits)
                 result = build_site(self.project_root, self.site_dir, reporter, content_dir=self.content_dir,
                                     strict=self.strict, cache=self.cache, search_index=False)
             except Exception as err:  # noqa: BLE001 - a bug in a build stage: shown like any problem

@@ -25,6 +25,7 @@ import pytest
 from buildkit import hashes
 from sitekit import (MINIMAL, MINIMAL_PATH, OTHER_PATH, SECOND_PATH, line_of, other_department, replace_line, run_validate,
                      two_department_site, write_tree, year_variant)
+import site_builder
 from site_builder.build import build_site
 from site_builder.incremental import BuildCache
 from site_builder.problems import Reporter
@@ -428,6 +429,41 @@ def test_a_changed_region_name_takes_no_quick_path(preview: Preview) -> None:
     wait_until(lambda: "虚构新邻县" in home.read_text(encoding="utf-8") and preview.idle(), 10, "the new name on the home page")
     assert preview.quick == quick
     assert site_files(preview.site_dir) == full_build(preview.project_root, preview.folder / "full")
+
+
+def test_source_pdfs_and_the_sites_data_files_rebuild_as_a_full_build_would(preview: Preview) -> None:
+    """Inputs the build cache keys do not name: each is watched, and the preview after it equals a full build."""
+    root = preview.project_root
+    pdf = root / "content/xugou/xugou-shi/xugou-xian/shili/xugou-2020.pdf"
+    year = preview.site_dir / "xugou/xugou-shi/xugou-xian/shili/2020/index.html"
+
+    def settles(what: str, condition: Callable[[], object]) -> None:
+        wait_until(lambda: condition() and preview.idle(), 20, what)
+        assert site_files(preview.site_dir) == full_build(root, preview.folder / f"full-{what}"), what
+
+    # A source document named in the YAML (the YAML changes: the cache sees that by itself).
+    pdf.write_bytes(b"%PDF-1.4\n% fictitious source document (\xe8\x99\x9a\xe6\x9e\x84)\n%%EOF\n")
+    text = (root / MINIMAL_PATH).read_text(encoding="utf-8")
+    (root / MINIMAL_PATH).write_text(replace_line(
+        text, "    - 标题: 虚构县示例局2020年部门预算（测试用虚构数据）",
+        "    - 标题: 虚构县示例局2020年部门预算（测试用虚构数据）\n      文件: xugou-2020.pdf"), encoding="utf-8")
+    settles("the PDF named", lambda: "xugou-2020.pdf" in year.read_text(encoding="utf-8"))
+    # The PDF alone, corrected: its size on the page and its copy change; the YAML does not.
+    builds = preview.builds
+    pdf.write_bytes(pdf.read_bytes().replace(b"fictitious", b"fictitious, corrected,"))
+    settles("the PDF changed", lambda: preview.builds > builds)
+    # The scorecard's items, beside site.toml: a weight changed moves every score.
+    builds = preview.builds
+    items = (Path(site_builder.__file__).parent / "defaults/scorecard.yaml").read_text(encoding="utf-8")
+    (root / "scorecard.yaml").write_text(items.replace("名称: 名词解释, 栏目: 名词解释, 权重: 8",
+                                                       "名称: 名词解释, 栏目: 名词解释, 权重: 30"), encoding="utf-8")
+    settles("the scorecard", lambda: preview.builds > builds)
+    # A crosswalk beside site.toml (its rows name codes of no page here: still read, still equal).
+    builds = preview.builds
+    (root / "crosswalk.yaml").write_text(
+        "科目调整:\n  - {分类: 经济分类, 上年编码: \"30311\", 编码: \"30113\", 名称: 住房公积金, 起始年度: 2021,"
+        " 来源: 虚构的测试对照}\n", encoding="utf-8")
+    settles("the crosswalk", lambda: preview.builds > builds)
 
 
 def test_a_slow_save_is_read_once_complete(preview: Preview) -> None:
