@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from bs4 import BeautifulSoup
 
@@ -23,6 +24,15 @@ def build(root: Path, output: str = "output", **kw: object) -> tuple[BuildResult
 
 def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def seen(tag: Any, separator: str = "") -> str:
+    """A cell's text as it shows on screen: without the unit that only screen readers hear
+    (the visually hidden 元 / 万元 after each amount)."""
+    copy = BeautifulSoup(str(tag), "html.parser")
+    for unit in copy.select(".visually-hidden.unit"):
+        unit.decompose()
+    return copy.get_text(separator, strip=True)
 
 
 def hashes(folder: Path) -> dict[str, str]:

@@ -164,7 +164,7 @@ def test_the_csv_has_the_budget_and_the_actual_in_columns() -> None:
 
 
 def test_a_years_budget_and_final_account_are_compared(tmp_path: Path) -> None:
-    from buildkit import build, soup
+    from buildkit import build, seen, soup
     from sitekit import MINIMAL_PATH
 
     write_tree(tmp_path, f"-- {MINIMAL_PATH} --\n{MINIMAL}\n-- {PATH} --\n{final_text()}\n-- site.toml --\ntitle = \"虚构\"\n")
@@ -173,7 +173,7 @@ def test_a_years_budget_and_final_account_are_compared(tmp_path: Path) -> None:
     dept = tmp_path / "output/xugou/xugou-shi/xugou-xian/shili"
     page = soup(dept / "compare/2020-2020-juesuan/index.html")
     assert page.h1.get_text() == "虚构县示例局（虚构数据）：2020年预算与2020年决算比较"
-    rows = {r.th.get_text(strip=True): [c.get_text(" ", strip=True) for c in r.find_all("td")]
+    rows = {r.th.get_text(strip=True): [seen(c, " ") for c in r.find_all("td")]
             for r in page.select("table tr") if r.th and r.find("td")}
     # 预算 支出合计 1,000.00 against the 决算's 本年支出合计 102.00: 898.00 less, 89.80% of 1,000.00.
     assert rows["支出合计"] == ["1,000.00", "102.00", "减少 898.00 下降 89.80%"]
@@ -181,7 +181,7 @@ def test_a_years_budget_and_final_account_are_compared(tmp_path: Path) -> None:
     links = [a.get_text() for a in soup(dept / "index.html").select(".comparison-list a")]
     assert links == ["2020年预算 → 2020年决算"]
     side = soup(dept / "index.html").select_one("#budget-actual tbody tr")
-    assert [c.get_text(strip=True) for c in side.find_all(["th", "td"])][:6] == [
+    assert [seen(c) for c in side.find_all(["th", "td"])][:6] == [
         "2020年", "1,000.00", "102.00", "120.00", "100.00", "83.33%"]  # 100 / 120 = 83.33%
 
 

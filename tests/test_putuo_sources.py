@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from buildkit import build, soup
+from buildkit import build, seen, soup
 from pydantic import BaseModel
 
 from site_builder import model as m
@@ -165,7 +165,7 @@ def test_every_table_amount_on_the_page_and_in_the_download(site: Path, dept: st
 
 def test_caizhengju_headline(site: Path) -> None:
     html = soup(site / "shanghai/putuo/caizhengju/2024-juesuan/index.html")
-    rows = {r.th.get_text(strip=True): [c.get_text(strip=True) for c in r.find_all("td")]
+    rows = {r.th.get_text(strip=True): [seen(c) for c in r.find_all("td")]
             for r in html.select("#summary-outturn tbody tr")}
     assert rows["一般公共预算财政拨款支出"][:3] == ["2,993.92", "2,940.05", "完成年初预算的 98.20%"]
     assert rows["“三公”经费"][:3] == ["0.95", "0.00", "完成预算的 0.00%"]
@@ -174,7 +174,7 @@ def test_caizhengju_headline(site: Path) -> None:
 def test_a_budget_of_zero_gives_no_rate(site: Path) -> None:
     html = soup(site / "shanghai/putuo/shehui-gongzuobu/2024-juesuan/index.html")
     row = html.select_one("#summary-outturn tbody tr")
-    cells = [c.get_text(strip=True) for c in row.find_all("td")]
+    cells = [seen(c) for c in row.find_all("td")]
     assert cells[:4] == ["0", "321.02", "307.82", "年初预算为 0，不计算其完成率；完成全年预算的 95.89%"]
     total = html.select_one("#final-general tfoot tr")
     assert "95.89%（全年）" in total.get_text(" ", strip=True)
