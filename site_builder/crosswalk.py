@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from .content import content_root_of, display_path
-from .messages import validation_message
-from .problems import Message, Reporter, format_key
+from .problems import Message, Reporter
 from .types import Code, Strict, Text
-from .yamlload import YamlError, decode, parse_yaml
+from .yamlload import load_data_file
 
 SITE_FILE = "crosswalk.yaml"
 
@@ -73,23 +72,10 @@ EMPTY = Crosswalk()
 
 def load_crosswalk(path: Path, reporter: Reporter, name: str | None = None) -> Crosswalk | None:
     """Read a crosswalk file; report its problems as ``file:line: key: …``; None on errors."""
-    shown = name or str(path)
-    try:
-        document = parse_yaml(decode(path.read_bytes()))
-    except YamlError as err:
-        reporter.error(shown, err.line, format_key(err.path), err.message)
+    read = load_data_file(path, _File, reporter, name or str(path), Message("crosswalk", "科目调整对照表"))
+    if read is None:
         return None
-    except OSError as err:
-        reporter.error(shown, 1, "", Message(f"cannot read the crosswalk: {err.strerror}", "无法读取科目调整对照表"))
-        return None
-    try:
-        data = _File.model_validate(document.data)
-    except ValidationError as err:
-        for e in err.errors(include_url=False):
-            loc = tuple(e["loc"])
-            reporter.error(shown, document.line_of(loc), format_key(loc),
-                           Message(e["msg"], validation_message(e, loc, _File).zh))
-        return None
+    data = read[0]
     return Crosswalk(tuple(Renumbering(e.classification, e.old_code, e.new_code, e.year, e.name, e.source)
                            for e in data.entries))
 

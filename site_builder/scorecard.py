@@ -21,14 +21,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from .messages import validation_message
 from .fmt import grouped
 from .model import DepartmentYear, Row, Section
 from .problems import Message, Reporter, format_key
 from .types import Strict, Text
-from .yamlload import YamlError, decode, parse_yaml
+from .yamlload import load_data_file
 
 DEFAULT = Path(__file__).parent / "defaults" / "scorecard.yaml"
 State = Literal["已公开", "公开为无", "未公开", "未收录", "无（与数字不符）"]
@@ -242,20 +241,10 @@ def score(doc: DepartmentYear, items: ItemList) -> Scorecard:
 def load_items(path: Path, reporter: Reporter, name: str | None = None) -> ItemList | None:
     """Read a scorecard item list; report problems like content errors (as ``name``); None on errors."""
     shown = name or str(path)
-    try:
-        document = parse_yaml(decode(path.read_bytes()))
-    except YamlError as err:
-        reporter.error(shown, err.line, format_key(err.path), err.message)
+    read = load_data_file(path, ItemList, reporter, shown, Message("scorecard file", "公开完整度事项文件"))
+    if read is None:
         return None
-    try:
-        items = ItemList.model_validate(document.data)
-    except ValidationError as err:
-        for e in err.errors(include_url=False):
-            loc = tuple(e["loc"])
-            # The English stays pydantic's own, as the command line has always printed it.
-            zh = validation_message(e, loc, ItemList).zh
-            reporter.error(shown, document.line_of(loc), format_key(loc), Message(e["msg"], zh))
-        return None
+    items, document = read
     for i, item in enumerate(items.items):
         if item.rule not in RULES:
             reporter.error(shown, document.line_of(("事项", i, "规则")), format_key(("事项", i, "规则")),

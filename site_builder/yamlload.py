@@ -18,12 +18,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from pathlib import Path as FilePath
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 import yaml
 
-from .messages import yaml_reader, yaml_syntax
-from .problems import Message
+from .messages import os_error_zh, validation_message, yaml_reader, yaml_syntax
+from .problems import Message, Reporter, format_key
 from .types import shown_zh
 
 try:  # libyaml's C parser: the pure-Python one is several times slower.
@@ -333,3 +336,34 @@ def parse_yaml(text: str) -> Document:
         root = None
     return Document(root, lines)
 
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def load_data_file(path: FilePath, model: type[_Model], reporter: Reporter, name: str,
+                   what: Message) -> tuple[_Model, Document] | None:
+    """One of a site's own YAML data files (scorecard items, the crosswalk) read into ``model``.
+
+    Problems are reported as ``name:line: key: …`` like a content file's, every one of the
+    file's validation errors at once; ``what`` names the file in "cannot read …". None on errors.
+    """
+    try:
+        document = parse_yaml(decode(path.read_bytes()))
+    except YamlError as err:
+        reporter.error(name, err.line, format_key(err.path), err.message)
+        return None
+    except OSError as err:
+        reporter.error(name, 1, "", Message(f"cannot read the {what.en}: {err.strerror}",
+                                            f"无法读取{what.zh}：{os_error_zh(err)}"))
+        return None
+    try:
+        data = model.model_validate(document.data)
+    except ValidationError as err:
+        for e in err.errors(include_url=False):
+            loc = tuple(e["loc"])
+            # The English stays pydantic's own, as the command line has always printed it.
+            reporter.error(name, document.line_of(loc), format_key(loc),
+                           Message(e["msg"], validation_message(e, loc, model).zh))
+        return None
+    return data, document
