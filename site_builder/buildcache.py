@@ -34,7 +34,7 @@ import pickle
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,18 +121,14 @@ class ShardCache:
     def keep(self, key: str, output: Path) -> None:
         self._used_shards.add(key)
         self.stats.shards_built += 1
-        target = self.folder / _SEARCH / key
-        if target.exists():
-            return
-        staging = Path(tempfile.mkdtemp(prefix=f".{key[:16]}-", dir=self.folder / _SEARCH))
-        try:
+
+        def fill(staging: Path) -> None:
             for path in sorted(output.rglob("*")):
                 rel = path.relative_to(output)
                 if path.is_file() and not rel.parts[0].startswith("shard-"):  # another shard's, inside the first
                     _link(path, staging / rel)
-            os.rename(staging, target)
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)
+
+        _store(self.folder / _SEARCH / key, fill)
 
     def prune_shards(self) -> None:
         """Drop the bundles the last index did not use."""
@@ -198,11 +194,8 @@ class PersistentCache(ShardCache):
         """Keep the department just built under ``key``: its summary and (linked) the files it wrote in ``folder``."""
         self._used.add(key)
         self.stats.built += 1
-        target = self.folder / _DEPARTMENTS / key
-        if target.exists():
-            return
-        staging = Path(tempfile.mkdtemp(prefix=f".{key[:16]}-", dir=self.folder / _DEPARTMENTS))
-        try:
+
+        def fill(staging: Path) -> None:
             stats = {}
             for rel in department_files(summary):
                 _link(folder / rel, staging / _FILES / rel)
@@ -212,9 +205,8 @@ class PersistentCache(ShardCache):
                     stats[f"{_SEGMENTED}/{rel}"] = _signature(staging / _SEGMENTED / rel)
             with open(staging / _SUMMARY, "wb") as f:
                 pickle.dump((summary, stats), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.rename(staging, target)
-        except OSError:
-            shutil.rmtree(staging, ignore_errors=True)
+
+        _store(self.folder / _DEPARTMENTS / key, fill)
 
     # -- after a good build -----------------------------------------------------------------
 
@@ -223,6 +215,19 @@ class PersistentCache(ShardCache):
         _prune(self.folder / _DEPARTMENTS, self._used)
         if self._used_shards:  # a build without the index keeps the last index's bundles
             self.prune_shards()
+
+
+def _store(target: Path, fill: Callable[[Path], None]) -> None:
+    """Keep a new entry at ``target``: ``fill`` a folder beside it, renamed into place whole or
+    not at all (an entry already there is the same one: keys are digests of its inputs)."""
+    if target.exists():
+        return
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name[:16]}-", dir=target.parent))
+    try:
+        fill(staging)
+        os.rename(staging, target)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def department_files(summary: Any) -> list[str]:
