@@ -112,9 +112,7 @@ def _emit(lines: list[str], key: str, value: Any, model: type[BaseModel] | None,
             _emit_item(lines, item, model, indent + 2)
         return
     if _block(value):
-        lines.append(f"{pad}{k}: |-")
-        for line in value.split("\n"):
-            lines.append(f"{pad}  {line}" if line else "")
+        _emit_block(lines, f"{pad}{k}:", value, pad)
         return
     lines.append(f"{pad}{k}: {scalar(value)}")
 
@@ -136,11 +134,15 @@ def _emit_item(lines: list[str], item: Any, model: type[BaseModel] | None, inden
             lines.extend(sub)
         return
     if _block(item):
-        lines.append(f"{pad}- |-")
-        for line in item.split("\n"):
-            lines.append(f"{pad}  {line}" if line else "")
+        _emit_block(lines, f"{pad}-", item, pad)
         return
     lines.append(f"{pad}- {scalar(item)}")
+
+
+def _emit_block(lines: list[str], head: str, text: str, pad: str) -> None:
+    """A multi-line text as a literal block (``|-``): kept exactly as read, its lines indented under ``head``."""
+    lines.append(f"{head} |-")
+    lines.extend(f"{pad}  {line}" if line else "" for line in text.split("\n"))
 
 
 def _flow(row: dict[str, Any]) -> str:
