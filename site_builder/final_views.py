@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from . import final as fin
 from . import model as m
 from .checks import parent_code
-from .fmt import Money, maybe_money, money, percent
+from .fmt import Money, maybe_money, percent
 from .markup import MarkdownRenderer
 from .tables import BLANK, LEVEL_LABELS, Cell, Column, Table, TableRow, amount_cell, make_table, text_cell
 

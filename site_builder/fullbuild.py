@@ -37,7 +37,7 @@ from typing import Any
 import jinja2
 
 from .checks import run_checks
-from .content import Entry, check_unique, content_root_of, find_files, load_file
+from .content import Entry, check_unique, find_files, load_file
 from .downloads import Download, download, is_download, site_file_specs, year_files, year_links, year_page
 from .markup import MarkdownRenderer
 from .model import DepartmentYear

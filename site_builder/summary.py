@@ -22,7 +22,6 @@ from .charts import Bar, Chart, bar_chart
 from .compare import change_percent, convert
 from .content import Entry
 from .fmt import Money, grouped, money
-from . import final as fin
 from .final_views import headline
 from .model import ClassTable, DepartmentYear, FinalAccounts, Row
 from .tables import Cell, Column, Table, TableRow, amount_cell, make_table
@@ -261,16 +260,15 @@ def _composition(key: str, title: str, rows: Sequence[Row], unit: str, source: s
 def _final_compositions(final: FinalAccounts, unit: str) -> tuple[Composition, ...]:
     """A 决算's expenditure by 类: 支出决算表 (all funds) and the 基本支出决算表 (economic classes)."""
     out = []
-    spending = final.expenditure
-    if spending.disclosed:
-        rows = [Row(编码=r.code, 名称=r.name, 金额=r.total) for r in spending.rows if r.total is not None]  # type: ignore[call-arg]
-        found = _composition("function", "支出按功能分类（类）", _classes(rows), unit, "支出决算表")
-        if found is not None and _classes(rows):
-            out.append(found)
-    basic = final.basic
-    if basic.disclosed:
-        rows = [Row(编码=r.code, 名称=r.name, 金额=r.amount) for r in basic.rows if r.amount is not None]  # type: ignore[call-arg]
-        found = _composition("economic", "基本支出按经济分类（类）", _classes(rows), unit, "一般公共预算财政拨款基本支出决算表")
-        if found is not None and _classes(rows):
+    tables = ((final.expenditure, "total", "function", "支出按功能分类（类）", "支出决算表"),
+              (final.basic, "amount", "economic", "基本支出按经济分类（类）", "一般公共预算财政拨款基本支出决算表"))
+    for table, column, kind, title, source in tables:
+        if not table.disclosed:
+            continue
+        rows = [Row(编码=r.code, 名称=r.name, 金额=getattr(r, column))  # type: ignore[call-arg]
+                for r in table.rows if getattr(r, column) is not None]
+        classes = _classes(rows)
+        found = _composition(kind, title, classes, unit, source) if classes else None
+        if found is not None:
             out.append(found)
     return tuple(out)

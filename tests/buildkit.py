@@ -6,6 +6,7 @@ Used by the site tests; the content comes from ``sitekit`` (fictitious, 虚构).
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,20 @@ def build(root: Path, output: str = "output", **kw: object) -> tuple[BuildResult
     reporter = Reporter()
     result = build_site(root, root / output, reporter, **kw)  # type: ignore[arg-type]
     return result, reporter
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def shared_sources(folder: str) -> Path | None:
+    """``folder`` of the real source documents (``jiangsu``, ``shanghai-putuo``): below
+    ../shared/sources, or below (or at) ``$SITE_BUILDER_SOURCES``; None where it is absent."""
+    env = os.environ.get("SITE_BUILDER_SOURCES")
+    base = Path(env) if env else REPO.parent / "shared" / "sources"
+    for candidate in (base / folder, base):
+        if candidate.name == folder and candidate.is_dir():
+            return candidate
+    return None
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -18,7 +18,6 @@ Where the sources are not present the comparison is skipped, not failed.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from buildkit import shared_sources
 
 from site_builder.model import ClassTable, DepartmentYear, Row
 from site_builder.yamlload import parse_yaml
@@ -63,12 +63,7 @@ def squash(text: str) -> str:
 
 def sources_root() -> Path | None:
     """The ``jiangsu`` folder of the sources, or None where it is absent."""
-    env = os.environ.get("SITE_BUILDER_SOURCES")
-    base = Path(env) if env else REPO.parent / "shared" / "sources"
-    for candidate in (base / "jiangsu", base):
-        if candidate.name == "jiangsu" and candidate.is_dir():
-            return candidate
-    return None
+    return shared_sources("jiangsu")
 
 
 # ---------------------------------------------------------------------------

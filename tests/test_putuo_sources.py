@@ -11,7 +11,6 @@ up in the text. Where the sources are not present the comparison is skipped, not
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections import Counter
@@ -19,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from buildkit import build, seen, soup
+from buildkit import build, seen, shared_sources, soup
 from pydantic import BaseModel
 
 from site_builder import model as m
@@ -39,10 +38,8 @@ OUTTURN_FIELDS = frozenset(m.Outturn.model_fields)
 
 
 def sources_root() -> Path | None:
-    env = os.environ.get("SITE_BUILDER_SOURCES")
-    base = Path(env) if env else REPO.parent / "shared" / "sources"
-    folder = base / "shanghai-putuo"
-    return folder if folder.is_dir() else None
+    """The ``shanghai-putuo`` folder of the sources, or None where it is absent."""
+    return shared_sources("shanghai-putuo")
 
 
 def source_text(dept: str) -> str:

@@ -20,7 +20,6 @@ Where the sources are not present the comparison is skipped, not failed.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from buildkit import shared_sources
 
 from site_builder.model import ClassTable, DepartmentYear
 from site_builder.yamlload import parse_yaml
@@ -63,12 +63,7 @@ def wan(value: Decimal) -> Decimal:
 
 def sources_root() -> Path | None:
     """The ``shanghai-putuo`` folder of the sources, or None where it is absent."""
-    env = os.environ.get("SITE_BUILDER_SOURCES")
-    base = Path(env) if env else REPO.parent / "shared" / "sources"
-    for candidate in (base / "shanghai-putuo", base):
-        if candidate.name == "shanghai-putuo" and candidate.is_dir():
-            return candidate
-    return None
+    return shared_sources("shanghai-putuo")
 
 
 @dataclass
