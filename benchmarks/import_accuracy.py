@@ -40,8 +40,8 @@ sys.path.insert(0, str(REPO))
 
 from site_builder.importer import ImportFailure, import_documents  # noqa: E402
 from site_builder.problems import Reporter  # noqa: E402
-from site_builder.validate import validate  # noqa: E402
-from site_builder.yamlload import decode, parse_yaml  # noqa: E402
+from site_builder.build.validate import validate  # noqa: E402
+from site_builder.content.yamlload import decode, parse_yaml  # noqa: E402
 
 DEPARTMENTS = ("zhengxie-bangongting", "shengwei-bangongting")
 FINALS = ("caizhengju", "guihua-ziyuan", "shehui-gongzuobu")  # the 普陀 2024 部门决算

@@ -86,7 +86,7 @@ def build_once(root: Path, output: Path, search: bool, cache: Path | None) -> No
     """Build ``root`` into ``output`` in this process and print what happened as JSON (the child's side)."""
     sys.path.insert(0, str(REPO))
     os.chdir(root)
-    from site_builder.build import build_site
+    from site_builder.build.engine import build_site
     from site_builder.problems import Reporter
 
     reporter = Reporter()

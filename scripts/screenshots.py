@@ -33,7 +33,7 @@ SHOTS = (  # (file name stem, page, screens)
 
 
 def build(into: Path) -> Path:
-    from site_builder.build import build_site
+    from site_builder.build.engine import build_site
     from site_builder.problems import Reporter
 
     shutil.copytree(REPO / "content", into / "content")

@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "import":
         return run_import(args)
     if args.command == "schema":
-        from .schema import write_schema
+        from .content.schema import write_schema
 
         changed = write_schema(Path(args.output))
         print(f"{args.output}: {'written' if changed else 'up to date'}")
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_validate(path: Path, *, strict: bool) -> int:
-    from .validate import validate
+    from .build.validate import validate
 
     if not path.exists():
         print(f"{path}: no such file or folder", file=sys.stderr)
@@ -93,7 +93,7 @@ def run_validate(path: Path, *, strict: bool) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from .importer import ImportFailure, import_documents
-    from .validate import validate
+    from .build.validate import validate
 
     try:
         result = import_documents(args.files, args.output, region=args.region, department=args.department,
@@ -121,7 +121,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from .serve.server import serve
 
     content = Path(args.content)
     if not content.is_dir():
@@ -132,7 +132,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_build(content: Path, output: Path, *, strict: bool, cache_dir: Path | None = None) -> int:
-    from .build import build_site
+    from .build.engine import build_site
 
     if not content.is_dir():
         print(f"{content}: no such folder", file=sys.stderr)

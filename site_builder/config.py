@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .content import display_path
+from .content.load import display_path
 from .messages import toml_error
 from .problems import Message, Reporter
 

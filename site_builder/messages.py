@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .problems import Message
-from .types import shown, shown_zh
+from .content.types import shown, shown_zh
 
 # ---------------------------------------------------------------------------------------
 # Validation: one pydantic error item, as ``file:line: key: message``

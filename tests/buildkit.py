@@ -12,7 +12,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from site_builder.build import BuildResult, build_site
+from site_builder.build.engine import BuildResult, build_site
 from site_builder.problems import Reporter
 
 

@@ -15,7 +15,7 @@ import textwrap
 from pathlib import Path
 
 from site_builder.problems import Reporter
-from site_builder.validate import validate
+from site_builder.build.validate import validate
 
 _SECTION = re.compile(r"^-- (?P<path>\S+) --$", re.M)
 

@@ -19,10 +19,10 @@ import pytest
 
 from buildkit import hashes
 from sitekit import MINIMAL_PATH, OTHER_PATH, SECOND_PATH, replace_line, two_department_site, year_variant
-from site_builder import search
-from site_builder.build import build_site
+from site_builder.search import index as search
+from site_builder.build.engine import build_site
 from site_builder.problems import Reporter
-from site_builder.render import BUILTIN_THEMES
+from site_builder.site.render import BUILTIN_THEMES
 
 THIRD_PATH = "content/xugou/xugou-shi/xugou-xian/shili/2019.yaml"
 

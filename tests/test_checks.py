@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from sitekit import MINIMAL, MINIMAL_PATH, replace_line, run_validate, write_tree
 
-from site_builder import fmt
-from site_builder.checks import Check, run_checks
-from site_builder.content import load_content
-from site_builder.model import DepartmentYear
+from site_builder.site import fmt
+from site_builder.content.checks import Check, run_checks
+from site_builder.content.load import load_content
+from site_builder.content.model import DepartmentYear
 from site_builder.problems import Reporter
-from site_builder.scorecard import DEFAULT, ItemList, load_items, score
+from site_builder.derive.scorecard import DEFAULT, ItemList, load_items, score
 
 D = Decimal
 REPO = Path(__file__).resolve().parents[1]

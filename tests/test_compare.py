@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 
 from sitekit import MINIMAL, replace_line, write_tree
 
-from site_builder.compare import (Comparison, by_department, compare, comparison_csv, comparison_json, figure_sentence,
+from site_builder.derive.compare import (Comparison, by_department, compare, comparison_csv, comparison_json, figure_sentence,
                                   pairs)
-from site_builder.content import Entry, load_content
+from site_builder.content.load import Entry, load_content
 from site_builder.problems import Reporter
-from site_builder.textdiff import Segment, diff_segments, diff_text, fold, new_text, old_text
+from site_builder.derive.textdiff import Segment, diff_segments, diff_text, fold, new_text, old_text
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[1]
@@ -455,8 +455,8 @@ def test_pairs_keep_budgets_and_final_accounts_apart(tmp_path: Path) -> None:
 
 
 def test_large_departments_get_consecutive_pairs_only() -> None:
-    from site_builder.model import DepartmentYear
-    from site_builder.yamlload import parse_yaml
+    from site_builder.content.model import DepartmentYear
+    from site_builder.content.yamlload import parse_yaml
 
     base = DepartmentYear.model_validate(parse_yaml(Y2019).data)
     docs = [base.model_copy(update={"meta": base.meta.model_copy(update={"year": 2000 + i})}) for i in range(20)]

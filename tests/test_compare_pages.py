@@ -19,10 +19,10 @@ from buildkit import build, hashes, soup
 from sitekit import replace_line, write_tree
 from test_compare import DEPT, LONG_DUTY, Y2019, Y2020, Y2021
 
-from site_builder.compare import compare
-from site_builder.comparison import comparison_json
-from site_builder.content import load_content
-from site_builder.incremental import BuildCache
+from site_builder.derive.compare import compare
+from site_builder.derive.comparison import comparison_json
+from site_builder.content.load import load_content
+from site_builder.build.incremental import BuildCache
 from site_builder.problems import Reporter
 
 ROOT = Path(__file__).resolve().parents[1]

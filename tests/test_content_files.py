@@ -19,10 +19,10 @@ from sitekit import MINIMAL, MINIMAL_PATH, line_of, OTHER_PATH, other_department
 
 from test_messages import assert_in_chinese
 
-from site_builder.build import build_site
-from site_builder.incremental import BuildCache
+from site_builder.build.engine import build_site
+from site_builder.build.incremental import BuildCache
 from site_builder.problems import Problem, Reporter
-from site_builder.serve import describe
+from site_builder.serve.server import describe
 
 SECRET = "SECRET-虚构-do-not-disclose"
 
@@ -198,7 +198,7 @@ def test_one_region_folder_names_one_province(site: Path, how: str) -> None:
 
 def test_the_preview_watcher_sees_a_link_change_without_reading_what_it_points_to(
         site: Path, outside: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from site_builder.watch import FileStates
+    from site_builder.serve.watch import FileStates
 
     link = site / OTHER_PATH
     link.parent.mkdir(parents=True)
@@ -220,7 +220,7 @@ def test_an_editors_lock_file_is_not_content(site: Path) -> None:
 
 
 def test_the_preview_watcher_does_not_wait_on_a_pipe(site: Path) -> None:
-    from site_builder.watch import FileStates
+    from site_builder.serve.watch import FileStates
 
     pipe = site / OTHER_PATH
     _pipe(pipe)

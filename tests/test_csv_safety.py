@@ -17,7 +17,7 @@ import pytest
 from buildkit import build
 from sitekit import MINIMAL, MINIMAL_PATH, SECOND_PATH, replace_line, write_tree, year_variant
 
-from site_builder.opendata import csv_cell
+from site_builder.derive.opendata import csv_cell
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z")

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from sitekit import MINIMAL, replace_line, run_validate, write_tree
 
-from site_builder.checks import run_checks
-from site_builder.final import completion
-from site_builder.model import DepartmentYear
-from site_builder.opendata import final_csv
-from site_builder.yamlload import parse_yaml
+from site_builder.content.checks import run_checks
+from site_builder.content.final import completion
+from site_builder.content.model import DepartmentYear
+from site_builder.derive.opendata import final_csv
+from site_builder.content.yamlload import parse_yaml
 
 PATH = "content/xugou/xugou-shi/xugou-xian/shili/2020-juesuan.yaml"
 
@@ -187,7 +187,7 @@ def test_a_years_budget_and_final_account_are_compared(tmp_path: Path) -> None:
 
 def test_the_scorecard_of_a_final_account_has_its_own_items() -> None:
     from site_builder.problems import Reporter
-    from site_builder.scorecard import DEFAULT, load_items, score
+    from site_builder.derive.scorecard import DEFAULT, load_items, score
 
     items = load_items(DEFAULT, Reporter())
     assert items is not None

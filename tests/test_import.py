@@ -14,8 +14,8 @@ import pytest
 from site_builder.cli import main
 from site_builder.importer import ImportFailure, import_documents
 from site_builder.problems import Reporter
-from site_builder.validate import validate
-from site_builder.yamlload import decode, parse_yaml
+from site_builder.build.validate import validate
+from site_builder.content.yamlload import decode, parse_yaml
 from tests.importkit import (DEPT, FUNCTION_ROWS, FUNCTION_TOTAL, UNIT, UP, TableSpec, class_table, draw_pdf, draw_report,
                              write_xlsx)
 

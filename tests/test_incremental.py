@@ -18,11 +18,12 @@ import pytest
 
 from buildkit import hashes
 from sitekit import MINIMAL_PATH, OTHER_PATH, SECOND_PATH, replace_line, two_department_site, year_variant
-from site_builder import fullbuild, parallel
-from site_builder.build import build_site
-from site_builder.incremental import BuildCache
+from site_builder.build import departments as fullbuild
+from site_builder.build import parallel
+from site_builder.build.engine import build_site
+from site_builder.build.incremental import BuildCache
 from site_builder.problems import Reporter
-from site_builder.render import BUILTIN_THEMES
+from site_builder.site.render import BUILTIN_THEMES
 
 SECOND, OTHER = SECOND_PATH, OTHER_PATH
 PROJECT = '        - {一级: 产出指标, 二级: 数量指标, 三级: 示例完成率, 指标值: "≥95%"}\n'

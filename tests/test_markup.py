@@ -6,8 +6,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from site_builder.content import load_content
-from site_builder.markup import MarkdownRenderer, clean, dash_lists
+from site_builder.content.load import load_content
+from site_builder.site.markup import MarkdownRenderer, clean, dash_lists
 from site_builder.problems import Reporter
 
 ROOT = Path(__file__).resolve().parents[1]

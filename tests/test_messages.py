@@ -21,10 +21,13 @@ from buildkit import build
 from sitekit import MINIMAL, MINIMAL_PATH, line_of, replace_line, run_validate, write_tree
 
 import site_builder
-from site_builder import messages, parallel, search, writer
-from site_builder.content import content_root_of, load_file
+from site_builder import messages
+from site_builder.build import parallel
+from site_builder.search import index as search
+from site_builder.build import writer
+from site_builder.content.load import content_root_of, load_file
 from site_builder.problems import Message, Problem, Reporter
-from site_builder.serve import describe
+from site_builder.serve.server import describe
 
 F = MINIMAL_PATH
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -303,7 +306,7 @@ def test_template_errors_in_chinese(site: Path, workers: int, monkeypatch: pytes
                      "{% block main %}\n{{ page.no_such_field }}\n{% endblock %}\n")
     [problem] = build_problems(site)
     assert problem.message_zh == (f"渲染页面 {page} 时模板出错：UndefinedError: "
-                                  "'site_builder.views.YearView object' has no attribute 'no_such_field'")
+                                  "'site_builder.site.views.YearView object' has no attribute 'no_such_field'")
     found = [problem]
     write_tree(site, f'-- {override} --\n{{% extends "default!department_year.html" %}}\n{{% block main %}}\n{{% if %}}\n')
     [problem] = build_problems(site)
@@ -375,7 +378,7 @@ PACKAGE = Path(site_builder.__file__).parent
 
 def _calls(name: str) -> list[tuple[str, ast.Call]]:
     found = []
-    for source in sorted(PACKAGE.glob("*.py")):
+    for source in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and (getattr(node.func, "attr", None) == name or getattr(node.func, "id", None) == name):
                 found.append((source.name, node))
@@ -408,7 +411,7 @@ def test_every_page_owner_has_a_chinese_name() -> None:
     """The site's own pages, as a path-collision error names them ("the home page", "the region page of …")."""
     owner = re.compile(r"the [a-z0-9 ]*(page|glossary|scorecard)( of )?\Z")
     owners = set()
-    for source in sorted(PACKAGE.glob("*.py")):
+    for source in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
             if isinstance(node, ast.JoinedStr) and isinstance(node.values[0], ast.Constant):
                 if owner.match(str(node.values[0].value)):

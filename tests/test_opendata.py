@@ -13,12 +13,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from site_builder.content import load_content
-from site_builder.model import DepartmentYear
-from site_builder.opendata import figures_csv, indicators_csv, model_json, walk_figures
+from site_builder.content.load import load_content
+from site_builder.content.model import DepartmentYear
+from site_builder.derive.opendata import figures_csv, indicators_csv, model_json, walk_figures
 from site_builder.problems import Reporter
-from site_builder.schema import content_schema
-from site_builder.scorecard import DEFAULT, load_items, score
+from site_builder.content.schema import content_schema
+from site_builder.derive.scorecard import DEFAULT, load_items, score
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,7 +17,7 @@ import pytest
 from buildkit import build, hashes, leftovers
 from sitekit import MINIMAL, MINIMAL_PATH, write_tree
 
-from site_builder import writer
+from site_builder.build import writer
 
 CHANGED = MINIMAL.replace("完成示例任务（虚构）。", "完成另一项示例任务（虚构）。")
 
@@ -93,8 +93,8 @@ def test_output_is_whole_at_every_moment_of_several_builds(root: Path, monkeypat
 _KILLED_BUILD = textwrap.dedent("""
     import os, shutil, signal, sys
     from pathlib import Path
-    from site_builder import writer
-    from site_builder.build import build_site
+    from site_builder.build import writer
+    from site_builder.build.engine import build_site
     from site_builder.problems import Reporter
 
     kill_after, done = int(sys.argv[1]), []
@@ -176,7 +176,7 @@ def test_without_an_exchange_two_renames_and_a_warning(root: Path, monkeypatch: 
     assert build(root, output="expected", search_index=False)[0].ok
     monkeypatch.setattr(writer, "_renameat2", None)
     monkeypatch.setattr(writer, "_said_fallback", False)
-    with caplog.at_level(logging.WARNING, logger="site_builder.writer"):
+    with caplog.at_level(logging.WARNING, logger="site_builder.build.writer"):
         assert build(root, search_index=False)[0].ok
         assert build(root, search_index=False)[0].ok
     assert [r.getMessage() for r in caplog.records] == [
@@ -188,8 +188,8 @@ def test_without_an_exchange_two_renames_and_a_warning(root: Path, monkeypatch: 
 _BUILD_WITH_SLOW_PAGEFIND = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from site_builder import search
-    from site_builder.build import build_site
+    from site_builder.search import index as search
+    from site_builder.build.engine import build_site
     from site_builder.problems import Reporter
 
     search.pagefind_binary = lambda: Path(sys.argv[1])

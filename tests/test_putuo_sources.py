@@ -21,9 +21,9 @@ import pytest
 from buildkit import build, seen, shared_sources, soup
 from pydantic import BaseModel
 
-from site_builder import model as m
-from site_builder.model import DepartmentYear
-from site_builder.yamlload import parse_yaml
+from site_builder.content import model as m
+from site_builder.content.model import DepartmentYear
+from site_builder.content.yamlload import parse_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = REPO / "content" / "shanghai" / "putuo"

@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from site_builder.content import find_files
-from site_builder.schema import content_schema, schema_text
-from site_builder.yamlload import decode, parse_yaml
+from site_builder.content.load import find_files
+from site_builder.content.schema import content_schema, schema_text
+from site_builder.content.yamlload import decode, parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schema" / "content.schema.json"

@@ -18,8 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from site_builder import search
-from site_builder.build import build_site
+from site_builder.search import index as search
+from site_builder.build.engine import build_site
 from site_builder.problems import Reporter
 
 REPO = Path(__file__).resolve().parents[1]

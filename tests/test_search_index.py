@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import search
+from site_builder.search import index as search
 from site_builder.problems import Reporter
-from site_builder.search import index_site, region_levels
-from site_builder.segment import BOUNDARY, drop_ignored, segment_html, segment_text
+from site_builder.search.index import index_site, region_levels
+from site_builder.search.segment import BOUNDARY, drop_ignored, segment_html, segment_text
 
 B = BOUNDARY
 

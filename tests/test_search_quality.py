@@ -24,10 +24,10 @@ import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 from searchcorpus import write_fictitious_content
 
-from site_builder import search
-from site_builder.build import build_site
+from site_builder.search import index as search
+from site_builder.build.engine import build_site
 from site_builder.problems import Reporter
-from site_builder.segment import BOUNDARY, segment_text
+from site_builder.search.segment import BOUNDARY, segment_text
 
 REPO = Path(__file__).resolve().parents[1]
 HARNESS = Path(__file__).with_name("search_harness.mjs")

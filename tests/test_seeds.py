@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.checks import run_checks
-from site_builder.content import load_content
-from site_builder.model import DepartmentYear, to_yuan
+from site_builder.content.checks import run_checks
+from site_builder.content.load import load_content
+from site_builder.content.model import DepartmentYear, to_yuan
 from site_builder.problems import Reporter
 
 ROOT = Path(__file__).resolve().parents[1]

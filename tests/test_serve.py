@@ -26,11 +26,11 @@ from buildkit import hashes
 from sitekit import (MINIMAL, MINIMAL_PATH, OTHER_PATH, SECOND_PATH, line_of, other_department, replace_line, run_validate,
                      two_department_site, write_tree, year_variant)
 import site_builder
-from site_builder.build import build_site
-from site_builder.incremental import BuildCache
+from site_builder.build.engine import build_site
+from site_builder.build.incremental import BuildCache
 from site_builder.problems import Reporter
-from site_builder.render import BUILTIN_THEMES
-from site_builder.serve import Hub, LiveState, Preview, PreviewServer, host_allowed, site_relative
+from site_builder.site.render import BUILTIN_THEMES
+from site_builder.serve.server import Hub, LiveState, Preview, PreviewServer, host_allowed, site_relative
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
@@ -129,7 +129,7 @@ def test_fingerprints_tell_apart_what_renders_differently() -> None:
 
     from markupsafe import Markup
 
-    from site_builder.incremental import Fingerprints, Uncacheable
+    from site_builder.build.incremental import Fingerprints, Uncacheable
 
     @dataclass(frozen=True)
     class One:

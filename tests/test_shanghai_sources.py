@@ -29,8 +29,8 @@ from pathlib import Path
 import pytest
 from buildkit import shared_sources
 
-from site_builder.model import ClassTable, DepartmentYear
-from site_builder.yamlload import parse_yaml
+from site_builder.content.model import ClassTable, DepartmentYear
+from site_builder.content.yamlload import parse_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = REPO / "content" / "shanghai" / "putuo" / "wanli-jiedao"

@@ -10,7 +10,7 @@ import pytest
 from buildkit import build, hashes, leftovers, soup
 from sitekit import MINIMAL, MINIMAL_PATH, write_tree
 
-from site_builder import writer
+from site_builder.build import writer
 from site_builder.cli import main
 
 YEAR_PAGE = "xugou/xugou-shi/xugou-xian/shili/2020/index.html"
@@ -34,7 +34,7 @@ def test_template_error_names_template_line_and_page_and_writes_nothing(root: Pa
     assert not result.ok
     assert [str(p) for p in reporter.errors] == [
         f"themes/default/templates/department_year.html:3: while rendering {YEAR_PAGE}: "
-        "UndefinedError: 'site_builder.views.YearView object' has no attribute 'no_such_field'"]
+        "UndefinedError: 'site_builder.site.views.YearView object' has no attribute 'no_such_field'"]
     assert hashes(root / "output") == before and leftovers(root) == []
 
 
@@ -81,7 +81,7 @@ def test_site_theme_overrides_a_template_and_an_asset(root: Path) -> None:
     home = soup(root / "output/index.html")
     assert home.select_one("p.local") and home.select_one("h2#latest-title")  # the override extends the default
     assert (root / "output/static/site.css").read_text() == "body { color: black; }\n"
-    assert (root / "output/static/print.css").read_bytes() == (Path(writer.__file__).parents[1] / "themes/default/static/print.css").read_bytes()
+    assert (root / "output/static/print.css").read_bytes() == (Path(writer.__file__).parents[2] / "themes/default/static/print.css").read_bytes()
 
 
 def test_a_chosen_theme_and_a_missing_one(root: Path) -> None:

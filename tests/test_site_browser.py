@@ -26,7 +26,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from browserkit import AXE_JS, MOUNTS, ServedSite, browser, served_sites  # noqa: F401 - pytest fixtures
 
-from site_builder.routes import RESERVED_TOP
+from site_builder.site.routes import RESERVED_TOP
 
 PHONE = {"width": 360, "height": 740}
 A4_TEXT_WIDTH = 703  # px: 210 mm less print.css's 2 × 12 mm margins, at 96 px per inch

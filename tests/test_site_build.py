@@ -13,8 +13,8 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from buildkit import build, soup
 
-from site_builder.content import load_content
-from site_builder.model import SECTIONS
+from site_builder.content.load import load_content
+from site_builder.content.model import SECTIONS
 from site_builder.problems import Reporter
 
 ROOT = Path(__file__).resolve().parents[1]

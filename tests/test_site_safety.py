@@ -160,9 +160,9 @@ def test_comparison_html_escapes_every_field() -> None:
     fields that content never fills (the year, a badge, a discrepancy) too."""
     from markupsafe import Markup
 
-    from site_builder.compare_views import (FigureRow, IndicatorRow, StatedView, diff_html, figure_row_html,
+    from site_builder.site.comparison_pages import (FigureRow, IndicatorRow, StatedView, diff_html, figure_row_html,
                                             indicator_rows_html, stated_html)
-    from site_builder.textdiff import Segment
+    from site_builder.derive.textdiff import Segment
 
     stated = StatedView(PAYLOAD, PAYLOAD, PAYLOAD, PAYLOAD, (PAYLOAD,))
     row = FigureRow(key=ATTRIBUTE, label=PAYLOAD, code="", level=0, renamed=PAYLOAD, old=Markup("1"), new=Markup("2"),

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from sitekit import MINIMAL, line_of, replace_line, run_validate, write_tree, year_variant
 
-from site_builder.checks import run_checks
-from site_builder.compare import compare
-from site_builder.fmt import money
-from site_builder.model import DepartmentYear
-from site_builder.opendata import walk_figures
-from site_builder.tables import changes_table, rows_table
-from site_builder.yamlload import parse_yaml
+from site_builder.content.checks import run_checks
+from site_builder.derive.compare import compare
+from site_builder.site.fmt import money
+from site_builder.content.model import DepartmentYear
+from site_builder.derive.opendata import walk_figures
+from site_builder.site.tables import changes_table, rows_table
+from site_builder.content.yamlload import parse_yaml
 
 TABLE = """\
   分类表:

@@ -22,10 +22,10 @@ from bs4 import BeautifulSoup
 from buildkit import build, hashes, soup
 from sitekit import MINIMAL, MINIMAL_PATH, replace_line, run_validate, write_tree
 
-from site_builder.content import Entry, load_content
-from site_builder.model import DepartmentYear
+from site_builder.content.load import Entry, load_content
+from site_builder.content.model import DepartmentYear
 from site_builder.problems import Reporter
-from site_builder.scorecard import DEFAULT, load_items, score
+from site_builder.derive.scorecard import DEFAULT, load_items, score
 
 ROOT = Path(__file__).resolve().parents[1]
 SHANHAIGUAN = "hebei/qinhuangdao/shanhaiguan/xinfang/2020"

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from sitekit import MINIMAL, MINIMAL_PATH, replace_line, run_validate, write_tree
 
-from site_builder.content import load_content
+from site_builder.content.load import load_content
 from site_builder.problems import Reporter
-from site_builder.schema import content_schema
+from site_builder.content.schema import content_schema
 
 DEPT = "content/xugou/xugou-shi/xugou-xian/shili"
 
@@ -103,8 +103,8 @@ def test_year_page_shows_not_collected_with_the_scope(collected_site: Path) -> N
 # ---------------------------------------------------------------------------
 # Comparisons: a fictitious department (虚构) in 2020 and 2021, both in 万元
 
-from site_builder.compare import compare  # noqa: E402
-from site_builder.crosswalk import Crosswalk, Renumbering  # noqa: E402
+from site_builder.derive.compare import compare  # noqa: E402
+from site_builder.content.crosswalk import Crosswalk, Renumbering  # noqa: E402
 
 
 def _finance(*, year: int) -> str:
@@ -346,9 +346,9 @@ def test_a_bad_crosswalk_stops_the_build(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------
 # 公开完整度: 未收录 is not assessed; a 无 that the figures contradict earns nothing
 
-from site_builder.model import DepartmentYear  # noqa: E402
-from site_builder.scorecard import DEFAULT, load_items, score  # noqa: E402
-from site_builder.yamlload import parse_yaml  # noqa: E402
+from site_builder.content.model import DepartmentYear  # noqa: E402
+from site_builder.derive.scorecard import DEFAULT, load_items, score  # noqa: E402
+from site_builder.content.yamlload import parse_yaml  # noqa: E402
 
 ITEMS = load_items(DEFAULT, Reporter())
 
@@ -419,8 +419,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_jiangsu_housing_fund_is_one_row_from_2017_to_2018() -> None:
-    from site_builder.compare import by_department, pairs
-    from site_builder.crosswalk import crosswalk_for, site_crosswalk
+    from site_builder.derive.compare import by_department, pairs
+    from site_builder.content.crosswalk import crosswalk_for, site_crosswalk
 
     entries = load_content(ROOT / "content" / "jiangsu", Reporter())
     zhengxie = next(es for es in by_department(entries).values() if es[0].department_slug == "zhengxie-bangongting")
@@ -447,7 +447,7 @@ def test_jiangsu_housing_fund_is_one_row_from_2017_to_2018() -> None:
 import csv  # noqa: E402
 import io  # noqa: E402
 
-from site_builder.opendata import figures_csv  # noqa: E402
+from site_builder.derive.opendata import figures_csv  # noqa: E402
 
 FIGURES_DOC = replace_line(replace_line(replace_line(MINIMAL, "  项目支出: 400.00\n", """\
   项目支出: 400.00
@@ -494,8 +494,8 @@ def test_figures_csv_states_sections_without_figures() -> None:
 # ---------------------------------------------------------------------------
 # 数据核对: a check's title names every term it adds; a last-digit difference of a rate may be rounding
 
-from site_builder.checks import run_checks  # noqa: E402
-from site_builder.views import check_view  # noqa: E402
+from site_builder.content.checks import run_checks  # noqa: E402
+from site_builder.site.views import check_view  # noqa: E402
 
 
 def test_a_check_title_names_every_term_it_adds() -> None:

@@ -15,11 +15,11 @@ import pytest
 from sitekit import MINIMAL, MINIMAL_PATH, line_of, replace_line, run_validate, write_tree
 from test_messages import assert_in_chinese
 
-from site_builder.content import content_root_of, load_file
-from site_builder.model import DepartmentYear
-from site_builder.opendata import model_json
+from site_builder.content.load import content_root_of, load_file
+from site_builder.content.model import DepartmentYear
+from site_builder.derive.opendata import model_json
 from site_builder.problems import Reporter
-from site_builder.schema import content_schema
+from site_builder.content.schema import content_schema
 
 F = MINIMAL_PATH
 

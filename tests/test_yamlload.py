@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from site_builder.types import parse_target
-from site_builder.yamlload import MAX_DEPTH, YamlError, decode, parse_yaml
+from site_builder.content.types import parse_target
+from site_builder.content.yamlload import MAX_DEPTH, YamlError, decode, parse_yaml
 
 
 def test_numbers_are_exact_decimals_never_floats() -> None:
@@ -84,7 +84,7 @@ def test_targets_have_one_form(written: str, op: str | None, value: str | None, 
 def test_the_c_parser_is_used_where_libyaml_is_present() -> None:
     import yaml
 
-    from site_builder import yamlload
+    from site_builder.content import yamlload
 
     if yaml.__with_libyaml__:
         assert yamlload._Parser.__module__ == "yaml.cyaml", "parsing silently fell back to pure Python"
@@ -93,7 +93,7 @@ def test_the_c_parser_is_used_where_libyaml_is_present() -> None:
 def test_a_number_not_written_as_python_prints_it_keeps_its_text_even_through_pickle() -> None:
     import pickle
 
-    from site_builder.types import written
+    from site_builder.content.types import written
 
     data = parse_yaml("a: 1e3\nb: +123\nc: -0\nd: 100.00\ne: 12\n").data
     assert data == {"a": Decimal(1000), "b": 123, "c": 0, "d": Decimal("100.00"), "e": 12}

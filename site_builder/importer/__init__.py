@@ -169,7 +169,7 @@ def _meta(documents: list[Document], draft: Draft, texts: dict[str, Any], out: P
 
 def _region_from_siblings(out: Path) -> dict[str, str] | None:
     """The region of the other content files beside OUT (other years), or of other departments of its region."""
-    from ..yamlload import decode, parse_yaml
+    from ..content.yamlload import decode, parse_yaml
 
     folder = out.parent
     candidates = sorted(p for p in folder.glob("*.yaml") if p.resolve() != out.resolve())

@@ -14,7 +14,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from ..model import DepartmentYear
+from ..content.model import DepartmentYear
 
 _PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`～~][^:#,\[\]{}\n]*\Z")
 _RESOLVES = re.compile(r"^([-+]?[0-9][0-9_.,:eE+-]*|true|false|yes|no|on|off|null|~|\.nan|\.inf|[-+]?\.inf)\Z", re.I)

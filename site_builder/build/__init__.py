@@ -1,0 +1,1 @@
+"""The build engine: context, per-department pipeline, writer and cache."""

@@ -1,0 +1,377 @@
+"""``site-builder build``: the whole pipeline, from ``content/`` to a static site in ``output/``.
+
+    load → check → derive views → route → render → write (atomic) → index (Pagefind, before the swap)
+
+A full build runs it department by department on every core (fullbuild.py), then makes
+the site-wide pages and files; the preview server's builds plan every page at once and
+re-render only what changed (incremental.py). Both plan pages with plan.py. A problem at
+any stage is reported (never printed) and leaves the previous ``output/`` untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+
+from ..site import routes
+from ..content.checks import Check
+from ..derive.completeness import load_site_items, scorecard_csv, scorecard_pages
+from ..content.crosswalk import site_crosswalk
+from ..config import CONFIG_FILE, SiteConfig, load_config
+from ..content.load import content_root_of, display_path
+from ..derive.downloads import SITE_NOTES, catalog_json, links
+from .departments import (Job, build_departments, department_folders, site_entries,
+                        stream_site_files, year_bytes)
+from ..site.markup import MarkdownRenderer
+from ..messages import os_error_zh
+from .parallel import defer, render_pages
+from ..site.pages import Names, Planned, call, department_pages, site_pages, site_view
+from ..problems import Message, Reporter
+from .quickpath import LastBuild
+from ..site.render import TemplateProblem, Theme, compile_templates, find_theme, make_environment
+from ..site.routes import DuplicatePath, Route, RouteTable
+from ..search.index import ShardStore, index_site
+from ..derive.transparency import Transparency, plan_transparency, write_downloads
+from .validate import report_checks
+from ..site.views import Department, group_departments, region_names, region_trees
+from .cache import PersistentCache, open_cache, site_digest
+from .writer import TEMP_PREFIX, SiteWriter, UnsafeOutput, check_output_dir, locked_folder, site_folder
+
+if TYPE_CHECKING:
+    from .incremental import BuildCache
+    from ..derive.scorecard import ItemList
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did: whether it wrote the site, how many pages and files, how long it took."""
+
+    ok: bool
+    pages: int
+    files: int
+    seconds: float
+    reused: int = 0  # departments taken from the persistent cache (buildcache.py)
+
+
+def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, content_dir: Path | None = None,
+               strict: bool = False, cache: BuildCache | None = None, search_index: bool = True,
+               cache_dir: Path | None = None) -> BuildResult:
+    """Build the site of ``project_root`` into ``output_dir``; report every problem.
+
+    Writes nothing (and leaves ``output_dir`` as it was) when there are errors, or
+    warnings with ``strict``. With a ``cache`` (the preview server's), what did not change
+    since the last build through it is neither parsed, rendered nor written again, and
+    ``output_dir`` is updated in place; the files are those of a full build. Without
+    ``search_index``, Pagefind is not run (the preview server runs it when edits settle).
+    With a ``cache_dir`` (and no ``cache``), a full build keeps there what it made, and takes
+    from there what did not change since (buildcache.py): the same files, sooner.
+    """
+    started = time.perf_counter()
+    prepared = prepare(project_root, output_dir, reporter, content_dir)
+    if cache is None:
+        return build_full(project_root, output_dir, reporter, prepared, content_dir=content_dir, strict=strict,
+                          search_index=search_index, started=started, cache_dir=cache_dir)
+
+    def failed() -> BuildResult:
+        return BuildResult(False, 0, 0, time.perf_counter() - started)
+
+    config, items, theme = prepared
+    cache.last = None  # until this build succeeds: the quick path renders with what a good build used
+    content_root = content_dir or project_root / "content"
+    entries = cache.load_content(content_root, reporter)
+    if not entries and not reporter.errors:
+        report_no_content(content_root, reporter)
+    checks = {entry.rel: cache.checks(entry) for entry in entries}
+    for entry in entries:
+        report_checks(entry, checks[entry.rel], reporter)
+    if reporter.errors or (strict and reporter.warnings) or theme is None or items is None:
+        return failed()
+
+    transparency = plan_transparency(entries, items)
+    items_key = items.model_dump_json()
+    departments = group_departments(entries)
+    names = region_names(departments)
+    pages = list(plan_pages(departments, names, checks, config, reporter, derive=cache.derive,
+                            transparency=transparency,
+                            reuse=lambda dept, names, plan: cache.department_plan(dept, names, items_key, plan)))
+    if reporter.errors:
+        return failed()
+    try:
+        env = cache.environment(theme)
+        compile_templates(env)
+        with cache.writer(output_dir) as writer:
+            for route, context in pages:
+                cache.write_page(writer, env, route, context, page_url(route, config))
+            copy_static(theme, writer)
+            write_downloads(writer, transparency, pages, config.title)
+            writer.write_text(routes.SITEMAP, sitemap([route for route, _ in pages], config))
+            written = index_and_commit(writer, reporter, output_dir, search_index)
+            if written is None:
+                return failed()
+    except (TemplateProblem, OSError) as err:
+        report_failure(err, output_dir, reporter)
+        return failed()
+    md = MarkdownRenderer()
+    cache.last = LastBuild(config, items, items_key, env, site_view(config, md), names)
+    html_pages = sum(1 for route, _ in pages if route.path.endswith(".html"))  # not the comparisons' downloads
+    return BuildResult(True, html_pages, written, time.perf_counter() - started)
+
+
+Prepared = tuple[SiteConfig, "ItemList | None", "Theme | None"]
+Reuse = Callable[[Department, Names, Callable[[], list[Planned]]], list[Planned]]
+
+
+def prepare(project_root: Path, output_dir: Path, reporter: Reporter, content_dir: Path | None) -> Prepared:
+    """The site's configuration, scorecard items and theme, and a check of the output folder; problems reported."""
+    config = load_config(project_root, reporter)
+    items = load_site_items(project_root, config.scorecard, reporter)
+    site_crosswalk(project_root, reporter)  # its errors stop the build; comparisons read it (crosswalk_for)
+    theme = find_theme(project_root, config.theme)
+    if theme is None:
+        themes = display_path(project_root / "themes")
+        reporter.error(display_path(project_root / CONFIG_FILE), 1, "theme",
+                       Message(f"no theme '{config.theme}' in {themes} or among the built-in themes",
+                               f"{themes} 和内置主题中都没有名为“{config.theme}”的主题"))
+    try:
+        check_output_dir(output_dir, [project_root, content_dir or project_root / "content"])
+    except UnsafeOutput as err:
+        reporter.error(display_path(output_dir), 1, "", err.message)
+    return config, items, theme
+
+
+def report_no_content(root: Path, reporter: Reporter) -> None:
+    """A build of no department-year at all would replace a site with an empty one: it is an error."""
+    where = display_path(root)
+    reporter.error(where, 1, "", Message(
+        f"no content files (<year>.yaml) below {where}; a site needs at least one department-year",
+        f"{where} 下没有内容文件（<年度>.yaml）；网站至少需要一个部门年度"))
+
+
+def index_and_commit(writer: Any, reporter: Reporter, output_dir: Path, search_index: bool,
+                     segmented: Path | None = None, store: ShardStore | None = None) -> int | None:
+    """Index the written site (when ``search_index``), then put it in place: the files written, or None
+    when the index could not be built (reported; nothing is put in place)."""
+    if search_index and index_site(writer.temp, reporter, name=display_path(output_dir), segmented=segmented,
+                                   store=store) is None:
+        return None
+    writer.commit()
+    return writer.written  # type: ignore[no-any-return]
+
+
+def report_failure(err: TemplateProblem | OSError, output_dir: Path, reporter: Reporter) -> None:
+    """Report a template that failed, or a folder that could not be written (the previous site stays)."""
+    if isinstance(err, TemplateProblem):
+        reporter.error(err.file, err.line, "", Message(err.message, err.message_zh))
+    else:  # a full disk, a read-only folder
+        reporter.error(display_path(output_dir), 1, "", Message(f"cannot write the site: {err}",
+                                                                f"无法写入网站：{os_error_zh(err)}"))
+
+
+def page_url(route: Route, config: SiteConfig) -> Callable[[str], str] | None:
+    """The 404 page links from the site's base path (it is served at any depth); other pages relatively."""
+    return (lambda target: config.base_path + target) if route.path == routes.NOT_FOUND else None
+
+
+def build_full(project_root: Path, output_dir: Path, reporter: Reporter, prepared: Prepared, *,
+               content_dir: Path | None, strict: bool, search_index: bool, started: float,
+               cache_dir: Path | None = None) -> BuildResult:
+    """A full build into a new folder, swapped in at the end: departments on every core (fullbuild.py),
+    then the site-wide pages and files from their summaries, then the search index. With a
+    ``cache_dir``, departments and search shards that did not change are taken from it."""
+    def failed() -> BuildResult:
+        return BuildResult(False, 0, 0, time.perf_counter() - started)
+
+    config, items, theme = prepared
+    env = None
+    if theme is not None and items is not None and not reporter.errors:
+        try:
+            env = make_environment(theme)
+            compile_templates(env)
+        except TemplateProblem as err:
+            report_failure(err, output_dir, reporter)
+            env = None
+    root = content_dir or project_root / "content"
+    try:
+        with SiteWriter(output_dir) as writer, segment_folder(output_dir, search_index and env is not None) as segmented, \
+                persistent_cache(cache_dir if env is not None else None, prepared, root) as store:
+            html_pages = write_site(root, writer, segmented, reporter, prepared, env, strict, store)
+            if html_pages is None:
+                return failed()
+            release_memory()  # what the site-wide stage held, before Pagefind runs beside this process
+            written = index_and_commit(writer, reporter, output_dir, search_index, segmented, store)
+            if written is None:
+                return failed()
+            if store is not None:
+                store.prune()
+    except (TemplateProblem, OSError) as err:
+        report_failure(err, output_dir, reporter)
+        return failed()
+    return BuildResult(True, html_pages, written, time.perf_counter() - started,
+                       store.stats.reused if store is not None else 0)
+
+
+@contextlib.contextmanager
+def persistent_cache(folder: Path | None, prepared: Prepared, root: Path) -> Iterator[PersistentCache | None]:
+    """The build cache in ``folder`` (buildcache.py), keyed by what every page depends on; None without a
+    folder, or when another build holds it."""
+    config, items, theme = prepared
+    if folder is None or theme is None or items is None:
+        yield None
+        return
+    with open_cache(folder, site_digest(theme, config, items.model_dump_json(), root)) as cache:
+        yield cache
+
+
+def write_site(root: Path, writer: SiteWriter, segmented: Path | None, reporter: Reporter, prepared: Prepared,
+               env: jinja2.Environment | None, strict: bool, store: PersistentCache | None = None) -> int | None:
+    """Every department (on every core), then the site-wide pages and files: the number of HTML
+    pages, or None when a problem was reported (``env`` None: load and check only). With a
+    ``store``, a department whose files did not change is taken from it instead."""
+    config, items, theme = prepared
+    md = MarkdownRenderer()
+    site = site_view(config, md)
+    job = Job(content_root_of(root), env, site, items, strict, writer.temp, segmented)
+    groups = department_folders(root)
+    if not groups:
+        report_no_content(root, reporter)
+        return None
+    keys = [store.department_key(job.base, files) for files in groups] if store is not None else []
+    kept = [store.summary(key) for key in keys] if store is not None else [None] * len(groups)
+    built = iter(build_departments(job, [files for files, summary in zip(groups, kept) if summary is None]))
+    summaries = [summary if summary is not None else next(built) for summary in kept]
+    for summary in summaries:
+        reporter.extend(summary.problems)
+    entries = site_entries(summaries, reporter)
+    failure = min((s.failure for s in summaries if s.failure is not None), default=None, key=lambda f: f[0])
+    if failure is not None:
+        reporter.error(failure[1], failure[2], "", failure[3])
+    if env is None or theme is None or items is None or reporter.errors or (strict and reporter.warnings):
+        return None
+
+    departments = group_departments(entries)
+    names = region_names(departments)
+    if store is not None:  # before the index moves the segmented copies away
+        for i, summary in enumerate(summaries):
+            if kept[i] is not None:
+                store.link_department(keys[i], summary, writer.temp)
+            else:
+                store.keep_department(keys[i], summary, writer.temp, segmented)
+    cards = {rel: card for s in summaries for rel, card in s.cards.items()}
+    ordered = sorted(entries, key=lambda e: e.rel)
+    site_files = stream_site_files(writer, entries, scorecard_csv(ordered, cards, items),
+                                   year_bytes(writer.temp, summaries))
+    planned = site_pages(departments, names, region_trees(departments, names), config, md, defer,
+                         scorecards=scorecard_pages(ordered, cards, items), site_links=links(site_files, SITE_NOTES))
+    table = RouteTable()
+    pages = []
+    for path, template, owner, view in planned:
+        pages.append((claim(table, Route(path, template, owner), reporter), {"site": site, "page": view}))
+    department_routes = [claim(table, route, reporter) for s in summaries for route in s.pages]
+    if reporter.errors:
+        return None
+    for s in summaries:
+        for route in s.pages:
+            writer.reserve(route.path)
+        for _, files in s.year_files:
+            for d in files:
+                writer.reserve(d.path)
+    render_pages(env, pages, writer, lambda route: page_url(route, config))
+    copy_static(theme, writer)
+    year_downloads = [d for s in summaries for _, files in s.year_files for d in files]
+    page_downloads = sorted((d for s in summaries for d in s.page_downloads), key=lambda d: d.path)
+    writer.write_text(routes.CATALOG, catalog_json([*site_files, *year_downloads, *page_downloads], config.title))
+    routes_written = [r for r, _ in pages] + department_routes
+    writer.write_text(routes.SITEMAP, sitemap(routes_written, config))
+    return sum(1 for r in routes_written if r.path.endswith(".html"))
+
+
+def release_memory() -> None:
+    """Collect what is garbage and hand freed memory back to the system (glibc keeps it otherwise)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+@contextlib.contextmanager
+def segment_folder(output_dir: Path, wanted: bool) -> Iterator[Path | None]:
+    """A folder beside ``output_dir`` for the search index's segmented pages (None when not ``wanted``), removed after."""
+    if not wanted:
+        yield None
+        return
+    parent = site_folder(output_dir).parent
+    parent.mkdir(parents=True, exist_ok=True)
+    folder, lock = locked_folder(TEMP_PREFIX + "search-", parent)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if lock is not None:
+            os.close(lock)
+
+
+def claim(table: RouteTable, route: Route, reporter: Reporter) -> Route:
+    """Add ``route`` to ``table``; a path claimed twice is reported."""
+    try:
+        return table.add(route)
+    except DuplicatePath as err:
+        reporter.error(route.owner if route.owner.endswith(".yaml") else "content", 1, "", err.message)
+        return route
+
+
+def plan_pages(departments: list[Department], names: Names, checks: dict[tuple[str, ...], list[Check]],
+               config: SiteConfig, reporter: Reporter, derive: Callable[..., Any] | None = None, *,
+               transparency: Transparency, reuse: Reuse | None = None) -> Iterator[tuple[Route, dict[str, Any]]]:
+    """Every page of ``departments`` (``views.group_departments``; ``names``: ``views.region_names``)
+    as (route, template context), in path order; a path claimed twice is an error.
+
+    ``transparency`` holds what the pages show of 公开完整度 and open data, and the scorecard pages.
+    Each view is made as ``derive(view_function, *arguments)``: by default a plain call; the
+    preview's cache defers it, and derives it only for pages whose inputs changed; its
+    ``reuse(dept, names, plan)`` gives a department's pages as last planned when nothing they
+    depend on changed, else ``plan()``.
+    """
+    derive = derive or call
+    table = RouteTable()
+    md = MarkdownRenderer()
+    planned = list(site_pages(departments, names, region_trees(departments, names), config, md, derive,
+                              scorecards=transparency.scorecard_pages, site_links=transparency.site_links()))
+    for dept in departments:
+        def plan(dept: Department = dept) -> list[Planned]:
+            return list(department_pages(dept, checks, names, md, derive,
+                                         completeness=lambda e: transparency.completeness[e.rel],
+                                         year_links=transparency.year_links))
+
+        planned += reuse(dept, names, plan) if reuse is not None else plan()
+    routed = [(claim(table, Route(path, template, owner), reporter), view) for path, template, owner, view in planned]
+    site = site_view(config, md)
+    for route, view in sorted(routed, key=lambda rv: rv[0].path):
+        yield route, {"site": site, "page": view}
+
+
+def copy_static(theme: Theme, writer: SiteWriter) -> None:
+    for name, path in theme.static_files().items():
+        writer.copy_file(path, routes.static_path(name))
+
+
+def sitemap(pages: Iterable[Route], config: SiteConfig) -> str:
+    """sitemap.xml: every HTML page but the 404, in path order, at base_url (or base_path when no base_url is set)."""
+    base = config.base_url.rstrip("/") + "/" if config.base_url else config.base_path
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path in sorted(route.path for route in pages):
+        if path != routes.NOT_FOUND and path.endswith(".html"):
+            lines.append(f"  <url><loc>{xml_escape(base + path)}</loc></url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"

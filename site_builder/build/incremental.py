@@ -1,0 +1,575 @@
+"""Incremental rebuilds for the preview server: the same site as a full build, sooner.
+
+``build_site(..., cache=BuildCache())`` runs the very pipeline of a full build, but keeps
+from one build to the next what cannot have changed:
+
+- a content file whose bytes did not change is not parsed again: its entry and its
+  problems are replayed, and its arithmetic checks are not run again;
+- a page is not derived or rendered again when its template set and the fingerprints of
+  every argument of its view function (content files by digest, everything else by value)
+  are what they were when its file was written;
+- a file whose bytes did not change is not written again, and the site is updated in
+  place: only changed files are replaced (each atomically), vanished ones removed.
+
+The result equals a full build because the pipeline keeps three rules: view functions are
+pure functions of their arguments, rendering is a pure function of (template, route,
+context), and a fingerprint tells apart any two values that could render differently.
+Anything that cannot be fingerprinted (an unknown type, a closure) is simply derived and
+rendered again, as in a full build. tests/test_serve.py compares the result of every kind
+of edit with a fresh full build, file by file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import hashlib
+import operator
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+from ..content.checks import Check, run_checks
+from ..content.load import Entry, Refused, check_unique, content_root_of, find_files, load_file, read_source
+from ..site.markup import MarkdownRenderer
+from ..problems import Problem, Reporter
+from ..site.render import BUILTIN_THEMES, DEFAULT_THEME, Theme, make_environment, render_page
+from ..site.routes import Route
+from .writer import TEMP_PREFIX, WrittenTwice
+
+if TYPE_CHECKING:
+    from .quickpath import LastBuild
+
+PURE_TYPES: tuple[type, ...] = (MarkdownRenderer,)
+"""Objects whose output depends only on what they are given, never on earlier calls."""
+
+_SCALARS = (str, int, float, bool, Decimal, datetime.date, datetime.time, type(None), bytes)
+
+
+class Uncacheable(Exception):
+    """A value with no trustworthy fingerprint: whatever depends on it is computed afresh."""
+
+
+def digest(*parts: bytes) -> bytes:
+    """A 16-byte digest of ``parts``, each length-prefixed so that no two sequences collide."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.digest()
+
+
+class Fingerprints:
+    """Digests of values, such that equal digests mean values that render identically.
+
+    Scalars are fingerprinted by type and exact text (``Decimal('1.0')`` and ``Decimal('1.00')``
+    differ, as they print differently); tuples, lists, dicts, sets and dataclasses by their
+    parts. Content entries and their checks are registered by the cache with the digest of
+    their file, so that a department-year is never fingerprinted field by field.
+
+    Each digest is of a tag, the type's name and a NUL, then either a scalar's text or the
+    16-byte digests of the parts: unambiguous without length prefixes.
+    """
+
+    def __init__(self) -> None:
+        self._lasting: dict[int, tuple[object, bytes]] = {}  # immutable objects the cache owns
+        self._seen: dict[int, tuple[object, bytes]] = {}  # those, and what one build fingerprinted
+
+    def register(self, value: object, value_digest: bytes) -> None:
+        """Fingerprint ``value`` (which must never be mutated) as ``value_digest``."""
+        self._lasting[id(value)] = self._seen[id(value)] = (value, value_digest)
+
+    def forget_all_but(self, keep: Iterable[object]) -> None:
+        """Drop registrations of objects the cache no longer holds, and what the last build saw."""
+        ids = {id(v) for v in keep}
+        self._lasting = {k: v for k, v in self._lasting.items() if k in ids}
+        self._seen = dict(self._lasting)
+
+    def of(self, value: object) -> bytes:
+        """The fingerprint of ``value``; Uncacheable when it has none."""
+        known = self._seen.get(id(value))
+        if known is not None:
+            return known[1]
+        kind = type(value)
+        head, how, fields = _PLANS.get(kind) or _plan(kind)
+        of = self.of
+        if how is _DATACLASS:  # the type fixes the fields and their order
+            result = _blake(head + b"".join([of(v) for v in fields(value)]))  # type: ignore[misc]
+        elif how is _SEQUENCE:
+            result = _blake(head + b"".join([of(v) for v in value]))  # type: ignore[attr-defined]
+        elif how is _TEXT:
+            result = _blake(head + value.encode())  # type: ignore[attr-defined]
+        elif how is _SCALAR:
+            result = _blake(head + (value if isinstance(value, bytes) else repr(value).encode()))
+        elif how is _MAPPING:
+            result = _blake(head + b"".join(sorted([of(k) + of(v) for k, v in value.items()])))  # type: ignore[attr-defined]
+        elif how is _SET:
+            result = _blake(head + b"".join(sorted([of(v) for v in value])))  # type: ignore[attr-defined]
+        elif how is _DEFERRED:
+            return value.digest  # type: ignore[attr-defined]
+        elif how is _PURE:
+            result = _blake(head)
+        else:
+            raise Uncacheable(f"no fingerprint for {kind.__qualname__}")
+        self._seen[id(value)] = (value, result)
+        return result
+
+
+def _blake(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+_TEXT, _SCALAR, _SEQUENCE, _SET, _MAPPING, _DATACLASS, _DEFERRED, _PURE, _NONE = (
+    "text", "scalar", "sequence", "set", "mapping", "dataclass", "deferred", "pure", "none")
+_Plan = tuple[bytes, str, Callable[[Any], Any] | None]
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(kind: type) -> _Plan:
+    """How values of ``kind`` are fingerprinted (worked out once per type)."""
+    fields: Callable[[Any], Any] | None = None
+    if issubclass(kind, str):
+        how = _TEXT
+    elif issubclass(kind, enum.Enum):
+        how = _SCALAR  # repr names the member
+    elif issubclass(kind, _SCALARS):
+        how = _SCALAR
+    elif issubclass(kind, (tuple, list)):
+        how = _SEQUENCE
+    elif issubclass(kind, (set, frozenset)):
+        how = _SET
+    elif issubclass(kind, dict):
+        how = _MAPPING
+    elif issubclass(kind, Deferred):
+        how = _DEFERRED
+    elif dataclasses.is_dataclass(kind):
+        names = [f.name for f in dataclasses.fields(kind)]
+        # attrgetter gives a tuple for two names or more (in C); one name or none needs a tuple made.
+        fields = operator.attrgetter(*names) if len(names) > 1 else (lambda v, n=tuple(names): tuple(getattr(v, x) for x in n))
+        how = _DATACLASS
+    elif issubclass(kind, PURE_TYPES):
+        how = _PURE
+    else:
+        how = _NONE
+    tag = {_TEXT: b"t", _SCALAR: b"v", _SEQUENCE: b"l", _SET: b"s", _MAPPING: b"d", _DATACLASS: b"c"}.get(how, b"p")
+    _PLANS[kind] = (tag + f"{kind.__module__}.{kind.__qualname__}".encode() + b"\0", how, fields)
+    return _PLANS[kind]
+
+
+class Deferred:
+    """A view not derived yet: derived when a page is rendered, skipped when its page is kept.
+
+    Attribute access derives it, so code that reads a view still works.
+    """
+
+    __slots__ = ("fn", "args", "digest", "_value", "_derived")
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], value_digest: bytes) -> None:
+        self.fn, self.args, self.digest = fn, args, value_digest
+        self._derived = False
+        self._value: Any = None
+
+    def value(self) -> Any:
+        if not self._derived:
+            self._value, self._derived = self.fn(*self.args), True
+        return self._value
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.value(), name)
+
+
+def resolved(context: dict[str, Any]) -> dict[str, Any]:
+    """``context`` with every deferred view derived: what a template may see."""
+    return {k: (v.value() if isinstance(v, Deferred) else v) for k, v in context.items()}
+
+
+@dataclass
+class _Source:
+    """One content file as last loaded."""
+
+    signature: tuple[int, ...] | None  # (mtime_ns, size, inode, ctime_ns); None: load again next time
+    digest: bytes
+    entry: Entry | None
+    problems: list[Problem]
+    checks: list[Check] | None = None
+
+
+@dataclass
+class BuildStats:
+    """What the last build through the cache did, and where its time went (seconds)."""
+
+    parsed: int = 0  # content files parsed (the rest were unchanged)
+    replanned: int = 0  # departments whose pages were planned again (the rest as the last build planned them)
+    derived: int = 0  # pages whose views were derived and rendered
+    kept: int = 0  # pages kept as they were on disk
+    written: int = 0  # files replaced on disk
+    removed: int = 0  # files deleted
+    load: float = 0.0
+    derive: float = 0.0
+    render: float = 0.0
+    commit: float = 0.0
+    total: float = 0.0
+
+    def summary(self) -> str:
+        rest = max(0.0, self.total - self.load - self.derive - self.render - self.commit)
+        return (f"{self.parsed} file(s) parsed, {self.derived} page(s) rendered, {self.kept} kept, "
+                f"{self.written} file(s) written, {self.removed} removed; load {self.load:.3f} s, "
+                f"views {self.derive:.3f} s, render {self.render:.3f} s, write {self.commit:.3f} s, "
+                f"other {rest:.3f} s")
+
+
+class BuildCache:
+    """What one build leaves for the next: sources, page keys, file digests. One builder at a time."""
+
+    def __init__(self) -> None:
+        self.fingerprints = Fingerprints()
+        self.stats = BuildStats()
+        self.generation = 0  # how many builds changed the files on disk
+        self._sources: dict[tuple[Path, Path], _Source] = {}
+        self._by_entry: dict[int, _Source] = {}
+        self._environment: tuple[bytes, jinja2.Environment] | None = None
+        self._environments: dict[int, bytes] = {}
+        self._output: Path | None = None
+        self._pages: dict[str, bytes] = {}  # page path -> key of its file on disk
+        self._files: dict[str, bytes] = {}  # file path -> digest of its bytes on disk
+        self._next_pages: dict[str, bytes] = {}
+        self._started = 0.0
+        self.last: LastBuild | None = None  # what the last good build used (quickpath.py); set by build_site
+        self._plans: dict[str, tuple[bytes, list[Any]]] = {}  # department page -> (its key, its pages as planned)
+        self._next_plans: dict[str, tuple[bytes, list[Any]]] = {}
+
+    # -- load and check ------------------------------------------------------------------
+
+    def load_content(self, root: Path, reporter: Reporter) -> list[Entry]:
+        """``content.load_content``, parsing only files whose bytes changed since the last call."""
+        self._started = time.perf_counter()
+        self.stats = BuildStats()
+        self._next_plans = {}
+        base = content_root_of(root)
+        sources: dict[tuple[Path, Path], _Source] = {}
+        entries: list[Entry] = []
+        for path in find_files(root):
+            source = self._source(path, base)
+            sources[(path, base)] = source
+            reporter.extend(source.problems)
+            if source.entry is not None:
+                entries.append(source.entry)
+        self._sources = sources
+        self._by_entry = {id(s.entry): s for s in sources.values() if s.entry is not None}
+        self.fingerprints.forget_all_but(self._held())
+        check_unique(entries, reporter)
+        self.stats.load = time.perf_counter() - self._started
+        return entries
+
+    def _source(self, path: Path, base: Path) -> _Source:
+        previous = self._sources.get((path, base))
+        signature = _signature(path)
+        if previous is not None and signature is not None and previous.signature == signature:
+            return previous
+        try:
+            data: bytes | None = read_source(path, base)  # refused unread when it is no file of base
+        except (Refused, OSError):
+            data = None
+        file_digest = digest(data or b"")
+        if previous is not None and previous.digest == file_digest and signature is not None:
+            previous.signature = signature
+            return previous
+        reporter = Reporter()
+        entry = load_file(path, base, reporter, data=data)
+        self.stats.parsed += 1
+        # A file that changed while it was read is read again next time.
+        stable = signature is not None and data is not None and _signature(path) == signature and _same(path, base, data)
+        source = _Source(signature if stable else None, file_digest, entry, reporter.problems)
+        if entry is not None:
+            self.fingerprints.register(entry, digest(b"entry", str(path).encode(), "/".join(entry.rel).encode(),
+                                                     file_digest))
+        return source
+
+    # -- for the quick path (quickpath.py) ------------------------------------------------
+
+    @property
+    def output(self) -> Path | None:
+        """The folder the last build through this cache wrote (resolved)."""
+        return self._output
+
+    def source_of(self, path: Path, base: Path) -> _Source | None:
+        """The file ``path`` as last loaded, or None."""
+        return self._sources.get((path, base))
+
+    def reload(self, path: Path, base: Path) -> _Source:
+        """Load ``path`` again if its bytes changed, and keep it for the next build (which then need not)."""
+        source = self._source(path, base)
+        self._sources[(path, base)] = source
+        if source.entry is not None:
+            self._by_entry[id(source.entry)] = source
+        return source
+
+    def entries_in(self, folder: Path, base: Path) -> list[Entry]:
+        """The entries of the files directly in ``folder``, as last loaded."""
+        return [s.entry for (path, b), s in self._sources.items() if b == base and path.parent == folder
+                and s.entry is not None]
+
+    def record_written(self, rel: str, data: bytes) -> None:
+        """``rel`` was replaced with ``data`` in the output folder: the next build need not write it again."""
+        self._files[rel] = digest(data)
+
+    def _held(self) -> list[object]:
+        """The entries and check lists the cache holds (and has fingerprinted)."""
+        held: list[object] = [s.entry for s in self._sources.values() if s.entry is not None]
+        return held + [s.checks for s in self._sources.values() if s.checks is not None]
+
+    def checks(self, entry: Entry) -> list[Check]:
+        """``run_checks(entry.model)``, run once per version of the file."""
+        source = self._by_entry.get(id(entry))
+        if source is None or source.entry is not entry:
+            return run_checks(entry.model)
+        if source.checks is None:
+            source.checks = run_checks(entry.model)
+            self.fingerprints.register(source.checks, digest(b"checks", self.fingerprints.of(entry)))
+        return source.checks
+
+    # -- derive and render ---------------------------------------------------------------
+
+    def derive(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)`` when it is needed: a Deferred view, or the view itself when uncacheable."""
+        try:
+            # A name without NUL, then 16-byte digests: unambiguous as one string, hashed once.
+            of = self.fingerprints.of
+            arg_digest = _blake(b"derive\0" + f"{fn.__module__}.{fn.__qualname__}".encode() + b"\0"
+                                + b"".join([of(a) for a in args]))
+        except Uncacheable:
+            return fn(*args)
+        return Deferred(fn, args, arg_digest)
+
+    def department_plan(self, dept: Any, names: dict[tuple[str, ...], str], items_key: str,
+                        plan: Callable[[], list[Any]]) -> list[Any]:
+        """A department's pages as planned by the last build, when its files (so its entries, checks,
+        scores and downloads), its regions' names and the scorecard items are what they were; else ``plan()``.
+
+        Its views are deferred, each with the digest of its arguments, so the pages planned again
+        would be the same; at 10,000 department-years, planning them again took seconds per save.
+        """
+        try:
+            of = self.fingerprints.of
+            regions = [names[dept.region_slugs[: i + 1]] for i in range(len(dept.region_slugs))]
+            key = _blake(b"department\0" + dept.path.encode() + b"\0" + b"".join([of(e) for e in dept.entries])
+                         + of(tuple(regions)) + of(items_key))
+        except Uncacheable:
+            return plan()
+        known = self._plans.get(dept.path)
+        if known is not None and known[0] == key:
+            planned = known[1]
+        else:
+            planned = plan()
+            self.stats.replanned += 1
+        self._next_plans[dept.path] = (key, planned)
+        return planned
+
+    def environment(self, theme: Theme) -> jinja2.Environment:
+        """``render.make_environment(theme)``, reused while no template of the theme changed."""
+        theme_digest = theme_fingerprint(theme)
+        if self._environment is None or self._environment[0] != theme_digest:
+            self._environment = (theme_digest, make_environment(theme))
+            self._environments = {id(self._environment[1]): theme_digest}
+        return self._environment[1]
+
+    def write_page(self, writer: IncrementalWriter, env: jinja2.Environment, route: Route, context: dict[str, Any],
+                   url: Callable[[str], str] | None = None) -> None:
+        """Render ``route`` and write it, or keep its file when nothing it depends on changed.
+
+        A page's key is the fingerprint of its template set and of its context, in which a
+        deferred view counts as the fingerprints of its function's arguments: a page whose
+        inputs did not change is neither derived nor rendered. (Fingerprinting a derived view
+        itself was measured to cost more than rendering it.)
+        """
+        key = self._page_key(env, route, context, url)
+        if key is not None and self._pages.get(route.path) == key and writer.holds(route.path):
+            writer.keep(route.path)
+            self._next_pages[route.path] = key
+            self.stats.kept += 1
+            return
+        started = time.perf_counter()
+        context = resolved(context)
+        rendering = time.perf_counter()
+        html = render_page(env, route, context, url)
+        done = time.perf_counter()
+        self.stats.derive += rendering - started
+        self.stats.render += done - rendering
+        self.stats.derived += 1
+        writer.write_text(route.path, html)
+        if key is not None:
+            self._next_pages[route.path] = key
+
+    def _page_key(self, env: jinja2.Environment, route: Route, context: dict[str, Any],
+                  url: Callable[[str], str] | None) -> bytes | None:
+        theme_digest = self._environments.get(id(env))
+        if theme_digest is None or url is not None:  # an environment or a link function we cannot vouch for
+            return None
+        of = self.fingerprints.of
+        try:  # one digest per page (there are 7 pages per department-year): the context's items inline
+            items = b"".join(sorted([of(k) + of(v) for k, v in context.items()]))
+        except Uncacheable:
+            return None
+        # Path and template name hold no NUL; the theme's digest has 16 bytes, each item 32.
+        return _blake(b"page\0" + route.path.encode() + b"\0" + route.template.encode() + b"\0" + theme_digest + items)
+
+    # -- write ---------------------------------------------------------------------------
+
+    def writer(self, output: Path) -> IncrementalWriter:
+        """A writer that updates ``output`` in place, rewriting only files that changed."""
+        resolved_output = output.resolve()
+        if resolved_output != self._output or not output.is_dir():
+            self._output, self._pages, self._files = resolved_output, {}, {}
+        self._next_pages = {}
+        return IncrementalWriter(self, output, self._files)
+
+    def _committed(self, files: dict[str, bytes], written: int, removed: int, seconds: float) -> None:
+        self._files, self._pages = files, self._next_pages
+        self._plans, self._next_plans = self._next_plans, {}
+        self.fingerprints.forget_all_but(self._held())
+        self.stats.written, self.stats.removed, self.stats.commit = written, removed, seconds
+        self.stats.total = time.perf_counter() - self._started
+        if written or removed:
+            self.generation += 1
+
+    def forget_derived(self) -> None:
+        """An input that no key here names changed (a source PDF, the crosswalk, the scorecard
+        items): the next build parses, checks, plans and renders everything again, as a full
+        build would; files whose bytes stay the same are still not rewritten."""
+        self._sources, self._by_entry = {}, {}
+        self._pages, self._plans = {}, {}
+        self.last = None
+
+    def _lost_track(self) -> None:
+        """The folder is in an unknown state: the next build writes every file."""
+        self._pages, self._files = {}, {}
+
+
+def _signature(path: Path) -> tuple[int, ...] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+
+
+def theme_fingerprint(theme: Theme) -> bytes:
+    """A digest of every template a theme's environment can load (the built-in default included)."""
+    folders = [*theme.template_dirs(), BUILTIN_THEMES / DEFAULT_THEME / "templates"]
+    parts: list[bytes] = []
+    for number, folder in enumerate(folders):
+        parts.append(str(folder.resolve()).encode())
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                parts += [f"{number}:{path.relative_to(folder).as_posix()}".encode(), path.read_bytes()]
+    return digest(b"theme", *parts)
+
+
+class IncrementalWriter:
+    """``writer.SiteWriter``'s interface, updating the folder in place.
+
+    New and changed files are staged in a sibling folder while the site is rendered;
+    ``commit`` moves each into place (an atomic rename per file) and removes the files
+    the site no longer has. Files this writer never wrote (a search index added later)
+    are left alone. Without a commit, the folder is untouched.
+    """
+
+    def __init__(self, cache: BuildCache, output: Path, previous: dict[str, bytes]) -> None:
+        self.cache, self.output, self._previous = cache, output, previous
+        output.mkdir(parents=True, exist_ok=True)
+        self.stage = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=output.parent))
+        self._files: dict[str, bytes] = {}
+        self._staged: list[str] = []
+        self._committed = False
+
+    def __enter__(self) -> IncrementalWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None) -> None:
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    @property
+    def written(self) -> int:
+        return len(self._files)
+
+    def _claim(self, rel: str) -> None:
+        if rel in self._files:
+            raise WrittenTwice(rel)
+        if rel.startswith("/") or ".." in rel.split("/") or "\\" in rel or "\x00" in rel:
+            raise ValueError(f"{rel} is not a path inside the site")
+
+    def holds(self, rel: str) -> bool:
+        """Whether the last commit wrote ``rel`` (the folder is the cache's own: nobody else writes it)."""
+        return rel in self._previous
+
+    def keep(self, rel: str) -> None:
+        """Keep the file of the last commit at ``rel`` as it is."""
+        self._claim(rel)
+        self._files[rel] = self._previous[rel]
+
+    def write_text(self, rel: str, text: str) -> None:
+        self.write_bytes(rel, text.encode("utf-8"))
+
+    def copy_file(self, source: Path, rel: str) -> None:
+        self.write_bytes(rel, source.read_bytes())
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        self._claim(rel)
+        file_digest = digest(data)
+        self._files[rel] = file_digest
+        if self._previous.get(rel) == file_digest:
+            return
+        target = self.stage / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self._staged.append(rel)
+
+    def commit(self) -> None:
+        """Remove what the site no longer has, then move every new or changed file into place."""
+        started = time.perf_counter()
+        try:
+            removed = [rel for rel in self._previous if rel not in self._files]
+            for rel in removed:
+                (self.output / rel).unlink(missing_ok=True)
+            for rel in removed:
+                _prune_empty(self.output / rel, self.output)
+            for rel in self._staged:
+                target = self.output / rel
+                if target.is_dir() and not target.is_symlink():
+                    shutil.rmtree(target)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(self.stage / rel, target)
+        except OSError:
+            self.cache._lost_track()
+            raise
+        self._committed = True
+        self.cache._committed(dict(self._files), len(self._staged), len(removed), time.perf_counter() - started)
+
+
+def _same(path: Path, base: Path, data: bytes) -> bool:
+    """Whether the content file ``path`` still holds ``data``."""
+    try:
+        return read_source(path, base) == data
+    except (Refused, OSError):
+        return False
+
+
+def _prune_empty(path: Path, root: Path) -> None:
+    """Remove the folders above ``path`` that became empty, up to (not including) ``root``."""
+    folder = path.parent
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -1,0 +1,1 @@
+"""Content files: YAML in, typed and checked department-years out."""

@@ -1,0 +1,1 @@
+"""What the site works out from the content: comparisons, completeness, open data."""

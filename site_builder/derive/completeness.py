@@ -1,0 +1,221 @@
+"""公开完整度 on the site: which item list a site uses, each department-year's block, the site-wide table.
+
+The items, their weights and the rules that mark them are in ``scorecard`` (rules) and
+its data file (items and weights). A site uses, in this order: the file named by
+``scorecard`` in ``site.toml``, a ``scorecard.yaml`` beside ``site.toml``, or the
+built-in ``defaults/scorecard.yaml``. Errors in the file stop the build like content
+errors, naming the file and line.
+
+The site-wide table is sortable without scripts: it is written three times, by score
+(``scorecard/index.html``), by region and by year, and each copy links to the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from ..site import routes
+from ..content.load import Entry, display_path
+from .opendata import csv_text
+from ..problems import Reporter
+from .scorecard import DEFAULT, ItemList, Scorecard, load_items
+from ..site.views import Link, entry_path, year_label
+
+SITE_FILE = "scorecard.yaml"
+STATE_CLASSES = {"已公开": "disclosed", "公开为无": "none", "未公开": "undisclosed", "未收录": "uncollected",
+                 "无（与数字不符）": "contradicted"}
+SECTION_ORDER = ("职责", "收支", "三公", "绩效", "政府采购", "国有资产", "名词解释")
+
+
+def scorecard_file(project_root: Path, configured: str = "") -> Path:
+    """The item list a site uses: site.toml's ``scorecard``, else scorecard.yaml beside it, else the default."""
+    if configured:
+        return project_root / configured
+    own = project_root / SITE_FILE
+    return own if own.is_file() else DEFAULT
+
+
+def load_site_items(project_root: Path, configured: str, reporter: Reporter) -> ItemList | None:
+    """Read the site's item list; report its problems as ``file:line: key: …``; None on errors.
+
+    A ``configured`` file that does not exist was reported by ``config.load_config``.
+    """
+    path = scorecard_file(project_root, configured)
+    if configured and not path.is_file():
+        return None
+    return load_items(path, reporter, name=display_path(path))  # which reports a file it cannot read
+
+
+# ---------------------------------------------------------------------------
+# One department-year
+
+
+@dataclass(frozen=True)
+class MarkView:
+    section: str
+    item: str
+    weight: int
+    state: str  # 已公开 / 公开为无 / 未公开 / 未收录 / 无（与数字不符）
+    css: str  # disclosed / none / undisclosed / uncollected / contradicted
+    note: str = ""  # why a 无 is contradicted
+
+
+@dataclass(frozen=True)
+class CompletenessView:
+    """The 公开完整度 block of a department-year page."""
+
+    score: str  # "90.0"
+    earned: int  # the weight of the items disclosed (present or as none)
+    total: int  # the weight of all items
+    disclosed: int  # items 已公开
+    none: int  # items 公开为无
+    missing: int  # items 未公开
+    marks: tuple[MarkView, ...]
+    assessed: int = 0  # the weight of the items assessed (all but 未收录)
+    share: str = "100.0"  # assessed ÷ total × 100
+    uncollected: int = 0  # items 未收录
+    contradicted: int = 0  # items 无（与数字不符）
+
+
+def completeness_view(card: Scorecard) -> CompletenessView:
+    marks = tuple(MarkView(m.item.section, m.item.name, m.item.weight, m.state, STATE_CLASSES[m.state], m.note)
+                  for m in card.marks)
+    return CompletenessView(str(card.score), card.earned, card.total_weight, card.count("已公开"), card.count("公开为无"),
+                            card.count("未公开"), marks, card.assessed_weight, str(card.assessed_share),
+                            card.count("未收录"), card.count("无（与数字不符）"))
+
+
+def missing_sections(card: Scorecard) -> tuple[str, ...]:
+    """The sections every item of which is 未公开, in the order of the site."""
+    states: dict[str, set[str]] = {}
+    for m in card.marks:
+        states.setdefault(m.item.section, set()).add(m.state)
+    return tuple(s for s in SECTION_ORDER if states.get(s) == {"未公开"})
+
+
+# ---------------------------------------------------------------------------
+# The site-wide table
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    rank: int  # by score; equal scores share a rank; 0: only partly assessed (未收录), not ranked
+    link: Link  # the department-year page; its text is the department
+    label: str  # 2020年预算
+    region: str
+    year: int
+    score: str
+    disclosed: int
+    none: int
+    missing: int
+    missing_sections: str  # "职责、收支"; empty when none is missing whole
+    uncollected: int = 0  # items 未收录 (not assessed)
+    contradicted: int = 0  # items 无（与数字不符）
+    share: str = "100.0"  # the weight assessed, % of the list
+
+
+@dataclass(frozen=True)
+class ItemView:
+    section: str
+    name: str
+    weight: int
+    kind: str = ""  # 预算 / 决算: the item applies to that kind only; "" to both
+
+
+@dataclass(frozen=True)
+class ScorecardPageView:
+    path: str
+    title: str
+    crumb: str
+    breadcrumbs: tuple[Link, ...]
+    order: str  # 得分 / 地区 / 年度
+    orders: tuple[Link, ...]  # every order, this one included
+    rows: tuple[ScoreRow, ...]
+    items: tuple[ItemView, ...]
+    total_weight: int
+    average: str  # the mean score, one decimal; empty when there is no department-year
+    final_weight: int = 0  # the weight of the items that apply to a 决算 (total_weight: to a 预算)
+
+
+ORDERS = (("得分", routes.SCORECARD), ("地区", routes.SCORECARD_BY_REGION), ("年度", routes.SCORECARD_BY_YEAR))
+
+
+def _partial(card: Scorecard) -> bool:
+    """Only part of the items could be assessed: some are 未收录."""
+    return card.assessed_weight < card.total_weight
+
+
+def score_rows(ranked: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard]) -> list[ScoreRow]:
+    """A row per department-year of ``ranked`` (sorted by score, highest first); ties share a rank.
+
+    A department-year of which part is not collected here (未收录) is scored on the rest but not
+    ranked (rank 0): its score and another's do not measure the same thing.
+    """
+    rows: list[ScoreRow] = []
+    for i, e in enumerate(ranked):
+        card, meta = cards[e.rel], e.model.meta
+        if _partial(card):
+            rank = 0
+        else:
+            rank = rows[-1].rank if rows and cards[ranked[i - 1].rel].score == card.score else i + 1
+        rows.append(ScoreRow(rank, Link(meta.department, entry_path(e)), year_label(e.model), " ".join(meta.region.names),
+                             meta.year, str(card.score), card.count("已公开"), card.count("公开为无"), card.count("未公开"),
+                             "、".join(missing_sections(card)), card.count("未收录"), card.count("无（与数字不符）"),
+                             str(card.assessed_share)))
+    return rows
+
+
+def scorecard_pages(entries: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard],
+                    items: ItemList) -> list[ScorecardPageView]:
+    """The site-wide table in each order: by score (ties in path order), by region (path), by year (newest first)."""
+    ranked = sorted(entries, key=lambda e: (_partial(cards[e.rel]), -cards[e.rel].score, e.rel))
+    rows = score_rows(ranked, cards)
+    pairs = list(zip(ranked, rows))
+    orders = {
+        "得分": rows,
+        "地区": [r for _, r in sorted(pairs, key=lambda p: p[0].rel)],
+        "年度": [r for _, r in sorted(pairs, key=lambda p: (-p[1].year, p[1].rank or len(pairs) + 1, p[0].rel))],
+    }
+    item_views = tuple(ItemView(i.section, i.name, i.weight, i.kind or "") for i in items.items)
+    scores = [cards[e.rel].score for e in entries]
+    average = str((sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) if scores else ""
+    links = tuple(Link(f"按{name}", path) for name, path in ORDERS)
+    home = (Link("首页", routes.HOME),)
+    pages = []
+    for name, path in ORDERS:
+        main = path == routes.SCORECARD
+        pages.append(ScorecardPageView(
+            path, "公开完整度" if main else f"公开完整度：按{name}排列", "公开完整度" if main else f"按{name}排列",
+            home if main else home + (Link("公开完整度", routes.SCORECARD),), name, links, tuple(orders[name]),
+            item_views, sum(i.weight for i in items.items if i.kind != "决算"), average,
+            sum(i.weight for i in items.items if i.kind != "预算")))
+    return pages
+
+
+def scorecard_csv(entries: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard], items: ItemList) -> str:
+    """``data/scorecard.csv``: one row per department-year in path order, each item's state in its own column."""
+    names: list[str] = []
+    for item in items.items:
+        name = item.name if item.name not in names else f"{item.name}（{item.rule}）"
+        names.append(name)
+
+    def states(card: Scorecard) -> dict[str, str]:
+        """Each item's state; 不适用 for an item of the other kind of document."""
+        marked = {(m.item.rule, m.item.name, m.item.section): m.state for m in card.marks}  # cards may come from workers
+        return {n: marked.get((item.rule, item.name, item.section), "不适用") for n, item in zip(names, items.items)}
+
+    columns = ("地区", "部门", "年度", "类型", "得分", "可评估权重占比(%)", "已公开", "公开为无", "未公开",
+               "无（与数字不符）", "未收录", *names, "页面")
+    rows = []
+    for e in sorted(entries, key=lambda e: e.rel):
+        card, meta = cards[e.rel], e.model.meta
+        rows.append({"地区": " ".join(meta.region.names), "部门": meta.department, "年度": meta.year, "类型": meta.kind,
+                     "得分": card.score, "可评估权重占比(%)": card.assessed_share, "已公开": card.count("已公开"),
+                     "公开为无": card.count("公开为无"), "未公开": card.count("未公开"),
+                     "无（与数字不符）": card.count("无（与数字不符）"), "未收录": card.count("未收录"),
+                     **states(card),
+                     "页面": entry_path(e)})
+    return csv_text(columns, rows)

@@ -1,0 +1,139 @@
+"""The transparency stage: 公开完整度 and 开放数据 of every department-year and of the site.
+
+Planned with the pages, since pages print them (a year page its score and the sizes of its
+downloads, the about page the site's downloads, the scorecard pages the site-wide table);
+written after the pages, since the catalogue also lists the downloads other stages write
+as pages of their own (the comparisons' JSON and CSV), which exist only once written.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..site import routes
+from .completeness import CompletenessView, ScorecardPageView, completeness_view, scorecard_csv, scorecard_pages
+from ..content.load import Entry
+from .downloads import (SITE_NOTES, Download, DownloadLink, EntryMemo, File, catalog_json, is_download, links,
+                        media_type, site_files, written_path, year_files, year_links, year_page)
+from ..site.routes import Route
+from .scorecard import ItemList, Scorecard, score
+
+
+@dataclass(frozen=True)
+class Transparency:
+    """What the pages show of completeness and open data, and the files to write."""
+
+    completeness: dict[tuple[str, ...], CompletenessView]
+    year_files: dict[tuple[str, ...], tuple[File, ...]]
+    site_files: tuple[File, ...]
+    scorecard_pages: tuple[ScorecardPageView, ...]
+    departments: dict[str, tuple[str, str]]  # department folder → (name, region), for other stages' downloads
+
+    def year_links(self, entry: Entry) -> tuple[DownloadLink, ...]:
+        return year_links(entry)
+
+    def site_links(self) -> tuple[DownloadLink, ...]:
+        return links((f.about for f in self.site_files), SITE_NOTES)
+
+
+def plan_transparency(entries: Sequence[Entry], items: ItemList) -> Transparency:
+    """Score every department-year with ``items`` and describe every download."""
+    ordered = sorted(entries, key=lambda e: e.rel)
+    items_key = items.model_dump_json()
+    scored = [scored_entry(e, items, items_key) for e in ordered]
+    cards = {e.rel: card for e, (_, card, _) in zip(ordered, scored)}
+    departments = department_labels(ordered)
+    return Transparency(
+        completeness={e.rel: view for e, (_, _, view) in zip(ordered, scored)},
+        year_files={e.rel: year_files(e) for e in ordered},
+        site_files=site_files(ordered, [year_page(e) for e in ordered], scorecard_csv(ordered, cards, items)),
+        scorecard_pages=tuple(scorecard_pages(ordered, cards, items)),
+        departments=departments,
+    )
+
+
+_scored: EntryMemo[tuple[str, Scorecard, CompletenessView]] = EntryMemo()
+
+
+def scored_entry(entry: Entry, items: ItemList, items_key: str) -> tuple[str, Scorecard, CompletenessView]:
+    """The scorecard of ``entry`` and its view, worked out again only for another entry or item list."""
+    known = _scored.get(entry)
+    if known is not None and known[0] == items_key:
+        return known
+    card = score(entry.model, items)
+    return _scored.put(entry, (items_key, card, completeness_view(card)))
+
+
+def write_downloads(writer: Any, plan: Transparency, pages: Sequence[tuple[Route, dict[str, Any]]], site_title: str) -> None:
+    """Write every download, then ``data/catalog.json`` listing them and those written as pages."""
+    files = [*plan.site_files, *(f for rel in sorted(plan.year_files) for f in plan.year_files[rel])]
+    for f in files:
+        writer.write_bytes(f.about.path, f.data)
+    written = [route_download(writer, route, plan) for route, _ in pages if is_download(route.path)]
+    _digests.forget_unseen()
+    catalog = [f.about for f in files] + sorted(written, key=lambda d: d.path)
+    writer.write_bytes(routes.CATALOG, catalog_json(catalog, site_title).encode("utf-8"))
+
+
+def department_labels(entries: Sequence[Entry]) -> dict[str, tuple[str, str]]:
+    """Department folder → (name, region) as the last of its ``entries`` (in path order) gives them."""
+    return {"/".join(e.rel[:-1]): (e.model.meta.department, " ".join(e.model.meta.region.names)) for e in entries}
+
+
+def route_download(writer: Any, route: Route, plan: Transparency) -> Download:
+    """A download another stage wrote as a page (a comparison's JSON or CSV), as the catalogue lists it."""
+    size, sha256 = _digests.of(written_path(writer, route.path))
+    department, region = plan.departments.get(route.path.partition("/compare/")[0], (None, None))
+    return page_download(route.path, size, sha256, department, region)
+
+
+def page_download(path: str, size: int, sha256: str, department: str | None, region: str | None) -> Download:
+    """The catalogue's entry for a download written as a page, of ``size`` bytes with digest ``sha256``."""
+    fmt, media = media_type(path)
+    folder, _, rest = path.partition("/compare/")
+    pair = rest.split("/", 1)[0]  # "2017-2018" or "2018-2018-juesuan"
+    title = f"{department or folder} {pair_label(pair)}比较（{fmt}）" if rest else f"{path}（{fmt}）"
+    return Download(path, title, "comparison" if rest else "download", fmt, media, size, sha256,
+                    department, region, None, None, path.rsplit("/", 1)[0] + "/" + routes.HOME)
+
+
+@functools.cache  # a site has few distinct pairs of years, and many departments
+def pair_label(pair: str) -> str:
+    """"2017-2018" → "2017年预算与2018年预算", "2018-2018-juesuan" → "2018年预算与2018年决算"."""
+    years = re.findall(r"(\d{4})(-juesuan)?", pair)
+    return "与".join(f"{year}年{'决算' if juesuan else '预算'}" for year, juesuan in years)
+
+
+class FileDigests:
+    """(size, SHA-256) of files, read again only when a file's size, times or inode changed.
+
+    The preview's incremental writer leaves unchanged files in place: they are not read
+    again. Only the files of the last build are remembered.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[str, tuple[tuple[int, ...], int, str]] = {}
+        self._seen: dict[str, tuple[tuple[int, ...], int, str]] = {}
+
+    def of(self, path: str) -> tuple[int, str]:
+        st = os.stat(path)
+        signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        known = self._known.get(path)
+        if known is None or known[0] != signature:
+            with open(path, "rb") as f:
+                data = f.read()
+            known = (signature, len(data), hashlib.sha256(data).hexdigest())
+        self._seen[path] = known
+        return known[1], known[2]
+
+    def forget_unseen(self) -> None:
+        self._known, self._seen = self._seen, {}
+
+
+_digests = FileDigests()

@@ -1,0 +1,1 @@
+"""Search: segmenting Chinese for Pagefind and building its index."""

@@ -1,0 +1,367 @@
+"""Search: a Pagefind index over the written site, with Chinese indexed character by character.
+
+Pagefind cannot be used as it comes for Chinese (measured with 1.5.2 on this project's
+pages, see docs/search.md): the standard binary does not segment Chinese, so a word inside
+a sentence is never found; the extended binary segments with jieba while the browser
+segments the query with ``Intl.Segmenter``, and the two disagree on compounds (八项规定,
+专项业务经费 were found on about half of the pages holding them; upstream issue #1237).
+
+So we segment ourselves, the same way on both sides:
+
+- index side (here, with ``segment.py``): Pagefind reads a temporary copy of every written
+  page in which each CJK character is a word of its own, and in which every space of the
+  original text and every block boundary is marked by the word ``BOUNDARY`` (U+E000, a
+  private-use character that cannot occur in our text). The published pages are untouched.
+- query side (``themes/default/static/search-core.js``): the reader's query becomes an
+  exact phrase of those characters (``"八 项 规 定"``), which Pagefind matches only where
+  the characters are consecutive. The boundary words keep a phrase from running across two
+  table cells, and let the page show its excerpts with the original spaces.
+
+Pagefind runs over the copy (``--site``), writing its bundle into the site's ``pagefind/``
+folder. Its memory grows with the text it indexes (about 1 MB per page of this site), so a
+large site is indexed in shards of at most ``SHARD_PAGES`` pages, one Pagefind run after
+another. A shard is a range of a hash of the pages' departments (``assign_shards``), so a
+department's pages are in one shard and a change in one department leaves every other shard
+as it was: a build with a ``ShardStore`` runs Pagefind again only for the shards whose pages
+changed. The first shard's bundle is ``pagefind/``, the others
+``pagefind/shard-<range>/`` (the index only: the search code and WebAssembly come from the
+first), listed in ``pagefind/shards.json``; the browser merges them into one search
+(Pagefind's ``mergeIndex``, search-core.js ``mergeShards``). Its filter files come out in a
+different order on every run; ``search_bundle`` puts them in a fixed one, so that two
+builds are byte-identical.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from ..site import routes
+from ..content.model import SECTIONS
+from ..problems import Message, Reporter
+from .bundle import BundleFormatError, make_deterministic
+from .segment import segment_files
+from ..site.views import Link
+
+PAGEFIND_VERSION = "1.5.2"
+"""The Pagefind release the scheme was measured with; the pinned ``pagefind-bin`` must match."""
+
+BUNDLE = "pagefind"
+"""The folder of the site that holds the search bundle."""
+
+LANGUAGE = "zh-cn"
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+SHARD_PAGES = 700
+"""Pages per Pagefind run: about 650 MB of Pagefind's memory here (3.1 GB for 3,238 pages in one run), so
+that a build with its index stays under 1 GB (the building process holds about 300 MB more at 10,000
+department-years). Fewer, larger shards would cost readers fewer requests per query."""
+MARK = b"data-pagefind-body"
+SHARDS = "shards.json"
+"""In the first bundle: the folders (relative to it) of the other shards' bundles, in order."""
+_SHARD_ONLY = ("pagefind.js", "pagefind-worker.js")  # and the WebAssembly: a merged index uses the first's
+
+# Kept from Pagefind's bundle: the search API, its worker and the index itself. Its
+# ready-made interfaces are not used (they would search without our segmentation).
+_UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                        "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not index the site."""
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    """What indexing did."""
+
+    pages: int  # pages in the index
+    seconds: float
+
+
+def pagefind_binary() -> Path:
+    """The Pagefind executable of the ``pagefind-bin`` package; SearchIndexError if absent or another version."""
+    try:
+        import pagefind_bin  # type: ignore[import-untyped]
+
+        binary = Path(pagefind_bin.get_executable())
+    except (ImportError, FileNotFoundError) as err:
+        raise SearchIndexError(f"the Pagefind binary is not installed ({err}); install site_builder's dependencies: "
+                               f"pip install 'pagefind-bin=={PAGEFIND_VERSION}'") from None
+    try:
+        version = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=60,
+                                 check=True).stdout.split()[-1]
+    except (OSError, subprocess.SubprocessError, IndexError) as err:
+        raise SearchIndexError(f"the Pagefind binary {binary} does not run: {err}") from None
+    if version != PAGEFIND_VERSION:
+        raise SearchIndexError(f"Pagefind {version} is installed, but the search was built and measured with "
+                               f"{PAGEFIND_VERSION}: pip install 'pagefind-bin=={PAGEFIND_VERSION}'")
+    return binary
+
+
+def index_site(site_dir: Path, reporter: Reporter, *, name: str | None = None,
+               segmented: Path | None = None, store: ShardStore | None = None) -> IndexResult | None:
+    """Index every page of the written site in ``site_dir`` into ``site_dir/pagefind``.
+
+    Reports an error naming ``name`` (the folder as the reader knows it; ``site_dir`` by
+    default) and returns None when Pagefind cannot run or indexes nothing. ``segmented``:
+    a folder (outside ``site_dir``) that already holds the segmented copies of some pages
+    (``segment.segment_html`` of each, at the same path), written as they were rendered.
+    """
+    where = name or str(site_dir)
+    try:
+        return build_index(site_dir, segmented=segmented, store=store)
+    except SearchIndexError as err:
+        reporter.error(where, 1, "search", Message(f"could not build the search index: {err}", f"无法生成搜索索引：{err}"))
+        return None
+
+
+def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | None = None,
+                shard_pages: int | None = None, store: ShardStore | None = None) -> IndexResult:
+    """``index_site`` without a reporter: raises SearchIndexError. ``shard_pages``: ``SHARD_PAGES`` by default.
+
+    ``store``: where the bundles of earlier runs are kept (``ShardStore``): a shard whose pages are
+    byte for byte those of a kept bundle takes that bundle instead of running Pagefind again.
+    """
+    started = time.perf_counter()
+    shard_pages = shard_pages or SHARD_PAGES
+    binary = binary or pagefind_binary()
+    bundle = site_dir / BUNDLE
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")
+                   if p.is_file() and BUNDLE not in p.relative_to(site_dir).parts[:1])
+    with contextlib.ExitStack() as stack:
+        copy = segmented or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="site-builder-search-")))
+        # Pagefind indexes only pages marked data-pagefind-body when one page of its run is (and
+        # every page when none is): a shard holds marked pages only, unless no page is marked.
+        # (A site that fits one run is indexed as it is, without reading its pages again.)
+        contents: dict[str, bytes] = {}
+        if len(pages) > shard_pages or store is not None:
+            contents = {rel: (site_dir / rel).read_bytes() for rel in pages}
+        marked = pages
+        if len(pages) > shard_pages:
+            marked = [rel for rel in pages if MARK in contents[rel]] or pages
+        shards = assign_shards(marked, department_of(site_dir), shard_pages) if len(pages) > shard_pages else [("", pages)]
+        folders = []
+        for number, (label, shard) in enumerate(shards, 1):
+            output = bundle if number == 1 else bundle / f"shard-{label}"
+            key = shard_key(output.relative_to(site_dir).as_posix(), shard, contents) if store is not None else ""
+            if store is None or not store.fetch(key, output):
+                index_shard(binary, site_dir, copy, shard, output, single=len(shards) == 1, first=number == 1,
+                            stack=stack, kept=store.segmented if store is not None else None)
+                if store is not None:
+                    store.keep(key, output)
+            folders.append(output)
+    count = 0
+    for output in folders:
+        count += page_count(output)
+    if count == 0:
+        raise SearchIndexError("Pagefind found no page to index (no page marks its text with data-pagefind-body)")
+    (bundle / SHARDS).write_text(json.dumps([f"{o.name}/" for o in folders[1:]]) + "\n", "utf-8")
+    return IndexResult(count, time.perf_counter() - started)
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that makes the child receive SIGKILL when this process ends, however it ends
+    (Linux's ``prctl(PR_SET_PDEATHSIG)``): a killed build leaves no Pagefind running. None elsewhere."""
+    if sys.platform != "linux":
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def arm() -> None:  # runs in the child between fork and exec: nothing but two system calls
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the line above
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return arm
+
+
+class ShardStore(Protocol):
+    """Bundles of earlier runs of Pagefind, by the key of the pages they index (``shard_key``)."""
+
+    def fetch(self, key: str, output: Path) -> bool:
+        """Put the bundle kept under ``key`` at ``output`` (its own files, not its subfolders of other
+        shards); False when none is kept."""
+
+    def keep(self, key: str, output: Path) -> None:
+        """Keep the bundle at ``output`` (its own files) under ``key``."""
+
+    def segmented(self, rel: str) -> Path | None:
+        """A segmented copy of the page ``rel`` kept from an earlier build (the same bytes), or None."""
+
+
+def shard_key(folder: str, shard: list[str], contents: dict[str, bytes]) -> str:
+    """What a shard's bundle is a function of: Pagefind's version, where the bundle goes, and every page's path and bytes."""
+    h = hashlib.sha256(f"pagefind {PAGEFIND_VERSION}\0{folder}\0".encode())
+    for rel in shard:
+        h.update(rel.encode() + b"\0" + hashlib.sha256(contents[rel]).digest())
+    return h.hexdigest()
+
+
+def index_shard(binary: Path, site_dir: Path, copy: Path, shard: list[str], output: Path, *, single: bool,
+                first: bool, stack: contextlib.ExitStack, kept: Callable[[str], Path | None] | None = None) -> None:
+    """Run Pagefind over the segmented copies of ``shard``'s pages into ``output``: those in ``copy``, else
+    ``kept(page)`` (linked), else made now."""
+    pairs = [(site_dir / rel, copy / rel) for rel in shard]
+    missing = []
+    for rel, (source, target) in zip(shard, pairs):
+        if target.is_file():
+            continue
+        earlier = kept(rel) if kept is not None else None
+        if earlier is None:
+            missing.append((source, target))
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(earlier, target)
+        except OSError:
+            shutil.copyfile(earlier, target)
+    segment_files(missing)
+    if single:
+        folder = copy
+    else:  # a folder of its own, laid out as the site (Pagefind's URLs are paths below --site)
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="site-builder-shard-", dir=copy.parent)))
+        for _, target in pairs:
+            os.renames(target, folder / target.relative_to(copy))
+    run_pagefind(binary, folder, output)
+    if not single:
+        shutil.rmtree(folder, ignore_errors=True)  # its pages are indexed: free the disk now
+    tidy_bundle(output, first=first)
+
+
+def department_of(site_dir: Path) -> Callable[[str], str]:
+    """The department folder of a page (``a/b/xinfang`` for its page and those of its years, its
+    comparisons and its lines), or the page's own folder for a page of no department (the glossary).
+    A department's folder is told by a year below it: a folder with a ``data/`` folder of its own."""
+    known: dict[str, bool] = {}
+
+    def is_department(folder: str) -> bool:
+        if folder not in known:
+            here = site_dir / folder
+            known[folder] = bool(folder) and any(
+                child.is_dir() and (child / routes.DATA).is_dir() for child in here.iterdir()) if here.is_dir() else False
+        return known[folder]
+
+    def department(rel: str) -> str:
+        folder = rel.rpartition("/")[0]
+        above = folder
+        while above:
+            if is_department(above):
+                return above
+            above = above.rpartition("/")[0]
+        return folder
+
+    return department
+
+
+def assign_shards(pages: list[str], department: Callable[[str], str], limit: int) -> list[tuple[str, list[str]]]:
+    """``pages`` (in path order) in shards of at most ``limit`` pages, each page with its department's.
+
+    Shards are ranges of a hash: each page's is the SHA-256 of its department (then of its path),
+    and the whole range is halved, and its halves halved, until each holds at most ``limit`` pages.
+    A shard is so a function of the pages in its range only: a change in one department (pages
+    added, removed or edited) changes its own shard, or splits it or merges it with its twin, and
+    leaves every other shard as it was, with the same pages and the same name. Returns (name, pages)
+    in hash order, each shard's pages in path order; the name is the range's bits.
+    """
+    def bits(rel: str) -> str:
+        return "".join(f"{b:08b}" for b in hashlib.sha256(department(rel).encode()).digest()[:8]
+                       + hashlib.sha256(rel.encode()).digest()[:8])
+
+    keyed = sorted((bits(rel), rel) for rel in pages)
+    shards: list[tuple[str, list[str]]] = []
+
+    def split(prefix: str, items: list[tuple[str, str]]) -> None:
+        if len(items) <= limit or len(prefix) == 128:
+            if items:
+                shards.append((prefix, sorted(rel for _, rel in items)))
+            return
+        zero = [item for item in items if item[0][len(prefix)] == "0"]
+        split(prefix + "0", zero)
+        split(prefix + "1", items[len(zero):])
+
+    split("", keyed)
+    return shards
+
+
+def run_pagefind(binary: Path, site: Path, output: Path) -> None:
+    """Index the (segmented) pages below ``site`` into the bundle ``output``."""
+    command = [str(binary), "--site", str(site), "--output-path", str(output.resolve()),
+               "--force-language", LANGUAGE, "--silent"]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, timeout=1800, preexec_fn=die_with_parent())
+    except (OSError, subprocess.SubprocessError) as err:
+        raise SearchIndexError(f"Pagefind did not run: {err}") from None
+    if run.returncode != 0:
+        detail = (run.stderr.strip() or run.stdout.strip() or "no message").splitlines()[-10:]
+        raise SearchIndexError(f"Pagefind exited with status {run.returncode}: " + " / ".join(detail))
+
+
+def page_count(bundle: Path) -> int:
+    """The pages a bundle indexes."""
+    entry = bundle / "pagefind-entry.json"
+    try:
+        languages = json.loads(entry.read_text("utf-8"))["languages"]
+        return sum(lang["page_count"] for lang in languages.values())
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise SearchIndexError(f"Pagefind wrote no usable {entry.relative_to(bundle.parent)} ({err})") from None
+
+
+def tidy_bundle(bundle: Path, first: bool) -> None:
+    """Drop what the site does not use from a bundle, put it in a fixed order."""
+    page_count(bundle)
+    unused = [bundle / name for name in _UNUSED_BUNDLE_FILES]
+    if not first:
+        unused += [bundle / name for name in _SHARD_ONLY] + list(bundle.glob("wasm.*.pagefind"))
+    for path in unused:
+        path.unlink(missing_ok=True)
+    try:
+        make_deterministic(bundle)
+    except (OSError, BundleFormatError) as err:
+        raise SearchIndexError(f"cannot put Pagefind's filter files in a fixed order: {err}") from None
+
+
+def region_levels(region: str) -> list[str]:
+    """The 地区 filter values of a page: every level of its region, ``河北省``, ``河北省 秦皇岛市``, …"""
+    names = region.split()
+    return [" ".join(names[: i + 1]) for i in range(len(names))]
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class SearchPageView:
+    """The search page. Its other filters (地区, 部门, 年度, 类型, 页面类型) come from the index."""
+
+    path: str
+    title: str
+    breadcrumbs: tuple[Link, ...]
+    sections: tuple[Choice, ...]  # 栏目: value is the section's anchor on a page, label its name
+
+
+def search_page_view() -> SearchPageView:
+    """The search page: its title and the 栏目 a match can be restricted to."""
+    return SearchPageView(routes.SEARCH, "搜索", (Link("首页", routes.HOME),),
+                          tuple(Choice(anchor, title) for _, title, anchor in SECTIONS))

@@ -1,0 +1,1 @@
+"""The local preview: watching files, rebuilding, reloading pages."""

@@ -1,0 +1,1 @@
+"""The pages: routes, views, sections, tables, charts and rendering."""
