@@ -73,8 +73,6 @@ LAYER_EDGES: dict[tuple[str, str], str] = {
 LONG_MODULES: dict[str, str] = {
     "derive/compare.py": "H1",
     "site/comparison_pages.py": "H1",
-    "content/model.py": "H2",
-    "content/checks.py": "H2",
     "site/views.py": "H2",
     "build/incremental.py": "E2",
     "serve/server.py": "H3",
