@@ -121,7 +121,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from .serve.server import serve
+    from .serve.preview import serve
 
     content = Path(args.content)
     if not content.is_dir():

@@ -22,7 +22,7 @@ from test_messages import assert_in_chinese
 from site_builder.build.engine import build_site
 from site_builder.build.incremental import BuildCache
 from site_builder.problems import Problem, Reporter
-from site_builder.serve.server import describe
+from site_builder.serve.web import describe
 
 SECRET = "SECRET-虚构-do-not-disclose"
 

@@ -27,7 +27,7 @@ from site_builder.search import index as search
 from site_builder.build import writer
 from site_builder.content.load import content_root_of, load_file
 from site_builder.problems import Message, Problem, Reporter
-from site_builder.serve.server import describe
+from site_builder.serve.web import describe
 
 F = MINIMAL_PATH
 CJK = re.compile(r"[\u4e00-\u9fff]")

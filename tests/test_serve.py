@@ -30,7 +30,8 @@ from site_builder.build.engine import build_site
 from site_builder.build.incremental import BuildCache
 from site_builder.problems import Reporter
 from site_builder.site.render import BUILTIN_THEMES
-from site_builder.serve.server import Hub, LiveState, Preview, PreviewServer, host_allowed, site_relative
+from site_builder.serve.preview import Preview
+from site_builder.serve.web import Hub, LiveState, PreviewServer, host_allowed, site_relative
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
