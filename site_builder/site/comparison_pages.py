@@ -27,7 +27,7 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 
 from . import routes
-from ..derive.compare import Pair, compare, pairs
+from ..derive.compare import Derived, Pair, compare, pairs
 from ..derive.comparison import (Comparison, FigureChange, IndicatorChange, ProjectChange, SectionChange, StatedChange,
                          TextChange, comparison_csv, comparison_json)
 from ..content.load import Entry
@@ -134,13 +134,14 @@ class _Recent:
     def __init__(self) -> None:
         self._items: list[tuple[Entry, Entry, Comparison]] = []
         self._lock = threading.Lock()
+        self._derived = Derived()  # what the comparisons share of the years they have in common
 
     def get(self, older: Entry, newer: Entry) -> Comparison:
         with self._lock:
             for a, b, c in self._items:
                 if a is older and b is newer:
                     return c
-        c = compare(older, newer)
+        c = compare(older, newer, derived=self._derived)
         with self._lock:
             self._items = [(older, newer, c), *self._items[: self.SIZE - 1]]
         return c

@@ -7,7 +7,7 @@ its history's id), so a row's 历年 link is its permalink: the amount in every 
 appears, the change and reason the document itself states, and a small trend chart.
 
 Tables are told apart across years by classification, scope and title (without a
-trailing note such as （功能科目）), as the comparisons match them (``compare._table_ident``);
+trailing note such as （功能科目）), as the comparisons match them (``compare.table_ident``);
 rows by code, or by name where a table has no codes.
 """
 
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from . import routes
 from .charts import Bar, Chart, bar_chart
-from ..derive.compare import _normalise, _table_ident, convert, tables_of
+from ..derive.compare import bare_name, table_ident, tables_of, to_unit
 from .fmt import Money, money, percent
 from ..content.model import Change, ClassTable, DepartmentYear, Row
 from .tables import Cell, Column, Table, TableRow, amount_cell, make_table, row_anchors, text_cell
@@ -40,7 +40,7 @@ def _clean(text: str) -> str:
 
 def table_prefix(table: ClassTable) -> str:
     """The anchor prefix of a classification table's rows: its title without a trailing note."""
-    return "line-" + _clean(_table_ident(table)[2])
+    return "line-" + _clean(table_ident(table)[2])
 
 
 def _walk(rows: Sequence[Row]) -> Iterator[Row]:
@@ -87,7 +87,7 @@ def year_lines(doc: DepartmentYear) -> list[_Line]:
     f = doc.finance
     if f.disclosed:
         for table in tables_of(doc):  # a 决算's: its 一般公共预算 tables by 功能 and 经济 class
-            classification, scope, title = _table_ident(table)
+            classification, scope, title = table_ident(table)
             prefix = table_prefix(table)
             group_title = f"{title}（{classification}{'，' + scope if scope else ''}）"
             for row, anchor in zip(_walk(table.rows), row_anchors(prefix, table.rows), strict=True):
@@ -118,14 +118,14 @@ def stated_changes(doc: DepartmentYear) -> list[tuple[str, Change]]:
             lists.append(doc.finance.running_costs.changes)
     if doc.three_costs.disclosed:
         lists.append(doc.three_costs.changes)
-    return [(_normalise(change.subject), change) for changes in lists for change in changes]
+    return [(bare_name(change.subject), change) for changes in lists for change in changes]
 
 
 def _stated_for(label: str, amount: Decimal, stated: list[tuple[str, Change]]) -> Change | None:
     """The statement about a line: the same name (一般公共服务（类）支出 is 一般公共服务支出), or a
     name that ends with the line's (政协事务（款）行政运行（项） for 行政运行) and the same amount."""
     name = label.split(" ", 1)[-1] if label[:1].isdigit() else label
-    key = _normalise(name)
+    key = bare_name(name)
     for subject, change in stated:
         if subject in (key, key.removesuffix("支出"), key + "支出"):
             return change
@@ -234,7 +234,7 @@ def lines_view(dept: Department, names: dict[tuple[str, ...], str]) -> LinesView
                     bars.append(Bar(label, None, missing))
                     continue
                 present += 1
-                amount = convert(line.amount, doc.meta.unit, unit)
+                amount = to_unit(line.amount, doc.meta.unit, unit)
                 m: Money = money(amount, unit)
                 change = _stated_for(line.label, line.amount, stated) if group != "项目" else None
                 rows.append(TableRow((Cell(label, header=True, link=year_link), amount_cell(m),

@@ -7,7 +7,7 @@ what: the expenditure by 功能分类 类 (and by 经济分类 类 where a table
 chart with a table beside it.
 
 Figures are the document's own; a change is computed exactly in this document's unit
-(``compare.convert``), and only shares and percentages are rounded, visibly, to 0.1.
+(``compare.to_unit``), and only shares and percentages are rounded, visibly, to 0.1.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from decimal import Decimal
 from ..content import final as fin
 from . import routes
 from .charts import Bar, Chart, bar_chart
-from ..derive.compare import change_percent, convert
+from ..derive.compare import change_percent, to_unit
 from ..content.load import Entry
 from .fmt import Money, grouped, money
 from .final_views import headline
@@ -146,7 +146,7 @@ def year_summary(entry: Entry, entries: Sequence[Entry]) -> YearSummary:
         if before is not None and isinstance(value, Decimal):
             old = read(before.model)
             if isinstance(old, Decimal):
-                old = convert(old, before.model.meta.unit, unit)
+                old = to_unit(old, before.model.meta.unit, unit)
                 delta = value - old
                 rate = change_percent(delta, old, SHARE_QUANTUM)
                 change = f"{signed(delta)} {unit}" + (f"（{signed(rate)}%）" if rate is not None and delta else "")
