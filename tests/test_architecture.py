@@ -64,14 +64,11 @@ LAYER_EDGES: dict[tuple[str, str], str] = {
     ("derive.completeness", "site.routes"): "H2",
     ("derive.completeness", "site.views"): "H2",
     ("derive.scorecard", "site.fmt"): "H2",
-    ("derive.compare", "site.fmt"): "H1",
-    ("derive.comparison", "site.fmt"): "H1",
     ("derive.downloads", "site.routes"): "E1",
     ("derive.transparency", "site.routes"): "E1",
 }
 # Modules over MAX_LINES → who splits it.
 LONG_MODULES: dict[str, str] = {
-    "derive/compare.py": "H1",
     "site/comparison_pages.py": "H1",
     "site/views.py": "H2",
     "build/incremental.py": "E2",
@@ -92,7 +89,6 @@ STATE: dict[tuple[str, str], str] = {
     ("derive/opendata.py", "_FIELDS"): "E1",
     ("derive/opendata.py", "_LABEL_FIELDS"): "E1",
     ("build/incremental.py", "_PLANS"): "E2",
-    ("derive/compare.py", "_derived"): "H1",
     ("site/comparison_pages.py", "_recent"): "H1",
     ("site/comparison_pages.py", "_AMOUNTS"): "H1",
     ("content/crosswalk.py", "cache _cached"): "H1",

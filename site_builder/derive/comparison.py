@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import pydantic_core
 
-from ..site.fmt import plain
+from ..content.numbers import plain
 from .opendata import csv_text, write_rows
 from .textdiff import Segment
 

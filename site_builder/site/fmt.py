@@ -12,6 +12,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ..content.model import UNIT_FACTORS
+from ..content.numbers import grouped, percent, plain
+
+__all__ = ["grouped", "percent", "plain", "Money", "OTHER_UNIT", "convert", "money", "maybe_money", "number"]
 
 OTHER_UNIT = {"元": "万元", "万元": "元"}
 
@@ -27,16 +30,6 @@ class Money(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.text} {self.unit}"
-
-
-def plain(value: Decimal) -> str:
-    """A Decimal as plain digits, never in exponent form: ``3828602.02``."""
-    return format(value, "f")
-
-
-def grouped(value: Decimal) -> str:
-    """A Decimal with thousands separators and its decimals as written: ``3,828,602.02``."""
-    return format(value, ",f")
 
 
 _SHIFTS = {(1, 10_000): -4, (10_000, 1): 4}  # powers of ten between the units' factors
@@ -67,11 +60,6 @@ def _money(digits: str, unit: str) -> Money:
 
 def maybe_money(value: Decimal | None, unit: str) -> Money | None:
     return None if value is None else money(value, unit)
-
-
-def percent(value: Decimal) -> str:
-    """A percentage as published: ``30.00`` → ``30.00%``."""
-    return f"{plain(value)}%"
 
 
 def number(value: Decimal) -> str:

@@ -14,8 +14,8 @@ from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from ...content.model import Change, DepartmentYear
-from ...site.fmt import grouped
-from ...site.fmt import percent as percent_text
+from ...content.numbers import grouped
+from ...content.numbers import percent as percent_text
 from ..comparison import FigureChange, StatedChange, YearInfo
 from .matching import bare_name, name_key
 from .units import change_percent, rounds_to, stated_quantum, to_unit

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from ...site.fmt import grouped
-from ...site.fmt import percent as percent_text
+from ...content.numbers import grouped
+from ...content.numbers import percent as percent_text
 from ..comparison import Comparison, FigureChange, ProjectChange
 
 SUMMARY_SIZE = 5
