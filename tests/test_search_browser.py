@@ -50,7 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("search-browser")
     shutil.copytree(REPO / "content", root / "content")
     reporter = Reporter()
-    # Indexed in shards of 8 pages (search.py), which the page merges: as a province-sized site is.
+    # Indexed in shards of 8 pages (search/index.py), which the page merges: as a province-sized site is.
     saved, search.SHARD_PAGES = search.SHARD_PAGES, 8
     try:
         assert build_site(root, root / "output", reporter).ok, [str(p) for p in reporter.errors]

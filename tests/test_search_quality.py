@@ -116,7 +116,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     shutil.copytree(REPO / "content", root / "content")
     write_fictitious_content(root / "content", FICTITIOUS_DEPARTMENTS)
     reporter = Reporter()
-    # Indexed in shards of 100 pages, merged in the search (search.py): what a province-sized site does.
+    # Indexed in shards of 100 pages, merged in the search (search/index.py): what a province-sized site does.
     saved, search.SHARD_PAGES = search.SHARD_PAGES, 100
     try:
         result = build_site(root, root / "output", reporter)

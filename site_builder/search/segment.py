@@ -1,6 +1,6 @@
 """Chinese text as the search index reads it: each character a word, original spaces marked.
 
-The index-side half of the search scheme (``search.py`` explains why; the query-side half
+The index-side half of the search scheme (``index.py`` explains why; the query-side half
 is ``themes/default/static/search-core.js``, which must segment exactly as here):
 
 - each Han ideograph (with its radicals, iteration marks and compatibility forms) and each
