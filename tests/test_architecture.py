@@ -72,7 +72,6 @@ LONG_MODULES: dict[str, str] = {
     "site/comparison_pages.py": "H1",
     "site/views.py": "H2",
     "build/incremental.py": "E2",
-    "importer/mapping.py": "H3",
 }
 # Module-level state: (module, what) → who removes it. ``what`` is a name, "global NAME" or "cache NAME".
 STATE: dict[tuple[str, str], str] = {

@@ -1,7 +1,8 @@
 """``site-builder import``: published disclosures (PDF or Excel) in, a checked content draft out.
 
     read (read.py) → recognise tables (recognise.py, recognisers.yaml) → map them onto the
-    model (mapping.py) and the report's texts (text.py) → write the draft (draft.py) →
+    model (mapping.py: the 预算 layouts in budget_layouts.py, the 决算 ones in final_layouts.py,
+    into a draft of placing.py) and the report's texts (text.py) → write the draft (draft.py) →
     validate it with the project's own ``validate``.
 
 Nothing is dropped silently: what could not be placed is listed in the import report with
@@ -17,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ImportFailure
-from .mapping import Draft, Unplaced, map_tables
+from .mapping import map_tables
+from .placing import Draft, Unplaced
 from .read import Document, read_document
 from .recognise import load_recognisers, recognise
 

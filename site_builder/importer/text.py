@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from .mapping import Draft, Unplaced
+from .placing import Draft, Unplaced
 from .read import Line
 from .recognise import Recognisers, normal
 
