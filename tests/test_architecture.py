@@ -110,10 +110,11 @@ class Module:
     name: str  # dotted, without "site_builder.": "build.engine"; a package by its folder ("build"); the root "__init__"
     path: Path
     tree: ast.Module
+    root: Path = PACKAGE
 
     @property
     def rel(self) -> str:
-        return self.path.relative_to(PACKAGE).as_posix()
+        return self.path.relative_to(self.root).as_posix()
 
     @property
     def folder(self) -> str:
@@ -141,7 +142,7 @@ def read_modules(root: Path = PACKAGE) -> dict[str, Module]:
         if parts[-1] == "__init__" and len(parts) > 1:
             parts.pop()
         name = ".".join(parts)
-        modules[name] = Module(name, path, ast.parse(path.read_text(encoding="utf-8"), str(path)))
+        modules[name] = Module(name, path, ast.parse(path.read_text(encoding="utf-8"), str(path)), root)
     return modules
 
 
@@ -424,9 +425,18 @@ def graph(modules: dict[str, Module]) -> dict[str, list[Edge]]:
     return import_graph(modules)
 
 
+def all_cycles(graph: dict[str, list[Edge]], skip: set[tuple[str, str]]) -> list[list[Edge]]:
+    """Every cycle ``find_cycle`` finds, each set aside (its last import skipped) to look for the next."""
+    cycles, skip = [], set(skip)
+    while (cycle := find_cycle(graph, skip)) is not None:
+        cycles.append(cycle)
+        skip.add((cycle[-1].source, cycle[-1].target))
+    return cycles
+
+
 def test_no_import_cycle(modules: dict[str, Module], graph: dict[str, list[Edge]]) -> None:
-    cycle = find_cycle(graph, set(CYCLE_EDGES))
-    assert cycle is None, "import cycle:\n" + show(cycle, modules)
+    cycles = all_cycles(graph, set(CYCLE_EDGES))
+    assert not cycles, "import cycles:\n" + "\n  --\n".join(show(cycle, modules) for cycle in cycles)
 
 
 def test_cycle_allow_list_only_shrinks(graph: dict[str, list[Edge]]) -> None:
@@ -472,3 +482,39 @@ def test_state_allow_lists_only_shrink(findings: dict[tuple[str, str], str]) -> 
     stale = [f"{rel}: {what} ({who})" for (rel, what), who in STATE.items() if (rel, what) not in found]
     stale += [f"{rel}: {what} (REVIEWED)" for rel, what in REVIEWED if (rel, what) not in found]
     assert not stale, "fixed: delete from STATE / REVIEWED: " + ", ".join(stale)
+
+
+MINI = {  # a package that breaks each rule once, in each way the reader must see
+    "__init__.py": "",
+    "problems.py": "",
+    "content/__init__.py": "",
+    "content/a.py": "X = 1\n\n\ndef f():\n    from ..site import b  # in a function\n",
+    "site/__init__.py": "",
+    "site/b.py": "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from ..content.a import X\n",
+    "derive/__init__.py": "",
+    "derive/c.py": ("import functools\nimport re\n\nfrom .. import problems\n\nTABLE = {'a': 1}\nPATTERN = re.compile('x')\n"
+                    "_MEMO = {}\n_N = 0\nSEEN = set()\n\n\ndef f(k):\n    global _N\n    _MEMO[k] = 1\n"
+                    "    problems.Y = 2\n\n\n@functools.lru_cache\ndef h(x):\n    return x\n"),
+    "build/__init__.py": "",
+    "build/d.py": "import site_builder.content.a\nfrom site_builder.derive import c\n\nc.SEEN.add(1)\n",
+}
+
+
+def test_the_rules_see_what_they_forbid(tmp_path: Path) -> None:
+    """The checks on a small package of known faults: so that a reader that sees nothing cannot pass."""
+    root = tmp_path / "site_builder"
+    for rel, text in MINI.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    modules = read_modules(root)
+    graph = import_graph(modules)
+    assert {(e.source, e.target, e.line, e.type_only) for edges in graph.values() for e in edges} == {
+        ("content.a", "site.b", 5, False), ("site.b", "content.a", 4, True), ("derive.c", "problems", 4, False),
+        ("build.d", "content.a", 1, False), ("build.d", "derive.c", 2, False)}
+    assert [(e.source, e.target) for e in find_cycle(graph) or []] == [("content.a", "site.b"), ("site.b", "content.a")]
+    assert find_cycle(graph, {("site.b", "content.a")}) is None
+    assert [(e.source, e.target) for edges in graph.values() for e in edges
+            if layer_breach(modules[e.source], modules[e.target])] == [("content.a", "site.b")]
+    assert set(state_findings(modules)) == {("derive/c.py", "_MEMO"), ("derive/c.py", "global _N"),
+                                            ("derive/c.py", "SEEN"), ("derive/c.py", "cache h"),
+                                            ("derive/c.py", "sets problems.Y"), ("build/d.py", "line 4")}
