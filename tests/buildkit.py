@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -57,5 +58,11 @@ def hashes(folder: Path) -> dict[str, str]:
 
 
 def leftovers(root: Path) -> list[str]:
-    """Temporary folders a build left beside the output."""
-    return sorted(p.name for p in root.iterdir() if p.name.startswith((".output-tmp-", ".output-old-")))
+    """Temporary folders a build left beside the output, once the replaced sites (``.output-old-*``),
+    which a process of their own removes after the build returned, are gone (waiting up to a minute)."""
+    for _ in range(600):
+        names = sorted(p.name for p in root.iterdir() if p.name.startswith((".output-tmp-", ".output-old-")))
+        if not any(name.startswith(".output-old-") for name in names):
+            break
+        time.sleep(0.1)
+    return names

@@ -1,5 +1,6 @@
 """output/ is never missing or partial: the new site is swapped in in one step, a kill at any
-step leaves a whole site, a symlinked output/ stays the symlink, what a killed build left is
+step leaves a whole site, the replaced site is removed by a detached process after the build
+returned, a symlinked output/ stays the symlink, what a killed build left is
 removed by the next one, and Pagefind does not outlive a killed build. (Fictitious site, 虚构.)"""
 
 from __future__ import annotations
@@ -86,8 +87,34 @@ def test_output_is_whole_at_every_moment_of_several_builds(root: Path, monkeypat
         poller.done = True
         poller.join()
     assert poller.rounds > 10 and poller.bad == []
-    assert steps == ["exchange", "remove_old"] * 5
+    assert steps == ["exchange", "rename", "remove_old"] * 5  # the rename: the old site to .output-old-*
     assert leftovers(root) == []
+
+
+def test_the_build_returns_before_the_old_site_is_removed_and_it_is_removed_after(
+        root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old_site = hashes(root / "output")
+    write_tree(root, f"-- {MINIMAL_PATH} --\n{CHANGED}")
+    assert build(root, output="expected", search_index=False)[0].ok
+    go, pids = root / "go", root / "remover.pids"
+    # A remover that says its process id, then waits for the test's word before it removes the folder
+    monkeypatch.setattr(writer, "REMOVER", ("sh", "-c", f'echo $$ >> {pids}; while [ ! -e {go} ]; do sleep 0.05; done; '
+                                            'exec rm -rf -- "$1"', "remover"))
+    assert build(root, search_index=False)[0].ok  # returned with the remover still waiting
+    assert hashes(root / "output") == hashes(root / "expected")
+    (old,) = [p for p in root.iterdir() if p.name.startswith(writer.OLD_PREFIX)]
+    assert hashes(old) == old_site  # the replaced site, whole, waits for its remover
+    for _ in range(100):
+        if pids.exists():
+            break
+        threading.Event().wait(0.1)
+    remover = int(pids.read_text())
+    assert alive(remover) and os.getsid(remover) != os.getsid(0)  # a session of its own: a Ctrl-C misses it
+    assert parent_of(remover) != os.getpid()  # nobody's child here: it outlives the build
+    assert build(root, search_index=False)[0].ok  # the next build leaves the folder being removed to its remover
+    assert old.is_dir()
+    go.touch()
+    assert leftovers(root) == []  # both replaced sites gone, by their removers
 
 
 _KILLED_BUILD = textwrap.dedent("""
@@ -153,7 +180,7 @@ def test_a_symlinked_output_stays_the_symlink(root: Path) -> None:
     assert build(root, search_index=False)[0].ok and build(root, output="linked", search_index=False)[0].ok
     assert os.readlink(root / "linked") == "www/site"
     assert hashes(root / "www/site") == hashes(root / "output")
-    assert sorted(os.listdir(root / "www")) == ["site"] and leftovers(root) == []
+    assert leftovers(root / "www") == [] and sorted(os.listdir(root / "www")) == ["site"] and leftovers(root) == []
 
 
 def test_what_killed_builds_left_is_removed_and_a_running_builds_folder_kept(root: Path) -> None:
@@ -222,6 +249,10 @@ def test_pagefind_dies_with_a_killed_build(root: Path) -> None:
     else:
         os.kill(child, signal.SIGKILL)
         pytest.fail("Pagefind outlived the build that started it")
+
+
+def parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
 def alive(pid: int) -> bool:

@@ -7,7 +7,9 @@ of a directory listing, so two builds of the same input give identical files.
 
 The swap has no window: on Linux the new folder and ``output/`` trade places in one
 ``renameat2(RENAME_EXCHANGE)``, so at every moment ``output/`` is the whole old site or
-the whole new one; the old one, now in the temporary folder, is removed after. Where that
+the whole new one. The old one is then renamed ``.output-old-*`` and removed by a detached
+process (``remove_old``), so that the command returns without waiting for thousands of
+unlinks; should that process be killed, the next build removes what it left. Where that
 call is missing (another system, a file system without it) two renames are used and a
 warning says so. A symlinked ``output/`` stays the symlink: the folder it points to is the
 one replaced, with the new site built beside it. A build holds a lock (``flock``) on each
@@ -24,6 +26,7 @@ import logging
 import os
 import sys
 import shutil
+import subprocess
 import tempfile
 from collections import deque
 from collections.abc import Iterable
@@ -193,9 +196,47 @@ def swap_in(new: Path, current: Path) -> Path:
     return old
 
 
+# The command that removes a replaced site in the background, its folder appended (tests put a slower one).
+REMOVER: tuple[str, ...] = ("rm", "-rf", "--")
+
+
 def remove_old(folder: Path) -> None:
-    """Remove the replaced site (a step of its own, after the swap: tests stop a build just before it)."""
-    shutil.rmtree(folder, ignore_errors=True)
+    """Remove the replaced site without waiting for it (a step of its own, after the swap: tests stop
+    a build just before it).
+
+    ``folder`` is renamed ``.output-old-*`` and handed, locked (``locked_folder``'s lock), to a
+    ``REMOVER`` started in a session of its own and left behind (``sh`` starts it and exits at once,
+    so it is nobody's child and outlives the build, a Ctrl-C or a kill of it). While it runs, the next
+    build's ``remove_stale`` leaves the folder to it; once it is gone (killed, say), the next build
+    removes what is left. Where it cannot be started, the folder is removed here.
+    """
+    old = folder
+    if not folder.name.startswith(OLD_PREFIX):
+        old = Path(tempfile.mkdtemp(prefix=OLD_PREFIX, dir=folder.parent))
+        os.rmdir(old)
+        try:
+            os.rename(folder, old)
+        except OSError:
+            old = folder
+    try:
+        import fcntl
+        fd = os.open(old, os.O_RDONLY)
+    except (ImportError, OSError):  # not POSIX
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # another build's remove_stale is at it already
+        os.close(fd)
+        return
+    try:  # the lock goes with the descriptor to the remover; this process's copy is closed below
+        subprocess.run(["sh", "-c", '"$@" &', "sh", *REMOVER, os.fspath(old.resolve())], pass_fds=(fd,),
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       start_new_session=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        os.close(fd)
 
 
 class SiteWriter:
@@ -278,7 +319,8 @@ class SiteWriter:
             self._pending.popleft().result()
 
     def commit(self) -> None:
-        """Replace the output folder with the written site in one step (``swap_in``), then remove the old one."""
+        """Replace the output folder with the written site in one step (``swap_in``), then have the old one
+        removed in the background (``remove_old``)."""
         self.flush()
         self._temp.chmod(0o755)  # mkdtemp makes it private; a web server must read it
         if self._site.is_dir():
