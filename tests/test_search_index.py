@@ -13,7 +13,8 @@ import pytest
 
 from site_builder.search import index as search
 from site_builder.problems import Reporter
-from site_builder.search.index import index_site, region_levels
+from site_builder.search.index import index_site
+from site_builder.site.render import region_levels
 from site_builder.search.segment import BOUNDARY, drop_ignored, segment_html, segment_text
 
 B = BOUNDARY

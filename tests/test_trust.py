@@ -495,7 +495,7 @@ def test_figures_csv_states_sections_without_figures() -> None:
 # 数据核对: a check's title names every term it adds; a last-digit difference of a rate may be rounding
 
 from site_builder.content.checks import run_checks  # noqa: E402
-from site_builder.site.views import check_view  # noqa: E402
+from site_builder.content.check import check_view  # noqa: E402
 
 
 def test_a_check_title_names_every_term_it_adds() -> None:

@@ -42,7 +42,7 @@ def report_checks(entry: Entry, checks: list[Check], reporter: Reporter) -> None
 
 def describe_failure_zh(check: Check, unit: str) -> str:
     """A failed check as the page's 数据核对 says it: "标题：左为 …，右为 …，相差 …"."""
-    from ..site.views import check_view  # the pages' wording; imported only when a check failed
+    from ..content.check import check_view  # the wording the pages use; imported only when a check failed
 
     view = check_view(check, unit)
     return f"{view.title}：{view.statement}，{view.difference}"

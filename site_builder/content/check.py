@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Literal
 
 from . import final as fin
+from .numbers import grouped, percent, plain
 from .model import Row
 
 KeyPath = tuple[str | int, ...]
@@ -99,3 +100,38 @@ def top_rows(rows: list[Row]) -> list[Row]:
     """Rows that have no parent row in the table (by code)."""
     codes = [r.code for r in rows]
     return [r for r in rows if not r.code or parent_code(r.code, codes) is None]
+
+
+# ---------------------------------------------------------------------------
+# A check in words: the pages' 数据核对 and validate's warnings say it alike
+
+
+@dataclass(frozen=True)
+class CheckView:
+    title: str
+    passed: bool
+    statement: str  # "收入合计为 3,828,602.02 元，支出合计为 3,828,602.02 元"
+    difference: str  # "相差 0.01 元"; empty when passed
+
+
+def _last_digit(value: Decimal) -> Decimal:
+    """One in the last decimal place ``value`` is written with (0.01 for 66.69)."""
+    exponent = value.as_tuple().exponent
+    return Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+
+
+def check_view(check: Check, unit: str) -> CheckView:
+    """A check in plain Chinese: "收入合计为 1,000.00 元，支出合计为 1,100.00 元", "相差 100.00 元"."""
+    def show(value: Decimal) -> str:  # an amount as the pages print it (``fmt.Money``): digits grouped, then the unit
+        return percent(value) if check.measure == "percent" else f"{grouped(value)} {unit}"
+
+    def subject(label: str) -> str:  # "基本支出 + 项目支出" is a sum: "基本支出 + 项目支出之和"
+        return f"{label}之和" if " + " in label else label
+
+    statement = f"{subject(check.left_label)}为 {show(check.left)}，{subject(check.right_label)}为 {show(check.right)}"
+    gap = abs(check.difference)
+    difference = "" if check.passed else (f"相差 {plain(gap)} 个百分点" if check.measure == "percent"
+                                          else f"相差 {grouped(gap)} {unit}")
+    if not check.passed and check.measure == "percent" and gap == _last_digit(check.left):
+        difference += "（相差一个尾数，可能源于舍入）"  # as the comparison pages say it
+    return CheckView(check.title, check.passed, statement, difference)

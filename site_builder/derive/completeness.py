@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from ..site import routes
 from ..content.load import Entry, display_path
 from .opendata import csv_text
 from ..problems import Reporter
 from .scorecard import DEFAULT, ItemList, Scorecard, load_items
-from ..site.views import Link, entry_path, year_label
+from ..site import routes
+from ..site.routes import Link, entry_path, year_label
 
 SITE_FILE = "scorecard.yaml"
 STATE_CLASSES = {"已公开": "disclosed", "公开为无": "none", "未公开": "undisclosed", "未收录": "uncollected",

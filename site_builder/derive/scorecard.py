@@ -23,7 +23,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..site.fmt import grouped
+from ..content.numbers import grouped
 from ..content.model import DepartmentYear, Row, Section
 from ..problems import Message, Reporter, format_key
 from ..content.types import Strict, Text

@@ -50,11 +50,9 @@ from pathlib import Path
 from typing import Protocol
 
 from ..site import routes
-from ..content.model import SECTIONS
 from ..problems import Message, Reporter
 from .bundle import BundleFormatError, make_deterministic
 from .segment import segment_files
-from ..site.views import Link
 
 PAGEFIND_VERSION = "1.5.2"
 """The Pagefind release the scheme was measured with; the pinned ``pagefind-bin`` must match."""
@@ -337,31 +335,3 @@ def tidy_bundle(bundle: Path, first: bool) -> None:
         make_deterministic(bundle)
     except (OSError, BundleFormatError) as err:
         raise SearchIndexError(f"cannot put Pagefind's filter files in a fixed order: {err}") from None
-
-
-def region_levels(region: str) -> list[str]:
-    """The 地区 filter values of a page: every level of its region, ``河北省``, ``河北省 秦皇岛市``, …"""
-    names = region.split()
-    return [" ".join(names[: i + 1]) for i in range(len(names))]
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
-
-
-@dataclass(frozen=True)
-class SearchPageView:
-    """The search page. Its other filters (地区, 部门, 年度, 类型, 页面类型) come from the index."""
-
-    path: str
-    title: str
-    breadcrumbs: tuple[Link, ...]
-    sections: tuple[Choice, ...]  # 栏目: value is the section's anchor on a page, label its name
-
-
-def search_page_view() -> SearchPageView:
-    """The search page: its title and the 栏目 a match can be restricted to."""
-    return SearchPageView(routes.SEARCH, "搜索", (Link("首页", routes.HOME),),
-                          tuple(Choice(anchor, title) for _, title, anchor in SECTIONS))

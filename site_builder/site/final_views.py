@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from ..content import final as fin
 from ..content import model as m
-from ..content.checks import parent_code
+from ..content.check import parent_code
 from .fmt import Money, maybe_money, percent
 from .markup import MarkdownRenderer
 from .tables import BLANK, LEVEL_LABELS, Cell, Column, Table, TableRow, amount_cell, make_table, text_cell

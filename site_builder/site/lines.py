@@ -23,11 +23,13 @@ from .charts import Bar, Chart, bar_chart
 from ..derive.compare import bare_name, table_ident, tables_of, to_unit
 from .fmt import Money, money, percent
 from ..content.model import Change, ClassTable, DepartmentYear, Row
+from .regions import breadcrumbs
+from .routes import Link, entry_path, year_label
 from .tables import Cell, Column, Table, TableRow, amount_cell, make_table, row_anchors, text_cell
 
 if TYPE_CHECKING:
     from ..content.load import Entry
-    from .views import Department, Link
+    from .regions import Department
 
 
 def lines_path(region_slugs: tuple[str, ...], department_slug: str) -> str:
@@ -182,8 +184,6 @@ class LinesView:
 
 
 def lines_view(dept: Department, names: dict[tuple[str, ...], str]) -> LinesView:
-    from .views import Link, breadcrumbs, entry_path, year_label  # views imports this module
-
     entries: Sequence[Entry] = dept.entries
     units = {e.model.meta.unit for e in entries}
     unit = units.pop() if len(units) == 1 else "万元"

@@ -22,15 +22,16 @@ from ..config import SiteConfig
 from ..content.load import Entry, display_path
 from .lines import lines_path, lines_view
 from .markup import MarkdownRenderer
-from ..search.index import search_page_view
-from .views import (Department, Link, SiteView, about_view, department_view, entry_path, glossary_page_view,
-                    home_view, not_found_view, region_view, year_view)
+from .regions import Department, home_view, region_view
+from .routes import Link, entry_path
+from .site_views import about_view, glossary_page_view, not_found_view, search_page_view
+from .views import SiteView, department_view, year_view
 
 if TYPE_CHECKING:
     from ..content.checks import Check
     from ..derive.completeness import CompletenessView, ScorecardPageView
     from ..derive.downloads import DownloadLink
-    from .views import RegionTree
+    from .regions import RegionTree
 
 Planned = tuple[str, str, str, Any]
 """A page as planned: (path, template, owner, view); the owner is what a duplicate path names."""

@@ -17,7 +17,6 @@ from typing import Any
 import jinja2
 
 from .routes import Route, relative_url
-from ..search.index import region_levels
 
 BUILTIN_THEMES = Path(__file__).resolve().parents[2] / "themes"
 DEFAULT_THEME = "default"
@@ -128,3 +127,9 @@ def _display(filename: str) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def region_levels(region: str) -> list[str]:
+    """The 地区 filter values of a page: every level of its region, ``河北省``, ``河北省 秦皇岛市``, …"""
+    names = region.split()
+    return [" ".join(names[: i + 1]) for i in range(len(names))]

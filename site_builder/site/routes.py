@@ -10,9 +10,14 @@ silent overwrite.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..messages import owner_zh
 from ..problems import Message
+
+if TYPE_CHECKING:
+    from ..content.load import Entry
+    from ..content.model import DepartmentYear
 
 HOME = "index.html"
 GLOSSARY = "glossary/index.html"
@@ -31,6 +36,15 @@ RESERVED_TOP = ("static", "glossary", "about", "search", "scorecard", "data", "4
 """Top-level names the site itself uses: no region may take them."""
 
 
+@dataclass(frozen=True)
+class Link:
+    """A link as a view holds it: its text and the site-relative page it leads to."""
+
+    text: str
+    target: str  # site-relative path, with an optional #fragment
+    note: str = ""
+
+
 def region_path(region_slugs: tuple[str, ...]) -> str:
     return "/".join((*region_slugs, HOME))
 
@@ -47,6 +61,16 @@ def compare_path(region_slugs: tuple[str, ...], department_slug: str, a: str, b:
     """The comparison of two years of a department (``a`` and ``b`` are their file stems), or with
     ``name`` a download beside it: ``…/xinfang/compare/2019-2020/comparison.csv``."""
     return "/".join((*region_slugs, department_slug, "compare", f"{a}-{b}", name))
+
+
+def year_label(doc: DepartmentYear) -> str:
+    """How a department-year is named in links: ``2020年预算``."""
+    return f"{doc.meta.year}年{doc.meta.kind}"
+
+
+def entry_path(entry: Entry) -> str:
+    """The page of a department-year."""
+    return year_path(entry.region_slugs, entry.department_slug, entry.stem)
 
 
 def static_path(name: str) -> str:

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
-from ..content.checks import parent_code
+from ..content.check import parent_code
 from .fmt import Money, maybe_money, percent
 from ..content.model import Change, Indicator, Row
 

@@ -1,49 +1,43 @@
-"""Read-only views of the site's pages: what each template gets, with every figure formatted.
+"""Read-only views of the pages: what each template gets, with every figure formatted.
 
-The derive stage: from the loaded department-years (and their checks) to one view per
-page. Views hold site-relative targets (``hebei/…/2020/index.html``); the template's
-``url()`` makes each one relative to the page it is printed on, so a view does not
+From the loaded department-years (and their checks) to one view per page; this module holds
+the department and department-year pages, ``site_views`` the site-wide pages and ``regions``
+the home and region pages. Views hold site-relative targets (``hebei/…/2020/index.html``); the
+template's ``url()`` makes each one relative to the page it is printed on, so a view does not
 depend on where it is shown. Templates do no arithmetic: totals, conversions and check
 results are computed here.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
-from pypinyin import Style, lazy_pinyin
 
-from . import routes
 from .charts import Bar, Chart, bar_chart
-from ..content.checks import Check
+from ..content.check import Check, CheckView, check_view
 from ..content.load import Entry
 from ..derive.downloads import source_path
-from .fmt import convert, money, percent, plain
+from .fmt import convert, money
 from ..content.final import derived_totals as final_totals, headline
 from .final_views import rate_text
 from .markup import MarkdownRenderer
 from ..content.model import SECTIONS, DepartmentYear
-from .sections import SectionView, section_view, term_anchor
+from .regions import Department, breadcrumbs
+from .routes import Link, entry_path, year_label
+from .sections import SectionView, section_view
 from .lines import lines_path
 from .summary import YearSummary, year_summary
 from .tables import Cell, Column, Table, TableRow, make_table
+# Imported from here by build/ and site/comparison_pages.py: their owners move these imports to regions and routes.
+from .regions import group_departments, region_names, region_trees  # noqa: F401
 
 if TYPE_CHECKING:
     from ..derive.completeness import CompletenessView
     from ..derive.downloads import DownloadLink
-
-
-
-@dataclass(frozen=True)
-class Link:
-    text: str
-    target: str  # site-relative path, with an optional #fragment
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,147 +49,6 @@ class SiteView:
     footer: Markup
     nav: tuple[Link, ...]
     search: str | None  # the search page's path once a later stage builds it
-
-
-@dataclass(frozen=True)
-class Department:
-    """One department and its department-years, in year order."""
-
-    region_slugs: tuple[str, ...]
-    slug: str
-    entries: tuple[Entry, ...]
-
-    @property
-    def name(self) -> str:
-        return self.entries[-1].model.meta.department
-
-    @property
-    def path(self) -> str:
-        return routes.department_path(self.region_slugs, self.slug)
-
-
-def year_label(doc: DepartmentYear) -> str:
-    return f"{doc.meta.year}年{doc.meta.kind}"
-
-
-def entry_path(entry: Entry) -> str:
-    return routes.year_path(entry.region_slugs, entry.department_slug, entry.stem)
-
-
-def group_departments(entries: Sequence[Entry]) -> list[Department]:
-    """Entries grouped by department folder, sorted by path; each department's years in order."""
-    groups: dict[tuple[tuple[str, ...], str], list[Entry]] = defaultdict(list)
-    for entry in entries:
-        groups[(entry.region_slugs, entry.department_slug)].append(entry)
-    return [Department(slugs, slug, tuple(sorted(group, key=lambda e: (e.model.meta.year, e.model.meta.kind != "预算"))))
-            for (slugs, slug), group in sorted(groups.items())]
-
-
-def region_names(departments: Sequence[Department]) -> dict[tuple[str, ...], str]:
-    """Each region folder's Chinese name, from the first file that names it."""
-    names: dict[tuple[str, ...], str] = {}
-    for dept in departments:
-        for entry in dept.entries:
-            for i, name in enumerate(entry.model.meta.region.names):
-                names.setdefault(entry.region_slugs[: i + 1], name)
-    return names
-
-
-def breadcrumbs(names: dict[tuple[str, ...], str], slugs: tuple[str, ...]) -> list[Link]:
-    crumbs = [Link("首页", routes.HOME)]
-    crumbs += [Link(names[slugs[: i + 1]], routes.region_path(slugs[: i + 1])) for i in range(len(slugs))]
-    return crumbs
-
-
-# ---------------------------------------------------------------------------
-# Region trees: home page and region pages
-
-
-@dataclass(frozen=True)
-class DepartmentItem:
-    link: Link
-    years: tuple[Link, ...]
-
-
-TREE_LIMIT = 400
-"""Above this many departments, a tree lists the regions below its first level, not their departments."""
-
-
-@dataclass(frozen=True)
-class RegionTree:
-    link: Link
-    departments: tuple[DepartmentItem, ...]
-    children: tuple[RegionTree, ...]
-    count: int  # department-years below
-    size: int  # departments below
-
-
-def region_trees(departments: Sequence[Department], names: dict[tuple[str, ...], str]) -> dict[tuple[str, ...], RegionTree]:
-    """Every region's tree by its slugs (the root is ``()``), built once for all pages."""
-    here: dict[tuple[str, ...], list[Department]] = defaultdict(list)
-    below: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
-    for d in departments:
-        here[d.region_slugs].append(d)
-        for i in range(len(d.region_slugs)):
-            below[d.region_slugs[:i]].add(d.region_slugs[: i + 1])
-    trees: dict[tuple[str, ...], RegionTree] = {}
-
-    def make(slugs: tuple[str, ...]) -> RegionTree:
-        kids = tuple(make(c) for c in sorted(below[slugs]))
-        items = tuple(DepartmentItem(Link(d.name, d.path), tuple(Link(year_label(e.model), entry_path(e)) for e in d.entries))
-                      for d in here[slugs])
-        link = Link(names.get(slugs, "全部地区"), routes.region_path(slugs) if slugs else routes.HOME)
-        trees[slugs] = RegionTree(link, items, kids, sum(len(d.entries) for d in here[slugs]) + sum(k.count for k in kids),
-                                  len(items) + sum(k.size for k in kids))
-        return trees[slugs]
-
-    make(())
-    return trees
-
-
-def pruned(tree: RegionTree, depth: int) -> RegionTree:
-    """``tree`` down to ``depth`` levels of regions; deeper regions show as a link and a count."""
-    if depth == 0:
-        return RegionTree(tree.link, (), (), tree.count, tree.size)
-    return RegionTree(tree.link, tree.departments, tuple(pruned(c, depth - 1) for c in tree.children), tree.count, tree.size)
-
-
-@dataclass(frozen=True)
-class RegionView:
-    path: str
-    title: str
-    breadcrumbs: tuple[Link, ...]
-    tree: RegionTree
-
-
-def region_view(slugs: tuple[str, ...], trees: dict[tuple[str, ...], RegionTree], names: dict[tuple[str, ...], str]) -> RegionView:
-    full = " ".join(names[slugs[: i + 1]] for i in range(len(slugs)))
-    tree = trees[slugs]
-    return RegionView(routes.region_path(slugs), full, tuple(breadcrumbs(names, slugs[:-1])),
-                      tree if tree.size <= TREE_LIMIT else pruned(tree, 1))
-
-
-@dataclass(frozen=True)
-class HomeView:
-    path: str
-    title: str
-    breadcrumbs: tuple[Link, ...]
-    regions: tuple[RegionTree, ...]
-    latest: tuple[Link, ...]
-    departments: int
-    department_years: int
-
-
-def home_view(departments: Sequence[Department], trees: dict[tuple[str, ...], RegionTree], site_title: str) -> HomeView:
-    entries = [e for d in departments for e in d.entries]
-    newest = sorted(entries, key=lambda e: (-e.model.meta.year, e.model.meta.published is None,
-                                            -(e.model.meta.published.toordinal() if e.model.meta.published else 0),
-                                            e.rel))[:10]
-    latest = tuple(Link(f"{e.model.meta.department} {year_label(e.model)}", entry_path(e), " ".join(e.model.meta.region.names))
-                   for e in newest)
-    root = trees[()]
-    regions = root.children if root.size <= TREE_LIMIT else tuple(pruned(t, 1) for t in root.children)
-    return HomeView(routes.HOME, site_title, (), regions, latest, len(departments), len(entries))
 
 
 # ---------------------------------------------------------------------------
@@ -324,14 +177,6 @@ def budget_actual_table(dept: Department, unit: str) -> Table | None:
 
 
 @dataclass(frozen=True)
-class CheckView:
-    title: str
-    passed: bool
-    statement: str  # "收入合计为 3,828,602.02 元，支出合计为 3,828,602.02 元"
-    difference: str  # "相差 0.01 元"; empty when passed
-
-
-@dataclass(frozen=True)
 class SourceView:
     title: str
     publisher: str
@@ -398,146 +243,3 @@ def year_view(entry: Entry, dept: Department, checks: Sequence[Check], names: di
     )
 
 
-def _last_digit(value: Decimal) -> Decimal:
-    """One in the last decimal place ``value`` is written with (0.01 for 66.69)."""
-    exponent = value.as_tuple().exponent
-    return Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
-
-
-def check_view(check: Check, unit: str) -> CheckView:
-    """A check in plain Chinese: "收入合计为 1,000.00 元，支出合计为 1,100.00 元", "相差 100.00 元"."""
-    def show(value: Decimal) -> str:
-        return percent(value) if check.measure == "percent" else str(money(value, unit))
-
-    def subject(label: str) -> str:  # "基本支出 + 项目支出" is a sum: "基本支出 + 项目支出之和"
-        return f"{label}之和" if " + " in label else label
-
-    statement = f"{subject(check.left_label)}为 {show(check.left)}，{subject(check.right_label)}为 {show(check.right)}"
-    gap = abs(check.difference)
-    difference = "" if check.passed else (f"相差 {plain(gap)} 个百分点" if check.measure == "percent"
-                                          else f"相差 {money(gap, unit)}")
-    if not check.passed and check.measure == "percent" and gap == _last_digit(check.left):
-        difference += "（相差一个尾数，可能源于舍入）"  # as the comparison pages say it
-    return CheckView(check.title, check.passed, statement, difference)
-
-
-# ---------------------------------------------------------------------------
-# Site-wide glossary, about, 404
-
-GLOSSARY_LINKS = 12  # department-years listed under one definition; the rest are counted
-
-
-@dataclass(frozen=True)
-class Definition:
-    html: Markup
-    used_by: tuple[Link, ...]
-    more: int  # department-years using it beyond those listed
-    diff: Markup = Markup("")  # near-identical to the term's first definition: its differences from it
-
-
-@dataclass(frozen=True)
-class GlossaryEntry:
-    anchor: str
-    term: str
-    definitions: tuple[Definition, ...]
-    letter: str = ""  # the initial of its 拼音, A–Z ("#" for a term that does not start with a letter or a character)
-
-
-@dataclass(frozen=True)
-class GlossaryPageView:
-    path: str
-    title: str
-    breadcrumbs: tuple[Link, ...]
-    entries: tuple[GlossaryEntry, ...]
-
-    @property
-    def letters(self) -> tuple[tuple[str, tuple[GlossaryEntry, ...]], ...]:
-        """The entries by the initial of their 拼音, for the index."""
-        groups: dict[str, list[GlossaryEntry]] = defaultdict(list)
-        for e in self.entries:
-            groups[e.letter].append(e)
-        return tuple((letter, tuple(es)) for letter, es in groups.items())
-
-
-NEAR = Decimal("0.2")  # two definitions whose differences are at most this share of the longer are near-identical
-
-
-def _letters(term: str) -> str:
-    """The term without its quotation marks and brackets: “三公”经费 is filed under S."""
-    return "".join(c for c in term if c.isalnum())
-
-
-def pinyin_key(term: str) -> tuple[tuple[str, ...], str]:
-    """A term's place in 拼音 order: its syllables with tones (行政 xing2 zheng4), then the characters."""
-    return tuple(lazy_pinyin(_letters(term), style=Style.TONE3, neutral_tone_with_five=True)), term
-
-
-def _initial(term: str) -> str:
-    letters = _letters(term)
-    first = lazy_pinyin(letters[:2])[0][:1].upper() if letters else ""
-    return first if "A" <= first <= "Z" else "#"
-
-
-def glossary_page_view(departments: Sequence[Department], md: MarkdownRenderer) -> GlossaryPageView:
-    """Every term of every disclosed 名词解释, in 拼音 order (pypinyin). A definition used by several
-    documents is shown once with all of them; one that differs from the term's most used definition
-    by a few characters is shown by its differences."""
-    from .comparison_pages import diff_html  # compare_views imports this module
-    from ..derive.textdiff import changed_chars, diff_text
-
-    uses: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
-    for dept in departments:
-        for e in dept.entries:
-            glossary = e.model.glossary
-            if not glossary.disclosed:
-                continue
-            for term, definition in glossary.terms.items():
-                link = Link(f"{e.model.meta.department} {year_label(e.model)}", entry_path(e) + "#" + term_anchor(term))
-                uses[term.strip()][definition.strip()].append(link)
-    entries = []
-    for term in sorted(uses, key=pinyin_key):
-        definitions = sorted(uses[term].items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        first = definitions[0][0]
-        shown = []
-        for i, (text, links) in enumerate(definitions):
-            diff = Markup("")
-            if i:
-                segments = diff_text(first, text)
-                removed, added = changed_chars(segments)
-                if max(removed, added) <= NEAR * max(len(first), len(text)):
-                    diff = diff_html(segments)
-            shown.append(Definition(md(text), tuple(links[:GLOSSARY_LINKS]), max(0, len(links) - GLOSSARY_LINKS), diff))
-        entries.append(GlossaryEntry(term_anchor(term), term, tuple(shown), _initial(term)))
-    return GlossaryPageView(routes.GLOSSARY, "名词解释", (Link("首页", routes.HOME),), tuple(entries))
-
-
-@dataclass(frozen=True)
-class AboutView:
-    path: str
-    title: str
-    breadcrumbs: tuple[Link, ...]
-    regions: tuple[Link, ...]  # provinces, with their count of department-years as the note
-    departments: int
-    department_years: int
-    downloads: tuple[DownloadLink, ...] = ()  # the site's open data (downloads.py)
-
-
-def about_view(departments: Sequence[Department], names: dict[tuple[str, ...], str],
-               downloads: Sequence[DownloadLink] = ()) -> AboutView:
-    counts: dict[tuple[str, ...], int] = defaultdict(int)
-    for d in departments:
-        counts[d.region_slugs[:1]] += len(d.entries)
-    regions = tuple(Link(names[s], routes.region_path(s), f"{n} 个部门年度") for s, n in sorted(counts.items()))
-    return AboutView(routes.ABOUT, "关于数据", (Link("首页", routes.HOME),), regions, len(departments),
-                     sum(counts.values()), tuple(downloads))
-
-
-@dataclass(frozen=True)
-class NotFoundView:
-    path: str
-    title: str
-    breadcrumbs: tuple[Link, ...]
-
-
-def not_found_view() -> NotFoundView:
-    return NotFoundView(routes.NOT_FOUND, "页面不存在", ())
