@@ -24,53 +24,43 @@ preview server uses), byte for byte:
 
 from __future__ import annotations
 
-import functools
-import gc
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from ..content.checks import run_checks
 from ..content.load import Entry, check_unique, find_files, load_file
-from ..derive.downloads import Download, download, is_download, site_file_specs, year_files, year_links, year_page
-from ..site.markup import MarkdownRenderer
 from ..content.model import DepartmentYear
-from . import parallel
-from ..site.pages import call, department_pages
+from ..derive.downloads import Download, download, is_download, site_file_specs, year_page
+from ..derive.scorecard import Scorecard
+from ..derive.transparency import department_labels, page_download
 from ..problems import Message, Problem, Reporter
+from ..search.segment import segment_html
+from ..site.pages import call, department_pages
 from ..site.render import TemplateProblem, render_page
 from ..site.routes import Route
-from ..derive.scorecard import ItemList, Scorecard
-from ..search.segment import segment_html
-from ..derive.transparency import department_labels, page_download, scored_entry
+from ..site.views import group_departments, region_names
+from . import parallel
+from .context import BuildContext
+from .writer import Writer
 from .validate import report_checks
-from ..site.views import SiteView, group_departments, region_names
 
 MIN_DEPARTMENTS = 24  # below this, forking workers costs more than it saves
 CHUNK = 4  # departments handed to a worker at a time
+COLLECT_EVERY = 16  # departments between two garbage collections
 
 
 @dataclass(frozen=True)
-class Job:
-    """What every worker needs (inherited when forked, never pickled)."""
+class Destination:
+    """Where a department's files go: the writer's temporary folder, and the search index's segmented copies."""
 
-    base: Path  # the content root
-    env: jinja2.Environment | None  # None: load and check only (the build already failed)
-    site: SiteView | None
-    items: ItemList | None
-    strict: bool
-    folder: Path  # where the files go: the writer's temporary folder
-    segmented: Path | None = None  # where the search index's segmented copy of each page goes, if built
-
-    @functools.cached_property
-    def items_key(self) -> str:
-        return self.items.model_dump_json() if self.items is not None else ""
+    folder: Path
+    segmented: Path | None = None
 
 
 @dataclass
@@ -86,11 +76,6 @@ class Summary:
     failure: tuple[str, str, int, Message] | None = None  # (page, template file, line, message)
 
 
-_job: Job | None = None
-_stop: Any = None  # a multiprocessing Event: some department failed, the rest need not be rendered
-_md: MarkdownRenderer | None = None
-
-
 def lighten(entry: Entry) -> Entry:
     """``entry`` with only what the site-wide pages read: its metadata and its glossary."""
     doc = entry.model
@@ -99,53 +84,57 @@ def lighten(entry: Entry) -> Entry:
     return Entry(entry.path, entry.rel, light, lines)
 
 
-def build_department(files: Sequence[Path]) -> Summary:
-    """Load, check and (when all is well) render and write the department of ``files``."""
-    assert _job is not None
-    job = _job
+def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination | None = None, stop: Any = None,
+                     *, loose: bool = False) -> Summary:
+    """The pipeline of one department: load, check and, when all is well and there is ``into`` (and
+    ``ctx.env``), derive, plan, render and write it. ``validate`` is this stopped before render.
+
+    ``stop`` (a multiprocessing Event) is set here when the department has a problem that fails the
+    build, and no department is rendered once it is set; ``loose``: a file checked on its own
+    (content.load.load_file).
+    """
     reporter = Reporter()
-    entries = [e for e in (load_file(path, job.base, reporter) for path in files) if e is not None]
+    entries = [e for e in (load_file(path, ctx.content_root, reporter, loose=loose) for path in files)
+               if e is not None]
     checks = {e.rel: run_checks(e.model) for e in entries}
     for entry in entries:
         report_checks(entry, checks[entry.rel], reporter)
     summary = Summary([lighten(e) for e in entries], reporter.problems)
-    if reporter.errors or (job.strict and reporter.warnings):
-        _stop.set()
-    if not entries or job.env is None or job.site is None or job.items is None or _stop.is_set():
+    if stop is not None and (reporter.errors or (ctx.strict and reporter.warnings)):
+        stop.set()
+    if not entries or ctx.env is None or ctx.items is None or into is None or (stop is not None and stop.is_set()):
         return summary
 
     (dept,) = group_departments(entries)  # one folder: one department
     names = region_names([dept])
-    items_key = job.items_key
+    memos = ctx.memos
     completeness = {}
     for entry in dept.entries:
-        _, summary.cards[entry.rel], completeness[entry.rel] = scored_entry(entry, job.items, items_key)
+        _, summary.cards[entry.rel], completeness[entry.rel] = memos.scored(entry, ctx.items, ctx.items_key)
     for entry in sorted(dept.entries, key=lambda e: e.rel):
-        files_of = year_files(entry)  # made once per entry: its page's links use them too
+        files_of = memos.downloads.files(entry)  # made once per entry: its page's links use them too
         for f in files_of:
-            _write(job.folder, f.about.path, f.data)
+            _write(into.folder, f.about.path, f.data)
         summary.year_files.append((entry.rel, tuple(f.about for f in files_of)))
-    label = department_labels(sorted(dept.entries, key=lambda e: e.rel))
+    (department, region), = department_labels(sorted(dept.entries, key=lambda e: e.rel)).values()
 
-    global _md
-    _md = _md or MarkdownRenderer()
-    planned = department_pages(dept, checks, names, _md, call, completeness=lambda e: completeness[e.rel],
-                               year_links=year_links)
+    planned = department_pages(dept, checks, names, ctx.md, call, completeness=lambda e: completeness[e.rel],
+                               year_links=memos.downloads.links)
     for path, template, owner, view in planned:
         route = Route(path, template, owner)
         try:
-            page = render_page(job.env, route, {"site": job.site, "page": view})
+            page = render_page(ctx.env, route, {"site": ctx.site, "page": view})
         except TemplateProblem as err:
             summary.failure = (path, err.file, err.line, Message(err.message, err.message_zh))
-            _stop.set()
+            if stop is not None:
+                stop.set()
             return summary
         data = page.encode("utf-8")
-        _write(job.folder, path, data)
-        if job.segmented is not None and path.endswith(".html"):  # here, on every core, not after the build
-            _write(job.segmented, path, segment_html(page).encode("utf-8"))
+        _write(into.folder, path, data)
+        if into.segmented is not None and path.endswith(".html"):  # here, on every core, not after the build
+            _write(into.segmented, path, segment_html(page).encode("utf-8"))
         summary.pages.append(route)
         if is_download(path):
-            department, region = label.get(path.partition("/compare/")[0], (None, None))
             summary.page_downloads.append(page_download(path, len(data), hashlib.sha256(data).hexdigest(),
                                                         department, region))
     return summary
@@ -166,59 +155,15 @@ def department_folders(content_root: Path) -> list[list[Path]]:
     return [groups[folder] for folder in sorted(groups)]
 
 
-COLLECT_EVERY = 16  # departments between two garbage collections
-
-
-def _work_init() -> None:
-    # What the worker inherited is never garbage: never scan it. A department's objects are freed
-    # by their reference counts when it is done; the few cycles (Jinja's) are collected now and
-    # then rather than whenever enough objects were made (which cost a tenth of the build).
-    gc.freeze()
-    gc.disable()
-
-
-def _each(groups: Iterable[Sequence[Path]]) -> Iterator[Summary]:
-    """``build_department`` of each group in this process, collecting cycles now and then."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for number, files in enumerate(groups, 1):
-            yield build_department(files)
-            if number % COLLECT_EVERY == 0:
-                gc.collect()
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _pooled(files: Sequence[Path]) -> Summary:
-    """``build_department`` in a pool's worker, collecting cycles now and then."""
-    global _done
-    summary = build_department(files)
-    _done += 1
-    if _done % COLLECT_EVERY == 0:
-        gc.collect()
-    return summary
-
-
-_done = 0
-
-
-def build_departments(job: Job, groups: Sequence[Sequence[Path]], workers: int | None = None) -> list[Summary]:
-    """``build_department`` of each group, in order, across ``workers`` processes where that pays."""
-    global _job, _stop
-    count = workers if workers is not None else parallel.workers_available()
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    _job = job
-    try:
-        if context is None or count <= 1 or (workers is None and len(groups) < MIN_DEPARTMENTS):
-            _stop = multiprocessing.Event()
-            return list(_each(groups))
-        _stop = context.Event()
-        with context.Pool(count, initializer=_work_init) as pool:
-            return list(pool.imap(_pooled, groups, chunksize=CHUNK))
-    finally:
-        _job = None
+def build_departments(ctx: BuildContext, groups: Sequence[Sequence[Path]], into: Destination | None = None,
+                      *, loose: bool = False) -> list[Summary]:
+    """``build_department`` of each group, in order, across ``ctx.workers`` processes where that pays."""
+    count = ctx.workers if ctx.workers is not None else parallel.workers_available()
+    if not parallel.can_fork() or count <= 1 or (ctx.workers is None and len(groups) < MIN_DEPARTMENTS):
+        work = partial(build_department, ctx, into=into, stop=multiprocessing.Event(), loose=loose)
+        return parallel.run_serial(work, groups, collect_every=COLLECT_EVERY)
+    work = partial(build_department, ctx, into=into, stop=multiprocessing.get_context("fork").Event(), loose=loose)
+    return parallel.run_forked(work, groups, count, chunk=CHUNK, collect_every=COLLECT_EVERY)
 
 
 def site_entries(summaries: Iterable[Summary], reporter: Reporter) -> list[Entry]:
@@ -243,7 +188,7 @@ def year_bytes(folder: Path, summaries: Iterable[Summary]) -> Callable[[Entry, s
     return data
 
 
-def stream_site_files(writer: Any, entries: Sequence[Entry], scorecard_csv: str,
+def stream_site_files(writer: Writer, entries: Sequence[Entry], scorecard_csv: str,
                       data: Callable[[Entry, str], bytes]) -> list[Download]:
     """Write the site-wide files part by part (never whole in memory); their catalogue entries."""
     ordered = sorted(entries, key=lambda e: e.rel)

@@ -22,35 +22,31 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
-import jinja2
-
-from ..site import routes
-from ..content.checks import Check
-from ..derive.completeness import load_site_items, scorecard_csv, scorecard_pages
-from ..content.crosswalk import site_crosswalk
 from ..config import CONFIG_FILE, SiteConfig, load_config
-from ..content.load import content_root_of, display_path
+from ..content.checks import Check
+from ..content.crosswalk import EMPTY, site_crosswalk
+from ..content.load import display_path
+from ..derive.completeness import load_site_items, scorecard_csv, scorecard_pages
 from ..derive.downloads import SITE_NOTES, catalog_json, links
-from .departments import (Job, build_departments, department_folders, site_entries,
-                        stream_site_files, year_bytes)
-from ..site.markup import MarkdownRenderer
+from ..derive.transparency import Memos, Transparency, plan_transparency, write_downloads
 from ..messages import os_error_zh
-from .parallel import defer, render_pages
-from ..site.pages import Names, Planned, call, department_pages, site_pages, site_view
 from ..problems import Message, Reporter
-from .quickpath import LastBuild
+from ..search.index import ShardStore, index_site
+from ..site import routes
+from ..site.pages import Names, Planned, call, department_pages, site_pages
 from ..site.render import TemplateProblem, Theme, compile_templates, find_theme, make_environment
 from ..site.routes import DuplicatePath, Route, RouteTable
-from ..search.index import ShardStore, index_site
-from ..derive.transparency import Transparency, plan_transparency, write_downloads
-from .validate import report_checks
 from ..site.views import Department, group_departments, region_names, region_trees
 from .cache import PersistentCache, open_cache, site_digest
-from .writer import TEMP_PREFIX, SiteWriter, UnsafeOutput, check_output_dir, locked_folder, site_folder
+from .context import BuildContext
+from .departments import Destination, build_departments, department_folders, site_entries, stream_site_files, year_bytes
+from .parallel import defer, render_pages
+from .quickpath import LastBuild
+from .validate import report_checks
+from .writer import TEMP_PREFIX, SiteWriter, UnsafeOutput, Writer, check_output_dir, locked_folder, site_folder
 
 if TYPE_CHECKING:
     from .incremental import BuildCache
-    from ..derive.scorecard import ItemList
 
 
 @dataclass(frozen=True)
@@ -66,7 +62,7 @@ class BuildResult:
 
 def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, content_dir: Path | None = None,
                strict: bool = False, cache: BuildCache | None = None, search_index: bool = True,
-               cache_dir: Path | None = None) -> BuildResult:
+               cache_dir: Path | None = None, workers: int | None = None) -> BuildResult:
     """Build the site of ``project_root`` into ``output_dir``; report every problem.
 
     Writes nothing (and leaves ``output_dir`` as it was) when there are errors, or
@@ -75,34 +71,34 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     ``output_dir`` is updated in place; the files are those of a full build. Without
     ``search_index``, Pagefind is not run (the preview server runs it when edits settle).
     With a ``cache_dir`` (and no ``cache``), a full build keeps there what it made, and takes
-    from there what did not change since (buildcache.py): the same files, sooner.
+    from there what did not change since (buildcache.py): the same files, sooner. ``workers``: the
+    processes of a full build (None: every core, where the site is large enough for it to pay).
     """
     started = time.perf_counter()
-    prepared = prepare(project_root, output_dir, reporter, content_dir)
+    ctx = prepare(project_root, output_dir, reporter, content_dir, strict=strict, workers=workers,
+                  memos=cache.memos if cache is not None else None)
     if cache is None:
-        return build_full(project_root, output_dir, reporter, prepared, content_dir=content_dir, strict=strict,
-                          search_index=search_index, started=started, cache_dir=cache_dir)
+        return build_full(ctx, output_dir, reporter, search_index=search_index, started=started, cache_dir=cache_dir)
 
     def failed() -> BuildResult:
         return BuildResult(False, 0, 0, time.perf_counter() - started)
 
-    config, items, theme = prepared
+    config, items, theme = ctx.config, ctx.items, ctx.theme
     cache.last = None  # until this build succeeds: the quick path renders with what a good build used
-    content_root = content_dir or project_root / "content"
-    entries = cache.load_content(content_root, reporter)
+    entries = cache.load_content(ctx.content, reporter)
     if not entries and not reporter.errors:
-        report_no_content(content_root, reporter)
+        report_no_content(ctx.content, reporter)
     checks = {entry.rel: cache.checks(entry) for entry in entries}
     for entry in entries:
         report_checks(entry, checks[entry.rel], reporter)
     if reporter.errors or (strict and reporter.warnings) or theme is None or items is None:
         return failed()
 
-    transparency = plan_transparency(entries, items)
-    items_key = items.model_dump_json()
+    transparency = plan_transparency(entries, items, ctx.memos)
+    items_key = ctx.items_key
     departments = group_departments(entries)
     names = region_names(departments)
-    pages = list(plan_pages(departments, names, checks, config, reporter, derive=cache.derive,
+    pages = list(plan_pages(ctx, departments, names, checks, reporter, derive=cache.derive,
                             transparency=transparency,
                             reuse=lambda dept, names, plan: cache.department_plan(dept, names, items_key, plan)))
     if reporter.errors:
@@ -122,21 +118,21 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     except (TemplateProblem, OSError) as err:
         report_failure(err, output_dir, reporter)
         return failed()
-    md = MarkdownRenderer()
-    cache.last = LastBuild(config, items, items_key, env, site_view(config, md), names)
+    cache.last = LastBuild(config, items, items_key, env, ctx.site, names)
     html_pages = sum(1 for route, _ in pages if route.path.endswith(".html"))  # not the comparisons' downloads
     return BuildResult(True, html_pages, written, time.perf_counter() - started)
 
 
-Prepared = tuple[SiteConfig, "ItemList | None", "Theme | None"]
 Reuse = Callable[[Department, Names, Callable[[], list[Planned]]], list[Planned]]
 
 
-def prepare(project_root: Path, output_dir: Path, reporter: Reporter, content_dir: Path | None) -> Prepared:
-    """The site's configuration, scorecard items and theme, and a check of the output folder; problems reported."""
+def prepare(project_root: Path, output_dir: Path, reporter: Reporter, content_dir: Path | None, *, strict: bool,
+            workers: int | None = None, memos: Memos | None = None) -> BuildContext:
+    """The build's context (no Jinja environment yet): the site's configuration, scorecard items, crosswalk
+    and theme; and a check of the output folder. Problems reported."""
     config = load_config(project_root, reporter)
     items = load_site_items(project_root, config.scorecard, reporter)
-    site_crosswalk(project_root, reporter)  # its errors stop the build; comparisons read it (crosswalk_for)
+    crosswalk = site_crosswalk(project_root, reporter)  # its errors stop the build
     theme = find_theme(project_root, config.theme)
     if theme is None:
         themes = display_path(project_root / "themes")
@@ -147,7 +143,8 @@ def prepare(project_root: Path, output_dir: Path, reporter: Reporter, content_di
         check_output_dir(output_dir, [project_root, content_dir or project_root / "content"])
     except UnsafeOutput as err:
         reporter.error(display_path(output_dir), 1, "", err.message)
-    return config, items, theme
+    return BuildContext(config, items, theme, None, content_dir or project_root / "content", strict=strict,
+                        crosswalk=crosswalk or EMPTY, workers=workers, **({"memos": memos} if memos else {}))
 
 
 def report_no_content(root: Path, reporter: Reporter) -> None:
@@ -158,7 +155,7 @@ def report_no_content(root: Path, reporter: Reporter) -> None:
         f"{where} 下没有内容文件（<年度>.yaml）；网站至少需要一个部门年度"))
 
 
-def index_and_commit(writer: Any, reporter: Reporter, output_dir: Path, search_index: bool,
+def index_and_commit(writer: Writer, reporter: Reporter, output_dir: Path, search_index: bool,
                      segmented: Path | None = None, store: ShardStore | None = None) -> int | None:
     """Index the written site (when ``search_index``), then put it in place: the files written, or None
     when the index could not be built (reported; nothing is put in place)."""
@@ -166,7 +163,7 @@ def index_and_commit(writer: Any, reporter: Reporter, output_dir: Path, search_i
                                    store=store) is None:
         return None
     writer.commit()
-    return writer.written  # type: ignore[no-any-return]
+    return writer.written
 
 
 def report_failure(err: TemplateProblem | OSError, output_dir: Path, reporter: Reporter) -> None:
@@ -183,8 +180,7 @@ def page_url(route: Route, config: SiteConfig) -> Callable[[str], str] | None:
     return (lambda target: config.base_path + target) if route.path == routes.NOT_FOUND else None
 
 
-def build_full(project_root: Path, output_dir: Path, reporter: Reporter, prepared: Prepared, *,
-               content_dir: Path | None, strict: bool, search_index: bool, started: float,
+def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, search_index: bool, started: float,
                cache_dir: Path | None = None) -> BuildResult:
     """A full build into a new folder, swapped in at the end: departments on every core (fullbuild.py),
     then the site-wide pages and files from their summaries, then the search index. With a
@@ -192,20 +188,18 @@ def build_full(project_root: Path, output_dir: Path, reporter: Reporter, prepare
     def failed() -> BuildResult:
         return BuildResult(False, 0, 0, time.perf_counter() - started)
 
-    config, items, theme = prepared
-    env = None
-    if theme is not None and items is not None and not reporter.errors:
+    if ctx.theme is not None and ctx.items is not None and not reporter.errors:
         try:
-            env = make_environment(theme)
+            env = make_environment(ctx.theme)
             compile_templates(env)
+            ctx = ctx.with_env(env)
         except TemplateProblem as err:
             report_failure(err, output_dir, reporter)
-            env = None
-    root = content_dir or project_root / "content"
+    rendering = ctx.env is not None
     try:
-        with SiteWriter(output_dir) as writer, segment_folder(output_dir, search_index and env is not None) as segmented, \
-                persistent_cache(cache_dir if env is not None else None, prepared, root) as store:
-            html_pages = write_site(root, writer, segmented, reporter, prepared, env, strict, store)
+        with SiteWriter(output_dir) as writer, segment_folder(output_dir, search_index and rendering) as segmented, \
+                persistent_cache(cache_dir if rendering else None, ctx) as store:
+            html_pages = write_site(ctx, writer, segmented, reporter, store)
             if html_pages is None:
                 return failed()
             release_memory()  # what the site-wide stage held, before Pagefind runs beside this process
@@ -222,33 +216,30 @@ def build_full(project_root: Path, output_dir: Path, reporter: Reporter, prepare
 
 
 @contextlib.contextmanager
-def persistent_cache(folder: Path | None, prepared: Prepared, root: Path) -> Iterator[PersistentCache | None]:
+def persistent_cache(folder: Path | None, ctx: BuildContext) -> Iterator[PersistentCache | None]:
     """The build cache in ``folder`` (buildcache.py), keyed by what every page depends on; None without a
     folder, or when another build holds it."""
-    config, items, theme = prepared
-    if folder is None or theme is None or items is None:
+    if folder is None or ctx.theme is None or ctx.items is None:
         yield None
         return
-    with open_cache(folder, site_digest(theme, config, items.model_dump_json(), root)) as cache:
+    with open_cache(folder, site_digest(ctx.theme, ctx.config, ctx.items_key, ctx.content)) as cache:
         yield cache
 
 
-def write_site(root: Path, writer: SiteWriter, segmented: Path | None, reporter: Reporter, prepared: Prepared,
-               env: jinja2.Environment | None, strict: bool, store: PersistentCache | None = None) -> int | None:
+def write_site(ctx: BuildContext, writer: SiteWriter, segmented: Path | None, reporter: Reporter,
+               store: PersistentCache | None = None) -> int | None:
     """Every department (on every core), then the site-wide pages and files: the number of HTML
-    pages, or None when a problem was reported (``env`` None: load and check only). With a
+    pages, or None when a problem was reported (``ctx.env`` None: load and check only). With a
     ``store``, a department whose files did not change is taken from it instead."""
-    config, items, theme = prepared
-    md = MarkdownRenderer()
-    site = site_view(config, md)
-    job = Job(content_root_of(root), env, site, items, strict, writer.temp, segmented)
-    groups = department_folders(root)
+    config, items, theme, env, site, md = ctx.config, ctx.items, ctx.theme, ctx.env, ctx.site, ctx.md
+    groups = department_folders(ctx.content)
     if not groups:
-        report_no_content(root, reporter)
+        report_no_content(ctx.content, reporter)
         return None
-    keys = [store.department_key(job.base, files) for files in groups] if store is not None else []
+    keys = [store.department_key(ctx.content_root, files) for files in groups] if store is not None else []
     kept = [store.summary(key) for key in keys] if store is not None else [None] * len(groups)
-    built = iter(build_departments(job, [files for files, summary in zip(groups, kept) if summary is None]))
+    built = iter(build_departments(ctx, [files for files, summary in zip(groups, kept) if summary is None],
+                                   Destination(writer.temp, segmented)))
     summaries = [summary if summary is not None else next(built) for summary in kept]
     for summary in summaries:
         reporter.extend(summary.problems)
@@ -256,7 +247,7 @@ def write_site(root: Path, writer: SiteWriter, segmented: Path | None, reporter:
     failure = min((s.failure for s in summaries if s.failure is not None), default=None, key=lambda f: f[0])
     if failure is not None:
         reporter.error(failure[1], failure[2], "", failure[3])
-    if env is None or theme is None or items is None or reporter.errors or (strict and reporter.warnings):
+    if env is None or theme is None or items is None or reporter.errors or (ctx.strict and reporter.warnings):
         return None
 
     departments = group_departments(entries)
@@ -286,7 +277,7 @@ def write_site(root: Path, writer: SiteWriter, segmented: Path | None, reporter:
         for _, files in s.year_files:
             for d in files:
                 writer.reserve(d.path)
-    render_pages(env, pages, writer, lambda route: page_url(route, config))
+    render_pages(env, pages, writer, lambda route: page_url(route, config), ctx.workers)
     copy_static(theme, writer)
     year_downloads = [d for s in summaries for _, files in s.year_files for d in files]
     page_downloads = sorted((d for s in summaries for d in s.page_downloads), key=lambda d: d.path)
@@ -331,8 +322,8 @@ def claim(table: RouteTable, route: Route, reporter: Reporter) -> Route:
         return route
 
 
-def plan_pages(departments: list[Department], names: Names, checks: dict[tuple[str, ...], list[Check]],
-               config: SiteConfig, reporter: Reporter, derive: Callable[..., Any] | None = None, *,
+def plan_pages(ctx: BuildContext, departments: list[Department], names: Names,
+               checks: dict[tuple[str, ...], list[Check]], reporter: Reporter, derive: Callable[..., Any] | None = None, *,
                transparency: Transparency, reuse: Reuse | None = None) -> Iterator[tuple[Route, dict[str, Any]]]:
     """Every page of ``departments`` (``views.group_departments``; ``names``: ``views.region_names``)
     as (route, template context), in path order; a path claimed twice is an error.
@@ -345,8 +336,8 @@ def plan_pages(departments: list[Department], names: Names, checks: dict[tuple[s
     """
     derive = derive or call
     table = RouteTable()
-    md = MarkdownRenderer()
-    planned = list(site_pages(departments, names, region_trees(departments, names), config, md, derive,
+    md = ctx.md
+    planned = list(site_pages(departments, names, region_trees(departments, names), ctx.config, md, derive,
                               scorecards=transparency.scorecard_pages, site_links=transparency.site_links()))
     for dept in departments:
         def plan(dept: Department = dept) -> list[Planned]:
@@ -356,12 +347,12 @@ def plan_pages(departments: list[Department], names: Names, checks: dict[tuple[s
 
         planned += reuse(dept, names, plan) if reuse is not None else plan()
     routed = [(claim(table, Route(path, template, owner), reporter), view) for path, template, owner, view in planned]
-    site = site_view(config, md)
+    site = ctx.site
     for route, view in sorted(routed, key=lambda rv: rv[0].path):
         yield route, {"site": site, "page": view}
 
 
-def copy_static(theme: Theme, writer: SiteWriter) -> None:
+def copy_static(theme: Theme, writer: Writer) -> None:
     for name, path in theme.static_files().items():
         writer.copy_file(path, routes.static_path(name))
 

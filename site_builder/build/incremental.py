@@ -45,6 +45,7 @@ from ..site.markup import MarkdownRenderer
 from ..problems import Problem, Reporter
 from ..site.render import BUILTIN_THEMES, DEFAULT_THEME, Theme, make_environment, render_page
 from ..site.routes import Route
+from ..derive.transparency import Memos
 from .writer import TEMP_PREFIX, WrittenTwice
 
 if TYPE_CHECKING:
@@ -233,6 +234,7 @@ class BuildCache:
 
     def __init__(self) -> None:
         self.fingerprints = Fingerprints()
+        self.memos = Memos()  # what was worked out of each Entry, kept while the Entry is (build/context.py)
         self.stats = BuildStats()
         self.generation = 0  # how many builds changed the files on disk
         self._sources: dict[tuple[Path, Path], _Source] = {}
@@ -507,6 +509,11 @@ class IncrementalWriter:
             raise WrittenTwice(rel)
         if rel.startswith("/") or ".." in rel.split("/") or "\\" in rel or "\x00" in rel:
             raise ValueError(f"{rel} is not a path inside the site")
+
+    def path_of(self, rel: str) -> str:
+        """Where the file written at ``rel`` is now: staged when new or changed, else still in place."""
+        staged = os.path.join(self.stage, rel)
+        return staged if os.path.isfile(staged) else os.path.join(self.output, rel)
 
     def holds(self, rel: str) -> bool:
         """Whether the last commit wrote ``rel`` (the folder is the cache's own: nobody else writes it)."""

@@ -1,29 +1,30 @@
-"""Rendering a list of planned pages on every core: forked workers, each writing its own pages.
+"""The build's one worker pool: forked processes that share what the building process holds.
 
-A full build renders its departments' pages in fullbuild.py's workers; this renders the
-site-wide pages (home, regions, glossary, scorecard …: thousands of region pages on a
-province's site). The pages are planned (routed, each view as a function and its arguments: ``defer``) once,
-in the building process; workers are then forked (so they share what was planned,
-copy-on-write, and nothing is pickled) and each derives the views of, renders and writes a
-fixed set of blocks of consecutive pages, straight into the writer's temporary folder; a
-view is dropped once its pages are written. Consecutive pages go to one worker because they share work: a
-comparison's page, JSON and CSV are one computation (compare_views keeps the last few).
+``run_forked(work, tasks, count)`` forks ``count`` workers, each holding ``work`` and ``tasks``
+as the building process had them (fork copies them: nothing is pickled but the tasks'
+numbers and the results); each takes the next few tasks in order until none is left, and
+sends back each result. A full build uses it twice: for its departments (departments.py:
+load, check, derive, render and write one department), then for the site-wide pages
+(``render_pages``: home, regions, glossary, scorecard …; thousands of region pages on a
+province's site).
 
 Rendering is a pure function of (template, route, view), so which process renders a page
 changes nothing in its bytes: a parallel build writes exactly the files of a serial one.
-Paths are claimed in the building process before the workers start, so a path is still
-never written twice; a worker's failure is sent back, and the first failing page in path
-order is the one reported, as in a serial build. No rendered page is kept in memory.
+Every path is claimed in the building process (the writer's RouteTable and WrittenTwice),
+so a path is never written twice whichever process writes it; a failure is sent back, and
+the first failing page in path order is the one reported, as in a serial build.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import traceback
 from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import jinja2
 
@@ -34,9 +35,18 @@ BLOCK = 48  # consecutive pages rendered by one worker
 MIN_PAGES = 400  # below this, forking costs more than it saves
 Page = tuple[Route, dict[str, Any]]
 UrlFor = Callable[[Route], Callable[[str], str] | None]
+T = TypeVar("T")
+R = TypeVar("R")
 
 _OS_ERROR, _BUG = "\0os", "\0bug"  # in place of a template's name: a failure that is not the template's
-_job: tuple[jinja2.Environment, Sequence[Page], Path, UrlFor, int] | None = None  # what forked workers inherit
+
+
+class Claims(Protocol):
+    """What ``render_pages`` needs of a writer (writer.py's ``Writer``)."""
+
+    def write_text(self, rel: str, text: str) -> None: ...
+
+    def reserve(self, rel: str) -> Path: ...
 
 
 class Lazy:
@@ -81,79 +91,140 @@ def workers_available() -> int:
         return os.cpu_count() or 1
 
 
-def render_pages(env: jinja2.Environment, pages: Sequence[Page], writer: Any, url_for: UrlFor,
-                 workers: int | None = None) -> None:
-    """Render and write every page of ``pages``, across ``workers`` processes where that pays.
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
-    ``writer`` is a ``SiteWriter``; ``url_for(route)`` gives the page's link function (None:
-    relative links). Raises the TemplateProblem of the first failing page, in page order.
+
+def run_serial(work: Callable[[T], R], tasks: Sequence[T], collect_every: int | None = None) -> list[R]:
+    """``work`` of each task in this process; with ``collect_every``, the garbage collector runs only after
+    that many tasks (a task's objects are freed by their reference counts; the few cycles now and then)."""
+    was_enabled = gc.isenabled()
+    if collect_every is not None:
+        gc.disable()
+    try:
+        results = []
+        for number, task in enumerate(tasks, 1):
+            results.append(work(task))
+            if collect_every is not None and number % collect_every == 0:
+                gc.collect()
+        return results
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def run_forked(work: Callable[[T], R], tasks: Sequence[T], count: int, *, chunk: int = 1,
+               collect_every: int | None = None) -> list[R]:
+    """``work`` of each task, in task order, on ``count`` forked workers taking ``chunk`` tasks at a time.
+
+    A worker that fails (an exception in ``work``: a bug) or dies raises RuntimeError here, saying where.
+    With ``collect_every``, a worker never scans what it inherited (``gc.freeze``) and collects after
+    that many tasks (see ``run_serial``).
     """
-    count = workers if workers is not None else workers_available()
-    if count <= 1 or (workers is None and len(pages) < MIN_PAGES) or "fork" not in multiprocessing.get_all_start_methods():
-        views = _Views()
-        for route, context in pages:
-            writer.write_text(route.path, render_page(env, route, views.resolve(context), url_for(route)))
-        return
-    for route, _ in pages:
-        writer.reserve(route.path)  # a duplicate path fails here, before any worker starts
-    folder = writer.temp  # every file written so far is on disk; the writer's threads are idle
-    global _job
-    _job = (env, pages, folder, url_for, count)
     context = multiprocessing.get_context("fork")
-    receivers, processes = [], []
+    taken = context.Value("q", 0)  # the next task not yet taken
+    receivers: list[Connection] = []
+    processes = []
+
+    def serve(sender: Connection) -> None:
+        if collect_every is not None:
+            gc.freeze()  # what the worker inherited is never garbage
+            gc.disable()
+        done = 0
+        try:
+            while True:
+                with taken.get_lock():
+                    start = taken.value
+                    taken.value = start + chunk
+                if start >= len(tasks):
+                    break
+                for index in range(start, min(start + chunk, len(tasks))):
+                    sender.send((index, work(tasks[index])))
+                    done += 1
+                    if collect_every is not None and done % collect_every == 0:
+                        gc.collect()
+            sender.send(None)
+        except BaseException:  # noqa: BLE001 - a bug: say where, in the building process
+            sender.send((-1, f"worker failed:\n{traceback.format_exc()}"))
+        finally:
+            sender.close()
+
+    results: list[Any] = [None] * len(tasks)
     try:
         for number in range(count):
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_work, args=(number, sender), name=f"site-render-{number}", daemon=True)
+            process = context.Process(target=serve, args=(sender,), name=f"site-builder-{number}", daemon=True)
             process.start()
             sender.close()
             receivers.append(receiver)
             processes.append(process)
-        failures: list[tuple[int, str, int, str, str]] = []
-        for number, (receiver, process) in enumerate(zip(receivers, processes)):
-            try:
-                outcome = receiver.recv()
-            except EOFError:
-                outcome = ("failed", len(pages), _BUG, 1, f"render worker {number} exited with code {process.exitcode}", "")
-            process.join()
-            if outcome[0] == "failed":
-                failures.append(outcome[1:])
-        if failures:
-            index, file, line, message, message_zh = min(failures)
-            if file == _OS_ERROR:
-                raise OSError(message)
-            if file == _BUG:
-                raise RuntimeError(message)
-            raise TemplateProblem(file, line, message, message_zh)
+        running = dict(zip(receivers, processes))
+        while running:
+            for receiver in wait(list(running)):
+                try:
+                    message = receiver.recv()  # type: ignore[union-attr]
+                except EOFError:
+                    process = running[receiver]
+                    process.join()
+                    message = (-1, f"{process.name} exited with code {process.exitcode}")
+                if message is None:
+                    running.pop(receiver).join()  # type: ignore[call-overload]
+                elif message[0] < 0:
+                    raise RuntimeError(message[1])
+                else:
+                    results[message[0]] = message[1]
+        return results
     finally:
-        _job = None
         for process in processes:
             if process.is_alive():
                 process.kill()
-                process.join()
+            process.join()
+        for receiver in receivers:
+            receiver.close()
 
 
-def _work(number: int, sender: Any) -> None:
-    """A worker: render blocks ``number``, ``number + count``, … and write them; send how it went."""
-    assert _job is not None
-    env, pages, folder, url_for, count = _job
+def render_pages(env: jinja2.Environment, pages: Sequence[Page], writer: Claims, url_for: UrlFor,
+                 workers: int | None = None) -> None:
+    """Render and write every page of ``pages``, across ``workers`` processes where that pays.
+
+    ``url_for(route)`` gives the page's link function (None: relative links). Raises the
+    TemplateProblem of the first failing page, in page order.
+    """
+    count = workers if workers is not None else workers_available()
+    if count <= 1 or (workers is None and len(pages) < MIN_PAGES) or not can_fork():
+        views = _Views()
+        for route, context in pages:
+            writer.write_text(route.path, render_page(env, route, views.resolve(context), url_for(route)))
+        return
+    targets = [writer.reserve(route.path) for route, _ in pages]  # a duplicate path fails here, before any worker
+    first_failure = multiprocessing.get_context("fork").Value("q", len(pages))
     views = _Views()
-    try:
-        for start in range(number * BLOCK, len(pages), count * BLOCK):
-            for index in range(start, min(start + BLOCK, len(pages))):
-                route, context = pages[index]
-                try:
-                    html = render_page(env, route, views.resolve(context), url_for(route))
-                except TemplateProblem as err:
-                    sender.send(("failed", index, err.file, err.line, err.message, err.message_zh))
-                    return
-                target = folder / route.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(html.encode("utf-8"))
-        sender.send(("ok",))
-    except OSError as err:
-        sender.send(("failed", len(pages), _OS_ERROR, 1, str(err), ""))
-    except BaseException:  # noqa: BLE001 - anything else is a bug: say where, in the parent's report
-        sender.send(("failed", len(pages), _BUG, 1, f"render worker {number} failed:\n{traceback.format_exc()}", ""))
-    finally:
-        sender.close()
+
+    def block(start: int) -> tuple[int, str, int, str, str] | None:
+        """Render and write pages ``start`` … ``start + BLOCK``; the first failure, if any."""
+        if start > first_failure.value:  # a page before this block failed: this one would not be reported
+            return None
+        for index in range(start, min(start + BLOCK, len(pages))):
+            route, context = pages[index]
+            try:
+                html = render_page(env, route, views.resolve(context), url_for(route))
+                os.makedirs(os.path.dirname(targets[index]), exist_ok=True)
+                with open(targets[index], "wb") as f:
+                    f.write(html.encode("utf-8"))
+            except TemplateProblem as err:
+                failure = (index, err.file, err.line, err.message, err.message_zh)
+            except OSError as err:
+                failure = (index, _OS_ERROR, 1, str(err), "")
+            else:
+                continue
+            with first_failure.get_lock():
+                first_failure.value = min(first_failure.value, index)
+            return failure
+        return None
+
+    failures = [f for f in run_forked(block, range(0, len(pages), BLOCK), count) if f is not None]
+    if failures:
+        _, file, line, message, message_zh = min(failures)
+        if file == _OS_ERROR:
+            raise OSError(message)
+        raise TemplateProblem(file, line, message, message_zh)

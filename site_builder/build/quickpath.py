@@ -27,14 +27,12 @@ import jinja2
 
 from ..config import SiteConfig
 from ..content.load import content_root_of
-from ..derive.downloads import year_links
 from ..site.markup import MarkdownRenderer
 from ..site.pages import Names, call, department_pages
 from ..problems import Reporter
 from ..site.render import render_page
 from ..site.routes import Route
 from ..derive.scorecard import ItemList
-from ..derive.transparency import scored_entry
 from .validate import report_checks
 from ..site.views import SiteView, group_departments
 from .writer import TEMP_PREFIX
@@ -89,8 +87,8 @@ def quick_pages(cache: BuildCache, changed: set[Path], content_dir: Path, output
     checks = {e.rel: cache.checks(e) for e in dept.entries}
     written = []
     planned = department_pages(dept, checks, last.names, MarkdownRenderer(), call,
-                               completeness=lambda e: scored_entry(e, last.items, last.items_key)[2],
-                               year_links=year_links, showing=entry)
+                               completeness=lambda e: cache.memos.scored(e, last.items, last.items_key)[2],
+                               year_links=cache.memos.downloads.links, showing=entry)
     for page_path, template, owner, view in planned:
         data = render_page(last.env, Route(page_path, template, owner), {"site": last.site, "page": view}).encode("utf-8")
         _replace(output, page_path, data)

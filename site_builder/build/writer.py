@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
+from typing import Protocol
 
 from ..problems import Message
 
@@ -168,23 +169,18 @@ def exchange(a: Path, b: Path) -> None:
         raise OSError(code, os.strerror(code), str(b))
 
 
-_said_fallback = False
-
-
 def swap_in(new: Path, current: Path) -> Path:
     """Put the folder ``new`` in the place of the folder ``current``; where the old folder now is.
 
     In one step where the system can (``exchange``): the old folder is then at ``new``.
-    Elsewhere in two renames, between which ``current`` is missing for a moment.
+    Elsewhere in two renames, between which ``current`` is missing for a moment (a warning says so:
+    once per build, since a build swaps once).
     """
-    global _said_fallback
     try:
         exchange(new, current)
         return new
     except ExchangeUnavailable as err:
-        if not _said_fallback:
-            log.warning("%s; output/ is replaced in two renames instead, and is missing for a moment", err)
-            _said_fallback = True
+        log.warning("%s; output/ is replaced in two renames instead, and is missing for a moment", err)
     old = Path(tempfile.mkdtemp(prefix=OLD_PREFIX, dir=current.parent))
     os.rmdir(old)
     os.rename(current, old)
@@ -237,6 +233,26 @@ def remove_old(folder: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     finally:
         os.close(fd)
+
+
+class Writer(Protocol):
+    """What every build writes through: ``SiteWriter`` (a full build, swapped in whole) and the preview's
+    writer (incremental.py, in place). A path is claimed once: a second claim raises WrittenTwice."""
+
+    @property
+    def written(self) -> int:
+        """How many files were claimed."""
+
+    def write_text(self, rel: str, text: str) -> None: ...
+
+    def write_bytes(self, rel: str, data: bytes) -> None: ...
+
+    def copy_file(self, source: Path, rel: str) -> None: ...
+
+    def path_of(self, rel: str) -> str:
+        """Where the file written at ``rel`` is now, before the commit (to read it back: the catalogue's digests)."""
+
+    def commit(self) -> None: ...
 
 
 class SiteWriter:
@@ -307,6 +323,11 @@ class SiteWriter:
     def reserve(self, rel: str) -> Path:
         """Claim ``rel`` for a file another process writes into ``temp`` (parallel.py); where to write it."""
         return self._target(rel)
+
+    def path_of(self, rel: str) -> str:
+        """Where the file written at ``rel`` is (every file is in the temporary folder until the commit).
+        (A string, not a Path: this runs for every download of a large site.)"""
+        return os.path.join(self._temp, rel)
 
     def _submit(self, path: Path, data: bytes) -> None:
         while len(self._pending) >= MAX_PENDING:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -199,25 +198,42 @@ class EntryMemo(Generic[T]):
         return value
 
 
-_data: EntryMemo[YearData] = EntryMemo()
-_files: EntryMemo[tuple[File, ...]] = EntryMemo()
+class YearFiles:
+    """Each department-year's downloads, worked out once per ``Entry`` (kept while the Entry lives).
 
+    Owned by a build's context (build/context.py), or by the preview's cache across its builds.
+    """
 
-def data_of(entry: Entry) -> YearData:
-    return _data.get(entry) or _data.put(entry, year_data(entry))
+    def __init__(self) -> None:
+        self._data: EntryMemo[YearData] = EntryMemo()
+        self._files: EntryMemo[tuple[File, ...]] = EntryMemo()
+
+    def data(self, entry: Entry) -> YearData:
+        return self._data.get(entry) or self._data.put(entry, year_data(entry))
+
+    def files(self, entry: Entry) -> tuple[File, ...]:
+        """The files of one department-year, in ``…/<stem>/data/``: JSON, figures CSV, indicators CSV, its 决算
+        tables (when it has them) and its source documents."""
+        known = self._files.get(entry)
+        return known if known is not None else self._files.put(entry, year_files(entry, self.data(entry)))
+
+    def links(self, entry: Entry) -> tuple[DownloadLink, ...]:
+        """The links a department-year's page gives to its downloads: its data files, and its source documents
+        (kind ``source``, which the page lists under 来源)."""
+        return links((f.about for f in self.files(entry)), YEAR_NOTES)
+
+    def bytes_of(self, entry: Entry, name: str) -> bytes:
+        """``data(entry, name)`` for ``site_file_specs``, from the memoised bytes."""
+        return getattr(self.data(entry), name)  # type: ignore[no-any-return]
 
 
 def year_page(entry: Entry) -> str:
     return routes.year_path(entry.region_slugs, entry.department_slug, entry.stem)
 
 
-def year_files(entry: Entry) -> tuple[File, ...]:
-    """The three files of one department-year, in ``…/<stem>/data/``: JSON, figures CSV, indicators CSV."""
-    known = _files.get(entry)
-    if known is not None:
-        return known
+def year_files(entry: Entry, data: YearData) -> tuple[File, ...]:
+    """The files of one department-year made of ``data`` (``YearFiles.files`` keeps them)."""
     meta = entry.model.meta
-    data = data_of(entry)
     about = {"department": meta.department, "region": " ".join(meta.region.names), "year": meta.year,
              "document_kind": meta.kind, "page": year_page(entry)}
     name = f"{meta.department} {meta.year}年{meta.kind}"
@@ -227,11 +243,11 @@ def year_files(entry: Entry) -> tuple[File, ...]:
                     for src in meta.sources if src.file)
     final = (describe(f"{base}-final.csv", f"{name}：决算表，预算数与决算数（CSV）", "final", (data.final,), **about),) \
         if data.final else ()
-    return _files.put(entry, (
+    return (
         describe(f"{base}.json", f"{name}：全部数据（JSON）", "department-year", (data.json,), **about),
         describe(f"{base}-figures.csv", f"{name}：全部数字（CSV）", "figures", (data.figures,), **about),
         describe(f"{base}-indicators.csv", f"{name}：绩效指标（CSV）", "indicators", (data.indicators,), **about),
-    ) + final + sources)
+    ) + final + sources
 
 
 def source_path(entry: Entry, file: str) -> str:
@@ -252,12 +268,6 @@ YEAR_NOTES = {
     "indicators": "每个绩效指标一行：一级、二级、三级指标，指标值拆为性质、符号、数值、单位",
     "final": "决算表每个数字一行：表、编码、名称、列，年初预算数、全年预算数、决算数与完成率各占一列",
 }
-
-
-def year_links(entry: Entry) -> tuple[DownloadLink, ...]:
-    """The links a department-year's page gives to its downloads: its three data files, and its source documents
-    (kind ``source``, which the page lists under 来源)."""
-    return links((f.about for f in year_files(entry)), YEAR_NOTES)
 
 
 # ---------------------------------------------------------------------------
@@ -313,11 +323,9 @@ def site_file_specs(entries: Sequence[Entry], pages: Sequence[str], scorecard_cs
     )
 
 
-def site_files(entries: Sequence[Entry], pages: Sequence[str], scorecard_csv: str) -> tuple[File, ...]:
-    """The site-wide files, in memory, from each department-year's memoised bytes; ``entries`` in path order."""
-    def data(entry: Entry, name: str) -> bytes:
-        return getattr(data_of(entry), name)  # type: ignore[no-any-return]
-
+def site_files(entries: Sequence[Entry], pages: Sequence[str], scorecard_csv: str, data: YearBytes) -> tuple[File, ...]:
+    """The site-wide files, in memory, from each department-year's bytes (``YearFiles.bytes_of``); ``entries``
+    in path order."""
     return tuple(describe(path, title, kind, parts) for path, title, kind, parts in
                  site_file_specs(entries, pages, scorecard_csv, data))
 
@@ -340,20 +348,6 @@ SITE_NOTES = {
 
 # ---------------------------------------------------------------------------
 # Downloads written by other stages, and the catalogue
-
-
-def written_path(writer: Any, rel: str) -> str:
-    """Where the file ``rel`` that ``writer`` wrote is now, before the commit.
-
-    The full build's writer has every file in its temporary folder; the preview's
-    incremental writer stages new and changed files and leaves the others in place.
-    (Strings, not Paths: this runs for every download of a large site.)
-    """
-    stage = getattr(writer, "stage", None)
-    if stage is not None:
-        staged = os.path.join(stage, rel)
-        return staged if os.path.isfile(staged) else os.path.join(writer.output, rel)
-    return os.path.join(writer.temp, rel)
 
 
 def is_download(path: str) -> bool:

@@ -14,15 +14,23 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ..site import routes
 from .completeness import CompletenessView, ScorecardPageView, completeness_view, scorecard_csv, scorecard_pages
 from ..content.load import Entry
-from .downloads import (SITE_NOTES, Download, DownloadLink, EntryMemo, File, catalog_json, is_download, links,
-                        media_type, site_files, written_path, year_files, year_links, year_page)
+from .downloads import (SITE_NOTES, Download, DownloadLink, EntryMemo, File, YearFiles, catalog_json, is_download,
+                        links, media_type, site_files, year_page)
 from ..site.routes import Route
 from .scorecard import ItemList, Scorecard, score
+
+
+class Files(Protocol):
+    """What this stage needs of a writer (build/writer.py's ``Writer``)."""
+
+    def write_bytes(self, rel: str, data: bytes) -> None: ...
+
+    def path_of(self, rel: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -34,49 +42,61 @@ class Transparency:
     site_files: tuple[File, ...]
     scorecard_pages: tuple[ScorecardPageView, ...]
     departments: dict[str, tuple[str, str]]  # department folder → (name, region), for other stages' downloads
+    memos: Memos
 
     def year_links(self, entry: Entry) -> tuple[DownloadLink, ...]:
-        return year_links(entry)
+        return self.memos.downloads.links(entry)
 
     def site_links(self) -> tuple[DownloadLink, ...]:
         return links((f.about for f in self.site_files), SITE_NOTES)
 
 
-def plan_transparency(entries: Sequence[Entry], items: ItemList) -> Transparency:
+class Memos:
+    """What a build works out of each Entry (scorecards, downloads) and the digests of the files it wrote.
+
+    One per build (build/context.py); the preview's cache keeps one across its builds, so that
+    what it worked out of an unchanged file's Entry is not worked out again.
+    """
+
+    def __init__(self) -> None:
+        self.downloads = YearFiles()
+        self.digests = FileDigests()
+        self._scored: EntryMemo[tuple[str, Scorecard, CompletenessView]] = EntryMemo()
+
+    def scored(self, entry: Entry, items: ItemList, items_key: str) -> tuple[str, Scorecard, CompletenessView]:
+        """The scorecard of ``entry`` and its view, worked out again only for another entry or item list."""
+        known = self._scored.get(entry)
+        if known is not None and known[0] == items_key:
+            return known
+        card = score(entry.model, items)
+        return self._scored.put(entry, (items_key, card, completeness_view(card)))
+
+
+def plan_transparency(entries: Sequence[Entry], items: ItemList, memos: Memos) -> Transparency:
     """Score every department-year with ``items`` and describe every download."""
     ordered = sorted(entries, key=lambda e: e.rel)
     items_key = items.model_dump_json()
-    scored = [scored_entry(e, items, items_key) for e in ordered]
+    scored = [memos.scored(e, items, items_key) for e in ordered]
     cards = {e.rel: card for e, (_, card, _) in zip(ordered, scored)}
     departments = department_labels(ordered)
     return Transparency(
         completeness={e.rel: view for e, (_, _, view) in zip(ordered, scored)},
-        year_files={e.rel: year_files(e) for e in ordered},
-        site_files=site_files(ordered, [year_page(e) for e in ordered], scorecard_csv(ordered, cards, items)),
+        year_files={e.rel: memos.downloads.files(e) for e in ordered},
+        site_files=site_files(ordered, [year_page(e) for e in ordered], scorecard_csv(ordered, cards, items),
+                              memos.downloads.bytes_of),
         scorecard_pages=tuple(scorecard_pages(ordered, cards, items)),
         departments=departments,
+        memos=memos,
     )
 
 
-_scored: EntryMemo[tuple[str, Scorecard, CompletenessView]] = EntryMemo()
-
-
-def scored_entry(entry: Entry, items: ItemList, items_key: str) -> tuple[str, Scorecard, CompletenessView]:
-    """The scorecard of ``entry`` and its view, worked out again only for another entry or item list."""
-    known = _scored.get(entry)
-    if known is not None and known[0] == items_key:
-        return known
-    card = score(entry.model, items)
-    return _scored.put(entry, (items_key, card, completeness_view(card)))
-
-
-def write_downloads(writer: Any, plan: Transparency, pages: Sequence[tuple[Route, dict[str, Any]]], site_title: str) -> None:
+def write_downloads(writer: Files, plan: Transparency, pages: Sequence[tuple[Route, dict[str, Any]]], site_title: str) -> None:
     """Write every download, then ``data/catalog.json`` listing them and those written as pages."""
     files = [*plan.site_files, *(f for rel in sorted(plan.year_files) for f in plan.year_files[rel])]
     for f in files:
         writer.write_bytes(f.about.path, f.data)
     written = [route_download(writer, route, plan) for route, _ in pages if is_download(route.path)]
-    _digests.forget_unseen()
+    plan.memos.digests.forget_unseen()
     catalog = [f.about for f in files] + sorted(written, key=lambda d: d.path)
     writer.write_bytes(routes.CATALOG, catalog_json(catalog, site_title).encode("utf-8"))
 
@@ -86,9 +106,9 @@ def department_labels(entries: Sequence[Entry]) -> dict[str, tuple[str, str]]:
     return {"/".join(e.rel[:-1]): (e.model.meta.department, " ".join(e.model.meta.region.names)) for e in entries}
 
 
-def route_download(writer: Any, route: Route, plan: Transparency) -> Download:
+def route_download(writer: Files, route: Route, plan: Transparency) -> Download:
     """A download another stage wrote as a page (a comparison's JSON or CSV), as the catalogue lists it."""
-    size, sha256 = _digests.of(written_path(writer, route.path))
+    size, sha256 = plan.memos.digests.of(writer.path_of(route.path))
     department, region = plan.departments.get(route.path.partition("/compare/")[0], (None, None))
     return page_download(route.path, size, sha256, department, region)
 
@@ -134,6 +154,3 @@ class FileDigests:
 
     def forget_unseen(self) -> None:
         self._known, self._seen = self._seen, {}
-
-
-_digests = FileDigests()
