@@ -66,16 +66,6 @@ LONG_MODULES: dict[str, str] = {
 }
 # Module-level state: (module, what) → who removes it. ``what`` is a name, "global NAME" or "cache NAME".
 STATE: dict[tuple[str, str], str] = {
-    ("build/departments.py", "global _md"): "E1",
-    ("build/departments.py", "global _done"): "E1",
-    ("build/departments.py", "global _job"): "E1",
-    ("build/departments.py", "global _stop"): "E1",
-    ("build/parallel.py", "global _job"): "E1",
-    ("build/writer.py", "global _said_fallback"): "E1",
-    ("derive/downloads.py", "_data"): "E1",
-    ("derive/downloads.py", "_files"): "E1",
-    ("derive/transparency.py", "_scored"): "E1",
-    ("derive/transparency.py", "_digests"): "E1",
     ("derive/opendata.py", "_FIELDS"): "E1",
     ("derive/opendata.py", "_LABEL_FIELDS"): "E1",
     ("build/incremental.py", "_PLANS"): "E2",
