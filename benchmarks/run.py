@@ -236,9 +236,21 @@ def hugo_binary() -> Path | None:
 
 
 def timed_hugo(root: Path, hugo: Path) -> tuple[float, float, int, int, float, float]:
-    """Hugo's cold build of ``root/content`` through ``benchmarks/hugo/`` (the corpus mounted as its
-    data/corpus): wall and CPU seconds, pages (HTML files) and files written, peak memory (MB), output (MB)."""
-    output, cache = root / "hugo-output", root / "hugo-cache"
+    """Hugo's cold build of ``root/content`` through ``benchmarks/hugo/``: wall and CPU seconds,
+    pages (HTML files) and files written, peak memory (MB), output (MB)."""
+    output = root / "hugo-output"
+    wall, cpu, peak = run_hugo(root, hugo, output)
+    files = [p for p in output.rglob("*") if p.is_file()]
+    pages = sum(1 for p in files if p.suffix == ".html")
+    size = sum(p.stat().st_size for p in files)
+    shutil.rmtree(output, ignore_errors=True)
+    return wall, cpu, pages, len(files), peak, size / 2**20
+
+
+def run_hugo(root: Path, hugo: Path, output: Path) -> tuple[float, float, float]:
+    """Build ``root/content`` with Hugo through ``benchmarks/hugo/`` (the corpus mounted as its
+    data/corpus) into ``output``, cold (a new cache folder, removed after): wall and CPU seconds, peak MB."""
+    cache = root / "hugo-cache"
     for folder in (output, cache):
         shutil.rmtree(folder, ignore_errors=True)
     mounts = root / "hugo-mounts.toml"  # the corpus as data, and this folder's own mounts named again (a mount replaces the default)
@@ -248,21 +260,19 @@ def timed_hugo(root: Path, hugo: Path) -> tuple[float, float, int, int, float, f
                                ("layouts", "layouts"), ("static", "static"))), encoding="utf-8")
     command = [str(hugo), "--source", str(HUGO_SITE), "--config", f"hugo.toml,{mounts}", "--destination", str(output),
                "--cacheDir", str(cache), "--noBuildLock", "--quiet"]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    with PeakMemory(process.pid) as memory:
-        _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stdout, stderr = process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"Hugo failed:\n{stdout.decode()}\n{stderr.decode()}")
-    files = [p for p in output.rglob("*") if p.is_file()]
-    pages = sum(1 for p in files if p.suffix == ".html")
-    size = sum(p.stat().st_size for p in files)
-    shutil.rmtree(output, ignore_errors=True)
+    with tempfile.TemporaryFile() as said:  # a file, not a pipe: nobody reads while Hugo runs
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=said, stderr=subprocess.STDOUT)
+        with PeakMemory(process.pid) as memory:
+            _, status, usage = os.wait4(process.pid, 0)  # its own CPU time, not only this process's children's
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        said.seek(0)
+        message = said.read().decode(errors="replace")
     shutil.rmtree(cache, ignore_errors=True)
-    return wall, usage.ru_utime + usage.ru_stime, pages, len(files), memory.peak / 2**20, size / 2**20
+    if process.returncode != 0:
+        raise RuntimeError(f"Hugo failed:\n{message}")
+    return wall, usage.ru_utime + usage.ru_stime, memory.peak / 2**20
 
 
 # ---------------------------------------------------------------------------------------
