@@ -21,7 +21,7 @@ from sitekit import MINIMAL, MINIMAL_PATH
 
 from site_builder.content.load import content_root_of, load_file
 from site_builder.problems import Reporter
-from site_builder.build.validate import report_checks
+from site_builder.build.departments import report_checks
 from site_builder.content.checks import run_checks
 
 SETTINGS = settings(max_examples=150, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture,

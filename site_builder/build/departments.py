@@ -25,6 +25,7 @@ preview server uses), byte for byte:
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -33,13 +34,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..content.checks import run_checks
-from ..content.load import Entry, check_unique, find_files, load_file
+from ..content.checks import Check, run_checks
+from ..content.load import Entry, check_unique, display_path, find_files, load_file
 from ..content.model import DepartmentYear
 from ..derive.downloads import Download, download, is_download, site_file_specs, year_page
 from ..derive.scorecard import Scorecard
 from ..derive.transparency import department_labels, page_download
-from ..problems import Message, Problem, Reporter
+from ..problems import Message, Problem, Reporter, format_key
 from ..search.segment import segment_html
 from ..site.pages import call, department_pages
 from ..site.render import TemplateProblem, render_page
@@ -48,7 +49,6 @@ from ..site.views import group_departments, region_names
 from . import parallel
 from .context import BuildContext
 from .writer import Writer
-from .validate import report_checks
 
 MIN_DEPARTMENTS = 24  # below this, forking workers costs more than it saves
 CHUNK = 4  # departments handed to a worker at a time
@@ -84,6 +84,22 @@ def lighten(entry: Entry) -> Entry:
     return Entry(entry.path, entry.rel, light, lines)
 
 
+Load = Callable[[Path, Path, Reporter], "Entry | None"]
+
+
+def load_and_check(ctx: BuildContext, files: Sequence[Path], reporter: Reporter, *, loose: bool = False,
+                   load: Load | None = None) -> tuple[list[Entry], dict[tuple[str, ...], list[Check]]]:
+    """The first two steps of the pipeline, for one department: its files loaded (``load(path, content_root,
+    reporter)``, by default content.load.load_file) and checked; every problem reported to ``reporter``."""
+    entries = [e for e in (load(path, ctx.content_root, reporter) if load is not None
+                           else load_file(path, ctx.content_root, reporter, loose=loose) for path in files)
+               if e is not None]
+    checks = {e.rel: run_checks(e.model) for e in entries}
+    for entry in entries:
+        report_checks(entry, checks[entry.rel], reporter)
+    return entries, checks
+
+
 def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination | None = None, stop: Any = None,
                      *, loose: bool = False) -> Summary:
     """The pipeline of one department: load, check and, when all is well and there is ``into`` (and
@@ -94,11 +110,7 @@ def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination
     (content.load.load_file).
     """
     reporter = Reporter()
-    entries = [e for e in (load_file(path, ctx.content_root, reporter, loose=loose) for path in files)
-               if e is not None]
-    checks = {e.rel: run_checks(e.model) for e in entries}
-    for entry in entries:
-        report_checks(entry, checks[entry.rel], reporter)
+    entries, checks = load_and_check(ctx, files, reporter, loose=loose)
     summary = Summary([lighten(e) for e in entries], reporter.problems)
     if stop is not None and (reporter.errors or (ctx.strict and reporter.warnings)):
         stop.set()
@@ -197,3 +209,35 @@ def stream_site_files(writer: Writer, entries: Sequence[Entry], scorecard_csv: s
         size, sha256 = writer.write_parts(path, parts)
         written.append(download(path, title, kind, size, sha256))
     return written
+
+
+def report_checks(entry: Entry, checks: list[Check], reporter: Reporter) -> None:
+    """A failed check is a warning naming both figures and their difference."""
+    unit = entry.model.meta.unit
+    name = display_path(entry.path)
+    for check in checks:
+        if check.passed:
+            continue
+        reporter.warning(name, entry.line_of(check.key), format_key(check.key),
+                         Message(describe_failure(check, unit), describe_failure_zh(check, unit)))
+
+
+def describe_failure_zh(check: Check, unit: str) -> str:
+    """A failed check as the page's 数据核对 says it: "标题：左为 …，右为 …，相差 …"."""
+    from ..content.check import check_view  # the wording the pages use; imported only when a check failed
+
+    view = check_view(check, unit)
+    return f"{view.title}：{view.statement}，{view.difference}"
+
+
+def describe_failure(check: Check, unit: str) -> str:
+    unit = "%" if check.measure == "percent" else unit
+    relation = {"=": "does not equal", "≤": "exceeds", "≥": "is less than"}[check.relation]
+    sep = "" if unit == "%" else " "
+    return (f"{check.title}: {check.left_label} {plain(check.left)}{sep}{unit} {relation} "
+            f"{check.right_label} {plain(check.right)}{sep}{unit} (difference {plain(check.difference)}{sep}{unit})")
+
+
+def plain(value: Decimal) -> str:
+    """A Decimal as plain digits, never in exponent form."""
+    return format(value, "f")

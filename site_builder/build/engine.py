@@ -39,10 +39,10 @@ from ..site.routes import DuplicatePath, Route, RouteTable
 from ..site.views import Department, group_departments, region_names, region_trees
 from .cache import PersistentCache, open_cache, site_digest
 from .context import BuildContext
-from .departments import Destination, build_departments, department_folders, site_entries, stream_site_files, year_bytes
+from .departments import (Destination, build_departments, department_folders, report_checks, site_entries,
+                          stream_site_files, year_bytes)
 from .parallel import defer, render_pages
 from .quickpath import LastBuild
-from .validate import report_checks
 from .writer import TEMP_PREFIX, SiteWriter, UnsafeOutput, Writer, check_output_dir, locked_folder, site_folder
 
 if TYPE_CHECKING:

@@ -33,7 +33,7 @@ from ..problems import Reporter
 from ..site.render import render_page
 from ..site.routes import Route
 from ..derive.scorecard import ItemList
-from .validate import report_checks
+from .departments import report_checks
 from ..site.views import SiteView, group_departments
 from .writer import TEMP_PREFIX
 

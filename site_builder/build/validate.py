@@ -1,61 +1,39 @@
-"""``site-builder validate``: the build pipeline stopped before rendering."""
+"""``site-builder validate``: the build pipeline stopped before rendering (as ``zola check``).
+
+Each department goes through departments.py's ``build_department`` with no Jinja environment:
+loaded and checked, on every core where the content is large enough, exactly as a build
+loads and checks it; then the site-wide check that each department-year is in one file.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import os
 from pathlib import Path
 
-from ..content.checks import Check, run_checks
-from ..content.load import Entry, display_path, load_content
-from ..problems import Message, Reporter, format_key
+from ..config import SiteConfig, load_config
+from ..content.crosswalk import site_crosswalk
+from ..content.load import Entry
+from ..derive.completeness import load_site_items
+from ..problems import Reporter
+from .context import BuildContext
+from .departments import build_departments, department_folders, site_entries
 
 
 def validate(root: Path, reporter: Reporter, project_root: Path | None = None) -> list[Entry]:
-    """Load every file below ``root`` and report errors and the failed arithmetic checks.
+    """Load every file below ``root`` and report errors and the failed arithmetic checks; the
+    department-years that loaded (each with its metadata and glossary only).
 
     With ``project_root``, also what a build reads beside the content: ``site.toml`` and the
     公开完整度 item list it uses and its crosswalk of renumbered codes, so that their errors show before a build.
     """
-    entries = load_content(root, reporter)
-    for entry in entries:
-        report_checks(entry, run_checks(entry.model), reporter)
+    ctx = BuildContext(SiteConfig(), None, None, None, root)
+    # A single file outside any content folder is checked for itself, not for its place.
+    loose = ctx.content_root.name != "content" and ctx.content_root == Path(os.path.abspath(root)).parent
+    summaries = build_departments(ctx, department_folders(root), loose=loose)
+    for summary in summaries:
+        reporter.extend(summary.problems)
+    entries = site_entries(summaries, reporter)
     if project_root is not None:
-        from ..derive.completeness import load_site_items  # the pages' modules: only when asked
-        from ..config import load_config
-        from ..content.crosswalk import site_crosswalk
-
         load_site_items(project_root, load_config(project_root, reporter).scorecard, reporter)
         site_crosswalk(project_root, reporter)
     return entries
-
-
-def report_checks(entry: Entry, checks: list[Check], reporter: Reporter) -> None:
-    """A failed check is a warning naming both figures and their difference."""
-    unit = entry.model.meta.unit
-    name = display_path(entry.path)
-    for check in checks:
-        if check.passed:
-            continue
-        reporter.warning(name, entry.line_of(check.key), format_key(check.key),
-                         Message(describe_failure(check, unit), describe_failure_zh(check, unit)))
-
-
-def describe_failure_zh(check: Check, unit: str) -> str:
-    """A failed check as the page's 数据核对 says it: "标题：左为 …，右为 …，相差 …"."""
-    from ..content.check import check_view  # the wording the pages use; imported only when a check failed
-
-    view = check_view(check, unit)
-    return f"{view.title}：{view.statement}，{view.difference}"
-
-
-def describe_failure(check: Check, unit: str) -> str:
-    unit = "%" if check.measure == "percent" else unit
-    relation = {"=": "does not equal", "≤": "exceeds", "≥": "is less than"}[check.relation]
-    sep = "" if unit == "%" else " "
-    return (f"{check.title}: {check.left_label} {plain(check.left)}{sep}{unit} {relation} "
-            f"{check.right_label} {plain(check.right)}{sep}{unit} (difference {plain(check.difference)}{sep}{unit})")
-
-
-def plain(value: Decimal) -> str:
-    """A Decimal as plain digits, never in exponent form."""
-    return format(value, "f")
