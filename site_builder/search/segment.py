@@ -19,6 +19,7 @@ is ``themes/default/static/search-core.js``, which must segment exactly as here)
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -138,8 +139,13 @@ def segment_html(document: str) -> str:
 IGNORE = "data-pagefind-ignore"
 _IGNORE_ATTRIBUTE = re.compile(rf"\s{IGNORE}(?=[\s=/>])")
 _QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
-_BOUNDS: dict[str, re.Pattern[str]] = {}  # an element's opening and closing tags, by its name
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+@functools.lru_cache(maxsize=64)
+def _bounds(tag: str) -> re.Pattern[str]:
+    """An element's opening and closing tags, by its name (compiled once per name)."""
+    return re.compile(f"<(/?){re.escape(tag)}(?=[\\s/>])", re.I)
 
 
 def drop_ignored(document: str) -> str:
@@ -160,8 +166,7 @@ def drop_ignored(document: str) -> str:
             found = document.find(IGNORE, found + len(IGNORE))
             continue
         tag, depth = name[2].lower(), 0
-        bounds = _BOUNDS.get(tag) or _BOUNDS.setdefault(tag, re.compile(f"<(/?){re.escape(tag)}(?=[\\s/>])", re.I))
-        for bound in bounds.finditer(document, opening.end()):
+        for bound in _bounds(tag).finditer(document, opening.end()):
             if not bound[1]:
                 end = _TAG.match(document, bound.start())
                 depth += end is not None and not end[0].endswith("/>")
