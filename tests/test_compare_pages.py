@@ -286,6 +286,30 @@ def test_budgets_and_final_accounts_are_compared_apart(tmp_path: Path) -> None:
     assert cells(row(html, "收支.项目支出")) == ["项目支出", "652.50", "537.00", "减少 115.50 下降 17.70%"]
 
 
+THEME_MACROS = """{% import "default!macros/comparison.html" as default %}
+{% macro figure_table(g, b) -%}
+<ul class="theme-figures">{% for r in g.figures %}<li data-key="{{ r.key }}">{{ r.label }}：{{ r.old if r.old is not none else r.old_missing }} → {{ r.new | amount(r.unit) if r.new is not none else r.new_missing }}</li>{% endfor %}</ul>
+{%- endmacro %}
+{% macro indicator_table(id, caption, rows, b) -%}{{ default.indicator_table(id, caption, rows, b) }}{%- endmacro %}
+"""
+
+
+def test_a_theme_that_overrides_the_macros_prints_the_figure_rows_itself(tmp_path: Path) -> None:
+    """The rows Python prints for speed are the default theme's choice (html.py): a site's theme that
+    overrides the macro prints the same views as it likes."""
+    root = fictitious_site(tmp_path)
+    write_tree(root, f"-- themes/default/templates/macros/comparison.html --\n{THEME_MACROS}")
+    result, reporter = build(root, search_index=False)
+    assert result.ok, [str(p) for p in reporter.errors]
+    html = page(root / "output")
+    assert html.select("tr.figure") == []  # no row printed by Python
+    items = {li["data-key"]: li for li in html.select("ul.theme-figures li")}
+    # 6,525,000.00 元 is exactly 652.5 万元 (plain, as the view holds it); 537.00 万元 through the amount filter.
+    assert items["收支.项目支出"].get_text() == "项目支出：652.5 → 537.00"
+    assert items["收支.项目支出"].data["title"] == "537.00 万元，合 5,370,000 元"
+    assert html.select("#project-1-indicators tbody tr")  # the macro it did not change: the default's
+
+
 def test_sitemap_lists_comparison_pages_but_not_their_downloads(site: Path) -> None:
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     for pair in PAIRS:

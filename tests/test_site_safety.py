@@ -158,16 +158,16 @@ def test_comparison_payloads_read_as_text(site: Path) -> None:
 def test_comparison_html_escapes_every_field() -> None:
     """What the comparison prints outside templates, with the payload in every text it takes, the
     fields that content never fills (the year, a badge, a discrepancy) too."""
-    from markupsafe import Markup
+    from decimal import Decimal
 
-    from site_builder.site.comparison_pages import (FigureRow, IndicatorRow, StatedView, diff_html, figure_row_html,
-                                            indicator_rows_html, stated_html)
+    from site_builder.site.comparison_views import FigureRow, IndicatorRow, StatedView
+    from site_builder.site.html import diff_html, figure_row_html, indicator_rows_html
     from site_builder.derive.textdiff import Segment
 
     stated = StatedView(PAYLOAD, PAYLOAD, PAYLOAD, PAYLOAD, (PAYLOAD,))
-    row = FigureRow(key=ATTRIBUTE, label=PAYLOAD, code="", level=0, renamed=PAYLOAD, old=Markup("1"), new=Markup("2"),
-                    old_missing="", new_missing="", status="changed", badge="", verb="增加", direction="up",
-                    delta=Markup("1"), rate="增长 100.00%", stated=(stated,))
+    row = FigureRow(key=ATTRIBUTE, label=PAYLOAD, unit="元", code="", level=0, renamed=PAYLOAD, old=Decimal(1),
+                    new=Decimal(2), old_missing="", new_missing="", status="changed", badge="", verb="增加",
+                    direction="up", delta=Decimal(1), rate="增长 100.00%", stated=(stated,))
     indicator = IndicatorRow(PAYLOAD, PAYLOAD, "changed", PAYLOAD, PAYLOAD, PAYLOAD)
     segments = [Segment("equal", PAYLOAD), Segment("delete", PAYLOAD), Segment("insert", PAYLOAD),
                 Segment("equal", PAYLOAD, folded=True)]

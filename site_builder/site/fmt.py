@@ -14,7 +14,7 @@ from typing import NamedTuple
 from ..content.model import UNIT_FACTORS
 from ..content.numbers import grouped, percent, plain
 
-__all__ = ["grouped", "percent", "plain", "Money", "OTHER_UNIT", "convert", "money", "maybe_money", "number"]
+__all__ = ["grouped", "percent", "plain", "Money", "OTHER_UNIT", "convert", "with_cents", "money", "maybe_money", "number"]
 
 OTHER_UNIT = {"元": "万元", "万元": "元"}
 
@@ -41,6 +41,15 @@ def convert(value: Decimal, unit: str, to: str) -> Decimal:
         return value
     converted = value.scaleb(_SHIFTS[UNIT_FACTORS[unit], UNIT_FACTORS[to]])
     return converted.normalize() if converted else Decimal(0)
+
+
+_CENT = Decimal("0.01")
+
+
+def with_cents(value: Decimal) -> Decimal:
+    """``value`` with at least two decimals, so that a column lines up; exact (only zeros are added)."""
+    exponent = value.as_tuple().exponent
+    return value.quantize(_CENT) if isinstance(exponent, int) and exponent > -2 else value
 
 
 def money(value: Decimal, unit: str) -> Money:

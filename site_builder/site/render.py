@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 
+from . import html
 from .routes import Route, relative_url
 
 BUILTIN_THEMES = Path(__file__).resolve().parents[2] / "themes"
@@ -77,6 +78,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              auto_reload=False)  # templates are compiled once per build, not stat()ed per page
     env.filters["region_levels"] = region_levels  # the 地区 values of a page for the search filters
+    env.filters.update(html.FILTERS)  # what Python prints for speed (a theme's templates may print it themselves)
     return env
 
 

@@ -80,7 +80,7 @@ def glossary_page_view(departments: Sequence[Department], md: MarkdownRenderer) 
     """Every term of every disclosed 名词解释, in 拼音 order (pypinyin). A definition used by several
     documents is shown once with all of them; one that differs from the term's most used definition
     by a few characters is shown by its differences."""
-    from .comparison_pages import diff_html  # compare_views imports this module
+    from .html import diff_html
     from ..derive.textdiff import changed_chars, diff_text
 
     uses: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..content.check import parent_code
 from .fmt import Money, maybe_money, percent
+from .html import escape_text
 from ..content.model import Change, Indicator, Row
 
 BLANK = "—"  # an empty cell of the published table
@@ -64,9 +65,9 @@ class Cell(NamedTuple):
     def markup(self, url: Callable[[str], str]) -> str:
         """The cell as HTML; ``url`` makes a link's site-relative target relative to the page."""
         text, money, html, link, header, scope, rowspan, _, level_label, _, column, home = self
-        start = f'<th scope="{_escape(scope)}"' if header else "<td"
+        start = f'<th scope="{escape_text(scope)}"' if header else "<td"
         if column:
-            start += f' data-label="{_escape(column)}"'
+            start += f' data-label="{escape_text(column)}"'
         if rowspan > 1:
             start += f' rowspan="{rowspan}"'
         classes = self.classes
@@ -74,32 +75,25 @@ class Cell(NamedTuple):
             classes = f"{classes} blank" if classes else "blank"  # a stacked row leaves out its blank cells
         if classes:
             start += f' class="{classes}"'  # class names made above: nothing to escape
-        label = f'<span class="level-label">{_escape(level_label)}</span>' if level_label else ""
+        label = f'<span class="level-label">{escape_text(level_label)}</span>' if level_label else ""
         if link:
-            content = f'<a href="{_escape(url(link))}">{_escape(text)}</a>'
+            content = f'<a href="{escape_text(url(link))}">{escape_text(text)}</a>'
         elif money:
             content = amount_html(money)
         elif html:
             content = html
         else:
-            content = _escape(text)
+            content = escape_text(text)
         if home:  # the cell is the link: its text names the line for a screen reader, "历年" is shown
-            content = (f'<a class="permalink" data-pagefind-ignore href="{_escape(url(home))}">'
-                       f'<span class="visually-hidden">{_escape(text)}：</span>历年</a>')
+            content = (f'<a class="permalink" data-pagefind-ignore href="{escape_text(url(home))}">'
+                       f'<span class="visually-hidden">{escape_text(text)}：</span>历年</a>')
         return f"{start}>{label}{content}</th>" if header else f"{start}>{label}{content}</td>"
-
-
-def _escape(text: str) -> str:
-    """``text`` escaped for HTML as Jinja escapes it (markupsafe); most text has nothing to escape."""
-    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
-        return escape(text)
-    return text
 
 
 def hidden_unit(unit: str) -> str:
     """The unit after an amount whose column or caption shows it: not seen, but read by screen
     readers ("10 元") and indexed, so that a search excerpt from a table gives each amount its unit."""
-    return f'<span class="visually-hidden unit"> {_escape(unit)}</span>'
+    return f'<span class="visually-hidden unit"> {escape_text(unit)}</span>'
 
 
 def amount_html(m: Money) -> str:
@@ -124,8 +118,8 @@ class TableRow(NamedTuple):
     def markup(self, url: Callable[[str], str]) -> str:
         """The row as HTML: its anchor, its kind as a class (row-total, row-group), then its cells."""
         cells = "".join([c.markup(url) for c in self.cells])
-        start = f'<tr id="{_escape(self.id)}"' if self.id else "<tr"
-        return f'{start} class="row-{_escape(self.kind)}">{cells}</tr>' if self.kind else f"{start}>{cells}</tr>"
+        start = f'<tr id="{escape_text(self.id)}"' if self.id else "<tr"
+        return f'{start} class="row-{escape_text(self.kind)}">{cells}</tr>' if self.kind else f"{start}>{cells}</tr>"
 
 
 @dataclass(frozen=True)
