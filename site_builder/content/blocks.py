@@ -17,6 +17,8 @@ Kind = Literal["预算", "决算"]
 Status = Literal["已公开", "无", "未公开", "未收录"]
 SHORTHANDS = ("未公开", "无", "未收录")
 """The states a section may be written as, a bare string instead of a mapping."""
+STATUS_KEYS: dict[str, str] = {"已公开": "disclosed", "无": "none", "未公开": "undisclosed", "未收录": "uncollected"}
+"""Each status's English key: what views and templates switch on, and the pages' CSS classes (``status-none``)."""
 
 UNIT_FACTORS: dict[str, int] = {"元": 1, "万元": 10_000}
 """How many 元 one unit is: conversions multiply by an integer, so they are exact."""

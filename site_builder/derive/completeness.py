@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from ..content.blocks import STATUS_KEYS
 from ..content.load import Entry, display_path
 from .opendata import csv_text
 from ..problems import Reporter
@@ -25,8 +26,9 @@ from ..site import routes
 from ..site.routes import Link, entry_path, year_label
 
 SITE_FILE = "scorecard.yaml"
-STATE_CLASSES = {"已公开": "disclosed", "公开为无": "none", "未公开": "undisclosed", "未收录": "uncollected",
-                 "无（与数字不符）": "contradicted"}
+STATE_CLASSES = {"已公开": STATUS_KEYS["已公开"], "公开为无": STATUS_KEYS["无"], "未公开": STATUS_KEYS["未公开"],
+                 "未收录": STATUS_KEYS["未收录"], "无（与数字不符）": "contradicted"}
+"""A mark's state as the page's CSS class: a section's status's key, and one of its own for 无（与数字不符）."""
 SECTION_ORDER = ("职责", "收支", "三公", "绩效", "政府采购", "国有资产", "名词解释")
 
 

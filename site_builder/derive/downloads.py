@@ -48,8 +48,8 @@ SITE_JSON = f"{routes.DATA}/site.json"
 SITE_FIGURES = f"{routes.DATA}/figures.csv"
 SITE_INDICATORS = f"{routes.DATA}/indicators.csv"
 SITE_FINAL = f"{routes.DATA}/final.csv"
-SITE_SCORECARD = f"{routes.DATA}/scorecard.csv"
-SCHEMA = f"{routes.DATA}/content.schema.json"
+SITE_SCORECARD = routes.SCORECARD_CSV
+SCHEMA = routes.SCHEMA
 
 FIGURES_HEADER = csv_text(FIGURE_COLUMNS, ()).encode("utf-8")  # the BOM and the header line
 INDICATORS_HEADER = csv_text(INDICATOR_COLUMNS, ()).encode("utf-8")

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from ..content import final as fin
 from ..content import model as m
+from ..content.blocks import STATUS_KEYS
 from ..content.check import parent_code
 from .fmt import Money, maybe_money, percent
 from .markup import MarkdownRenderer
@@ -48,9 +49,6 @@ class RateView:
     words: str  # the sentence: "完成年初预算的 98.20%" or why there is no rate
     stated: str  # "原文所列 95.45%" when it differs from the computed rate, else ""
     reason: str
-
-
-STATES = {"已公开": "disclosed", "无": "none", "未公开": "undisclosed", "未收录": "uncollected"}
 
 
 def rate_text(actual: Decimal | None, initial: Decimal | None, full_year: Decimal | None,
@@ -258,7 +256,7 @@ def final_views(final: m.FinalAccounts, unit: str, md: MarkdownRenderer) -> tupl
                 rt = next(r for r in fin.row_tables(final) if r.attr == attr)
                 tables = (coded_table(f"final-{attr}", _caption(t, title), rt.rows, rt.total, rt.columns, unit,
                                       "功能分类"),)
-        out.append(FinalTableView(f"juesuan-{attr}", _caption(t, title), t.status, STATES.get(t.status, "undisclosed"),
+        out.append(FinalTableView(f"juesuan-{attr}", _caption(t, title), t.status, STATUS_KEYS[t.status],
                                   note, tables))
     return tuple(out)
 

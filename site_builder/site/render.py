@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from . import html
-from .routes import Route, relative_url
+from .routes import SITE_PATHS, Route, relative_url
 
 BUILTIN_THEMES = Path(__file__).resolve().parents[2] / "themes"
 DEFAULT_THEME = "default"
@@ -79,6 +79,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
                              auto_reload=False)  # templates are compiled once per build, not stat()ed per page
     env.filters["region_levels"] = region_levels  # the 地区 values of a page for the search filters
     env.filters.update(html.FILTERS)  # what Python prints for speed (a theme's templates may print it themselves)
+    env.globals["routes"] = SITE_PATHS  # the site-wide pages a template links to: url(routes.glossary)
     return env
 
 

@@ -31,6 +31,9 @@ SCORECARD_BY_REGION = "scorecard/by-region/index.html"
 SCORECARD_BY_YEAR = "scorecard/by-year/index.html"
 DATA = "data"  # the site's downloads (data/catalog.json lists them all); each year's are in its own data/
 CATALOG = f"{DATA}/catalog.json"
+SCORECARD_CSV = f"{DATA}/scorecard.csv"
+SCHEMA = f"{DATA}/content.schema.json"
+OPEN_DATA = f"{ABOUT}#opendata"  # the about page's section on the downloads
 
 RESERVED_TOP = ("static", "glossary", "about", "search", "scorecard", "data", "404.html", "sitemap.xml", "index.html")
 """Top-level names the site itself uses: no region may take them."""
@@ -94,6 +97,28 @@ def relative_url(from_page: str, to_page: str) -> str:
         common += 1
     link = "../" * (len(here) - common) + "/".join(there[common:])
     return f"{link}{hash_}{fragment}"
+
+
+@dataclass(frozen=True)
+class SitePaths:
+    """The site-wide pages and files a template links to by name (``url(routes.glossary)``), never as a
+    written path: a template gets them as ``routes``."""
+
+    home: str = HOME
+    glossary: str = GLOSSARY
+    about: str = ABOUT
+    open_data: str = OPEN_DATA
+    scorecard: str = SCORECARD
+    scorecard_csv: str = SCORECARD_CSV
+    catalog: str = CATALOG
+    schema: str = SCHEMA
+
+    def static(self, name: str) -> str:
+        """A static asset of the theme: ``routes.static('site.css')``."""
+        return static_path(name)
+
+
+SITE_PATHS = SitePaths()
 
 
 class DuplicatePath(ValueError):

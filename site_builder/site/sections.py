@@ -14,6 +14,7 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from ..content import model as m
+from ..content.blocks import STATUS_KEYS
 from .charts import Bar, Chart, bar_chart
 from .fmt import Money, maybe_money, money, number, percent
 from .final_views import FinalTableView, differs, final_views, rate_text
@@ -29,7 +30,6 @@ NONE_TEXTS = {
     "performance": "本年度无绩效目标", "procurement": "本年度无政府采购{kind}", "assets": "本年度无国有资产信息",
     "glossary": "本年度无名词解释",
 }
-STATES = {"已公开": "disclosed", "无": "none", "未公开": "undisclosed", "未收录": "uncollected"}
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def section_view(doc: m.DepartmentYear, attr: str, title: str, anchor: str, md: 
                  home: str = "") -> SectionView:
     """One section as a view; ``home`` is the department's lines page, where each budget line's history is."""
     section: m.Section = getattr(doc, attr)
-    state = STATES[section.status]
+    state = STATUS_KEYS[section.status]
     text = ""
     if state == "undisclosed":
         text = UNDISCLOSED
