@@ -70,8 +70,6 @@ STATE: dict[tuple[str, str], str] = {
     ("build/incremental.py", "_PLANS"): "E2",
     ("site/comparison_pages.py", "_recent"): "H1",
     ("content/crosswalk.py", "cache _cached"): "H1",
-    ("content/load.py", "cache _display_path"): "H2",
-    ("content/load.py", "cache _real_folder"): "H2",
 }
 # Reviewed exceptions: (module, name or "cache NAME") → why it is no state a build writes.
 REVIEWED: dict[tuple[str, str], str] = {

@@ -9,7 +9,6 @@ Files with errors are left out of the result; the caller decides whether to go o
 from __future__ import annotations
 
 import errno
-import functools
 import os
 import re
 import stat
@@ -57,23 +56,22 @@ class Entry:
 
 
 def display_path(path: Path) -> str:
-    """A path as an author would type it: relative to the working folder when below it."""
-    return _display_path(str(path), os.getcwd())
+    """A path as an author would type it: relative to the working folder when below it.
 
-
-@functools.lru_cache(maxsize=1 << 17)
-def _display_path(path: str, cwd: str) -> str:
-    # Memoised: a build names each file several times (page owners, checks), and resolving a
-    # path costs a system call per component: 3 s of every build at 10,000 department-years.
-    # The path as given (a symbolic link is named as the link, not as what it points to); through
-    # its real folder only when that is what puts it below the working folder.
-    for candidate in (os.path.abspath(path), os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(path))),
-                                                          os.path.basename(path))):
-        try:
-            return str(Path(candidate).relative_to(os.path.realpath(cwd)))
-        except ValueError:
-            continue
-    return path
+    The path as given (a symbolic link is named as the link, not as what it points to); through its
+    real folder only when that is what puts it below the working folder. A build names each file
+    several times (page owners, checks): the usual case is string work and one ``getcwd``, with no
+    memo, since the answer depends on the file system (links) and on the working folder.
+    """
+    here = os.getcwd()  # the working folder's real path: the kernel resolves its links
+    full = os.path.abspath(path)
+    if full == here:
+        return "."
+    prefix = here if here.endswith(os.sep) else here + os.sep
+    if full.startswith(prefix):
+        return full[len(prefix):]
+    real = os.path.join(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
+    return real[len(prefix):] if real.startswith(prefix) else str(path)
 
 
 def find_files(root: Path) -> list[Path]:
@@ -122,7 +120,7 @@ def resolve_inside(path: Path, base: Path, *, named: str = "", what: tuple[str, 
             raise Refused(Message("the file is a symbolic link to a file that does not exist",
                                   "文件是符号链接，指向的文件不存在")) from None
         raise
-    root = _real_folder(str(base))
+    root = os.path.realpath(base)  # again for every file: should the folder come to point elsewhere, so do its files
     if not real.startswith(root) or real[len(root):len(root) + 1] not in ("", os.sep):
         where, label = display_path(base), f" {named}" if named else ""
         if path.is_symlink():
@@ -162,13 +160,6 @@ def read_source(path: Path, base: Path) -> bytes:
                               "这不是普通文件（是设备、管道或套接字？）"))
     with os.fdopen(fd, "rb") as f:
         return f.read()
-
-
-@functools.lru_cache(maxsize=64)
-def _real_folder(folder: str) -> str:
-    # Once per content folder, not per file. Should the folder later point elsewhere, files
-    # there resolve outside what is remembered, and are refused rather than let in.
-    return os.path.realpath(folder)
 
 
 _LOOP = Message("the file is a symbolic link that leads round in a loop", "文件是循环指向自身的符号链接")

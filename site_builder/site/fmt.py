@@ -56,6 +56,7 @@ def money(value: Decimal, unit: str) -> Money:
     """Format ``value`` (in ``unit``) for a page."""
     # A page prints most amounts more than once (in a table, a chart, a check): each is
     # formatted once. Keyed by the exact text, since Decimal('1.0') == Decimal('1.00').
+    # The memo is no state a build writes: a pure function of two strings, reading no file or clock.
     return _money(str(value), unit)
 
 
