@@ -42,6 +42,7 @@ from ..derive.scorecard import Scorecard
 from ..derive.transparency import department_labels, page_download
 from ..problems import Message, Problem, Reporter, format_key
 from ..search.segment import segment_html
+from ..site.comparison_pages import Comparer
 from ..site.pages import call, department_pages
 from ..site.render import TemplateProblem, render_page
 from ..site.routes import Route
@@ -131,7 +132,7 @@ def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination
     (department, region), = department_labels(sorted(dept.entries, key=lambda e: e.rel)).values()
 
     planned = department_pages(dept, checks, names, ctx.md, call, completeness=lambda e: completeness[e.rel],
-                               year_links=memos.downloads.links)
+                               year_links=memos.downloads.links, comparer=Comparer(ctx.crosswalk))
     for path, template, owner, view in planned:
         route = Route(path, template, owner)
         try:

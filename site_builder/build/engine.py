@@ -33,6 +33,7 @@ from ..messages import os_error_zh
 from ..problems import Message, Reporter
 from ..search.index import ShardStore, index_site
 from ..site import routes
+from ..site.comparison_pages import Comparer
 from ..site.pages import Names, Planned, call, department_pages, site_pages
 from ..site.render import TemplateProblem, Theme, compile_templates, find_theme, make_environment
 from ..site.routes import DuplicatePath, Route, RouteTable
@@ -118,7 +119,7 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     except (TemplateProblem, OSError) as err:
         report_failure(err, output_dir, reporter)
         return failed()
-    cache.last = LastBuild(config, items, items_key, env, ctx.site, names)
+    cache.last = LastBuild(config, items, items_key, env, ctx.site, names, ctx.crosswalk)
     html_pages = sum(1 for route, _ in pages if route.path.endswith(".html"))  # not the comparisons' downloads
     return BuildResult(True, html_pages, written, time.perf_counter() - started)
 
@@ -337,13 +338,14 @@ def plan_pages(ctx: BuildContext, departments: list[Department], names: Names,
     derive = derive or call
     table = RouteTable()
     md = ctx.md
+    comparer = Comparer(ctx.crosswalk)  # one per build: the comparisons it keeps are the last few rendered
     planned = list(site_pages(departments, names, region_trees(departments, names), ctx.config, md, derive,
                               scorecards=transparency.scorecard_pages, site_links=transparency.site_links()))
     for dept in departments:
         def plan(dept: Department = dept) -> list[Planned]:
             return list(department_pages(dept, checks, names, md, derive,
                                          completeness=lambda e: transparency.completeness[e.rel],
-                                         year_links=transparency.year_links))
+                                         year_links=transparency.year_links, comparer=comparer))
 
         planned += reuse(dept, names, plan) if reuse is not None else plan()
     routed = [(claim(table, Route(path, template, owner), reporter), view) for path, template, owner, view in planned]

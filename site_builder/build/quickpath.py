@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from ..config import SiteConfig
+from ..content.crosswalk import Crosswalk
 from ..content.load import content_root_of
 from ..site.markup import MarkdownRenderer
+from ..site.comparison_pages import Comparer
 from ..site.pages import Names, call, department_pages
 from ..problems import Reporter
 from ..site.render import render_page
@@ -51,6 +53,7 @@ class LastBuild:
     env: jinja2.Environment
     site: SiteView
     names: Names
+    crosswalk: Crosswalk
 
 
 def quick_pages(cache: BuildCache, changed: set[Path], content_dir: Path, output: Path, strict: bool) -> list[str]:
@@ -88,7 +91,7 @@ def quick_pages(cache: BuildCache, changed: set[Path], content_dir: Path, output
     written = []
     planned = department_pages(dept, checks, last.names, MarkdownRenderer(), call,
                                completeness=lambda e: cache.memos.scored(e, last.items, last.items_key)[2],
-                               year_links=cache.memos.downloads.links, showing=entry)
+                               year_links=cache.memos.downloads.links, comparer=Comparer(last.crosswalk), showing=entry)
     for page_path, template, owner, view in planned:
         data = render_page(last.env, Route(page_path, template, owner), {"site": last.site, "page": view}).encode("utf-8")
         _replace(output, page_path, data)

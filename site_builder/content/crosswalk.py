@@ -10,19 +10,19 @@ content file, and the site's crosswalk, ``crosswalk.yaml`` beside ``site.toml``:
          来源: 《支出经济分类科目改革方案》（财预〔2017〕98号）}
 
 Each entry applies to a comparison whose older year is before ``起始年度`` and whose newer
-year is in it or after. Errors in the file stop the build like content errors.
+year is in it or after. Errors in the file stop the build like content errors. A build reads
+the file once (``site_crosswalk``, into its context) and passes it to whatever compares.
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 
-from .load import content_root_of, display_path
+from .load import display_path
 from ..problems import Message, Reporter
 from .types import Code, Strict, Text
 from .yamlload import load_data_file
@@ -86,19 +86,3 @@ def site_crosswalk(project_root: Path, reporter: Reporter) -> Crosswalk | None:
     if not path.is_file():
         return EMPTY
     return load_crosswalk(path, reporter, name=display_path(path))
-
-
-@functools.lru_cache(maxsize=8)
-def _cached(path: str, mtime_ns: int, size: int) -> Crosswalk:
-    found = load_crosswalk(Path(path), Reporter())
-    return found if found is not None else EMPTY  # errors were reported when the build began
-
-
-def crosswalk_for(content_file: Path) -> Crosswalk:
-    """The crosswalk of the site a content file belongs to: ``crosswalk.yaml`` beside its ``content/``."""
-    path = content_root_of(content_file).parent / SITE_FILE
-    try:
-        stat = path.stat()
-    except OSError:
-        return EMPTY
-    return _cached(str(path), stat.st_mtime_ns, stat.st_size)

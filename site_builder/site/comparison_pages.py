@@ -10,8 +10,10 @@ Memory bounds the design. A comparison of two large documents holds about 130 Ki
 objects and a large site has tens of thousands of pairs, while the build plans every page
 before it renders the first. So the view planned for a pair (``ComparisonPage``) holds only
 titles and links; the comparison itself is computed when the page or one of its downloads
-is rendered, and only the last few are kept (``_Recent``): in path order, a pair's CSV, JSON
-and page are rendered one after the other, so each pair is compared once.
+is rendered, by the build's ``Comparer``, which keeps only the last few: in path order, a
+pair's CSV, JSON and page are rendered one after the other, so each pair is compared once.
+The build makes the ``Comparer`` with the site's crosswalk (read once per build) and passes it
+to ``department_pages``; nothing here reads a file or keeps state between builds.
 
 The page's body is made when rendered, by ``comparison_views.comparison_body``: every amount,
 change and sentence formatted, so that templates do no arithmetic; ``html.py`` prints its long
@@ -22,15 +24,18 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from markupsafe import Markup
 
 from . import routes
+from ..content.crosswalk import EMPTY, Crosswalk
+from ..content.load import Entry
 from ..derive.compare import Derived, Pair, compare, pairs
 from ..derive.comparison import Comparison, comparison_csv, comparison_json
-from ..content.load import Entry
 from .comparison_views import ComparisonBody, comparison_body
-from .views import Department, Link, breadcrumbs, entry_path, year_label
+from .regions import Department, breadcrumbs
+from .routes import Link, entry_path, year_label
 
 PAGE_TEMPLATE = "comparison.html"
 DATA_FILES = (("comparison.csv", "data/comparison.csv"), ("comparison.json", "data/comparison.json"))
@@ -58,6 +63,7 @@ class DepartmentContext:
     breadcrumbs: tuple[Link, ...]
     selector: tuple[PairGroup, ...]
     all_pairs: str  # the department page's list of comparisons
+    comparer: Comparer  # the build's
 
 
 @dataclass(frozen=True)
@@ -86,8 +92,10 @@ def comparison_files(pair: Pair[Entry]) -> tuple[tuple[str, str], ...]:
                                                         for name, template in DATA_FILES)
 
 
-def department_comparisons(dept: Department, names: dict[tuple[str, ...], str]) -> DepartmentComparisons:
-    """The pairs of ``dept`` that the site pre-builds (``compare.pairs``' defaults) and their links."""
+def department_comparisons(dept: Department, names: dict[tuple[str, ...], str],
+                           comparer: Comparer) -> DepartmentComparisons:
+    """The pairs of ``dept`` that the site pre-builds (``compare.pairs``' defaults) and their links;
+    ``comparer``: the build's, which its pages compare their pairs with."""
     found = tuple(pairs(dept.entries))
     links = tuple(Link(f"{year_label(p.older.model)} → {year_label(p.newer.model)}", pair_path(p),
                        "预算与决算" if p.kind == "budget-final" else "相邻年度" if p.consecutive else "") for p in found)
@@ -106,7 +114,7 @@ def department_comparisons(dept: Department, names: dict[tuple[str, ...], str]) 
     crumbs = tuple(breadcrumbs(names, dept.region_slugs)) + (Link(dept.name, dept.path),)
     region = " ".join(dept.entries[-1].model.meta.region.names)
     context = DepartmentContext(dept.name, region, crumbs,
-                                tuple(PairGroup(label, tuple(ls)) for label, ls in groups.items()), every)
+                                tuple(PairGroup(label, tuple(ls)) for label, ls in groups.items()), every, comparer)
     return DepartmentComparisons(found, links, context, {k: tuple(v) for k, v in nearby.items()})
 
 
@@ -122,28 +130,44 @@ class Download:
     note: str
 
 
-class _Recent:
-    """The last few comparisons, by the identity of their two entries (see the module docstring)."""
+class _Kept:
+    """What a ``Comparer`` keeps: the last few comparisons, by the identity of their two entries
+    (see the module docstring), and what they derive from one year alone (``compare.Derived``)."""
 
     SIZE = 4
 
     def __init__(self) -> None:
-        self._items: list[tuple[Entry, Entry, Comparison]] = []
-        self._lock = threading.Lock()
-        self._derived = Derived()  # what the comparisons share of the years they have in common
+        self.recent: list[tuple[Entry, Entry, Comparison]] = []  # most recent first
+        self.lock = threading.Lock()
+        self.derived = Derived()
 
-    def get(self, older: Entry, newer: Entry) -> Comparison:
-        with self._lock:
-            for a, b, c in self._items:
+
+@dataclass(frozen=True)
+class Comparer:
+    """Compares pairs of years for a build, with the site's ``crosswalk`` of renumbered codes.
+
+    One per build, made by the build from its context and passed to ``department_pages``.
+    Only ``crosswalk`` is a field: what the comparer keeps (``_Kept``) never changes what it
+    returns, so that the preview's cache fingerprints it by its crosswalk alone.
+    """
+
+    crosswalk: Crosswalk = EMPTY
+    _kept: ClassVar[_Kept]  # set on each instance (a declaration, not a field)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_kept", _Kept())
+
+    def compare(self, older: Entry, newer: Entry) -> Comparison:
+        """``compare.compare(older, newer)`` with this build's crosswalk; kept for the next few calls."""
+        kept = self._kept
+        with kept.lock:
+            for a, b, c in kept.recent:
                 if a is older and b is newer:
                     return c
-        c = compare(older, newer, derived=self._derived)
-        with self._lock:
-            self._items = [(older, newer, c), *self._items[: self.SIZE - 1]]
+        c = compare(older, newer, crosswalk=self.crosswalk, derived=kept.derived)
+        with kept.lock:
+            kept.recent = [(older, newer, c), *kept.recent[: kept.SIZE - 1]]
         return c
-
-
-_recent = _Recent()
 
 
 @dataclass(frozen=True)
@@ -163,10 +187,11 @@ class ComparisonPage:
     all_pairs: str
     downloads: tuple[Download, ...]
     pair: Pair[Entry]
+    comparer: Comparer
 
     @property
     def comparison(self) -> Comparison:
-        return _recent.get(self.pair.older, self.pair.newer)
+        return self.comparer.compare(self.pair.older, self.pair.newer)
 
     @property
     def body(self) -> ComparisonBody:
@@ -206,4 +231,4 @@ def comparison_page(pair: Pair[Entry], context: DepartmentContext) -> Comparison
                             "全部比较数据：数字、项目、指标、文字与公开情况，金额为精确的十进制字符串"),
                    Download("CSV", pair_path(pair, "comparison.csv"), "text/csv",
                             "每个数字一行，含两年数额、增减与文件所述的变化；UTF-8 编码，可用 Excel 打开")),
-        pair=pair)
+        pair=pair, comparer=context.comparer)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import routes
-from .comparison_pages import comparison_files, comparison_page, department_comparisons
+from .comparison_pages import Comparer, comparison_files, comparison_page, department_comparisons
 from ..config import SiteConfig
 from ..content.load import Entry, display_path
 from .lines import lines_path, lines_view
@@ -46,15 +46,18 @@ def call(fn: Callable[..., Any], *args: Any) -> Any:
 
 def department_pages(dept: Department, checks: dict[tuple[str, ...], list[Check]], names: Names,
                      md: MarkdownRenderer, derive: Derive, *, completeness: Callable[[Entry], CompletenessView],
-                     year_links: Callable[[Entry], tuple[DownloadLink, ...]],
+                     year_links: Callable[[Entry], tuple[DownloadLink, ...]], comparer: Comparer,
                      showing: Entry | None = None) -> Iterator[Planned]:
     """The pages of one department: its page, its lines page, its years' pages, and each comparison's page and downloads.
+
+    ``comparer`` compares the pairs of years, with the site's crosswalk: the build makes one
+    (``Comparer(ctx.crosswalk)``) and passes it to every department it plans.
 
     With ``showing``, only the pages that show that department-year: the department's page, its
     year's page, and the comparisons it is one of (the preview's quick answer, quickpath.py).
     """
     first = display_path(dept.entries[0].path)
-    comparisons = department_comparisons(dept, names)
+    comparisons = department_comparisons(dept, names, comparer)
     yield dept.path, "department.html", first, derive(department_view, dept, names, comparisons.links)
     yield lines_path(dept.region_slugs, dept.slug), "lines.html", first, derive(lines_view, dept, names)
     for entry in dept.entries:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...content.crosswalk import Crosswalk, crosswalk_for
+from ...content.crosswalk import EMPTY, Crosswalk
 from ...content.load import Entry
 from ..comparison import Comparison, YearInfo
 from .derived import Derived
@@ -15,18 +15,16 @@ from .summary import with_summary
 from .texts import texts
 
 
-def compare(older: Document, newer: Document, *, crosswalk: Crosswalk | None = None,
+def compare(older: Document, newer: Document, *, crosswalk: Crosswalk = EMPTY,
             derived: Derived | None = None) -> Comparison:
     """Compare two department-years (usually of one department and kind, older first).
 
-    ``crosswalk``: the renumbered codes to follow; by default the one of the site the newer
-    entry belongs to (``crosswalk.yaml`` beside its ``content/``), none for a bare model.
+    ``crosswalk``: the renumbered codes to follow besides each row's own 上年编码: the site's
+    (``content.crosswalk.site_crosswalk``, which a build reads once and passes down); none by default.
     ``derived``: what was derived from either year for an earlier comparison, to share with
     the next ones (the comparisons of one department share their years); by default none.
     """
     old, new = model_of(older), model_of(newer)
-    if crosswalk is None:
-        crosswalk = crosswalk_for(newer.path) if isinstance(newer, Entry) else Crosswalk()
     if derived is None:
         derived = Derived()
     unit = "万元" if "万元" in (old.meta.unit, new.meta.unit) else "元"
