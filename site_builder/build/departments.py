@@ -46,7 +46,7 @@ from ..site.comparison_pages import Comparer
 from ..site.pages import call, department_pages
 from ..site.render import TemplateProblem, render_page
 from ..site.routes import Route
-from ..site.views import group_departments, region_names
+from ..site.regions import group_departments, region_names
 from . import parallel
 from .context import BuildContext
 from .writer import Writer

@@ -37,7 +37,7 @@ from ..site.comparison_pages import Comparer
 from ..site.pages import Names, Planned, call, department_pages, site_pages
 from ..site.render import TemplateProblem, Theme, compile_templates, find_theme, make_environment
 from ..site.routes import DuplicatePath, Route, RouteTable
-from ..site.views import Department, group_departments, region_names, region_trees
+from ..site.regions import Department, group_departments, region_names, region_trees
 from .cache import PersistentCache, open_cache, site_digest
 from .context import BuildContext
 from .departments import (Destination, build_departments, department_folders, report_checks, site_entries,

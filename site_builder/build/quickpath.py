@@ -36,7 +36,8 @@ from ..site.render import render_page
 from ..site.routes import Route
 from ..derive.scorecard import ItemList
 from .departments import report_checks
-from ..site.views import SiteView, group_departments
+from ..site.regions import group_departments
+from ..site.views import SiteView
 from .writer import TEMP_PREFIX
 
 if TYPE_CHECKING:

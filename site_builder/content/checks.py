@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from .check import Check, KeyPath, coded_children, parent_code, rate_check, sum_check, top_rows  # noqa: F401 (parent_code: re-exported)
+from .check import Check, KeyPath, coded_children, rate_check, sum_check, top_rows
 from .final_checks import final_checks
 from .model import ClassTable, DepartmentYear, Finance, Performance, Procurement, Project, Row, ThreeCosts, Totals
 

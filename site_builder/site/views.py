@@ -32,8 +32,6 @@ from .sections import SectionView, section_view
 from .lines import lines_path
 from .summary import YearSummary, year_summary
 from .tables import Cell, Column, Table, TableRow, make_table
-# Imported from here by build/ and site/comparison_pages.py: their owners move these imports to regions and routes.
-from .regions import group_departments, region_names, region_trees  # noqa: F401
 
 if TYPE_CHECKING:
     from ..derive.completeness import CompletenessView

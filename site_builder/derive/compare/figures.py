@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from ...content.checks import parent_code
+from ...content.check import parent_code
 from ...content.crosswalk import Crosswalk
 from ...content.model import ClassTable, DepartmentYear, Row, Totals
 from ..comparison import FigureChange
