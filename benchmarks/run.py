@@ -100,7 +100,8 @@ class Figures:
     @property
     def hugo_ratio(self) -> float | None:
         """site_builder's CPU per page (cold, no index) over Hugo's: at most 1 is the target."""
-        return self.cpu_ms_per_page / self.hugo_cpu_ms_per_page if self.hugo is not None and self.hugo_pages else None
+        return (self.cpu_ms_per_page / self.hugo_cpu_ms_per_page
+                if self.hugo is not None and self.hugo_pages and self.cpu else None)
 
 
 # ---------------------------------------------------------------------------------------
@@ -300,13 +301,16 @@ def measure(n: int, runs: int, edits: int, reload: bool, keep: bool, hugo: Path 
             figures.cpu.append(float(report["cpu"]))  # type: ignore[arg-type]
             print(f"  build {run + 1}/{runs}, no search index: {report['seconds']:.2f} s ({report['cpu']:.1f} s of CPU), "
                   f"{report['pages']:,} pages, {report['files']:,} files, peak {peak:.0f} MB", flush=True)
-        figures.build = statistics.median(figures.builds)
-        figures.peak_build_mb = max(peaks)
-        figures.pages, figures.files = int(report["pages"]), int(report["files"])  # type: ignore[call-overload]
-        figures.output_mb = folder_size(root / "output") / 2**20
+        if runs:
+            figures.build = statistics.median(figures.builds)
+            figures.peak_build_mb = max(peaks)
+            figures.pages, figures.files = int(report["pages"]), int(report["files"])  # type: ignore[call-overload]
+            figures.output_mb = folder_size(root / "output") / 2**20
         cache = root / ".cache-bench"  # an empty build cache: the build fills it, as a first `site-builder build` does
         report, peak = timed_build(root, search=True, cache=cache)
         peaks.append(peak)
+        if not runs:  # --runs 0: the build without the index left out (the build with it fills the cache for the warm one)
+            figures.pages, figures.files = int(report["pages"]), int(report["files"])  # type: ignore[call-overload]
         figures.build_search = float(report["seconds"])  # type: ignore[arg-type]
         figures.cpu_search = float(report["cpu"])  # type: ignore[arg-type]
         figures.peak_mb = max(peaks)
@@ -325,7 +329,7 @@ def measure(n: int, runs: int, edits: int, reload: bool, keep: bool, hugo: Path 
             print(f"  Hugo, same corpus, cold: {figures.hugo:.2f} s ({figures.hugo_cpu:.1f} s of CPU), "
                   f"{figures.hugo_pages:,} pages, {figures.hugo_files:,} files, peak {figures.hugo_peak_mb:.0f} MB, "
                   f"output {figures.hugo_output_mb:.0f} MB; CPU per page {figures.hugo_cpu_ms_per_page:.2f} ms against "
-                  f"{figures.cpu_ms_per_page:.2f} ms (×{figures.hugo_ratio:.2f})", flush=True)
+                  f"{figures.cpu_ms_per_page:.2f} ms ({ratio_text(figures.hugo_ratio)})", flush=True)
         if reload:
             figures.reloads = reload_latency(root, paths, edits)
             if figures.reloads:
@@ -368,6 +372,10 @@ def reload_latency(root: Path, paths: list[Path], edits: int) -> list[float]:
 # The report
 
 
+def ratio_text(ratio: float | None) -> str:
+    return f"×{ratio:.2f}" if ratio is not None else "n/a (no build without the index)"
+
+
 def report(all_figures: list[Figures]) -> None:
     print("\n      N   pages   files  no index  (CPU s)  with index  (CPU s)   warm  (CPU s)  ms/page  "
           "peak MB (no index, with)  output MB  save→reload ms")
@@ -384,7 +392,7 @@ def report(all_figures: list[Figures]) -> None:
             if f.hugo is not None:
                 print(f"{f.n:7,} {f.hugo_pages:10,} {f.hugo_files:6,} {f.hugo:6.2f} s {f.hugo_cpu:8.1f} "
                       f"{f.hugo_cpu_ms_per_page:12.2f} {f.hugo_peak_mb:8.0f} {f.hugo_output_mb:10.0f} "
-                      f"{f.cpu_ms_per_page:37.2f}  ×{f.hugo_ratio:.2f}")
+                      f"{f.cpu_ms_per_page:37.2f}  {ratio_text(f.hugo_ratio)}")
     for a, b in zip(all_figures, all_figures[1:]):
         def grow(x: float | None, y: float | None) -> str:
             return f"×{y / x:.1f}" if x and y else "n/a"
@@ -399,7 +407,9 @@ def report(all_figures: list[Figures]) -> None:
         if key == "hugo_ratio":  # a ratio: judged at the largest N measured with Hugo
             with_hugo = [f for f in all_figures if f.hugo_ratio is not None]
             if not with_hugo:
-                print(f"  {LABELS[key]}: at most ×1: not measured (no Hugo: `make bench` installs it)")
+                why = ("no build without the index" if any(f.hugo is not None for f in all_figures)
+                       else "no Hugo: `make bench` installs it")
+                print(f"  {LABELS[key]}: at most ×1: not measured ({why})")
                 continue
             largest = max(with_hugo, key=lambda f: f.n)
             ratio = largest.hugo_ratio or 0.0
@@ -418,7 +428,7 @@ def report(all_figures: list[Figures]) -> None:
                   f"{largest.n:,}{f', {scaled:.1f} {unit} if linear' if key not in NOT_LINEAR else ''}")
             continue
         value = getattr(at_target, key)
-        if value is None:
+        if value is None or (key in ("build", "peak_build_mb") and not at_target.builds):
             print(f"  {LABELS[key]}: within {limit:g} {unit}: not measured")
         elif value <= limit:
             later = NEXT_TARGETS.get(key)
@@ -433,7 +443,8 @@ def report(all_figures: list[Figures]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="100,1000", help="numbers of department-years, comma-separated")
-    parser.add_argument("--runs", type=int, default=3, help="cold builds without the index per size (median)")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="cold builds without the index per size (median; 0 leaves them out)")
     parser.add_argument("--edits", type=int, default=5, help="saves measured in serve per size (median)")
     parser.add_argument("--no-reload", action="store_true", help="skip the serve latency (needs Chromium)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
