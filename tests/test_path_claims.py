@@ -1,0 +1,43 @@
+"""Two pages on one URL are an error in every mode, whichever process renders them.
+
+A department's pages are rendered and written by a worker; the building process claims
+every path a worker reports (the route table) before anything is committed. Here a
+department folder ``xugou/shili`` (region 虚构省) holds another department's folder
+``lines`` (region 虚构省 虚构市, whose region folder is then ``xugou/shili``): the first
+department's page is also the region page of 虚构市, and its lines page (``…/lines/``) is
+also the second department's page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from buildkit import build, hashes
+from sitekit import MINIMAL, MINIMAL_PATH, write_tree
+
+REGION = "{省: 虚构省, 市: 虚构市, 县: 虚构县}"
+OUTER = MINIMAL.replace(REGION, "{省: 虚构省}")
+INNER = (MINIMAL.replace(REGION, "{省: 虚构省, 市: 虚构市}").replace('部门编码: "999001"', '部门编码: "999002"')
+         .replace("虚构县示例局（虚构数据）", "虚构市线路局（虚构数据）"))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_department_page_on_a_site_page_or_on_another_departments_page_is_an_error(tmp_path: Path,
+                                                                                      workers: int) -> None:
+    root = write_tree(tmp_path, f"-- {MINIMAL_PATH} --\n{MINIMAL}")
+    assert build(root, search_index=False, workers=workers)[0].ok
+    before = hashes(root / "output")
+    write_tree(root, f"-- content/xugou/shili/2020.yaml --\n{OUTER}-- content/xugou/shili/lines/2020.yaml --\n{INNER}")
+    result, reporter = build(root, search_index=False, workers=workers)
+    assert not result.ok
+    errors = sorted((Path(p.file).as_posix().split("content/", 1)[1], p.message) for p in reporter.errors)
+    outer = next(p.file for p in reporter.errors if p.file.endswith("content/xugou/shili/2020.yaml"))
+    assert errors == [
+        ("xugou/shili/2020.yaml", f"{outer} would be written to xugou/shili/index.html, which is already the page of "
+                                  "the region page of xugou/shili"),
+        ("xugou/shili/lines/2020.yaml", f"{outer.replace('2020.yaml', 'lines/2020.yaml')} would be written to "
+                                        f"xugou/shili/lines/index.html, which is already the page of {outer}"),
+    ]
+    assert hashes(root / "output") == before  # the previous site stays
