@@ -73,7 +73,6 @@ STATE: dict[tuple[str, str], str] = {
 REVIEWED: dict[tuple[str, str], str] = {
     ("site/fmt.py", "cache _money"): "a pure function of two strings: a Decimal's text and a unit",
     ("site/html.py", "cache _amount_html"): "a pure function of two strings: an amount's plain digits and a unit",
-    ("derive/transparency.py", "cache pair_label"): "a pure function of a string (\"2017-2018\" → its words)",
     ("derive/downloads.py", "cache schema_bytes"): "no argument: the schema generated from the model's classes",
     ("search/segment.py", "cache _bounds"): "a pure function of a tag's name: the regex of its opening and closing tags",
     ("build/writer.py", "_renameat2"): "libc's renameat2 (or None), looked up once at import and never rebound",

@@ -37,16 +37,17 @@ from typing import Any
 from ..content.checks import Check, run_checks
 from ..content.load import Entry, check_unique, display_path, find_files, load_file
 from ..content.model import DepartmentYear
+from ..derive.compare import pairs
 from ..derive.downloads import Download, download, is_download, site_file_specs, year_page
 from ..derive.scorecard import Scorecard
-from ..derive.transparency import department_labels, page_download
+from ..derive.transparency import PageAbout, page_download
 from ..problems import Message, Problem, Reporter, format_key
 from ..search.segment import segment_html
-from ..site.comparison_pages import Comparer
+from ..site.comparison_pages import Comparer, comparison_files
 from ..site.pages import call, department_pages
 from ..site.render import TemplateProblem, render_page
-from ..site.routes import Route
-from ..site.regions import group_departments, region_names
+from ..site.regions import Department, group_departments, region_names
+from ..site.routes import Route, year_label
 from . import parallel
 from .context import BuildContext
 from .writer import Writer
@@ -129,7 +130,7 @@ def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination
         for f in files_of:
             _write(into.folder, f.about.path, f.data)
         summary.year_files.append((entry.rel, tuple(f.about for f in files_of)))
-    (department, region), = department_labels(sorted(dept.entries, key=lambda e: e.rel)).values()
+    about = comparison_downloads(dept)
 
     planned = department_pages(dept, checks, names, ctx.md, call, completeness=lambda e: completeness[e.rel],
                                year_links=memos.downloads.links, comparer=Comparer(ctx.crosswalk))
@@ -149,8 +150,17 @@ def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination
         summary.pages.append(route)
         if is_download(path):
             summary.page_downloads.append(page_download(path, len(data), hashlib.sha256(data).hexdigest(),
-                                                        department, region))
+                                                        about.get(path)))
     return summary
+
+
+def comparison_downloads(dept: Department) -> dict[str, PageAbout]:
+    """What the catalogue says of each download of the comparisons of ``dept``, by path: the department's
+    name and region as its last year (in path order) gives them, and the two years compared."""
+    last = max(dept.entries, key=lambda e: e.rel).model.meta
+    department, region = last.department, " ".join(last.region.names)
+    return {path: (department, region, f"{year_label(p.older.model)}与{year_label(p.newer.model)}")
+            for p in pairs(dept.entries) for path, _ in comparison_files(p)[1:]}
 
 
 def _write(folder: Path, rel: str, data: bytes) -> None:

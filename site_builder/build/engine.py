@@ -40,8 +40,8 @@ from ..site.routes import DuplicatePath, Route, RouteTable
 from ..site.regions import Department, group_departments, region_names, region_trees
 from .cache import PersistentCache, open_cache, site_digest
 from .context import BuildContext
-from .departments import (Destination, build_departments, department_folders, report_checks, site_entries,
-                          stream_site_files, year_bytes)
+from .departments import (Destination, build_departments, comparison_downloads, department_folders, report_checks,
+                          site_entries, stream_site_files, year_bytes)
 from .parallel import defer, render_pages
 from .quickpath import LastBuild
 from .writer import TEMP_PREFIX, SiteWriter, UnsafeOutput, Writer, check_output_dir, locked_folder, site_folder
@@ -111,7 +111,8 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
             for route, context in pages:
                 cache.write_page(writer, env, route, context, page_url(route, config))
             copy_static(theme, writer)
-            write_downloads(writer, transparency, pages, config.title)
+            write_downloads(writer, transparency, pages, config.title,
+                            {path: about for dept in departments for path, about in comparison_downloads(dept).items()})
             writer.write_text(routes.SITEMAP, sitemap([route for route, _ in pages], config))
             written = index_and_commit(writer, reporter, output_dir, search_index)
             if written is None:

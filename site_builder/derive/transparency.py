@@ -8,10 +8,8 @@ as pages of their own (the comparisons' JSON and CSV), which exist only once wri
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -41,7 +39,6 @@ class Transparency:
     year_files: dict[tuple[str, ...], tuple[File, ...]]
     site_files: tuple[File, ...]
     scorecard_pages: tuple[ScorecardPageView, ...]
-    departments: dict[str, tuple[str, str]]  # department folder → (name, region), for other stages' downloads
     memos: Memos
 
     def year_links(self, entry: Entry) -> tuple[DownloadLink, ...]:
@@ -78,56 +75,50 @@ def plan_transparency(entries: Sequence[Entry], items: ItemList, memos: Memos) -
     items_key = items.model_dump_json()
     scored = [memos.scored(e, items, items_key) for e in ordered]
     cards = {e.rel: card for e, (_, card, _) in zip(ordered, scored)}
-    departments = department_labels(ordered)
     return Transparency(
         completeness={e.rel: view for e, (_, _, view) in zip(ordered, scored)},
         year_files={e.rel: memos.downloads.files(e) for e in ordered},
         site_files=site_files(ordered, [year_page(e) for e in ordered], scorecard_csv(ordered, cards, items),
                               memos.downloads.bytes_of),
         scorecard_pages=tuple(scorecard_pages(ordered, cards, items)),
-        departments=departments,
         memos=memos,
     )
 
 
-def write_downloads(writer: Files, plan: Transparency, pages: Sequence[tuple[Route, dict[str, Any]]], site_title: str) -> None:
-    """Write every download, then ``data/catalog.json`` listing them and those written as pages."""
+PageAbout = tuple[str, str, str]
+"""What the catalogue says of a download written as a page: its department, region, and the pair it compares
+("2017年预算与2018年预算")."""
+
+
+def write_downloads(writer: Files, plan: Transparency, pages: Sequence[tuple[Route, dict[str, Any]]], site_title: str,
+                    about: dict[str, PageAbout]) -> None:
+    """Write every download, then ``data/catalog.json`` listing them and those written as pages (``about``
+    each by its path)."""
     files = [*plan.site_files, *(f for rel in sorted(plan.year_files) for f in plan.year_files[rel])]
     for f in files:
         writer.write_bytes(f.about.path, f.data)
-    written = [route_download(writer, route, plan) for route, _ in pages if is_download(route.path)]
+    written = [route_download(writer, route, plan, about.get(route.path)) for route, _ in pages
+               if is_download(route.path)]
     plan.memos.digests.forget_unseen()
     catalog = [f.about for f in files] + sorted(written, key=lambda d: d.path)
     writer.write_bytes(routes.CATALOG, catalog_json(catalog, site_title).encode("utf-8"))
 
 
-def department_labels(entries: Sequence[Entry]) -> dict[str, tuple[str, str]]:
-    """Department folder → (name, region) as the last of its ``entries`` (in path order) gives them."""
-    return {"/".join(e.rel[:-1]): (e.model.meta.department, " ".join(e.model.meta.region.names)) for e in entries}
-
-
-def route_download(writer: Files, route: Route, plan: Transparency) -> Download:
+def route_download(writer: Files, route: Route, plan: Transparency, about: PageAbout | None) -> Download:
     """A download another stage wrote as a page (a comparison's JSON or CSV), as the catalogue lists it."""
     size, sha256 = plan.memos.digests.of(writer.path_of(route.path))
-    department, region = plan.departments.get(route.path.partition("/compare/")[0], (None, None))
-    return page_download(route.path, size, sha256, department, region)
+    return page_download(route.path, size, sha256, about)
 
 
-def page_download(path: str, size: int, sha256: str, department: str | None, region: str | None) -> Download:
+def page_download(path: str, size: int, sha256: str, about: PageAbout | None) -> Download:
     """The catalogue's entry for a download written as a page, of ``size`` bytes with digest ``sha256``."""
     fmt, media = media_type(path)
-    folder, _, rest = path.partition("/compare/")
-    pair = rest.split("/", 1)[0]  # "2017-2018" or "2018-2018-juesuan"
-    title = f"{department or folder} {pair_label(pair)}比较（{fmt}）" if rest else f"{path}（{fmt}）"
-    return Download(path, title, "comparison" if rest else "download", fmt, media, size, sha256,
-                    department, region, None, None, path.rsplit("/", 1)[0] + "/" + routes.HOME)
-
-
-@functools.cache  # a site has few distinct pairs of years, and many departments
-def pair_label(pair: str) -> str:
-    """"2017-2018" → "2017年预算与2018年预算", "2018-2018-juesuan" → "2018年预算与2018年决算"."""
-    years = re.findall(r"(\d{4})(-juesuan)?", pair)
-    return "与".join(f"{year}年{'决算' if juesuan else '预算'}" for year, juesuan in years)
+    page = path.rsplit("/", 1)[0] + "/" + routes.HOME
+    if about is None:
+        return Download(path, f"{path}（{fmt}）", "download", fmt, media, size, sha256, None, None, None, None, page)
+    department, region, pair = about
+    return Download(path, f"{department} {pair}比较（{fmt}）", "comparison", fmt, media, size, sha256,
+                    department, region, None, None, page)
 
 
 class FileDigests:
