@@ -1,18 +1,19 @@
-"""Full builds, one department at a time, on every core.
+"""The pipeline of one department, and full builds one department at a time, on every core.
 
     find the files → group them by department folder → workers: load, check, score, plan,
-    render and write one department at a time → the building process: the site-wide
-    pages and files, from what the workers sent back
+    render and write one department at a time (``build_department``) → the building process:
+    the site-wide pages and files, from what the workers sent back
 
-A department's pages depend on its own files and on the names of its regions only
-(plan.py). So a worker loads one department, writes every file of it, and sends back a
+``validate`` is the same pipeline stopped before render (``build_department`` without a
+Jinja environment). A department's pages depend on its own files and on the names of its
+regions only (site/pages.py). So a worker loads one department, writes every file of it, and sends back a
 summary: each year's metadata and glossary (for the home, region and glossary pages),
 its scorecards (for the scorecard pages), and the paths, sizes and digests of what it
 wrote (for the route table, the sitemap and the catalogue). No process ever holds the
 whole content: memory stays flat as a site grows, and parsing, checking, rendering and
 writing all run on every core.
 
-What keeps the result that of planning every page at once (build.plan_pages, which the
+What keeps the result that of planning every page at once (engine.plan_pages, which the
 preview server uses), byte for byte:
 
 - every file is loaded and checked, and every problem reported, even after a problem
@@ -25,14 +26,15 @@ preview server uses), byte for byte:
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
 import multiprocessing
 import os
+import threading
+from decimal import Decimal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from ..content.checks import Check, run_checks
 from ..content.load import Entry, check_unique, display_path, find_files, load_file
@@ -102,8 +104,16 @@ def load_and_check(ctx: BuildContext, files: Sequence[Path], reporter: Reporter,
     return entries, checks
 
 
-def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination | None = None, stop: Any = None,
-                     *, loose: bool = False) -> Summary:
+class Stop(Protocol):
+    """A multiprocessing (or threading) Event: set when a department fails the build."""
+
+    def set(self) -> None: ...
+
+    def is_set(self) -> bool: ...
+
+
+def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination | None = None,
+                     stop: Stop | None = None, *, loose: bool = False) -> Summary:
     """The pipeline of one department: load, check and, when all is well and there is ``into`` (and
     ``ctx.env``), derive, plan, render and write it. ``validate`` is this stopped before render.
 
@@ -183,7 +193,7 @@ def build_departments(ctx: BuildContext, groups: Sequence[Sequence[Path]], into:
     """``build_department`` of each group, in order, across ``ctx.workers`` processes where that pays."""
     count = ctx.workers if ctx.workers is not None else parallel.workers_available()
     if not parallel.can_fork() or count <= 1 or (ctx.workers is None and len(groups) < MIN_DEPARTMENTS):
-        work = partial(build_department, ctx, into=into, stop=multiprocessing.Event(), loose=loose)
+        work = partial(build_department, ctx, into=into, stop=threading.Event(), loose=loose)
         return parallel.run_serial(work, groups, collect_every=COLLECT_EVERY)
     work = partial(build_department, ctx, into=into, stop=multiprocessing.get_context("fork").Event(), loose=loose)
     return parallel.run_forked(work, groups, count, chunk=CHUNK, collect_every=COLLECT_EVERY)

@@ -2,10 +2,12 @@
 
     load → check → derive views → route → render → write (atomic) → index (Pagefind, before the swap)
 
-A full build runs it department by department on every core (fullbuild.py), then makes
-the site-wide pages and files; the preview server's builds plan every page at once and
-re-render only what changed (incremental.py). Both plan pages with plan.py. A problem at
-any stage is reported (never printed) and leaves the previous ``output/`` untouched.
+A build starts by making its context (context.py: configuration, items, theme, environment …),
+which every stage is handed. A full build runs the pipeline department by department on every
+core (departments.py), then makes the site-wide pages and files from the departments'
+summaries; the preview server's builds plan every page at once and re-render only what
+changed (incremental.py). Both plan pages with site/pages.py. A problem at any stage is
+reported (never printed) and leaves the previous ``output/`` untouched.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     warnings with ``strict``. With a ``cache`` (the preview server's), what did not change
     since the last build through it is neither parsed, rendered nor written again, and
     ``output_dir`` is updated in place; the files are those of a full build. Without
-    ``search_index``, Pagefind is not run (the preview server runs it when edits settle).
+    ``search_index``, or through a ``cache``, Pagefind is not run (the preview server runs it when edits settle).
     With a ``cache_dir`` (and no ``cache``), a full build keeps there what it made, and takes
     from there what did not change since (buildcache.py): the same files, sooner. ``workers``: the
     processes of a full build (None: every core, where the site is large enough for it to pay).
@@ -114,7 +116,8 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
             write_downloads(writer, transparency, pages, config.title,
                             {path: about for dept in departments for path, about in comparison_downloads(dept).items()})
             writer.write_text(routes.SITEMAP, sitemap([route for route, _ in pages], config))
-            written = index_and_commit(writer, reporter, output_dir, search_index)
+            # the preview indexes its folder itself, when edits settle (serve/)
+            written = index_and_commit(writer, reporter, output_dir, None)
             if written is None:
                 return failed()
     except (TemplateProblem, OSError) as err:
@@ -157,12 +160,12 @@ def report_no_content(root: Path, reporter: Reporter) -> None:
         f"{where} 下没有内容文件（<年度>.yaml）；网站至少需要一个部门年度"))
 
 
-def index_and_commit(writer: Writer, reporter: Reporter, output_dir: Path, search_index: bool,
+def index_and_commit(writer: Writer, reporter: Reporter, output_dir: Path, written: Path | None,
                      segmented: Path | None = None, store: ShardStore | None = None) -> int | None:
-    """Index the written site (when ``search_index``), then put it in place: the files written, or None
-    when the index could not be built (reported; nothing is put in place)."""
-    if search_index and index_site(writer.temp, reporter, name=display_path(output_dir), segmented=segmented,
-                                   store=store) is None:
+    """Index the site ``written`` in that folder (None: no index), then put it in place: the files written,
+    or None when the index could not be built (reported; nothing is put in place)."""
+    if written is not None and index_site(written, reporter, name=display_path(output_dir), segmented=segmented,
+                                          store=store) is None:
         return None
     writer.commit()
     return writer.written
@@ -184,7 +187,7 @@ def page_url(route: Route, config: SiteConfig) -> Callable[[str], str] | None:
 
 def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, search_index: bool, started: float,
                cache_dir: Path | None = None) -> BuildResult:
-    """A full build into a new folder, swapped in at the end: departments on every core (fullbuild.py),
+    """A full build into a new folder, swapped in at the end: departments on every core (departments.py),
     then the site-wide pages and files from their summaries, then the search index. With a
     ``cache_dir``, departments and search shards that did not change are taken from it."""
     def failed() -> BuildResult:
@@ -205,7 +208,8 @@ def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
             if html_pages is None:
                 return failed()
             release_memory()  # what the site-wide stage held, before Pagefind runs beside this process
-            written = index_and_commit(writer, reporter, output_dir, search_index, segmented, store)
+            written = index_and_commit(writer, reporter, output_dir, writer.temp if search_index else None,
+                                       segmented, store)
             if written is None:
                 return failed()
             if store is not None:

@@ -9,6 +9,7 @@ what Excel needs to open Chinese text correctly.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import types
@@ -142,32 +143,23 @@ def _annotation(info: Any) -> Any:
     return typing.Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
 
 
-_FIELDS: dict[type, tuple[tuple[str, str, str | None], ...]] = {}
-
-
+@functools.cache  # once per class
 def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, str | None], ...]:
-    """(attribute, key, kind) of the fields of ``model`` that may hold a number or a model,
-    worked out once per class."""
-    found = _FIELDS.get(model)
-    if found is None:
-        found = _FIELDS[model] = tuple((name, info.alias or name, kind)
-                                       for name, info in model.model_fields.items()
-                                       for kind in (_kind_of(_annotation(info)),)
-                                       if kind is not None or _may_nest(info.annotation))
-    return found
+    """(attribute, key, kind) of the fields of ``model`` that may hold a number or a model."""
+    return tuple((name, info.alias or name, kind)
+                 for name, info in model.model_fields.items()
+                 for kind in (_kind_of(_annotation(info)),)
+                 if kind is not None or _may_nest(info.annotation))
 
 
-_LABEL_FIELDS: dict[type, tuple[str, ...]] = {}
+@functools.cache  # once per class: getattr() of a missing name is slow on a model
+def _label_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(a for a in ("name", "title", "subject", "project", "economic") if a in cls.model_fields)
 
 
 def _label(obj: BaseModel) -> str | None:
     """How a row-like object names itself (a row's name, a project's name, a table's title…)."""
-    cls = type(obj)
-    fields = _LABEL_FIELDS.get(cls)
-    if fields is None:  # looked up once per class: getattr() of a missing name is slow on a model
-        fields = _LABEL_FIELDS[cls] = tuple(a for a in ("name", "title", "subject", "project", "economic")
-                                            if a in cls.model_fields)
-    for attr in fields:
+    for attr in _label_fields(type(obj)):
         value = getattr(obj, attr)
         if isinstance(value, str):
             return value
