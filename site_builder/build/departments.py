@@ -52,7 +52,7 @@ from ..site.regions import Department, group_departments, region_names
 from ..site.routes import Route, year_label
 from . import parallel
 from .context import BuildContext
-from .writer import Writer
+from .writer import SiteWriter
 
 MIN_DEPARTMENTS = 24  # below this, forking workers costs more than it saves
 CHUNK = 4  # departments handed to a worker at a time
@@ -221,7 +221,7 @@ def year_bytes(folder: Path, summaries: Iterable[Summary]) -> Callable[[Entry, s
     return data
 
 
-def stream_site_files(writer: Writer, entries: Sequence[Entry], scorecard_csv: str,
+def stream_site_files(writer: SiteWriter, entries: Sequence[Entry], scorecard_csv: str,
                       data: Callable[[Entry, str], bytes]) -> list[Download]:
     """Write the site-wide files part by part (never whole in memory); their catalogue entries."""
     ordered = sorted(entries, key=lambda e: e.rel)
