@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..content.blocks import STATUS_KEYS
 from ..content.model import SECTIONS
 from ..derive.comparison import (Comparison, FigureChange, IndicatorChange, ProjectChange, SectionChange, StatedChange,
                                  TextChange)
@@ -152,7 +153,6 @@ class ComparisonBody:
     texts: tuple[TextGroup, ...]
 
 
-_STATE = {"已公开": "disclosed", "无": "none", "未公开": "undisclosed", "未收录": "uncollected"}
 _SECTION_BADGE = {"added": "新增公开", "removed": "不再公开", "changed": "公开情况变化"}
 _ANCHORS = {name: anchor for _attr, name, anchor in SECTIONS}
 _MONEY_SECTIONS = (("收支", "收支", "money-finance"), ("三公", "“三公”经费", "money-sangong"),
@@ -188,7 +188,7 @@ def comparison_body(c: Comparison, old_page: str, new_page: str) -> ComparisonBo
 
 def _section_row(s: SectionChange, old_page: str, new_page: str) -> SectionRow:
     anchor = _ANCHORS.get(s.name, "") if not s.parent else ""
-    return SectionRow(s.name, s.parent or "", s.old, s.new, _STATE[s.old], _STATE[s.new],
+    return SectionRow(s.name, s.parent or "", s.old, s.new, STATUS_KEYS[s.old], STATUS_KEYS[s.new],
                       f"{old_page}#{anchor}" if anchor and old_page else "",
                       f"{new_page}#{anchor}" if anchor and new_page else "",
                       _SECTION_BADGE.get(s.status, ""), s.status, s.sentence or "")
