@@ -18,7 +18,7 @@ from ..config import SiteConfig
 from ..content.crosswalk import EMPTY, Crosswalk
 from ..content.load import content_root_of
 from ..derive.scorecard import ItemList
-from ..derive.transparency import Memos
+from ..site.transparency import Memos
 from ..site.markup import MarkdownRenderer
 from ..site.pages import site_view
 from ..site.render import Theme

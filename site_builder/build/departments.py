@@ -40,9 +40,9 @@ from ..content.checks import Check, run_checks
 from ..content.load import Entry, check_unique, display_path, find_files, load_file
 from ..content.model import DepartmentYear
 from ..derive.compare import pairs
-from ..derive.downloads import Download, download, is_download, site_file_specs, year_page
+from ..site.downloads import Download, download, is_download, site_file_specs, year_page
 from ..derive.scorecard import Scorecard
-from ..derive.transparency import PageAbout, page_download
+from ..site.transparency import PageAbout, page_download
 from ..problems import Message, Problem, Reporter, format_key
 from ..search.segment import segment_html
 from ..site.comparison_pages import Comparer, comparison_files

@@ -28,9 +28,10 @@ from ..config import CONFIG_FILE, SiteConfig, load_config
 from ..content.checks import Check
 from ..content.crosswalk import EMPTY, site_crosswalk
 from ..content.load import display_path
-from ..derive.completeness import load_site_items, scorecard_csv, scorecard_pages
-from ..derive.downloads import SITE_NOTES, catalog_json, links
-from ..derive.transparency import Memos, Transparency, plan_transparency, write_downloads
+from ..derive.scorecard import load_site_items
+from ..site.completeness import scorecard_csv, scorecard_pages
+from ..site.downloads import SITE_NOTES, catalog_json, links
+from ..site.transparency import Memos, Transparency, plan_transparency, write_downloads
 from ..messages import os_error_zh
 from ..problems import Message, Reporter
 from ..search.index import ShardStore, index_site

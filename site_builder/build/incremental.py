@@ -45,7 +45,7 @@ from ..site.markup import MarkdownRenderer
 from ..problems import Problem, Reporter
 from ..site.render import BUILTIN_THEMES, DEFAULT_THEME, Theme, make_environment, render_page
 from ..site.routes import Route
-from ..derive.transparency import Memos
+from ..site.transparency import Memos
 from .writer import TEMP_PREFIX, WrittenTwice
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..config import SiteConfig, load_config
 from ..content.crosswalk import site_crosswalk
 from ..content.load import Entry
-from ..derive.completeness import load_site_items
+from ..derive.scorecard import load_site_items
 from ..problems import Reporter
 from .context import BuildContext
 from .departments import build_departments, department_folders, site_entries

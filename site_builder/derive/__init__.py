@@ -1,1 +1,1 @@
-"""What the site works out from the content: comparisons, completeness, open data."""
+"""What the site works out from the content: comparisons, scores, open data (data only: where it goes is site/'s)."""

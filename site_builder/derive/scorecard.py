@@ -24,6 +24,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..content.numbers import grouped
+from ..content.load import display_path
 from ..content.model import DepartmentYear, Row, Section
 from ..problems import Message, Reporter, format_key
 from ..content.types import Strict, Text
@@ -252,3 +253,25 @@ def load_items(path: Path, reporter: Reporter, name: str | None = None) -> ItemL
                                    f"未知的规则“{item.rule}”；可用的规则：{'、'.join(RULES)}"))
             return None
     return items
+
+
+SITE_FILE = "scorecard.yaml"
+
+
+def scorecard_file(project_root: Path, configured: str = "") -> Path:
+    """The item list a site uses: site.toml's ``scorecard``, else scorecard.yaml beside it, else the default."""
+    if configured:
+        return project_root / configured
+    own = project_root / SITE_FILE
+    return own if own.is_file() else DEFAULT
+
+
+def load_site_items(project_root: Path, configured: str, reporter: Reporter) -> ItemList | None:
+    """Read the site's item list; report its problems as ``file:line: key: …``; None on errors.
+
+    A ``configured`` file that does not exist was reported by ``config.load_config``.
+    """
+    path = scorecard_file(project_root, configured)
+    if configured and not path.is_file():
+        return None
+    return load_items(path, reporter, name=display_path(path))  # which reports a file it cannot read

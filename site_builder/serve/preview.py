@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..build.engine import BuildResult, build_site
 from ..build.cache import ShardCache
-from ..derive import completeness
+from ..derive import scorecard
 from ..content import crosswalk
 from ..config import CONFIG_FILE, load_config
 from ..content.load import display_path
@@ -41,13 +41,13 @@ from .watch import SourceWatcher, WatchedFolder
 from .web import Hub, LiveState, PreviewServer, describe
 
 CONTENT_SUFFIXES = (".yaml", ".yml", ".pdf")  # content files, and the source documents beside them
-SITE_FILES = (CONFIG_FILE, completeness.SITE_FILE, crosswalk.SITE_FILE)
+SITE_FILES = (CONFIG_FILE, scorecard.SITE_FILE, crosswalk.SITE_FILE)
 
 
 def _tracked(path: Path) -> bool:
     """Whether the build cache sees a change of this file by itself: content YAML, the theme
     and site.toml are in its keys; a source PDF, scorecard.yaml and crosswalk.yaml are not."""
-    return path.suffix != ".pdf" and path.name not in (completeness.SITE_FILE, crosswalk.SITE_FILE)
+    return path.suffix != ".pdf" and path.name not in (scorecard.SITE_FILE, crosswalk.SITE_FILE)
 
 
 # ---------------------------------------------------------------------------------------

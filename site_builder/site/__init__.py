@@ -1,1 +1,1 @@
-"""The pages: routes, views, sections, tables, charts and rendering."""
+"""The pages and files of the site: routes, views, downloads, sections, tables, charts and rendering."""

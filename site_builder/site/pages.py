@@ -29,8 +29,8 @@ from .views import SiteView, department_view, year_view
 
 if TYPE_CHECKING:
     from ..content.checks import Check
-    from ..derive.completeness import CompletenessView, ScorecardPageView
-    from ..derive.downloads import DownloadLink
+    from .completeness import CompletenessView, ScorecardPageView
+    from .downloads import DownloadLink
     from .regions import RegionTree
 
 Planned = tuple[str, str, str, Any]

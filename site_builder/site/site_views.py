@@ -19,7 +19,7 @@ from .routes import Link, entry_path, year_label
 from .sections import term_anchor
 
 if TYPE_CHECKING:
-    from ..derive.downloads import DownloadLink
+    from .downloads import DownloadLink
 
 
 GLOSSARY_LINKS = 12  # department-years listed under one definition; the rest are counted

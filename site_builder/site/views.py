@@ -20,7 +20,7 @@ from markupsafe import Markup
 from .charts import Bar, Chart, bar_chart
 from ..content.check import Check, CheckView, check_view
 from ..content.load import Entry
-from ..derive.downloads import source_path
+from .downloads import source_path
 from .fmt import convert, money
 from ..content.final import derived_totals as final_totals, headline
 from .final_views import rate_text
@@ -34,8 +34,8 @@ from .summary import YearSummary, year_summary
 from .tables import Cell, Column, Table, TableRow, make_table
 
 if TYPE_CHECKING:
-    from ..derive.completeness import CompletenessView
-    from ..derive.downloads import DownloadLink
+    from .completeness import CompletenessView
+    from .downloads import DownloadLink
 
 
 @dataclass(frozen=True)

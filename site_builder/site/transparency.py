@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..site import routes
+from . import routes
 from .completeness import CompletenessView, ScorecardPageView, completeness_view, scorecard_csv, scorecard_pages
 from ..content.load import Entry
 from .downloads import (SITE_NOTES, Download, DownloadLink, EntryMemo, File, YearFiles, catalog_json, is_download,
                         links, media_type, site_files, year_page)
-from ..site.routes import Route
-from .scorecard import ItemList, Scorecard, score
+from .routes import Route
+from ..derive.scorecard import ItemList, Scorecard, score
 
 
 class Files(Protocol):

@@ -18,37 +18,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from ..content.blocks import STATUS_KEYS
-from ..content.load import Entry, display_path
-from .opendata import csv_text
+from ..content.load import Entry
+from ..derive.opendata import csv_text
 from ..problems import Reporter
-from .scorecard import DEFAULT, ItemList, Scorecard, load_items
-from ..site import routes
-from ..site.routes import Link, entry_path, year_label
+from ..derive.scorecard import ItemList, Scorecard
+from . import routes
+from .routes import Link, entry_path, year_label
 
-SITE_FILE = "scorecard.yaml"
 STATE_CLASSES = {"已公开": STATUS_KEYS["已公开"], "公开为无": STATUS_KEYS["无"], "未公开": STATUS_KEYS["未公开"],
                  "未收录": STATUS_KEYS["未收录"], "无（与数字不符）": "contradicted"}
 """A mark's state as the page's CSS class: a section's status's key, and one of its own for 无（与数字不符）."""
 SECTION_ORDER = ("职责", "收支", "三公", "绩效", "政府采购", "国有资产", "名词解释")
-
-
-def scorecard_file(project_root: Path, configured: str = "") -> Path:
-    """The item list a site uses: site.toml's ``scorecard``, else scorecard.yaml beside it, else the default."""
-    if configured:
-        return project_root / configured
-    own = project_root / SITE_FILE
-    return own if own.is_file() else DEFAULT
-
-
-def load_site_items(project_root: Path, configured: str, reporter: Reporter) -> ItemList | None:
-    """Read the site's item list; report its problems as ``file:line: key: …``; None on errors.
-
-    A ``configured`` file that does not exist was reported by ``config.load_config``.
-    """
-    path = scorecard_file(project_root, configured)
-    if configured and not path.is_file():
-        return None
-    return load_items(path, reporter, name=display_path(path))  # which reports a file it cannot read
 
 
 # ---------------------------------------------------------------------------

@@ -31,9 +31,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, Union
 
-from ..site import routes
+from . import routes
 from ..content.load import Entry, entry_base, read_source
-from .opendata import (FIGURE_COLUMNS, FINAL_COLUMNS, INDICATOR_COLUMNS, csv_text, final_rows, indicator_rows, model_json,
+from ..derive.opendata import (FIGURE_COLUMNS, FINAL_COLUMNS, INDICATOR_COLUMNS, csv_text, final_rows, indicator_rows, model_json,
                        walk_figures)
 from ..content.schema import schema_text
 
