@@ -1,22 +1,24 @@
 """The persistent build cache of ``site-builder build``: a rebuild does only what changed.
 
-A full build (fullbuild.py) makes each department from its own files and its regions' names
-only, and sends back a summary of it. The cache keeps, for each department, that summary and
-the files it wrote (hard links, so no disk is spent on a second copy), under a key made of
+A full build (departments.py) makes each department from its own files and sends back a summary
+of it. The cache keeps, for each department, that summary and the files it wrote (hard links,
+so no disk is spent on a second copy), and a record of what the department read while it was
+loaded, derived and rendered (as Lektor records a page's dependencies): its content files and
+the source documents (来源.文件) beside them that its pages publish, the templates its pages
+were rendered with (and those they extend or include), ``site.toml`` as read, the scorecard
+items, ``crosswalk.yaml`` when it has comparisons, and the package's own code (``SiteInputs``).
+The department is kept under the digest of those inputs; the next build digests the inputs its
+record names as they are then, and takes the department from the cache when that key is there.
+A template edited, a PDF corrected or the crosswalk changed so makes again exactly the
+departments that read it. The search index keeps each shard's bundle under the digest of its
+pages (``search.ShardStore``).
 
-- the bytes of each of the department's content files (their digests) and their names,
-- the bytes of every other file beside them (the source documents their pages publish),
-- what every department's pages depend on besides: the theme's templates
-  (``incremental.theme_fingerprint``, as the preview's cache), ``site.toml`` as read, the
-  scorecard items, ``crosswalk.yaml``, the package's version and the digest of its own code,
-  the content folder;
-
-and, for the search index, each shard's bundle under the digest of its pages (``search.ShardStore``).
 A build after one department-year changed so loads, checks, derives, renders and writes that
 department only (the others' files are linked from the cache into the new site), makes the
 site-wide pages and files again from the summaries, and runs Pagefind only for the shard(s)
 whose pages changed. The result is byte for byte a cold build's (tests/test_build_cache.py
-checks it after every kind of edit), and the new site is still swapped in whole at the end.
+checks it after every kind of edit, tests/editkit.py), and the new site is still swapped in
+whole at the end.
 
 The folder (``.cache/site-builder/`` by default) is safe to delete at any time: the next build
 is then cold. It keeps only what the last build used. Two builds sharing it at once: the second
@@ -34,24 +36,27 @@ import pickle
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.meta
+
 from .. import __version__
 from ..content.load import content_root_of
 from ..content.crosswalk import SITE_FILE
-from .incremental import theme_fingerprint
-from ..site.render import Theme
+from ..site.render import Theme, make_environment
 
 DEFAULT_FOLDER = Path(".cache") / "site-builder"
-FORMAT = 1  # bumped when what is stored changes
+FORMAT = 2  # bumped when what is stored changes
 _DEPARTMENTS = "departments"
 _SEARCH = "search"
 _SUMMARY = "summary.pickle"
 _FILES = "files"
 _SEGMENTED = "segmented"
+_RECORDS = "records.pickle"
 
 
 def code_digest() -> bytes:
@@ -64,17 +69,90 @@ def code_digest() -> bytes:
     return h.digest()
 
 
-def site_digest(theme: Theme, config: Any, items_key: str, content_root: Path) -> bytes:
-    """What every department's pages depend on besides its own files (the site's crosswalk of renumbered
-    codes, which comparisons follow, included)."""
-    h = hashlib.sha256(code_digest())
-    h.update(theme_fingerprint(theme))
-    h.update(repr(config).encode() + b"\0" + items_key.encode() + b"\0")
-    crosswalk = content_root_of(content_root).parent / SITE_FILE
-    h.update(crosswalk.read_bytes() if crosswalk.is_file() else b"no crosswalk")
-    # Where the content is, and the working folder, are in the problems' file names.
-    h.update(str(content_root.resolve()).encode() + b"\0" + os.getcwd().encode())
-    return h.digest()
+class SiteInputs:
+    """What a department may read besides its own content files, each by digest, worked out once per
+    build and only when a department's record names it (Lektor's dependency recording):
+
+    - ``site``: the package's code and version, and where the content and the working folder are (both
+      are in the problems' file names);
+    - ``config``: ``site.toml`` as read; ``items``: the 公开完整度 items every department is scored by;
+    - ``crosswalk``: ``crosswalk.yaml``, which a department's comparisons read (only one of two years or more);
+    - ``template`` name: the source its Jinja environment loads under that name;
+    - ``file`` path: the bytes of a file below the content root (its YAML, the source PDFs it publishes).
+    """
+
+    def __init__(self, theme: Theme, config: Any, items_key: str, content_root: Path) -> None:
+        self.base = content_root_of(content_root)
+        self.root = self.base.resolve()
+        h = hashlib.sha256(code_digest())
+        h.update(str(content_root.resolve()).encode() + b"\0" + os.getcwd().encode())
+        crosswalk = self.base.parent / SITE_FILE
+        self._fixed = {
+            ("site", ""): h.digest(),
+            ("config", ""): hashlib.sha256(repr(config).encode()).digest(),
+            ("items", ""): hashlib.sha256(items_key.encode()).digest(),
+            ("crosswalk", ""): hashlib.sha256(crosswalk.read_bytes() if crosswalk.is_file() else b"no crosswalk").digest(),
+        }
+        self._env = make_environment(theme)  # to resolve template names as the build's environment does
+        self._templates: dict[str, tuple[bytes, tuple[str, ...] | None]] = {}
+        self._files: dict[str, bytes] = {}
+
+    def digest(self, kind: str, name: str) -> bytes:
+        """The digest of the input ``name`` of ``kind`` as it is now."""
+        if kind == "file":
+            known = self._files.get(name)
+            if known is None:
+                known = self._files[name] = _file_digest(self.base / name, self.root)
+            return known
+        if kind == "template":
+            return self._template(name)[0]
+        return self._fixed[(kind, name)]
+
+    def templates(self, names: Iterable[str]) -> list[str]:
+        """``names`` and every template they extend, include or import, transitively (every template
+        when one names another by an expression), sorted."""
+        seen: set[str] = set()
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            references = self._template(name)[1]
+            todo += self._env.list_templates() if references is None else references
+        return sorted(seen)
+
+    def _template(self, name: str) -> tuple[bytes, tuple[str, ...] | None]:
+        known = self._templates.get(name)
+        if known is None:
+            try:
+                source = self._env.loader.get_source(self._env, name)[0]  # type: ignore[union-attr]
+                found = tuple(jinja2.meta.find_referenced_templates(self._env.parse(source)))
+                references = None if None in found else tuple(str(n) for n in found)
+            except (jinja2.TemplateError, OSError):  # a template that does not load: the build reports it
+                source, references = "\0missing", ()
+            known = self._templates[name] = (hashlib.sha256(source.encode()).digest(), references)
+        return known
+
+
+Record = tuple[tuple[str, str], ...]  # the (kind, name) of each input a department read
+
+
+def record(inputs: SiteInputs, files: Sequence[Path], summary: Any) -> Record:
+    """What the department of ``files`` read while it was built (``summary``: what it sent back): its
+    content files and the source documents they publish, the templates of its pages, the site's
+    config, scorecard items and code, and the crosswalk when it has comparisons. Its region names are
+    its files' (content.check_regions makes every file below a region folder agree)."""
+    base = inputs.base
+    read = [("site", ""), ("config", ""), ("items", "")]
+    read += [("file", path.relative_to(base).as_posix()) for path in files]
+    folder = files[0].parent.relative_to(base)
+    for entry in summary.entries:
+        read += [("file", (folder / source.file).as_posix()) for source in entry.model.meta.sources if source.file]
+    read += [("template", name) for name in inputs.templates({route.template for route in summary.pages})]
+    if len(summary.entries) > 1:
+        read.append(("crosswalk", ""))
+    return tuple(sorted(set(read)))
 
 
 @dataclass
@@ -142,11 +220,17 @@ class PersistentCache(ShardCache):
     Made by ``open_cache``, which holds the folder's lock for the build.
     """
 
-    def __init__(self, folder: Path, site: bytes) -> None:
+    def __init__(self, folder: Path, inputs: SiteInputs) -> None:
         super().__init__(folder)
-        self.site = site
+        self.inputs = inputs
         self._used: set[str] = set()
         self._segmented: dict[str, Path] = {}  # page → its kept segmented copy (of departments taken as kept)
+        try:
+            with open(folder / _RECORDS, "rb") as f:
+                self._records: dict[str, Record] = pickle.load(f)  # department folder → what it read
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+            self._records = {}
+        self._next_records: dict[str, Record] = {}
 
     def segmented(self, rel: str) -> Path | None:
         path = self._segmented.get(rel)
@@ -154,14 +238,21 @@ class PersistentCache(ShardCache):
 
     # -- departments ----------------------------------------------------------------------
 
-    def department_key(self, base: Path, files: Sequence[Path]) -> str:
-        """The key of the department of ``files``: its folder, and the name and bytes of each of its content
-        files and of every other file beside them (the source documents its pages publish)."""
-        h = hashlib.sha256(self.site)
-        folder, root = files[0].parent, base.resolve()
-        h.update(os.path.relpath(folder, base).encode() + b"\0")
-        for path in sorted({*files, *folder.iterdir()}):
-            h.update(path.name.encode() + b"\0" + _file_digest(path, root))
+    def department_key(self, base: Path, files: Sequence[Path]) -> str | None:
+        """The key under which the department of ``files`` is kept if nothing it read when it was last
+        built changed (its record names what; the key digests each of them as it is now); None when it
+        has no record. A key that names no entry is a department to build again."""
+        folder = _folder(self.inputs, files)
+        read = self._records.get(folder)
+        if read is None:
+            return None
+        self._next_records[folder] = read
+        return self._key(folder, files, read)
+
+    def _key(self, folder: str, files: Sequence[Path], read: Record) -> str:
+        h = hashlib.sha256(folder.encode() + b"\0" + "\0".join(path.name for path in files).encode() + b"\0\0")
+        for kind, name in read:
+            h.update(f"{kind}\0{name}\0".encode() + self.inputs.digest(kind, name))
         return h.hexdigest()
 
     def summary(self, key: str) -> Any | None:
@@ -190,8 +281,12 @@ class PersistentCache(ShardCache):
         self._used.add(key)
         self.stats.reused += 1
 
-    def keep_department(self, key: str, summary: Any, folder: Path, segmented: Path | None) -> None:
-        """Keep the department just built under ``key``: its summary and (linked) the files it wrote in ``folder``."""
+    def keep_department(self, files: Sequence[Path], summary: Any, folder: Path, segmented: Path | None) -> None:
+        """Keep the department of ``files`` just built: what it read (``record``), and under the key of
+        that, its summary and (linked) the files it wrote in ``folder``."""
+        name = _folder(self.inputs, files)
+        read = self._next_records[name] = record(self.inputs, files, summary)
+        key = self._key(name, files, read)
         self._used.add(key)
         self.stats.built += 1
 
@@ -213,6 +308,7 @@ class PersistentCache(ShardCache):
     def prune(self) -> None:
         """Drop what this build did not use (the cache holds one site: the last one built)."""
         _prune(self.folder / _DEPARTMENTS, self._used)
+        _store_file(self.folder / _RECORDS, pickle.dumps(self._next_records, protocol=pickle.HIGHEST_PROTOCOL))
         if self._used_shards:  # a build without the index keeps the last index's bundles
             self.prune_shards()
 
@@ -230,13 +326,29 @@ def _store(target: Path, fill: Callable[[Path], None]) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _store_file(target: Path, data: bytes) -> None:
+    """Replace ``target`` with ``data`` in one rename."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+        os.replace(temporary, target)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _folder(inputs: SiteInputs, files: Sequence[Path]) -> str:
+    """The department folder of ``files``, relative to the content root."""
+    return files[0].parent.relative_to(inputs.base).as_posix()
+
+
 def department_files(summary: Any) -> list[str]:
     """Every file a department's summary says it wrote: its pages (and the comparisons' downloads) and its years' files."""
     return [route.path for route in summary.pages] + [d.path for _, files in summary.year_files for d in files]
 
 
 @contextlib.contextmanager
-def open_cache(folder: Path, site: bytes) -> Iterator[PersistentCache | None]:
+def open_cache(folder: Path, inputs: SiteInputs) -> Iterator[PersistentCache | None]:
     """The cache in ``folder`` for one build, locked; None when another build holds it or it cannot be made."""
     try:
         for kind in (_DEPARTMENTS, _SEARCH):
@@ -251,7 +363,7 @@ def open_cache(folder: Path, site: bytes) -> Iterator[PersistentCache | None]:
         except OSError:
             yield None
             return
-        yield PersistentCache(folder, site)
+        yield PersistentCache(folder, inputs)
 
 
 def _file_digest(path: Path, root: Path) -> bytes:

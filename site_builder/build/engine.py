@@ -41,7 +41,7 @@ from ..site.pages import Names, Planned, call, department_pages, site_pages
 from ..site.render import TemplateProblem, Theme, compile_templates, find_theme, make_environment
 from ..site.routes import DuplicatePath, Route, RouteTable
 from ..site.regions import Department, group_departments, region_names, region_trees
-from .cache import PersistentCache, open_cache, site_digest
+from .cache import PersistentCache, SiteInputs, open_cache
 from .context import BuildContext
 from .departments import (Destination, build_departments, comparison_downloads, department_folders, report_checks,
                           site_entries, stream_site_files, year_bytes)
@@ -229,7 +229,7 @@ def persistent_cache(folder: Path | None, ctx: BuildContext) -> Iterator[Persist
     if folder is None or ctx.theme is None or ctx.items is None:
         yield None
         return
-    with open_cache(folder, site_digest(ctx.theme, ctx.config, ctx.items_key, ctx.content)) as cache:
+    with open_cache(folder, SiteInputs(ctx.theme, ctx.config, ctx.items_key, ctx.content)) as cache:
         yield cache
 
 
@@ -244,7 +244,7 @@ def write_site(ctx: BuildContext, writer: SiteWriter, segmented: Path | None, re
         report_no_content(ctx.content, reporter)
         return None
     keys = [store.department_key(ctx.content_root, files) for files in groups] if store is not None else []
-    kept = [store.summary(key) for key in keys] if store is not None else [None] * len(groups)
+    kept = [store.summary(key) if key is not None else None for key in keys] if store is not None else [None] * len(groups)
     built = iter(build_departments(ctx, [files for files, summary in zip(groups, kept) if summary is None],
                                    Destination(writer.temp, segmented)))
     summaries = [summary if summary is not None else next(built) for summary in kept]
@@ -261,10 +261,11 @@ def write_site(ctx: BuildContext, writer: SiteWriter, segmented: Path | None, re
     names = region_names(departments)
     if store is not None:  # before the index moves the segmented copies away
         for i, summary in enumerate(summaries):
-            if kept[i] is not None:
-                store.link_department(keys[i], summary, writer.temp)
+            key = keys[i]
+            if kept[i] is not None and key is not None:
+                store.link_department(key, summary, writer.temp)
             else:
-                store.keep_department(keys[i], summary, writer.temp, segmented)
+                store.keep_department(groups[i], summary, writer.temp, segmented)
     cards = {rel: card for s in summaries for rel, card in s.cards.items()}
     ordered = sorted(entries, key=lambda e: e.rel)
     site_files = stream_site_files(writer, entries, scorecard_csv(ordered, cards, items),
