@@ -3,8 +3,10 @@
 ``build_site(..., cache=BuildCache())`` runs the very pipeline of a full build, but keeps
 from one build to the next what cannot have changed:
 
-- a content file whose bytes did not change is not parsed again: its entry and its
-  problems are replayed, and its arithmetic checks are not run again;
+- a content file whose bytes did not change, nor those of the source documents it names
+  (来源.文件), is not parsed again: its entry and its problems are replayed, and its
+  arithmetic checks are not run again (a change of ``crosswalk.yaml``, which comparisons
+  read, parses every file again: comparisons are memoised by their entries);
 - a page is not derived or rendered again when its template set and the fingerprints of
   every argument of its view function (content files by digest, everything else by value)
   are what they were when its file was written;
@@ -15,8 +17,8 @@ The result equals a full build because the pipeline keeps three rules: view func
 pure functions of their arguments, rendering is a pure function of (template, route,
 context), and a fingerprint tells apart any two values that could render differently.
 Anything that cannot be fingerprinted (an unknown type, a closure) is simply derived and
-rendered again, as in a full build. tests/test_serve.py compares the result of every kind
-of edit with a fresh full build, file by file.
+rendered again, as in a full build. tests/test_incremental.py compares the result of every
+kind of edit (tests/editkit.py) with a fresh full build, file by file.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from ..content.checks import Check, run_checks
+from ..content.crosswalk import SITE_FILE as CROSSWALK
 from ..content.load import Entry, Refused, check_unique, content_root_of, find_files, load_file, read_source
 from ..site.markup import MarkdownRenderer
 from ..problems import Problem, Reporter
@@ -203,6 +206,7 @@ class _Source:
     entry: Entry | None
     problems: list[Problem]
     checks: list[Check] | None = None
+    beside: tuple[object, ...] = ()  # the signatures of the source documents it names (来源.文件), as read
 
 
 @dataclass
@@ -246,6 +250,7 @@ class BuildCache:
         self._files: dict[str, bytes] = {}  # file path -> digest of its bytes on disk
         self._next_pages: dict[str, bytes] = {}
         self._started = 0.0
+        self._site = digest(b"site")  # a digest of what every view may read (load_content)
         self.last: LastBuild | None = None  # what the last good build used (quickpath.py); set by build_site
         self._plans: dict[str, tuple[bytes, list[Any]]] = {}  # department page -> (its key, its pages as planned)
         self._next_plans: dict[str, tuple[bytes, list[Any]]] = {}
@@ -258,6 +263,15 @@ class BuildCache:
         self.stats = BuildStats()
         self._next_plans = {}
         base = content_root_of(root)
+        # What a view may read besides its arguments: the site's crosswalk, which comparisons follow.
+        try:
+            crosswalk = (base.parent / CROSSWALK).read_bytes()
+        except OSError:
+            crosswalk = b"\0none"
+        site = digest(b"site", crosswalk)
+        if site != self._site:
+            # Comparisons are memoised by their entries (site.comparison_pages): new entries, new comparisons.
+            self._sources, self._site = {}, site
         sources: dict[tuple[Path, Path], _Source] = {}
         entries: list[Entry] = []
         for path in find_files(root):
@@ -276,25 +290,30 @@ class BuildCache:
     def _source(self, path: Path, base: Path) -> _Source:
         previous = self._sources.get((path, base))
         signature = _signature(path)
-        if previous is not None and signature is not None and previous.signature == signature:
-            return previous
+        # A file is as it was when its bytes are, and the source documents it publishes too.
+        unchanged_beside = previous is not None and previous.entry is not None and \
+            _beside(path, previous.entry) == previous.beside
+        if unchanged_beside and signature is not None and previous.signature == signature:  # type: ignore[union-attr]
+            return previous  # type: ignore[return-value]
         try:
             data: bytes | None = read_source(path, base)  # refused unread when it is no file of base
         except (Refused, OSError):
             data = None
         file_digest = digest(data or b"")
-        if previous is not None and previous.digest == file_digest and signature is not None:
-            previous.signature = signature
-            return previous
+        if unchanged_beside and previous.digest == file_digest and signature is not None:  # type: ignore[union-attr]
+            previous.signature = signature  # type: ignore[union-attr]
+            return previous  # type: ignore[return-value]
         reporter = Reporter()
         entry = load_file(path, base, reporter, data=data)
         self.stats.parsed += 1
         # A file that changed while it was read is read again next time.
         stable = signature is not None and data is not None and _signature(path) == signature and _same(path, base, data)
-        source = _Source(signature if stable else None, file_digest, entry, reporter.problems)
+        beside = _beside(path, entry) if entry is not None else ()
+        source = _Source(signature if stable else None, file_digest, entry, reporter.problems, beside=beside)
         if entry is not None:
+            documents = [_file_bytes(path.parent / name, base) for name in _documents(entry)]
             self.fingerprints.register(entry, digest(b"entry", str(path).encode(), "/".join(entry.rel).encode(),
-                                                     file_digest))
+                                                     file_digest, *documents))
         return source
 
     # -- for the quick path (quickpath.py) ------------------------------------------------
@@ -347,7 +366,7 @@ class BuildCache:
         try:
             # A name without NUL, then 16-byte digests: unambiguous as one string, hashed once.
             of = self.fingerprints.of
-            arg_digest = _blake(b"derive\0" + f"{fn.__module__}.{fn.__qualname__}".encode() + b"\0"
+            arg_digest = _blake(b"derive\0" + self._site + f"{fn.__module__}.{fn.__qualname__}".encode() + b"\0"
                                 + b"".join([of(a) for a in args]))
         except Uncacheable:
             return fn(*args)
@@ -364,7 +383,7 @@ class BuildCache:
         try:
             of = self.fingerprints.of
             regions = [names[dept.region_slugs[: i + 1]] for i in range(len(dept.region_slugs))]
-            key = _blake(b"department\0" + dept.path.encode() + b"\0" + b"".join([of(e) for e in dept.entries])
+            key = _blake(b"department\0" + self._site + dept.path.encode() + b"\0" + b"".join([of(e) for e in dept.entries])
                          + of(tuple(regions)) + of(items_key))
         except Uncacheable:
             return plan()
@@ -444,14 +463,6 @@ class BuildCache:
         if written or removed:
             self.generation += 1
 
-    def forget_derived(self) -> None:
-        """An input that no key here names changed (a source PDF, the crosswalk, the scorecard
-        items): the next build parses, checks, plans and renders everything again, as a full
-        build would; files whose bytes stay the same are still not rewritten."""
-        self._sources, self._by_entry = {}, {}
-        self._pages, self._plans = {}, {}
-        self.last = None
-
     def _lost_track(self) -> None:
         """The folder is in an unknown state: the next build writes every file."""
         self._pages, self._files = {}, {}
@@ -463,6 +474,22 @@ def _signature(path: Path) -> tuple[int, ...] | None:
     except OSError:
         return None
     return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+
+
+def _documents(entry: Entry) -> list[str]:
+    """The names of the source documents beside ``entry``'s file that its pages publish (来源.文件)."""
+    return [source.file for source in entry.model.meta.sources if source.file]
+
+
+def _beside(path: Path, entry: Entry) -> tuple[object, ...]:
+    return tuple(_signature(path.parent / name) for name in _documents(entry))
+
+
+def _file_bytes(path: Path, base: Path) -> bytes:
+    try:
+        return read_source(path, base)
+    except (Refused, OSError):
+        return b"\0unreadable"
 
 
 def theme_fingerprint(theme: Theme) -> bytes:

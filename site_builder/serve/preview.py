@@ -44,12 +44,6 @@ CONTENT_SUFFIXES = (".yaml", ".yml", ".pdf")  # content files, and the source do
 SITE_FILES = (CONFIG_FILE, scorecard.SITE_FILE, crosswalk.SITE_FILE)
 
 
-def _tracked(path: Path) -> bool:
-    """Whether the build cache sees a change of this file by itself: content YAML, the theme
-    and site.toml are in its keys; a source PDF, scorecard.yaml and crosswalk.yaml are not."""
-    return path.suffix != ".pdf" and path.name not in (scorecard.SITE_FILE, crosswalk.SITE_FILE)
-
-
 # ---------------------------------------------------------------------------------------
 # The preview: build, serve, watch, rebuild, index
 
@@ -177,10 +171,7 @@ class Preview:
                 gc.disable()
             try:
                 edits = self._take_edits()
-                if any(not _tracked(p) for p in edits):
-                    self.cache.forget_derived()
-                else:
-                    self._answer_quickly(edits)
+                self._answer_quickly(edits)
                 result = build_site(self.project_root, self.site_dir, reporter, content_dir=self.content_dir,
                                     strict=self.strict, cache=self.cache, search_index=False)
             except Exception as err:  # noqa: BLE001 - a bug in a build stage: shown like any problem
