@@ -130,7 +130,7 @@ def test_fingerprints_tell_apart_what_renders_differently() -> None:
 
     from markupsafe import Markup
 
-    from site_builder.build.incremental import Fingerprints, Uncacheable
+    from site_builder.build.fingerprint import Fingerprints, Uncacheable
 
     @dataclass(frozen=True)
     class One:

@@ -19,43 +19,19 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import jinja2
-
-from ..config import SiteConfig
-from ..content.crosswalk import Crosswalk
 from ..content.load import content_root_of
-from ..site.markup import MarkdownRenderer
-from ..site.comparison_pages import Comparer
-from ..site.pages import Names, call, department_pages
 from ..problems import Reporter
+from ..site.comparison_pages import Comparer
+from ..site.markup import MarkdownRenderer
+from ..site.pages import call, department_pages
+from ..site.regions import group_departments
 from ..site.render import render_page
 from ..site.routes import Route
-from ..derive.scorecard import ItemList
 from .departments import report_checks
-from ..site.regions import group_departments
-from ..site.views import SiteView
+from .incremental import BuildCache, LastBuild  # noqa: F401 - LastBuild: what the engine records for this path
 from .writer import TEMP_PREFIX
-
-if TYPE_CHECKING:
-    from .incremental import BuildCache
-
-
-@dataclass(frozen=True)
-class LastBuild:
-    """What the last good build through a cache used, for the quick path."""
-
-    config: SiteConfig
-    items: ItemList
-    items_key: str
-    env: jinja2.Environment
-    site: SiteView
-    names: Names
-    crosswalk: Crosswalk
-
 
 def quick_pages(cache: BuildCache, changed: set[Path], content_dir: Path, output: Path, strict: bool) -> list[str]:
     """Render and replace the pages of the one edited content file in ``changed``; the paths written.
