@@ -106,3 +106,11 @@ def test_the_cache_folder_can_be_deleted_between_builds(tmp_path: Path) -> None:
     shutil.rmtree(cache)
     assert build(root, output, cache) == 0
     assert hashes(output) == expected and build(root, output, cache) == 2
+
+
+def test_the_cache_works_with_a_project_given_relative_to_the_working_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = two_department_site(tmp_path / "site", "虚构缓存站")
+    monkeypatch.chdir(root)  # as `site-builder build` is run: content/ and the cache relative
+    assert build(Path("."), tmp_path / "output", Path(".cache/site-builder")) == 0
+    assert build(Path("."), tmp_path / "output", Path(".cache/site-builder")) == 2

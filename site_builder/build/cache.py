@@ -145,10 +145,10 @@ def record(inputs: SiteInputs, files: Sequence[Path], summary: Any) -> Record:
     its files' (content.check_regions makes every file below a region folder agree)."""
     base = inputs.base
     read = [("site", ""), ("config", ""), ("items", "")]
-    read += [("file", path.relative_to(base).as_posix()) for path in files]
-    folder = files[0].parent.relative_to(base)
+    read += [("file", _relative(path, base)) for path in files]
+    folder = _relative(files[0].parent, base)
     for entry in summary.entries:
-        read += [("file", (folder / source.file).as_posix()) for source in entry.model.meta.sources if source.file]
+        read += [("file", f"{folder}/{source.file}") for source in entry.model.meta.sources if source.file]
     read += [("template", name) for name in inputs.templates({route.template for route in summary.pages})]
     if len(summary.entries) > 1:
         read.append(("crosswalk", ""))
@@ -339,7 +339,12 @@ def _store_file(target: Path, data: bytes) -> None:
 
 def _folder(inputs: SiteInputs, files: Sequence[Path]) -> str:
     """The department folder of ``files``, relative to the content root."""
-    return files[0].parent.relative_to(inputs.base).as_posix()
+    return _relative(files[0].parent, inputs.base)
+
+
+def _relative(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` (either may be relative to the working folder, or absolute)."""
+    return Path(os.path.relpath(path, base)).as_posix()
 
 
 def department_files(summary: Any) -> list[str]:
