@@ -86,7 +86,9 @@ class Fingerprints:
         elif how is _SET:
             result = _blake(head + b"".join(sorted([of(v) for v in value])))  # type: ignore[attr-defined]
         elif how is _DEFERRED:
-            return value.digest  # type: ignore[attr-defined]
+            if value.digest is None:  # type: ignore[attr-defined]
+                raise Uncacheable("a view deferred without a digest")
+            return value.digest  # type: ignore[attr-defined, no-any-return]
         elif how is _PURE:
             result = _blake(head)
         else:
@@ -139,14 +141,16 @@ def _plan(kind: type) -> _Plan:
 
 
 class Deferred:
-    """A view not derived yet: derived when a page is rendered, skipped when its page is kept.
+    """A view not derived yet, ``fn(*args)``: derived when a page is rendered, skipped when its page is kept
+    (the preview's cache, which gives it the ``digest`` of its function and arguments), or derived by the
+    worker that renders its page (parallel.py's ``defer``: no digest, so no fingerprint either).
 
     Attribute access derives it, so code that reads a view still works.
     """
 
     __slots__ = ("fn", "args", "digest", "_value", "_derived")
 
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], value_digest: bytes) -> None:
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], value_digest: bytes | None) -> None:
         self.fn, self.args, self.digest = fn, args, value_digest
         self._derived = False
         self._value: Any = None

@@ -30,6 +30,7 @@ import jinja2
 
 from ..site.render import TemplateProblem, render_page
 from ..site.routes import Route
+from .fingerprint import Deferred
 
 BLOCK = 48  # consecutive pages rendered by one worker
 MIN_PAGES = 400  # below this, forking costs more than it saves
@@ -49,34 +50,25 @@ class Claims(Protocol):
     def reserve(self, rel: str) -> Path: ...
 
 
-class Lazy:
-    """A page's view, not derived yet: ``fn(*args)``, made where (and when) the page is rendered."""
-
-    __slots__ = ("fn", "args")
-
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
-        self.fn, self.args = fn, args
-
-
-def defer(fn: Callable[..., Any], *args: Any) -> Lazy:
+def defer(fn: Callable[..., Any], *args: Any) -> Deferred:
     """``plan_pages``'s ``derive`` for full builds: views are derived by the workers, page by page,
     so that their work is spread over the cores and no process holds every view at once."""
-    return Lazy(fn, args)
+    return Deferred(fn, args, None)
 
 
 class _Views:
     """Derives the lazy views of a context; the last one is kept, for the pages that share it."""
 
     def __init__(self) -> None:
-        self._last: tuple[Lazy | None, Any] = (None, None)
+        self._last: tuple[Deferred | None, Any] = (None, None)
 
     def resolve(self, context: dict[str, Any]) -> dict[str, Any]:
-        if not any(type(v) is Lazy for v in context.values()):
+        if not any(type(v) is Deferred for v in context.values()):
             return context
         out = {}
         for key, value in context.items():
-            if type(value) is Lazy:
-                if self._last[0] is not value:
+            if type(value) is Deferred:
+                if self._last[0] is not value:  # derived here, not kept in the Deferred: dropped with the next
                     self._last = (value, value.fn(*value.args))
                 value = self._last[1]
             out[key] = value
