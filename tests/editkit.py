@@ -103,7 +103,7 @@ EDITS: list[Edit] = [
     Edit("a text", lambda root: edit(root, SECOND_PATH, "总体目标: 完成示例任务（虚构）。", "总体目标: 完成另一示例任务（虚构）。"),
          rebuilt=1),
     Edit("classification rows", add_rows, rebuilt=1),
-    Edit("crosswalk.yaml", add_crosswalk),
+    Edit("crosswalk.yaml", add_crosswalk, rebuilt=1),  # the one department with comparisons
     Edit("a file added", lambda root: (root / ADDED_PATH).write_text(year_variant(2019), encoding="utf-8"), rebuilt=1),
     Edit("a file removed", lambda root: (root / SECOND_PATH).unlink(), rebuilt=1),
     Edit("a department's folder renamed", rename_folder, rebuilt=1),
@@ -115,7 +115,7 @@ EDITS: list[Edit] = [
          error="one folder is one region"),
     Edit("the region renamed in the other file",
          lambda root: edit(root, RENAMED_FOLDER[1] + "/2020.yaml", "县: 虚构邻县", "县: 虚构新邻县"), rebuilt=2),
-    Edit("a template changed", change_template),
-    Edit("site.toml changed", lambda root: edit(root, "site.toml", 'title = "', 'title = "新')),
-    Edit("the scorecard items", change_scorecard),
+    Edit("a template changed", change_template, rebuilt=3),
+    Edit("site.toml changed", lambda root: edit(root, "site.toml", 'title = "', 'title = "新'), rebuilt=3),
+    Edit("the scorecard items", change_scorecard, rebuilt=3),
 ]
