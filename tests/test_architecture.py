@@ -24,8 +24,8 @@
   of immutable arguments that reads no file and no clock. (A hand-written memo dict is the same thing, and
   is better written as such a function.)
 
-Today's offenders are in the allow-lists below, each with the developer fixing it. An entry that is no
-longer needed fails the test too: the lists only shrink. When you fix one, delete its line.
+Issue 17's offenders were allow-listed here, each with the developer fixing it, and all were fixed on
+2026-12-06: the rules now hold without exception. A REVIEWED entry that is no longer needed fails the test.
 """
 
 from __future__ import annotations
@@ -47,21 +47,9 @@ ENTRY = ("cli", "__main__")
 IMPORTER_MAY = frozenset({"content", "derive", "site", "search", "importer", "shared"})
 NOT_FROM = {"build.validate": ("site", "search")}  # a module's own stricter limit: (folders it may not import)
 
-# ---- Allow-lists of today's offenders (issue 17). Delete a line when you fix it. -----------------------
+# ---- Reviewed exceptions ------------------------------------------------------------------------------
 
-# Imports that close a cycle: (importer, imported) → who removes it.
-CYCLE_EDGES: dict[tuple[str, str], str] = {
-}
-# Imports against the layering: (importer, imported) → who removes it.
-LAYER_EDGES: dict[tuple[str, str], str] = {
-}
-# Modules over MAX_LINES → who splits it.
-LONG_MODULES: dict[str, str] = {
-}
-# Module-level state: (module, what) → who removes it. ``what`` is a name, "global NAME" or "cache NAME".
-STATE: dict[tuple[str, str], str] = {
-}
-# Reviewed exceptions: (module, name or "cache NAME") → why it is no state a build writes.
+# (module, name or "cache NAME") → why it is no state a build writes.
 REVIEWED: dict[tuple[str, str], str] = {
     ("site/fmt.py", "cache _money"): "a pure function of two strings: a Decimal's text and a unit",
     ("site/html.py", "cache _amount_html"): "a pure function of two strings: an amount's plain digits and a unit",
@@ -198,18 +186,6 @@ def find_cycle(graph: dict[str, list[Edge]], skip: set[tuple[str, str]] = frozen
         if name not in state and (cycle := visit(name)) is not None:
             return cycle
     return None
-
-
-def reaches(graph: dict[str, list[Edge]], start: str, goal: str) -> bool:
-    seen, todo = {start}, [start]
-    while todo:
-        for edge in graph.get(todo.pop(), ()):
-            if edge.target == goal:
-                return True
-            if edge.target not in seen:
-                seen.add(edge.target)
-                todo.append(edge.target)
-    return False
 
 
 def layer_breach(source: Module, target: Module) -> bool:
@@ -394,7 +370,7 @@ def graph(modules: dict[str, Module]) -> dict[str, list[Edge]]:
     return import_graph(modules)
 
 
-def all_cycles(graph: dict[str, list[Edge]], skip: set[tuple[str, str]]) -> list[list[Edge]]:
+def all_cycles(graph: dict[str, list[Edge]], skip: set[tuple[str, str]] = frozenset()) -> list[list[Edge]]:
     """Every cycle ``find_cycle`` finds, each set aside (its last import skipped) to look for the next."""
     cycles, skip = [], set(skip)
     while (cycle := find_cycle(graph, skip)) is not None:
@@ -404,35 +380,20 @@ def all_cycles(graph: dict[str, list[Edge]], skip: set[tuple[str, str]]) -> list
 
 
 def test_no_import_cycle(modules: dict[str, Module], graph: dict[str, list[Edge]]) -> None:
-    cycles = all_cycles(graph, set(CYCLE_EDGES))
+    cycles = all_cycles(graph)
     assert not cycles, "import cycles:\n" + "\n  --\n".join(show(cycle, modules) for cycle in cycles)
 
 
-def test_cycle_allow_list_only_shrinks(graph: dict[str, list[Edge]]) -> None:
-    stale = [f"{a} → {b} ({who})" for (a, b), who in CYCLE_EDGES.items()
-             if not any(e.target == b for e in graph.get(a, ())) or not reaches(graph, b, a)]
-    assert not stale, "no longer closes a cycle: delete from CYCLE_EDGES: " + ", ".join(stale)
-
-
 def test_layering(modules: dict[str, Module], graph: dict[str, list[Edge]]) -> None:
-    breaches = [e for edges in graph.values() for e in edges
-                if layer_breach(modules[e.source], modules[e.target]) and (e.source, e.target) not in LAYER_EDGES]
+    breaches = [e for edges in graph.values() for e in edges if layer_breach(modules[e.source], modules[e.target])]
     assert not breaches, "imports against the pipeline's order (content ← derive ← site ← search ← build ← serve):\n" \
         + show(breaches, modules)
 
 
-def test_layering_allow_list_only_shrinks(modules: dict[str, Module], graph: dict[str, list[Edge]]) -> None:
-    stale = [f"{a} → {b} ({who})" for (a, b), who in LAYER_EDGES.items()
-             if not any(e.target == b and layer_breach(modules[a], modules[b]) for e in graph.get(a, ()))]
-    assert not stale, "fixed: delete from LAYER_EDGES: " + ", ".join(stale)
-
-
 def test_no_long_module(modules: dict[str, Module]) -> None:
     lengths = {m.rel: len(m.path.read_text(encoding="utf-8").splitlines()) for m in modules.values()}
-    long = sorted(f"{rel}: {n} lines" for rel, n in lengths.items() if n > MAX_LINES and rel not in LONG_MODULES)
+    long = sorted(f"{rel}: {n} lines" for rel, n in lengths.items() if n > MAX_LINES)
     assert not long, f"modules over {MAX_LINES} lines: " + ", ".join(long)
-    stale = sorted(f"{rel} ({who})" for rel, who in LONG_MODULES.items() if lengths.get(rel, 0) <= MAX_LINES)
-    assert not stale, f"now {MAX_LINES} lines or fewer: delete from LONG_MODULES: " + ", ".join(stale)
 
 
 @pytest.fixture(scope="module")
@@ -442,15 +403,13 @@ def findings(modules: dict[str, Module]) -> dict[tuple[str, str], str]:
 
 def test_no_module_level_state(findings: dict[tuple[str, str], str]) -> None:
     found = findings
-    new = sorted(where for key, where in found.items() if key not in STATE and key not in REVIEWED)
+    new = sorted(where for key, where in found.items() if key not in REVIEWED)
     assert not new, "module-level state (see this file's docstring):\n  " + "\n  ".join(new)
 
 
-def test_state_allow_lists_only_shrink(findings: dict[tuple[str, str], str]) -> None:
-    found = findings
-    stale = [f"{rel}: {what} ({who})" for (rel, what), who in STATE.items() if (rel, what) not in found]
-    stale += [f"{rel}: {what} (REVIEWED)" for rel, what in REVIEWED if (rel, what) not in found]
-    assert not stale, "fixed: delete from STATE / REVIEWED: " + ", ".join(stale)
+def test_reviewed_list_only_shrinks(findings: dict[tuple[str, str], str]) -> None:
+    stale = [f"{rel}: {what}" for rel, what in REVIEWED if (rel, what) not in findings]
+    assert not stale, "gone: delete from REVIEWED: " + ", ".join(stale)
 
 
 MINI = {  # a package that breaks each rule once, in each way the reader must see
