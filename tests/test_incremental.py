@@ -21,7 +21,7 @@ import pytest
 from buildkit import hashes
 from editkit import EDITS as EDIT_KINDS, edit_site
 from sitekit import two_department_site, year_variant
-from site_builder.build import departments as fullbuild
+from site_builder.build import departments
 from site_builder.build import parallel
 from site_builder.build.engine import build_site
 from site_builder.problems import Reporter
@@ -39,12 +39,12 @@ def add_year(root: Path) -> None:
 @contextlib.contextmanager
 def on_workers(workers: int) -> Iterator[None]:
     """Build even a small site on ``workers`` processes: departments, then the site-wide pages."""
-    saved = parallel.MIN_PAGES, fullbuild.MIN_DEPARTMENTS, parallel.workers_available
-    parallel.MIN_PAGES, fullbuild.MIN_DEPARTMENTS, parallel.workers_available = 0, 0, lambda: workers
+    saved = parallel.MIN_PAGES, departments.MIN_DEPARTMENTS, parallel.workers_available
+    parallel.MIN_PAGES, departments.MIN_DEPARTMENTS, parallel.workers_available = 0, 0, lambda: workers
     try:
         yield
     finally:
-        parallel.MIN_PAGES, fullbuild.MIN_DEPARTMENTS, parallel.workers_available = saved
+        parallel.MIN_PAGES, departments.MIN_DEPARTMENTS, parallel.workers_available = saved
 
 
 def full_build(root: Path, output: Path, workers: int) -> dict[str, str]:

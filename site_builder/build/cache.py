@@ -11,7 +11,7 @@ The department is kept under the digest of those inputs; the next build digests 
 record names as they are then, and takes the department from the cache when that key is there.
 A template edited, a PDF corrected or the crosswalk changed so makes again exactly the
 departments that read it. The search index keeps each shard's bundle under the digest of its
-pages (``search.ShardStore``).
+pages (``search/index.ShardStore``).
 
 A build after one department-year changed so loads, checks, derives, renders and writes that
 department only (the others' files are linked from the cache into the new site), makes the
@@ -142,7 +142,7 @@ def record(inputs: SiteInputs, files: Sequence[Path], summary: Any) -> Record:
     """What the department of ``files`` read while it was built (``summary``: what it sent back): its
     content files and the source documents they publish, the templates of its pages, the site's
     config, scorecard items and code, and the crosswalk when it has comparisons. Its region names are
-    its files' (content.check_regions makes every file below a region folder agree)."""
+    its files' (load.check_regions makes every file below a region folder agree)."""
     base = inputs.base
     read = [("site", ""), ("config", ""), ("items", "")]
     read += [("file", _relative(path, base)) for path in files]
@@ -166,7 +166,7 @@ class Stats:
 
 
 class ShardCache:
-    """Search shards' bundles in ``folder``, by the digest of their pages (``search.ShardStore``).
+    """Search shards' bundles in ``folder``, by the digest of their pages (``search/index.ShardStore``).
 
     The preview keeps one in its temporary folder, so that refreshing its index after an edit
     runs Pagefind only for the shard(s) the edit changed.
@@ -182,7 +182,7 @@ class ShardCache:
         """A segmented copy of the page ``rel`` as kept, or None."""
         return None
 
-    # -- search shards (search.ShardStore) --------------------------------------------------
+    # -- search shards (search/index.ShardStore) --------------------------------------------------
 
     def fetch(self, key: str, output: Path) -> bool:
         source = self.folder / _SEARCH / key

@@ -19,7 +19,7 @@ preview server uses), byte for byte:
 - every file is loaded and checked, and every problem reported, even after a problem
   elsewhere (workers then stop rendering: the build will not be committed);
 - a department is rendered with its regions' names as its own files give them, which are the
-  site's: every file below a region folder must give it the same name (content.check_regions);
+  site's: every file below a region folder must give it the same name (load.check_regions);
 - nothing is committed before every department is written and every check passed.
 """
 

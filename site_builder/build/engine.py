@@ -61,7 +61,7 @@ class BuildResult:
     pages: int
     files: int
     seconds: float
-    reused: int = 0  # departments taken from the persistent cache (buildcache.py)
+    reused: int = 0  # departments taken from the persistent cache (cache.py)
 
 
 def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, content_dir: Path | None = None,
@@ -75,7 +75,7 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     ``output_dir`` is updated in place; the files are those of a full build. Without
     ``search_index``, or through a ``cache``, Pagefind is not run (the preview server runs it when edits settle).
     With a ``cache_dir`` (and no ``cache``), a full build keeps there what it made, and takes
-    from there what did not change since (buildcache.py): the same files, sooner. ``workers``: the
+    from there what did not change since (cache.py): the same files, sooner. ``workers``: the
     processes of a full build (None: every core, where the site is large enough for it to pay).
     """
     started = time.perf_counter()
@@ -224,7 +224,7 @@ def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
 
 @contextlib.contextmanager
 def persistent_cache(folder: Path | None, ctx: BuildContext) -> Iterator[PersistentCache | None]:
-    """The build cache in ``folder`` (buildcache.py), keyed by what every page depends on; None without a
+    """The build cache in ``folder`` (cache.py), keyed by what every page depends on; None without a
     folder, or when another build holds it."""
     if folder is None or ctx.theme is None or ctx.items is None:
         yield None

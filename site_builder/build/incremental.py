@@ -124,7 +124,7 @@ class BuildCache:
     # -- load and check ------------------------------------------------------------------
 
     def load_content(self, root: Path, reporter: Reporter) -> list[Entry]:
-        """``content.load_content``, parsing only files whose bytes changed since the last call."""
+        """``load.load_content``, parsing only files whose bytes changed since the last call."""
         self._started = time.perf_counter()
         self.stats = BuildStats()
         self._next_plans = {}

@@ -8,7 +8,7 @@ that always follows brings every other file up to date (the site-wide pages and
 downloads; the search index later), as it would have without this step.
 
 The pages written here are those the incremental build renders for them: the same planner
-(plan.department_pages), views, templates and inputs, with the site's region names of the
+(pages.department_pages), views, templates and inputs, with the site's region names of the
 last build, which metadata that did not change cannot change. Their digests are recorded
 in the cache, so the build that follows finds them written. Anything else — a file added,
 removed or moved, changed metadata, an error, a warning under --strict, several files at

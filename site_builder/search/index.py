@@ -27,7 +27,7 @@ changed. The first shard's bundle is ``pagefind/``, the others
 ``pagefind/shard-<range>/`` (the index only: the search code and WebAssembly come from the
 first), listed in ``pagefind/shards.json``; the browser merges them into one search
 (Pagefind's ``mergeIndex``, search-core.js ``mergeShards``). Its filter files come out in a
-different order on every run; ``search_bundle`` puts them in a fixed one, so that two
+different order on every run; ``search/bundle.py`` puts them in a fixed one, so that two
 builds are byte-identical.
 """
 

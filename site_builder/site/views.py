@@ -62,7 +62,7 @@ class DepartmentView:
     years: tuple[Link, ...]
     trend: Table
     charts: tuple[Chart, ...]
-    comparisons: tuple[Link, ...]  # every pre-built pair of years (compare_views)
+    comparisons: tuple[Link, ...]  # every pre-built pair of years (comparison_pages)
     lines: str = ""  # the page of every budget line's history (lines.py)
     budget_actual: Table | None = None  # 预算 and 决算 side by side per year, where the department has a 决算
 
@@ -209,7 +209,7 @@ class YearView:
     sources: tuple[SourceView, ...]
     completeness: CompletenessView | None = None  # 公开完整度 (completeness.py)
     downloads: tuple[DownloadLink, ...] = ()  # this department-year's open data (downloads.py)
-    comparisons: tuple[Link, ...] = ()  # with the previous and the next year (compare_views)
+    comparisons: tuple[Link, ...] = ()  # with the previous and the next year (comparison_pages)
     summary: YearSummary | None = None  # the answer first: key figures, changes, composition (summary.py)
     lines: str = ""  # the department's lines page: every budget line's history (lines.py)
 
