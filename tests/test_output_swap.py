@@ -98,8 +98,18 @@ def test_the_build_returns_before_the_old_site_is_removed_and_it_is_removed_afte
     assert build(root, output="expected", search_index=False)[0].ok
     go, pids = root / "go", root / "remover.pids"
     # A remover that says its process id, then waits for the test's word before it removes the folder
-    monkeypatch.setattr(writer, "REMOVER", ("sh", "-c", f'echo $$ >> {pids}; while [ ! -e {go} ]; do sleep 0.05; done; '
-                                            'exec rm -rf -- "$1"', "remover"))
+    # (it gives up waiting after a minute, so that a failing test leaves no process behind for long)
+    monkeypatch.setattr(writer, "REMOVER", ("sh", "-c", f'echo $$ >> {pids}; n=0; while [ ! -e {go} ] && [ $n -lt 1200 ]; '
+                                            'do sleep 0.05; n=$((n+1)); done; exec rm -rf -- "$1"', "remover"))
+    try:
+        removers_wait(root, go, pids, old_site)
+    finally:
+        go.touch()  # whatever failed above, the removers go on and end
+    assert leftovers(root) == []  # both replaced sites gone, by their removers
+
+
+def removers_wait(root: Path, go: Path, pids: Path, old_site: dict[str, str]) -> None:
+    """The build returns while its remover waits for ``go``; so does the next one."""
     assert build(root, search_index=False)[0].ok  # returned with the remover still waiting
     assert hashes(root / "output") == hashes(root / "expected")
     (old,) = [p for p in root.iterdir() if p.name.startswith(writer.OLD_PREFIX)]
@@ -113,8 +123,6 @@ def test_the_build_returns_before_the_old_site_is_removed_and_it_is_removed_afte
     assert parent_of(remover) != os.getpid()  # nobody's child here: it outlives the build
     assert build(root, search_index=False)[0].ok  # the next build leaves the folder being removed to its remover
     assert old.is_dir()
-    go.touch()
-    assert leftovers(root) == []  # both replaced sites gone, by their removers
 
 
 _KILLED_BUILD = textwrap.dedent("""
