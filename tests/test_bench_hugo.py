@@ -1,7 +1,7 @@
 """The benchmark's Hugo site (benchmarks/hugo/) makes, from the generated corpus, the pages the
 benchmark compares with ours: every department-year, every pair of its years, JSON and CSV beside
 each, the department and region pages; its figures are the YAML's, and it says 虚构. Skipped where
-Hugo is not installed (`make bench` installs it; the tests do not need it)."""
+Hugo is not installed (`make test` and `make bench` install it)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from benchmarks.generate import write_fictitious_site
 from benchmarks.run import hugo_binary, run_hugo
 
 HUGO = hugo_binary()
-pytestmark = pytest.mark.skipif(HUGO is None, reason="Hugo is not installed (make bench installs it)")
+pytestmark = pytest.mark.skipif(HUGO is None, reason="Hugo is not installed (make test and make bench install it)")
 
 
 @pytest.fixture(scope="module")
