@@ -47,7 +47,7 @@ from ..site.routes import Route
 from ..site.transparency import Memos
 from ..site.views import SiteView
 from .fingerprint import Deferred, Fingerprints, Uncacheable, _blake, digest, resolved
-from .writer import TEMP_PREFIX, WrittenTwice
+from .writer import TEMP_PREFIX, claim_path
 
 
 @dataclass(frozen=True)
@@ -398,10 +398,7 @@ class IncrementalWriter:
         return len(self._files)
 
     def _claim(self, rel: str) -> None:
-        if rel in self._files:
-            raise WrittenTwice(rel)
-        if rel.startswith("/") or ".." in rel.split("/") or "\\" in rel or "\x00" in rel:
-            raise ValueError(f"{rel} is not a path inside the site")
+        claim_path(rel, self._files)
 
     def path_of(self, rel: str) -> str:
         """Where the file written at ``rel`` is now: staged when new or changed, else still in place."""

@@ -63,6 +63,15 @@ class WrittenTwice(FileExistsError):
         super().__init__(self.message.en)
 
 
+def claim_path(rel: str, claimed: set[str] | dict[str, bytes]) -> None:
+    """Refuse ``rel`` when ``claimed`` holds it already (WrittenTwice) or it is no path inside the site
+    (absolute, climbing out, a backslash or a NUL); both writers claim every path through this."""
+    if rel in claimed:
+        raise WrittenTwice(rel)
+    if rel.startswith("/") or ".." in rel.split("/") or "\\" in rel or "\x00" in rel:
+        raise ValueError(f"{rel} is not a path inside the site")
+
+
 def check_output_dir(output: Path, protected: list[Path]) -> None:
     """Refuse an output folder that holds (or is) the project, its content or its themes."""
     target = output.resolve()
@@ -290,10 +299,7 @@ class SiteWriter:
         return len(self._written)
 
     def _target(self, rel: str) -> Path:
-        if rel in self._written:
-            raise WrittenTwice(rel)
-        if rel.startswith("/") or ".." in rel.split("/"):
-            raise ValueError(f"{rel} is not a path inside the site")
+        claim_path(rel, self._written)
         self._written.add(rel)
         return self._temp / rel
 
