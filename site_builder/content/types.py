@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 
 # The largest amount accepted, in either unit: beyond any real budget, small enough that
 # arithmetic on sums of many amounts stays exact in Decimal's default 28-digit context.
-MAX_AMOUNT = Decimal(10) ** 15
+MAX_AMOUNT_POWER = 15  # amounts (and quantities) below 10^15
 _DECIMAL_TEXT = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z")
 _GROUPED = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?\Z")
 
@@ -121,11 +121,16 @@ def _number(value: Any, expected: _Expected) -> Decimal:
     return number
 
 
+def _below(number: Decimal, power: int, value: Any, kind: str, what: str, what_zh: str) -> Decimal:
+    """``number``, refused (``<kind>_range``) unless its size is below 10^``power``."""
+    if abs(number) >= Decimal(10) ** power:
+        raise validation_error(f"{kind}_range", f"expected {what} below 10^{power}, got {{got}}",
+                               f"{what_zh}应小于 10^{power}，实际为 {value}", got=str(value))
+    return number
+
+
 def _amount(value: Any) -> Decimal:
-    number = _number(value, _AMOUNT)
-    if abs(number) >= MAX_AMOUNT:
-        raise validation_error("amount_range", "expected an amount below 10^15, got {got}",
-                               f"金额应小于 10^15，实际为 {value}", got=str(value))
+    number = _below(_number(value, _AMOUNT), MAX_AMOUNT_POWER, value, "amount", "an amount", "金额")
     try:
         exponent = int(number.as_tuple().exponent)
     except (TypeError, ValueError, InvalidOperation):  # pragma: no cover
@@ -140,10 +145,7 @@ def _amount(value: Any) -> Decimal:
 def _percent(value: Any) -> Decimal:
     if isinstance(value, str) and value.strip().endswith("%"):
         value = value.strip()[:-1].strip()
-    number = _number(value, _PERCENT)
-    if abs(number) >= Decimal(10) ** 9:
-        raise validation_error("percent_range", "expected a percentage below 10^9, got {got}",
-                               f"百分比应小于 10^9，实际为 {value}", got=str(value))
+    number = _below(_number(value, _PERCENT), 9, value, "percent", "a percentage", "百分比")
     if number.as_tuple().exponent < -6:  # type: ignore[operator]
         raise validation_error("percent_precision", "expected a percentage with at most 6 decimal places, got {got}",
                                f"百分比最多保留 6 位小数，实际为 {value}", got=str(value))
@@ -151,11 +153,7 @@ def _percent(value: Any) -> Decimal:
 
 
 def _quantity(value: Any) -> Decimal:
-    number = _number(value, _QUANTITY)
-    if abs(number) >= MAX_AMOUNT:
-        raise validation_error("quantity_range", "expected a quantity below 10^15, got {got}",
-                               f"数量应小于 10^15，实际为 {value}", got=str(value))
-    return number
+    return _below(_number(value, _QUANTITY), MAX_AMOUNT_POWER, value, "quantity", "a quantity", "数量")
 
 
 def _code(value: Any) -> str:
