@@ -40,7 +40,7 @@ from ..content.checks import Check, run_checks
 from ..content.load import Entry, check_unique, display_path, find_files, load_file
 from ..content.model import DepartmentYear
 from ..derive.compare import pairs
-from ..site.downloads import Download, download, is_download, site_file_specs, year_page
+from ..site.downloads import Download, is_download
 from ..derive.scorecard import Scorecard
 from ..site.transparency import PageAbout, page_download
 from ..problems import Message, Problem, Reporter, format_key
@@ -52,7 +52,6 @@ from ..site.regions import Department, group_departments, region_names
 from ..site.routes import Route, year_label
 from . import parallel
 from .context import BuildContext
-from .writer import SiteWriter
 
 MIN_DEPARTMENTS = 24  # below this, forking workers costs more than it saves
 CHUNK = 4  # departments handed to a worker at a time
@@ -204,32 +203,6 @@ def site_entries(summaries: Iterable[Summary], reporter: Reporter) -> list[Entry
     entries = [e for s in summaries for e in s.entries]
     check_unique(entries, reporter)
     return entries
-
-
-def year_bytes(folder: Path, summaries: Iterable[Summary]) -> Callable[[Entry, str], bytes]:
-    """``data(entry, name)`` for ``downloads.site_file_specs``: a year's file, read back from ``folder``."""
-    paths = {rel: {d.kind: d.path for d in files} for s in summaries for rel, files in s.year_files}
-    kinds = {"json": "department-year", "figures": "figures", "indicators": "indicators", "final": "final"}
-
-    def data(entry: Entry, name: str) -> bytes:
-        path = paths[entry.rel].get(kinds[name])
-        if path is None:  # a file only some years have (决算 tables)
-            return b""
-        with open(os.path.join(folder, path), "rb") as f:
-            return f.read()
-
-    return data
-
-
-def stream_site_files(writer: SiteWriter, entries: Sequence[Entry], scorecard_csv: str,
-                      data: Callable[[Entry, str], bytes]) -> list[Download]:
-    """Write the site-wide files part by part (never whole in memory); their catalogue entries."""
-    ordered = sorted(entries, key=lambda e: e.rel)
-    written = []
-    for path, title, kind, parts in site_file_specs(ordered, [year_page(e) for e in ordered], scorecard_csv, data):
-        size, sha256 = writer.write_parts(path, parts)
-        written.append(download(path, title, kind, size, sha256))
-    return written
 
 
 def report_checks(entry: Entry, checks: list[Check], reporter: Reporter) -> None:

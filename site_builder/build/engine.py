@@ -18,19 +18,16 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape as xml_escape
 
-from ..config import CONFIG_FILE, SiteConfig, load_config
+from ..config import CONFIG_FILE, load_config
 from ..content.checks import Check
 from ..content.crosswalk import EMPTY, site_crosswalk
 from ..content.load import display_path
 from ..derive.scorecard import load_site_items
-from ..site.completeness import scorecard_csv, scorecard_pages
-from ..site.downloads import SITE_NOTES, catalog_json, links
 from ..site.transparency import Memos, Transparency, plan_transparency, write_downloads
 from ..messages import os_error_zh
 from ..problems import Message, Reporter
@@ -38,15 +35,15 @@ from ..search.index import ShardStore, index_site
 from ..site import routes
 from ..site.comparison_pages import Comparer
 from ..site.pages import Names, Planned, call, department_pages, site_pages
-from ..site.render import TemplateProblem, Theme, compile_templates, find_theme, make_environment
-from ..site.routes import DuplicatePath, Route, RouteTable
+from ..site.render import TemplateProblem, compile_templates, find_theme, make_environment
+from ..site.routes import Route, RouteTable
 from ..site.regions import Department, group_departments, region_names, region_trees
 from .cache import PersistentCache, SiteInputs, open_cache
 from .context import BuildContext
 from .departments import (Destination, build_departments, comparison_downloads, department_folders, report_checks,
-                          site_entries, stream_site_files, year_bytes)
-from .parallel import defer, render_pages
+                          site_entries)
 from .quickpath import LastBuild
+from .sitewide import claim, copy_static, page_url, sitemap, write_sitewide
 from .writer import TEMP_PREFIX, SiteWriter, UnsafeOutput, Writer, check_output_dir, locked_folder, site_folder
 
 if TYPE_CHECKING:
@@ -181,11 +178,6 @@ def report_failure(err: TemplateProblem | OSError, output_dir: Path, reporter: R
                                                                 f"无法写入网站：{os_error_zh(err)}"))
 
 
-def page_url(route: Route, config: SiteConfig) -> Callable[[str], str] | None:
-    """The 404 page links from the site's base path (it is served at any depth); other pages relatively."""
-    return (lambda target: config.base_path + target) if route.path == routes.NOT_FOUND else None
-
-
 def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, search_index: bool, started: float,
                cache_dir: Path | None = None) -> BuildResult:
     """A full build into a new folder, swapped in at the end: departments on every core (departments.py),
@@ -238,7 +230,7 @@ def write_site(ctx: BuildContext, writer: SiteWriter, segmented: Path | None, re
     """Every department (on every core), then the site-wide pages and files: the number of HTML
     pages, or None when a problem was reported (``ctx.env`` None: load and check only). With a
     ``store``, a department whose files did not change is taken from it instead."""
-    config, items, theme, env, site, md = ctx.config, ctx.items, ctx.theme, ctx.env, ctx.site, ctx.md
+    items, theme, env = ctx.items, ctx.theme, ctx.env
     groups = department_folders(ctx.content)
     if not groups:
         report_no_content(ctx.content, reporter)
@@ -257,8 +249,6 @@ def write_site(ctx: BuildContext, writer: SiteWriter, segmented: Path | None, re
     if env is None or theme is None or items is None or reporter.errors or (ctx.strict and reporter.warnings):
         return None
 
-    departments = group_departments(entries)
-    names = region_names(departments)
     if store is not None:  # before the index moves the segmented copies away
         for i, summary in enumerate(summaries):
             key = keys[i]
@@ -266,33 +256,7 @@ def write_site(ctx: BuildContext, writer: SiteWriter, segmented: Path | None, re
                 store.link_department(key, summary, writer.temp)
             else:
                 store.keep_department(groups[i], summary, writer.temp, segmented)
-    cards = {rel: card for s in summaries for rel, card in s.cards.items()}
-    ordered = sorted(entries, key=lambda e: e.rel)
-    site_files = stream_site_files(writer, entries, scorecard_csv(ordered, cards, items),
-                                   year_bytes(writer.temp, summaries))
-    planned = site_pages(departments, names, region_trees(departments, names), config, md, defer,
-                         scorecards=scorecard_pages(ordered, cards, items), site_links=links(site_files, SITE_NOTES))
-    table = RouteTable()
-    pages = []
-    for path, template, owner, view in planned:
-        pages.append((claim(table, Route(path, template, owner), reporter), {"site": site, "page": view}))
-    department_routes = [claim(table, route, reporter) for s in summaries for route in s.pages]
-    if reporter.errors:
-        return None
-    for s in summaries:
-        for route in s.pages:
-            writer.reserve(route.path)
-        for _, files in s.year_files:
-            for d in files:
-                writer.reserve(d.path)
-    render_pages(env, pages, writer, lambda route: page_url(route, config), ctx.workers)
-    copy_static(theme, writer)
-    year_downloads = [d for s in summaries for _, files in s.year_files for d in files]
-    page_downloads = sorted((d for s in summaries for d in s.page_downloads), key=lambda d: d.path)
-    writer.write_text(routes.CATALOG, catalog_json([*site_files, *year_downloads, *page_downloads], config.title))
-    routes_written = [r for r, _ in pages] + department_routes
-    writer.write_text(routes.SITEMAP, sitemap(routes_written, config))
-    return sum(1 for r in routes_written if r.path.endswith(".html"))
+    return write_sitewide(ctx, writer, summaries, entries, reporter)
 
 
 def release_memory() -> None:
@@ -319,15 +283,6 @@ def segment_folder(output_dir: Path, wanted: bool) -> Iterator[Path | None]:
         shutil.rmtree(folder, ignore_errors=True)
         if lock is not None:
             os.close(lock)
-
-
-def claim(table: RouteTable, route: Route, reporter: Reporter) -> Route:
-    """Add ``route`` to ``table``; a path claimed twice is reported."""
-    try:
-        return table.add(route)
-    except DuplicatePath as err:
-        reporter.error(route.owner if route.owner.endswith(".yaml") else "content", 1, "", err.message)
-        return route
 
 
 def plan_pages(ctx: BuildContext, departments: list[Department], names: Names,
@@ -359,19 +314,3 @@ def plan_pages(ctx: BuildContext, departments: list[Department], names: Names,
     site = ctx.site
     for route, view in sorted(routed, key=lambda rv: rv[0].path):
         yield route, {"site": site, "page": view}
-
-
-def copy_static(theme: Theme, writer: Writer) -> None:
-    for name, path in theme.static_files().items():
-        writer.copy_file(path, routes.static_path(name))
-
-
-def sitemap(pages: Iterable[Route], config: SiteConfig) -> str:
-    """sitemap.xml: every HTML page but the 404, in path order, at base_url (or base_path when no base_url is set)."""
-    base = config.base_url.rstrip("/") + "/" if config.base_url else config.base_path
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path in sorted(route.path for route in pages):
-        if path != routes.NOT_FOUND and path.endswith(".html"):
-            lines.append(f"  <url><loc>{xml_escape(base + path)}</loc></url>")
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
