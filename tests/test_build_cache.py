@@ -12,15 +12,17 @@ the departments (and search shards) whose recorded inputs the edit touched.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from buildkit import hashes
-from editkit import EDITS, edit_site
-from sitekit import two_department_site
+from buildkit import hashes, leftovers
+from editkit import EDITS, edit, edit_site
+from sitekit import MINIMAL_PATH, two_department_site
+from site_builder.build import patch
 from site_builder.search import index as search
 from site_builder.build.engine import build_site
 from site_builder.problems import Reporter
@@ -114,3 +116,54 @@ def test_the_cache_works_with_a_project_given_relative_to_the_working_folder(
     monkeypatch.chdir(root)  # as `site-builder build` is run: content/ and the cache relative
     assert build(Path("."), tmp_path / "output", Path(".cache/site-builder")) == 0
     assert build(Path("."), tmp_path / "output", Path(".cache/site-builder")) == 2
+
+
+def test_a_warm_build_updates_the_output_folder_in_place_and_rewrites_only_what_changed(tmp_path: Path) -> None:
+    root = two_department_site(tmp_path / "site", "虚构缓存站")
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    build(root, output, cache)
+    folder = output.stat().st_ino
+    other = output / "xugou/xugou-shi/linxian/gongan/2020/index.html"  # the department not edited
+    before = other.stat()
+    edit(root, MINIMAL_PATH, "  项目支出: 400.00\n", "  项目支出: 401.00\n")
+    assert build(root, output, cache) == 1
+    assert output.stat().st_ino == folder  # the same folder, not a new one swapped in
+    after = other.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert leftovers(tmp_path) == []  # no staging folder left beside it
+    assert build(root, tmp_path / "cold", None) == 0
+    assert hashes(output) == hashes(tmp_path / "cold")
+
+
+def test_a_file_added_to_the_output_by_hand_makes_the_next_build_cold_and_goes(tmp_path: Path) -> None:
+    root = two_department_site(tmp_path / "site", "虚构缓存站")
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    build(root, output, cache)
+    expected = hashes(output)
+    folder = output.stat().st_ino
+    (output / "xugou/stray.html").write_text("<p>虚构的手工文件</p>", encoding="utf-8")
+    assert build(root, output, cache) == 2  # both departments from the cache, into a new folder
+    assert output.stat().st_ino != folder and hashes(output) == expected
+
+
+def test_a_commit_cut_short_leaves_the_next_build_equal_to_a_cold_one(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    root = two_department_site(tmp_path / "site", "虚构缓存站")
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    build(root, output, cache)
+    edit(root, MINIMAL_PATH, "  项目支出: 400.00\n", "  项目支出: 401.00\n")
+    real, calls = os.replace, []
+
+    def fails_after_two(source: str, target: str) -> None:  # a disk that fails in the middle of the commit
+        calls.append(target)
+        if len(calls) > 2:
+            raise OSError(5, "虚构的 I/O 错误", target)
+        real(source, target)
+
+    monkeypatch.setattr(patch.os, "replace", fails_after_two)
+    assert build(root, output, cache, "cannot write the site") == -1
+    assert len(calls) == 3  # it was the in-place commit that failed, two files in
+    monkeypatch.setattr(patch.os, "replace", real)
+    build(root, output, cache)
+    assert build(root, tmp_path / "cold", None) == 0
+    assert hashes(output) == hashes(tmp_path / "cold")

@@ -6,7 +6,7 @@ so no disk is spent on a second copy), and a record of what the department read 
 loaded, derived and rendered (as Lektor records a page's dependencies): its content files and
 the source documents (来源.文件) beside them that its pages publish, the templates its pages
 were rendered with (and those they extend or include), ``site.toml`` as read, the scorecard
-items, ``crosswalk.yaml`` when it has comparisons, and the package's own code (``SiteInputs``).
+items, ``crosswalk.yaml`` when it has comparisons, and the package's own code (inputs.py).
 The department is kept under the digest of those inputs; the next build digests the inputs its
 record names as they are then, and takes the department from the cache when that key is there.
 A template edited, a PDF corrected or the crosswalk changed so makes again exactly the
@@ -14,11 +14,12 @@ departments that read it. The search index keeps each shard's bundle under the d
 pages (``search/index.ShardStore``).
 
 A build after one department-year changed so loads, checks, derives, renders and writes that
-department only (the others' files are linked from the cache into the new site), makes the
-site-wide pages and files again from the summaries, and runs Pagefind only for the shard(s)
-whose pages changed. The result is byte for byte a cold build's (tests/test_build_cache.py
-checks it after every kind of edit, tests/editkit.py), and the new site is still swapped in
-whole at the end.
+department only, makes the site-wide pages and files again from the summaries, and runs
+Pagefind only for the shard(s) whose pages changed. When the output folder is, file for file,
+what the last build through the cache left there (``OutputState``), only the files made again
+are written, and renamed into it at the end (patch.py); otherwise the others' files are linked
+from the cache into a new folder, swapped in whole. Either way the result is byte for byte a
+cold build's (tests/test_build_cache.py checks it after every kind of edit, tests/editkit.py).
 
 The folder (``.cache/site-builder/`` by default) is safe to delete at any time: the next build
 is then cold. It keeps only what the last build used. Two builds sharing it at once: the second
@@ -36,7 +37,8 @@ import pickle
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,115 +46,30 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from .. import __version__
-from ..content.load import content_root_of
-from ..content.crosswalk import SITE_FILE
-from ..site.render import Theme, make_environment
+from .inputs import Record, SiteInputs, _relative, record
 
 DEFAULT_FOLDER = Path(".cache") / "site-builder"
-FORMAT = 2  # bumped when what is stored changes
 _DEPARTMENTS = "departments"
 _SEARCH = "search"
 _SUMMARY = "summary.pickle"
 _FILES = "files"
 _SEGMENTED = "segmented"
 _RECORDS = "records.pickle"
+_OUTPUTS = "outputs.pickle"
+_DIGESTS = "digests.pickle"
+OUTPUTS_KEPT = 4  # the output folders whose state is kept (output/, the preview's, a test's …)
 
 
-def code_digest() -> bytes:
-    """A digest of the package's own files (its code, built-in theme and defaults): a developer's edit counts."""
-    package = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256(f"site_builder {__version__} {FORMAT}\0".encode())
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(path.relative_to(package).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return h.digest()
+@dataclass
+class OutputState:
+    """What the last build through the cache left in an output folder: every file's signature
+    (patch.Manifest), the key of each department it holds (by content folder) and of each search
+    bundle (by its folder in the site). A warm build into that folder, when it still is so,
+    writes only what changed (patch.PatchWriter)."""
 
-
-class SiteInputs:
-    """What a department may read besides its own content files, each by digest, worked out once per
-    build and only when a department's record names it (Lektor's dependency recording):
-
-    - ``site``: the package's code and version, and where the content and the working folder are (both
-      are in the problems' file names);
-    - ``config``: ``site.toml`` as read; ``items``: the 公开完整度 items every department is scored by;
-    - ``crosswalk``: ``crosswalk.yaml``, which a department's comparisons read (only one of two years or more);
-    - ``template`` name: the source its Jinja environment loads under that name;
-    - ``file`` path: the bytes of a file below the content root (its YAML, the source PDFs it publishes).
-    """
-
-    def __init__(self, theme: Theme, config: Any, items_key: str, content_root: Path) -> None:
-        self.base = content_root_of(content_root)
-        self.root = self.base.resolve()
-        h = hashlib.sha256(code_digest())
-        h.update(str(content_root.resolve()).encode() + b"\0" + os.getcwd().encode())
-        crosswalk = self.base.parent / SITE_FILE
-        self._fixed = {
-            ("site", ""): h.digest(),
-            ("config", ""): hashlib.sha256(repr(config).encode()).digest(),
-            ("items", ""): hashlib.sha256(items_key.encode()).digest(),
-            ("crosswalk", ""): hashlib.sha256(crosswalk.read_bytes() if crosswalk.is_file() else b"no crosswalk").digest(),
-        }
-        self._env = make_environment(theme)  # to resolve template names as the build's environment does
-        self._templates: dict[str, tuple[bytes, tuple[str, ...] | None]] = {}
-        self._files: dict[str, bytes] = {}
-
-    def digest(self, kind: str, name: str) -> bytes:
-        """The digest of the input ``name`` of ``kind`` as it is now."""
-        if kind == "file":
-            known = self._files.get(name)
-            if known is None:
-                known = self._files[name] = _file_digest(self.base / name, self.root)
-            return known
-        if kind == "template":
-            return self._template(name)[0]
-        return self._fixed[(kind, name)]
-
-    def templates(self, names: Iterable[str]) -> list[str]:
-        """``names`` and every template they extend, include or import, transitively (every template
-        when one names another by an expression), sorted."""
-        seen: set[str] = set()
-        todo = list(names)
-        while todo:
-            name = todo.pop()
-            if name in seen:
-                continue
-            seen.add(name)
-            references = self._template(name)[1]
-            todo += self._env.list_templates() if references is None else references
-        return sorted(seen)
-
-    def _template(self, name: str) -> tuple[bytes, tuple[str, ...] | None]:
-        known = self._templates.get(name)
-        if known is None:
-            try:
-                source = self._env.loader.get_source(self._env, name)[0]  # type: ignore[union-attr]
-                found = tuple(jinja2.meta.find_referenced_templates(self._env.parse(source)))
-                references = None if None in found else tuple(str(n) for n in found)
-            except (jinja2.TemplateError, OSError):  # a template that does not load: the build reports it
-                source, references = "\0missing", ()
-            known = self._templates[name] = (hashlib.sha256(source.encode()).digest(), references)
-        return known
-
-
-Record = tuple[tuple[str, str], ...]  # the (kind, name) of each input a department read
-
-
-def record(inputs: SiteInputs, files: Sequence[Path], summary: Any) -> Record:
-    """What the department of ``files`` read while it was built (``summary``: what it sent back): its
-    content files and the source documents they publish, the templates of its pages, the site's
-    config, scorecard items and code, and the crosswalk when it has comparisons. Its region names are
-    its files' (load.check_regions makes every file below a region folder agree)."""
-    base = inputs.base
-    read = [("site", ""), ("config", ""), ("items", "")]
-    read += [("file", _relative(path, base)) for path in files]
-    folder = _relative(files[0].parent, base)
-    for entry in summary.entries:
-        read += [("file", f"{folder}/{source.file}") for source in entry.model.meta.sources if source.file]
-    read += [("template", name) for name in inputs.templates({route.template for route in summary.pages})]
-    if len(summary.entries) > 1:
-        read.append(("crosswalk", ""))
-    return tuple(sorted(set(read)))
+    manifest: dict[str, tuple[int, int, int]]
+    departments: dict[str, str]
+    shards: dict[str, str]
 
 
 @dataclass
@@ -175,6 +92,7 @@ class ShardCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.stats = Stats()
+        self.shards: dict[Path, str] = {}  # search bundle folder (where the index put it) → its key
         self._used_shards: set[str] = set()
         (folder / _SEARCH).mkdir(parents=True, exist_ok=True)
 
@@ -189,6 +107,7 @@ class ShardCache:
         if not source.is_dir():
             return False
         self._used_shards.add(key)
+        self.shards[output] = key
         made: set[Path] = set()
         for path in sorted(source.rglob("*")):
             if path.is_file():
@@ -196,8 +115,19 @@ class ShardCache:
         self.stats.shards_reused += 1
         return True
 
+    def use(self, key: str, output: Path) -> bool:
+        """Count the bundle kept under ``key`` as used by this build at ``output``, where the output folder
+        has it already (patch.InPlaceShards); False when the cache does not keep it."""
+        if not (self.folder / _SEARCH / key).is_dir():
+            return False
+        self._used_shards.add(key)
+        self.shards[output] = key
+        self.stats.shards_reused += 1
+        return True
+
     def keep(self, key: str, output: Path) -> None:
         self._used_shards.add(key)
+        self.shards[output] = key
         self.stats.shards_built += 1
 
         def fill(staging: Path) -> None:
@@ -231,6 +161,51 @@ class PersistentCache(ShardCache):
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
             self._records = {}
         self._next_records: dict[str, Record] = {}
+        try:
+            with open(folder / _DIGESTS, "rb") as f:
+                known = pickle.load(f)
+            if isinstance(known, dict):
+                inputs.known = known
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+            pass
+        self.departments: dict[str, str] = {}  # department folder → its key in this build
+
+    def department_folder(self, files: Sequence[Path]) -> str:
+        """The folder of the department of ``files``, relative to the content root (OutputState's keys)."""
+        return _folder(self.inputs, files)
+
+    def output_state(self, site: Path) -> OutputState | None:
+        """The state of the output folder ``site`` as the last build through the cache into it left it."""
+        try:
+            with open(self.folder / _OUTPUTS, "rb") as f:
+                states = pickle.load(f)
+            state = states.get(os.fspath(site.resolve()))
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+            return None
+        return state if isinstance(state, OutputState) else None
+
+    def keep_output(self, site: Path, manifest: dict[str, tuple[int, int, int]], temp: Path | None) -> None:
+        """Record the state of ``site`` after a good build (``temp``: the folder the index wrote its
+        bundles into, before they were put in ``site``)."""
+        try:
+            with open(self.folder / _OUTPUTS, "rb") as f:
+                states = pickle.load(f)
+            if not isinstance(states, dict):
+                states = {}
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+            states = {}
+        shards = {}
+        for folder, key in self.shards.items():
+            try:
+                shards[folder.relative_to(temp).as_posix() if temp is not None else folder.as_posix()] = key
+            except ValueError:
+                continue
+        name = os.fspath(site.resolve())
+        states.pop(name, None)
+        states[name] = OutputState(manifest, dict(self.departments), shards)
+        while len(states) > OUTPUTS_KEPT:
+            del states[next(iter(states))]
+        _store_file(self.folder / _OUTPUTS, pickle.dumps(states, protocol=pickle.HIGHEST_PROTOCOL))
 
     def segmented(self, rel: str) -> Path | None:
         path = self._segmented.get(rel)
@@ -247,7 +222,8 @@ class PersistentCache(ShardCache):
         if read is None:
             return None
         self._next_records[folder] = read
-        return self._key(folder, files, read)
+        key = self.departments[folder] = self._key(folder, files, read)
+        return key
 
     def _key(self, folder: str, files: Sequence[Path], read: Record) -> str:
         h = hashlib.sha256(folder.encode() + b"\0" + "\0".join(path.name for path in files).encode() + b"\0\0")
@@ -268,14 +244,16 @@ class PersistentCache(ShardCache):
             return None
         return summary
 
-    def link_department(self, key: str, summary: Any, folder: Path) -> None:
-        """Put the files of the department kept under ``key`` into the site being written; the search
+    def link_department(self, key: str, summary: Any, folder: Path | None) -> None:
+        """Put the files of the department kept under ``key`` into the site being written in ``folder``
+        (None: they are in the output folder already, which a warm build updates in place); the search
         index's segmented copies of its pages are offered to the index (``segmented``), which takes
         those of the shards it indexes again."""
         entry = self.folder / _DEPARTMENTS / key
         made: set[Path] = set()
         for rel in department_files(summary):
-            _link(entry / _FILES / rel, folder / rel, made)
+            if folder is not None:
+                _link(entry / _FILES / rel, folder / rel, made)
             if rel.endswith(".html"):
                 self._segmented[rel] = entry / _SEGMENTED / rel
         self._used.add(key)
@@ -286,7 +264,7 @@ class PersistentCache(ShardCache):
         that, its summary and (linked) the files it wrote in ``folder``."""
         name = _folder(self.inputs, files)
         read = self._next_records[name] = record(self.inputs, files, summary)
-        key = self._key(name, files, read)
+        key = self.departments[name] = self._key(name, files, read)
         self._used.add(key)
         self.stats.built += 1
 
@@ -309,6 +287,9 @@ class PersistentCache(ShardCache):
         """Drop what this build did not use (the cache holds one site: the last one built)."""
         _prune(self.folder / _DEPARTMENTS, self._used)
         _store_file(self.folder / _RECORDS, pickle.dumps(self._next_records, protocol=pickle.HIGHEST_PROTOCOL))
+        used = self.inputs.used_files()
+        _store_file(self.folder / _DIGESTS, pickle.dumps({name: known for name, known in self.inputs.known.items()
+                                                          if name in used}, protocol=pickle.HIGHEST_PROTOCOL))
         if self._used_shards:  # a build without the index keeps the last index's bundles
             self.prune_shards()
 
@@ -342,11 +323,6 @@ def _folder(inputs: SiteInputs, files: Sequence[Path]) -> str:
     return _relative(files[0].parent, inputs.base)
 
 
-def _relative(path: Path, base: Path) -> str:
-    """``path`` relative to ``base`` (either may be relative to the working folder, or absolute)."""
-    return Path(os.path.relpath(path, base)).as_posix()
-
-
 def department_files(summary: Any) -> list[str]:
     """Every file a department's summary says it wrote: its pages (and the comparisons' downloads) and its years' files."""
     return [route.path for route in summary.pages] + [d.path for _, files in summary.year_files for d in files]
@@ -369,20 +345,6 @@ def open_cache(folder: Path, inputs: SiteInputs) -> Iterator[PersistentCache | N
             yield None
             return
         yield PersistentCache(folder, inputs)
-
-
-def _file_digest(path: Path, root: Path) -> bytes:
-    """The digest of a regular file inside ``root``; of what else it is, unread (a pipe, a folder, a link
-    out of content/: the build refuses those files, or they are not content)."""
-    try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):
-            return b"not a file"
-        if not path.resolve().is_relative_to(root):
-            return b"outside"
-        return hashlib.sha256(path.read_bytes()).digest()
-    except OSError:
-        return b"unreadable"
 
 
 def _prune(folder: Path, used: set[str]) -> None:

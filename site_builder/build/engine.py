@@ -38,10 +38,13 @@ from ..site.pages import Names, Planned, call, department_pages, site_pages
 from ..site.render import TemplateProblem, compile_templates, find_theme, make_environment
 from ..site.routes import Route, RouteTable
 from ..site.regions import Department, group_departments, region_names, region_trees
-from .cache import PersistentCache, SiteInputs, open_cache
+from .cache import OutputState, PersistentCache, open_cache
+from .inputs import SiteInputs
 from .context import BuildContext
 from .departments import (Destination, build_departments, comparison_downloads, department_folders, report_checks,
                           site_entries)
+from . import patch
+from .patch import PatchWriter, scan
 from .quickpath import LastBuild
 from .sitewide import claim, copy_static, page_url, sitemap, write_sitewide
 from .writer import TEMP_PREFIX, SiteWriter, UnsafeOutput, Writer, check_output_dir, locked_folder, site_folder
@@ -195,23 +198,49 @@ def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
             report_failure(err, output_dir, reporter)
     rendering = ctx.env is not None
     try:
-        with SiteWriter(output_dir) as writer, segment_folder(output_dir, search_index and rendering) as segmented, \
-                persistent_cache(cache_dir if rendering else None, ctx) as store:
-            html_pages = write_site(ctx, writer, segmented, reporter, store)
+        with persistent_cache(cache_dir if rendering else None, ctx) as store, \
+                site_writer(output_dir, store) as (writer, state), \
+                segment_folder(output_dir, search_index and rendering) as segmented:
+            html_pages = write_site(ctx, writer, segmented, reporter, store, state.departments if state else None)
             if html_pages is None:
                 return failed()
             release_memory()  # what the site-wide stage held, before Pagefind runs beside this process
-            written = index_and_commit(writer, reporter, output_dir, writer.temp if search_index else None,
-                                       segmented, store)
+            if isinstance(writer, PatchWriter):
+                written = patch.index_and_commit(writer, reporter, display_path(output_dir), segmented, store,
+                                                 state.shards if state else {}, search_index)
+            else:
+                written = index_and_commit(writer, reporter, output_dir, writer.temp if search_index else None,
+                                           segmented, store)
             if written is None:
                 return failed()
             if store is not None:
                 store.prune()
+                manifest = writer.manifest if isinstance(writer, PatchWriter) else scan(site_folder(output_dir))
+                if manifest is not None:
+                    store.keep_output(site_folder(output_dir), manifest, writer.temp)
     except (TemplateProblem, OSError) as err:
         report_failure(err, output_dir, reporter)
         return failed()
     return BuildResult(True, html_pages, written, time.perf_counter() - started,
                        store.stats.reused if store is not None else 0)
+
+
+Holds = dict[str, str]  # department folder → the key of the department the output folder holds
+
+
+@contextlib.contextmanager
+def site_writer(output_dir: Path, store: PersistentCache | None) -> Iterator[tuple[SiteWriter | PatchWriter,
+                                                                                  OutputState | None]]:
+    """The writer of a build, and what the output folder holds that it may keep in place: a
+    PatchWriter and the folder's state when ``output_dir`` is, file for file, what the last build
+    through ``store`` left there (patch.py); else a SiteWriter (a new folder, swapped in whole) and None."""
+    state = store.output_state(site_folder(output_dir)) if store is not None else None
+    if state is not None and scan(site_folder(output_dir)) == state.manifest:
+        with PatchWriter(output_dir, state.manifest) as writer:
+            yield writer, state
+        return
+    with SiteWriter(output_dir) as full:
+        yield full, None
 
 
 @contextlib.contextmanager
@@ -225,11 +254,12 @@ def persistent_cache(folder: Path | None, ctx: BuildContext) -> Iterator[Persist
         yield cache
 
 
-def write_site(ctx: BuildContext, writer: SiteWriter, segmented: Path | None, reporter: Reporter,
-               store: PersistentCache | None = None) -> int | None:
+def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: Path | None, reporter: Reporter,
+               store: PersistentCache | None = None, holds: Holds | None = None) -> int | None:
     """Every department (on every core), then the site-wide pages and files: the number of HTML
     pages, or None when a problem was reported (``ctx.env`` None: load and check only). With a
-    ``store``, a department whose files did not change is taken from it instead."""
+    ``store``, a department whose files did not change is taken from it instead: kept where it is
+    when the output folder ``holds`` it under the same key (a PatchWriter's build), else linked."""
     items, theme, env = ctx.items, ctx.theme, ctx.env
     groups = department_folders(ctx.content)
     if not groups:
@@ -249,14 +279,17 @@ def write_site(ctx: BuildContext, writer: SiteWriter, segmented: Path | None, re
     if env is None or theme is None or items is None or reporter.errors or (ctx.strict and reporter.warnings):
         return None
 
+    holds = holds or {}
+    in_place = [False] * len(groups)
     if store is not None:  # before the index moves the segmented copies away
         for i, summary in enumerate(summaries):
             key = keys[i]
             if kept[i] is not None and key is not None:
-                store.link_department(key, summary, writer.temp)
+                in_place[i] = holds.get(store.department_folder(groups[i])) == key
+                store.link_department(key, summary, None if in_place[i] else writer.temp)
             else:
                 store.keep_department(groups[i], summary, writer.temp, segmented)
-    return write_sitewide(ctx, writer, summaries, entries, reporter)
+    return write_sitewide(ctx, writer, summaries, entries, reporter, in_place)
 
 
 def release_memory() -> None:

@@ -26,14 +26,16 @@ from ..site.routes import DuplicatePath, Route, RouteTable
 from .context import BuildContext
 from .departments import Summary
 from .parallel import defer, render_pages
+from .patch import PatchWriter
 from .writer import SiteWriter, Writer
 
 
-def write_sitewide(ctx: BuildContext, writer: SiteWriter, summaries: Sequence[Summary], entries: list[Entry],
-                   reporter: Reporter) -> int | None:
+def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summaries: Sequence[Summary],
+                   entries: list[Entry], reporter: Reporter, in_place: Sequence[bool] = ()) -> int | None:
     """The site-wide pages and files of the departments' ``summaries`` (``entries``: every department-year
     they loaded), written after the departments' own: the number of HTML pages of the whole site, or None
-    when a problem was reported (a path claimed twice)."""
+    when a problem was reported (a path claimed twice). ``in_place``: for each summary, whether its
+    department's files are kept where they are in the output folder (a PatchWriter's build)."""
     config, items, theme, env, site, md = ctx.config, ctx.items, ctx.theme, ctx.env, ctx.site, ctx.md
     assert env is not None and theme is not None and items is not None
     departments = group_departments(entries)
@@ -41,7 +43,7 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter, summaries: Sequence[Su
     cards = {rel: card for s in summaries for rel, card in s.cards.items()}
     ordered = sorted(entries, key=lambda e: e.rel)
     site_files = stream_site_files(writer, entries, scorecard_csv(ordered, cards, items),
-                                   year_bytes(writer.temp, summaries))
+                                   year_bytes(writer.path_of, summaries))
     planned = site_pages(departments, names, region_trees(departments, names), config, md, defer,
                          scorecards=scorecard_pages(ordered, cards, items), site_links=links(site_files, SITE_NOTES))
     table = RouteTable()
@@ -51,12 +53,13 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter, summaries: Sequence[Su
     department_routes = [claim(table, route, reporter) for s in summaries for route in s.pages]
     if reporter.errors:
         return None
-    for s in summaries:
+    for i, s in enumerate(summaries):
+        take = writer.keep if i < len(in_place) and in_place[i] and isinstance(writer, PatchWriter) else writer.reserve
         for route in s.pages:
-            writer.reserve(route.path)
+            take(route.path)
         for _, files in s.year_files:
             for d in files:
-                writer.reserve(d.path)
+                take(d.path)
     render_pages(env, pages, writer, lambda route: page_url(route, config), ctx.workers)
     copy_static(theme, writer)
     year_downloads = [d for s in summaries for _, files in s.year_files for d in files]
@@ -67,8 +70,9 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter, summaries: Sequence[Su
     return sum(1 for r in routes_written if r.path.endswith(".html"))
 
 
-def year_bytes(folder: Path, summaries: Iterable[Summary]) -> Callable[[Entry, str], bytes]:
-    """``data(entry, name)`` for ``downloads.site_file_specs``: a year's file, read back from ``folder``."""
+def year_bytes(locate: Callable[[str], str], summaries: Iterable[Summary]) -> Callable[[Entry, str], bytes]:
+    """``data(entry, name)`` for ``downloads.site_file_specs``: a year's file, read back from where
+    ``locate(path)`` (the writer's ``path_of``) says it is."""
     paths = {rel: {d.kind: d.path for d in files} for s in summaries for rel, files in s.year_files}
     kinds = {"json": "department-year", "figures": "figures", "indicators": "indicators", "final": "final"}
 
@@ -76,7 +80,7 @@ def year_bytes(folder: Path, summaries: Iterable[Summary]) -> Callable[[Entry, s
         path = paths[entry.rel].get(kinds[name])
         if path is None:  # a file only some years have (决算 tables)
             return b""
-        with open(os.path.join(folder, path), "rb") as f:
+        with open(locate(path), "rb") as f:
             return f.read()
 
     return data

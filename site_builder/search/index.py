@@ -111,24 +111,38 @@ def pagefind_binary() -> Path:
 
 
 def index_site(site_dir: Path, reporter: Reporter, *, name: str | None = None,
-               segmented: Path | None = None, store: ShardStore | None = None) -> IndexResult | None:
+               segmented: Path | None = None, store: ShardStore | None = None,
+               site: SiteFiles | None = None) -> IndexResult | None:
     """Index every page of the written site in ``site_dir`` into ``site_dir/pagefind``.
 
     Reports an error naming ``name`` (the folder as the reader knows it; ``site_dir`` by
     default) and returns None when Pagefind cannot run or indexes nothing. ``segmented``:
     a folder (outside ``site_dir``) that already holds the segmented copies of some pages
     (``segment.segment_html`` of each, at the same path), written as they were rendered.
+    ``site``: the site's pages when ``site_dir`` holds only some of them (a build updating its
+    output folder in place writes only what changed: ``SiteFiles``).
     """
     where = name or str(site_dir)
     try:
-        return build_index(site_dir, segmented=segmented, store=store)
+        return build_index(site_dir, segmented=segmented, store=store, site=site)
     except SearchIndexError as err:
         reporter.error(where, 1, "search", Message(f"could not build the search index: {err}", f"无法生成搜索索引：{err}"))
         return None
 
 
+@dataclass(frozen=True)
+class SiteFiles:
+    """A site whose files are in more than one folder: its HTML pages (paths inside the site, in path
+    order), where each is now (``locate``), and the folders that hold its folders."""
+
+    pages: list[str]
+    locate: Callable[[str], str]
+    roots: tuple[Path, ...]
+
+
 def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | None = None,
-                shard_pages: int | None = None, store: ShardStore | None = None) -> IndexResult:
+                shard_pages: int | None = None, store: ShardStore | None = None,
+                site: SiteFiles | None = None) -> IndexResult:
     """``index_site`` without a reporter: raises SearchIndexError. ``shard_pages``: ``SHARD_PAGES`` by default.
 
     ``store``: where the bundles of earlier runs are kept (``ShardStore``): a shard whose pages are
@@ -140,8 +154,11 @@ def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | No
     bundle = site_dir / BUNDLE
     if bundle.exists():
         shutil.rmtree(bundle)
-    pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")
-                   if p.is_file() and BUNDLE not in p.relative_to(site_dir).parts[:1])
+    if site is None:
+        pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")
+                       if p.is_file() and BUNDLE not in p.relative_to(site_dir).parts[:1])
+        site = SiteFiles(pages, lambda rel: os.path.join(site_dir, rel), (site_dir,))
+    pages = site.pages
     with contextlib.ExitStack() as stack:
         copy = segmented or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="site-builder-search-")))
         # Pagefind indexes only pages marked data-pagefind-body when one page of its run is (and
@@ -153,20 +170,21 @@ def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | No
         is_marked: set[str] = set()
         if len(pages) > shard_pages or store is not None:
             for rel in pages:
-                data = (site_dir / rel).read_bytes()
+                with open(site.locate(rel), "rb") as f:
+                    data = f.read()
                 digests[rel] = hashlib.sha256(data).digest()
                 if MARK in data:
                     is_marked.add(rel)
         marked = pages
         if len(pages) > shard_pages:
             marked = [rel for rel in pages if rel in is_marked] or pages
-        shards = assign_shards(marked, department_of(site_dir), shard_pages) if len(pages) > shard_pages else [("", pages)]
+        shards = assign_shards(marked, department_of(*site.roots), shard_pages) if len(pages) > shard_pages else [("", pages)]
         folders = []
         for number, (label, shard) in enumerate(shards, 1):
             output = bundle if number == 1 else bundle / f"shard-{label}"
             key = shard_key(output.relative_to(site_dir).as_posix(), shard, digests) if store is not None else ""
             if store is None or not store.fetch(key, output):
-                index_shard(binary, site_dir, copy, shard, output, single=len(shards) == 1, first=number == 1,
+                index_shard(binary, site.locate, copy, shard, output, single=len(shards) == 1, first=number == 1,
                             stack=stack, kept=store.segmented if store is not None else None)
                 if store is not None:
                     store.keep(key, output)
@@ -222,11 +240,11 @@ def shard_key(folder: str, shard: list[str], digests: dict[str, bytes]) -> str:
     return h.hexdigest()
 
 
-def index_shard(binary: Path, site_dir: Path, copy: Path, shard: list[str], output: Path, *, single: bool,
+def index_shard(binary: Path, locate: Callable[[str], str], copy: Path, shard: list[str], output: Path, *, single: bool,
                 first: bool, stack: contextlib.ExitStack, kept: Callable[[str], Path | None] | None = None) -> None:
     """Run Pagefind over the segmented copies of ``shard``'s pages into ``output``: those in ``copy``, else
     ``kept(page)`` (linked), else made now."""
-    pairs = [(site_dir / rel, copy / rel) for rel in shard]
+    pairs = [(Path(locate(rel)), copy / rel) for rel in shard]
     missing = []
     for rel, (source, target) in zip(shard, pairs):
         if target.is_file():
@@ -253,7 +271,7 @@ def index_shard(binary: Path, site_dir: Path, copy: Path, shard: list[str], outp
     tidy_bundle(output, first=first)
 
 
-def department_of(site_dir: Path) -> Callable[[str], str]:
+def department_of(*roots: Path) -> Callable[[str], str]:
     """The department folder of a page (``a/b/xinfang`` for its page and those of its years, its
     comparisons and its lines), or the page's own folder for a page of no department (the glossary).
     A department's folder is told by a year below it: a folder with a ``data/`` folder of its own."""
@@ -261,9 +279,9 @@ def department_of(site_dir: Path) -> Callable[[str], str]:
 
     def is_department(folder: str) -> bool:
         if folder not in known:
-            here = site_dir / folder
             known[folder] = bool(folder) and any(
-                child.is_dir() and (child / routes.DATA).is_dir() for child in here.iterdir()) if here.is_dir() else False
+                child.is_dir() and (child / routes.DATA).is_dir()
+                for here in (root / folder for root in roots) if here.is_dir() for child in here.iterdir())
         return known[folder]
 
     def department(rel: str) -> str:
@@ -321,9 +339,12 @@ def run_pagefind(binary: Path, site: Path, output: Path) -> None:
         raise SearchIndexError(f"Pagefind exited with status {run.returncode}: " + " / ".join(detail))
 
 
+ENTRY = "pagefind-entry.json"  # in every bundle: its languages and page counts
+
+
 def page_count(bundle: Path) -> int:
     """The pages a bundle indexes."""
-    entry = bundle / "pagefind-entry.json"
+    entry = bundle / ENTRY
     try:
         languages = json.loads(entry.read_text("utf-8"))["languages"]
         return sum(lang["page_count"] for lang in languages.values())

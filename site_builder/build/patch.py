@@ -1,0 +1,249 @@
+"""A warm build's writer: only the files that changed, renamed into ``output/`` when the build succeeded.
+
+A cold build writes the whole site into a new folder and swaps it in (writer.SiteWriter). A
+build after a small edit would spend most of its time putting the unchanged files into that
+new folder (at 10,000 department-years, ~100,000 files: linking them took longer than building
+what changed). So when ``output/`` is, file for file, what the last build through the cache
+left there (its ``Manifest``: every file's size, modification time and inode, as ``scan`` finds
+them), the build writes only what it made again into a staging folder beside ``output/``, and
+``commit`` renames each of those files into place and deletes the files the new site no longer
+has. The files it kept are claimed (``keep``) without being touched.
+
+What still holds: nothing is put in place unless every page was rendered, every check passed
+and the search index was built (a failed build leaves ``output/`` as it was); each file is
+replaced in one rename, so a reader sees the old file or the new one. What is given up against
+a cold build's swap: during the commit (milliseconds for a few files) the site is part old,
+part new. A commit cut short (the process killed) leaves files that match no manifest, so the
+next build finds ``output/`` changed and builds cold. So does any file of ``output/`` edited,
+added or removed by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+
+from ..problems import Reporter
+from ..search.index import BUNDLE, ENTRY, SHARDS, SiteFiles, index_site
+from .cache import ShardCache
+from .writer import TEMP_PREFIX, claim_path, locked_folder, remove_stale, site_folder
+
+Signature = tuple[int, int, int]  # (size, mtime_ns, inode)
+Manifest = dict[str, Signature]  # every file of a site, by its path inside it
+
+
+def scan(folder: Path) -> Manifest | None:
+    """Every file below ``folder`` with its signature; None when ``folder`` is no folder, or holds
+    something that is neither a file nor a folder (a link: a build never makes one)."""
+    found: Manifest = {}
+    todo = [("", os.fspath(folder))]
+    try:
+        while todo:
+            prefix, path = todo.pop()
+            with os.scandir(path) as listing:
+                for item in listing:
+                    rel = prefix + item.name
+                    if item.is_dir(follow_symlinks=False):
+                        todo.append((rel + "/", item.path))
+                    elif item.is_file(follow_symlinks=False):
+                        st = item.stat(follow_symlinks=False)
+                        found[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
+                    else:
+                        return None
+    except OSError:
+        return None
+    return found
+
+
+class PatchWriter:
+    """Writes the files of one build that changed into a staging folder beside ``output``, and
+    claims those kept as they are (``keep``); ``commit`` puts the new ones in place and removes
+    those of ``previous`` (the manifest of ``output`` as it is) that no file of this build claims.
+    After the commit, ``manifest`` is the new site's."""
+
+    def __init__(self, output: Path, previous: Manifest) -> None:
+        self.output = output
+        self._site = site_folder(output)
+        remove_stale(self._site.parent)
+        self._temp, self._lock = locked_folder(TEMP_PREFIX, self._site.parent)
+        self._previous = previous
+        self._claimed: set[str] = set()
+        self._new: list[str] = []  # written into the staging folder, in order
+        self._staged: set[str] = set()
+        self._made: set[str] = set()  # staging folders made
+        self.manifest: Manifest = {}
+
+    def __enter__(self) -> PatchWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None) -> None:
+        shutil.rmtree(self._temp, ignore_errors=True)
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+    @property
+    def temp(self) -> Path:
+        """The staging folder: where the files of this build are written (those kept are in ``output``)."""
+        return self._temp
+
+    @property
+    def written(self) -> int:
+        """How many files the site has: those written and those kept."""
+        return len(self._claimed)
+
+    def _target(self, rel: str) -> str:
+        claim_path(rel, self._claimed)
+        self._claimed.add(rel)
+        self._new.append(rel)
+        self._staged.add(rel)
+        folder = rel.rpartition("/")[0]
+        if folder not in self._made:
+            os.makedirs(os.path.join(self._temp, folder), exist_ok=True)
+            self._made.add(folder)
+        return os.path.join(self._temp, rel)
+
+    def keep(self, rel: str) -> None:
+        """Claim ``rel`` as the file ``output`` has already (a page of a department that did not change)."""
+        claim_path(rel, self._claimed)
+        if rel not in self._previous:
+            raise FileNotFoundError(f"{rel} is kept but is not in the site")
+        self._claimed.add(rel)
+
+    def pages(self) -> list[str]:
+        """The HTML pages of the new site (those written and those kept), in path order."""
+        return sorted(rel for rel in self._claimed if rel.endswith(".html") and not rel.startswith(BUNDLE + "/"))
+
+    def previous_files(self) -> Iterable[str]:
+        """The files of ``output`` as it is."""
+        return self._previous.keys()
+
+    @property
+    def output_site(self) -> Path:
+        """The folder the site is in (``output``, or where it links to)."""
+        return self._site
+
+    def adopt(self, folder: str) -> None:
+        """Claim every file another program (Pagefind) wrote below ``folder`` of the staging folder, as
+        written by this build (those claimed already are left as they are)."""
+        for rel in sorted(scan(self._temp / folder) or {}):
+            path = f"{folder}/{rel}"
+            if path not in self._claimed:
+                claim_path(path, self._claimed)
+                self._claimed.add(path)
+                self._new.append(path)
+                self._staged.add(path)
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        with open(self._target(rel), "wb") as f:
+            f.write(data)
+
+    def write_text(self, rel: str, text: str) -> None:
+        self.write_bytes(rel, text.encode("utf-8"))
+
+    def copy_file(self, source: Path, rel: str) -> None:
+        shutil.copyfile(source, self._target(rel))
+
+    def write_parts(self, rel: str, parts: Iterable[bytes | memoryview]) -> tuple[int, str]:
+        import hashlib
+
+        digest, size = hashlib.sha256(), 0
+        with open(self._target(rel), "wb") as f:
+            for part in parts:
+                f.write(part)
+                digest.update(part)
+                size += len(part)
+        return size, digest.hexdigest()
+
+    def reserve(self, rel: str) -> Path:
+        """Claim ``rel`` for a file another process writes into the staging folder; where to write it."""
+        return Path(self._target(rel))
+
+    def path_of(self, rel: str) -> str:
+        """Where the file of this build at ``rel`` is now: the staging folder when it was written there (by
+        this writer, or by a worker into ``temp`` before its path was claimed), else ``output``."""
+        staged = os.path.join(self._temp, rel)
+        return staged if rel in self._staged or (rel not in self._claimed and os.path.exists(staged)) \
+            else os.path.join(self._site, rel)
+
+    def flush(self) -> None:
+        """Everything is written as it is given: nothing to wait for."""
+
+    def commit(self) -> None:
+        """Rename each written file into ``output`` (folders made as needed), then remove the files and
+        folders the new site does not have. ``manifest`` is then the new site's."""
+        site = os.fspath(self._site)
+        made: set[str] = set()
+        manifest = {rel: sig for rel, sig in self._previous.items() if rel in self._claimed}
+        for rel in self._new:
+            folder = rel.rpartition("/")[0]
+            if folder not in made:
+                os.makedirs(os.path.join(site, folder), mode=0o755, exist_ok=True)
+                made.add(folder)
+            source, target = os.path.join(self._temp, rel), os.path.join(site, rel)
+            os.chmod(source, 0o644)
+            os.replace(source, target)
+            st = os.stat(target)
+            manifest[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
+        gone = sorted(rel for rel in self._previous if rel not in self._claimed)
+        folders: set[str] = set()
+        for rel in gone:
+            os.unlink(os.path.join(site, rel))
+            folder = rel.rpartition("/")[0]
+            while folder:
+                folders.add(folder)
+                folder = folder.rpartition("/")[0]
+        for folder in sorted(folders, key=lambda f: (-f.count("/"), f)):  # deepest first
+            try:
+                os.rmdir(os.path.join(site, folder))
+            except OSError:  # not empty: it still has files
+                pass
+        self.manifest = manifest
+
+
+class InPlaceShards:
+    """The search index's ShardStore for a build through a PatchWriter: a shard whose bundle the
+    output folder holds under the same key (``holds``: bundle folder in the site → key) is kept
+    there, its files claimed as they are (only its entry file, which the index reads back, is
+    copied into the staging folder); any other is taken from ``store`` or made, as in a cold build."""
+
+    def __init__(self, store: ShardCache, writer: PatchWriter, holds: dict[str, str]) -> None:
+        self.store = store
+        self.writer = writer
+        self.holds = holds
+
+    def fetch(self, key: str, output: Path) -> bool:
+        rel = output.relative_to(self.writer.temp).as_posix()
+        if self.holds.get(rel) != key or not self.store.use(key, output):
+            return self.store.fetch(key, output)
+        prefix, entry, listing = rel + "/", rel + "/" + ENTRY, rel + "/" + SHARDS
+        for path in self.writer.previous_files():  # its own files, not those of the shards inside the first
+            if path.startswith(prefix) and not path[len(prefix):].startswith("shard-") and path not in (entry, listing):
+                self.writer.keep(path)
+        shutil.copyfile(os.path.join(self.writer.output_site, entry), self.writer.reserve(entry))
+        return True
+
+    def keep(self, key: str, output: Path) -> None:
+        self.store.keep(key, output)
+
+    def segmented(self, rel: str) -> Path | None:
+        return self.store.segmented(rel)
+
+
+def index_and_commit(writer: PatchWriter, reporter: Reporter, name: str, segmented: Path | None,
+                     store: ShardCache | None, shards: dict[str, str], search_index: bool) -> int | None:
+    """Index the new site (its pages where they are: staged or kept), the bundles of unchanged shards kept
+    in place (``shards``: the output folder's, by bundle folder), then commit: the files of the site, or
+    None when the index could not be built (reported; nothing is put in place). Without
+    ``search_index``, the site has no index (as a cold build without it)."""
+    if search_index:
+        site = SiteFiles(writer.pages(), writer.path_of, (writer.temp, writer.output_site))
+        kept = InPlaceShards(store, writer, shards) if store is not None else None
+        if index_site(writer.temp, reporter, name=name, segmented=segmented, store=kept, site=site) is None:
+            return None
+        writer.adopt(BUNDLE)
+    writer.commit()
+    return writer.written
