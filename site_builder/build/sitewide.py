@@ -8,9 +8,7 @@ the catalogue (data/catalog.json) and the sitemap.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from ..config import SiteConfig
