@@ -47,6 +47,7 @@ import jinja2
 import jinja2.meta
 
 from .inputs import Record, SiteInputs, _relative, record
+from .writer import OLD_PREFIX, remove_old, remove_stale
 
 DEFAULT_FOLDER = Path(".cache") / "site-builder"
 _DEPARTMENTS = "departments"
@@ -231,13 +232,14 @@ class PersistentCache(ShardCache):
             h.update(f"{kind}\0{name}\0".encode() + self.inputs.digest(kind, name))
         return h.hexdigest()
 
-    def summary(self, key: str) -> Any | None:
-        """The summary kept under ``key``, when every file it lists is still as it was written; else None."""
+    def summary(self, key: str, verify: bool = True) -> Any | None:
+        """The summary kept under ``key``, when every file it lists is still as it was written (not looked
+        at without ``verify``: the files are not used, the output folder has them); else None."""
         entry = self.folder / _DEPARTMENTS / key
         try:
             with open(entry / _SUMMARY, "rb") as f:
                 summary, stats = pickle.load(f)
-            for rel, signature in stats.items():
+            for rel, signature in stats.items() if verify else ():
                 if _signature(entry / rel) != signature:
                     return None
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
@@ -334,6 +336,7 @@ def open_cache(folder: Path, inputs: SiteInputs) -> Iterator[PersistentCache | N
     try:
         for kind in (_DEPARTMENTS, _SEARCH):
             (folder / kind).mkdir(parents=True, exist_ok=True)
+            remove_stale(folder / kind)  # what the removers of killed builds left
         lock = open(folder / "lock", "a+b")
     except OSError:
         yield None
@@ -348,9 +351,21 @@ def open_cache(folder: Path, inputs: SiteInputs) -> Iterator[PersistentCache | N
 
 
 def _prune(folder: Path, used: set[str]) -> None:
-    for child in folder.iterdir() if folder.is_dir() else ():
-        if child.name not in used:
+    """Remove the entries of ``folder`` not ``used``: moved into one folder, which a process of its own
+    removes after the build returned (writer.remove_old; the next build removes what a killed one left)."""
+    unused = [child for child in sorted(folder.iterdir()) if child.name not in used and not child.name.startswith(".")] \
+        if folder.is_dir() else []
+    if not unused:
+        return
+    try:
+        trash = Path(tempfile.mkdtemp(prefix=OLD_PREFIX, dir=folder))
+        for child in unused:
+            os.rename(child, trash / child.name)
+    except OSError:
+        for child in unused:
             shutil.rmtree(child, ignore_errors=True)
+        return
+    remove_old(trash)
 
 
 def _signature(path: Path) -> tuple[int, int, int] | None:

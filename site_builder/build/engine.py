@@ -266,7 +266,9 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
         report_no_content(ctx.content, reporter)
         return None
     keys = [store.department_key(ctx.content_root, files) for files in groups] if store is not None else []
-    kept = [store.summary(key) if key is not None else None for key in keys] if store is not None else [None] * len(groups)
+    holds = holds or {}
+    kept = [store.summary(key, verify=holds.get(store.department_folder(files)) != key) if key is not None else None
+            for files, key in zip(groups, keys)] if store is not None else [None] * len(groups)
     built = iter(build_departments(ctx, [files for files, summary in zip(groups, kept) if summary is None],
                                    Destination(writer.temp, segmented)))
     summaries = [summary if summary is not None else next(built) for summary in kept]
@@ -279,7 +281,6 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
     if env is None or theme is None or items is None or reporter.errors or (ctx.strict and reporter.warnings):
         return None
 
-    holds = holds or {}
     in_place = [False] * len(groups)
     if store is not None:  # before the index moves the segmented copies away
         for i, summary in enumerate(summaries):
