@@ -10,6 +10,7 @@ way an editor does (a temporary file renamed over the original), and records:
 
 - save → event: until the browser receives the server's reload event (the issue's figure);
 - save → page: until an open department-year page shows the new figure (the reload included);
+- save → built: until the server says its rebuild is done (the whole preview then equals a full build);
 - the server's own account of each rebuild (parse, views, render, write).
 
 A benchmark, not a test: it prints, and asserts nothing about times.
@@ -60,29 +61,34 @@ class Server:
         command = [sys.executable, "-m", "site_builder", "serve", "--port", "0"] + ([] if search else ["--no-search"])
         self.process = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                         encoding="utf-8", env={**os.environ, "PYTHONPATH": str(REPO)})
-        self.lines: queue.Queue[str] = queue.Queue()
+        self.lines: queue.Queue[tuple[float, str]] = queue.Queue()  # (when it was printed, the line)
         threading.Thread(target=self._read, daemon=True).start()
         self.url = ""
         self.built: list[str] = []
+        self.quick = ""
+        self.printed_at = 0.0  # when the line wait_for last returned was printed (time.time())
 
     def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
-            self.lines.put(line.rstrip("\n"))
+            self.lines.put((time.time(), line.rstrip("\n")))
 
     def wait_for(self, pattern: str, timeout: float) -> re.Match[str]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                line = self.lines.get(timeout=min(1.0, max(0.01, deadline - time.monotonic())))
+                printed_at, line = self.lines.get(timeout=min(1.0, max(0.01, deadline - time.monotonic())))
             except queue.Empty:
                 if self.process.poll() is not None:
                     raise RuntimeError("serve exited") from None
                 continue
             if line.startswith("Built in"):
                 self.built.append(line)
+            if line.startswith("Quick:"):  # the preview's first answer (build/quickpath.py)
+                self.quick = line
             match = re.search(pattern, line)
             if match:
+                self.printed_at = printed_at
                 return match
         raise TimeoutError(f"no line matching {pattern!r} within {timeout} s")
 
@@ -141,7 +147,7 @@ def measure_site(root: Path, paths: list[Path], edits: int, search: bool) -> lis
                 listener.wait_for_function("window.received.length > 0", timeout=30_000)
                 page = browser.new_page()
                 page.goto(server.url + "/".join(rel.parts) + "/", timeout=120_000)
-                to_event, to_page = [], []
+                to_event, to_page, to_built = [], [], []
                 for edit in range(edits):
                     generation = listener.evaluate("window.received.at(-1).generation")
                     cents = 1234_00 + edit * 111
@@ -158,12 +164,16 @@ def measure_site(root: Path, paths: list[Path], edits: int, search: bool) -> lis
                     to_event.append(arrived / 1000 - saved)
                     to_page.append(shown - saved)
                     line = server.wait_for(r"^Built in", timeout=60)
+                    to_built.append(server.printed_at - saved)
                     print(f"  edit {edit + 1}: save → event {to_event[-1] * 1000:7.0f} ms; save → page "
-                          f"{to_page[-1] * 1000:7.0f} ms | {line.string}", flush=True)
+                          f"{to_page[-1] * 1000:7.0f} ms; save → built {to_built[-1] * 1000:7.0f} ms | {server.quick} | "
+                          f"{line.string}", flush=True)
+                    server.quick = ""
                     time.sleep(0.5)
                 print(f"  save → event: median {statistics.median(to_event) * 1000:.0f} ms "
                       f"(min {min(to_event) * 1000:.0f}, max {max(to_event) * 1000:.0f}); "
-                      f"save → page: median {statistics.median(to_page) * 1000:.0f} ms", flush=True)
+                      f"save → page: median {statistics.median(to_page) * 1000:.0f} ms; "
+                      f"save → built: median {statistics.median(to_built) * 1000:.0f} ms", flush=True)
             finally:
                 browser.close()
     finally:

@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 
 from buildkit import hashes
-from editkit import EDITS as EDIT_KINDS, edit_site
-from sitekit import two_department_site, year_variant
+from editkit import EDITS as EDIT_KINDS, edit, edit_site
+from sitekit import MINIMAL_PATH, two_department_site, year_variant
 from site_builder.build import departments
 from site_builder.build import parallel
+from site_builder.build.quickpath import quick_pages
 from site_builder.build.engine import build_site
 from site_builder.problems import Reporter
 from site_builder.serve.preview import Preview
@@ -70,7 +71,9 @@ def test_the_preview_after_every_kind_of_edit_serves_what_a_full_build_writes(tm
             change.apply(root)
             now = files_of(root)
             preview._changed({p for p in sources.keys() | now.keys() if sources.get(p) != now.get(p)})
+            quick = preview.quick
             ok = preview.rebuild()
+            assert preview.quick == quick + change.quick, f"after {change.what}: the quick answer"
             if change.error:
                 assert not ok and any("一个文件夹只对应一个地区" in str(p["message"])
                                       for p in preview.hub.state.errors), (change.what, preview.hub.state)
@@ -108,3 +111,80 @@ def test_a_template_error_in_a_worker_is_reported_with_its_template_and_page(tmp
     assert problem.file.endswith("department_year.html") and problem.line == 2
     assert "while rendering xugou/xugou-shi/linxian/gongan/2020/index.html" in problem.message  # the first, in path order
     assert (tmp_path / "full" / "index.html").read_text(encoding="utf-8") == "虚构旧站\n"  # the old site stays
+
+
+SHILI = "xugou/xugou-shi/xugou-xian/shili"
+QUICK_FILES = sorted([  # what shows 示例局's 2020 (MINIMAL_PATH), as the site lays it out
+    f"{SHILI}/index.html",  # its department's page
+    f"{SHILI}/lines/index.html",  # and lines page
+    f"{SHILI}/2020/index.html",  # its year's page and downloads
+    f"{SHILI}/2020/data/xugou-xugou-shi-xugou-xian-shili-2020.json",
+    f"{SHILI}/2020/data/xugou-xugou-shi-xugou-xian-shili-2020-figures.csv",
+    f"{SHILI}/2020/data/xugou-xugou-shi-xugou-xian-shili-2020-indicators.csv",
+    f"{SHILI}/compare/2020-2021/index.html",  # the one comparison it is part of (2020 with 2021)
+    f"{SHILI}/compare/2020-2021/comparison.json",
+    f"{SHILI}/compare/2020-2021/comparison.csv",
+])
+FIGURE = ("公务接待费: 10", "公务接待费: 17")  # 三公's 合计 (30) no longer adds up: a warning, no error
+
+
+@contextlib.contextmanager
+def served_preview(root: Path, strict: bool = False) -> Iterator[Preview]:
+    preview = Preview(root, port=0, search=False, strict=strict, log=lambda line: None)
+    try:
+        assert preview.rebuild(), preview.hub.state.errors
+        yield preview
+    finally:
+        preview.stop()
+
+
+def quick(preview: Preview) -> list[str]:
+    return quick_pages(preview.cache, {preview.project_root / MINIMAL_PATH}, preview.content_dir, preview.site_dir)
+
+
+def test_the_quick_answer_writes_what_shows_the_year_as_a_full_build_then_the_rebuild_keeps_it(tmp_path: Path) -> None:
+    root = edit_site(tmp_path / "site", "虚构快速站")
+    with served_preview(root) as preview:
+        served = preview.site_dir
+        before = hashes(served)
+        edit(root, MINIMAL_PATH, *FIGURE)
+        expected = full_build(root, tmp_path / "full", workers=1)
+        written = quick(preview)
+        assert sorted(written) == QUICK_FILES
+        now = hashes(served)
+        assert {rel: now[rel] for rel in written} == {rel: expected[rel] for rel in written}
+        assert all(now[rel] != before[rel] for rel in (f"{SHILI}/2020/index.html", QUICK_FILES[3], QUICK_FILES[6]))
+        assert {rel: h for rel, h in now.items() if rel not in written} == \
+            {rel: h for rel, h in before.items() if rel not in written}, "the quick answer wrote no other file"
+        assert before.keys() == now.keys()
+        files = {rel: (served / rel).stat().st_ino for rel in written}
+        assert preview.rebuild()
+        assert hashes(served) == expected
+        assert {rel: (served / rel).stat().st_ino for rel in written} == files, "the rebuild wrote them again"
+
+
+def test_a_file_saved_back_before_the_rebuild_gets_its_own_pages_again(tmp_path: Path) -> None:
+    root = edit_site(tmp_path / "site", "虚构快速站")
+    with served_preview(root) as preview:
+        expected = hashes(preview.site_dir)
+        saved = (root / MINIMAL_PATH).read_text(encoding="utf-8")
+        edit(root, MINIMAL_PATH, *FIGURE)
+        assert quick(preview)
+        (root / MINIMAL_PATH).write_text(saved, encoding="utf-8")  # as it was when the pages' keys were made
+        assert preview.rebuild()
+        assert hashes(preview.site_dir) == expected
+
+
+@pytest.mark.parametrize("what, old, new, strict", [
+    ("a YAML error", "公务接待费: 10", "公务接待费: 十", False),
+    ("the department renamed (metadata)", "部门: 虚构县示例局（虚构数据）", "部门: 虚构县样例局（虚构数据）", False),
+    ("a failed check under --strict", *FIGURE, True),
+])
+def test_no_quick_answer_to_an_error_changed_metadata_or_a_warning_under_strict(
+        tmp_path: Path, what: str, old: str, new: str, strict: bool) -> None:
+    root = edit_site(tmp_path / "site", "虚构快速站")
+    with served_preview(root, strict=strict) as preview:
+        before = hashes(preview.site_dir)
+        edit(root, MINIMAL_PATH, old, new)
+        assert quick(preview) == [], what
+        assert hashes(preview.site_dir) == before, what

@@ -52,6 +52,7 @@ from ..site.regions import Department, group_departments, region_names
 from ..site.routes import Route, year_label
 from . import parallel
 from .context import BuildContext
+from .writer import Writer
 
 MIN_DEPARTMENTS = 24  # below this, forking workers costs more than it saves
 CHUNK = 4  # departments handed to a worker at a time
@@ -64,6 +65,9 @@ class Destination:
 
     folder: Path
     segmented: Path | None = None
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        _write(self.folder, rel, data)
 
 
 @dataclass
@@ -87,17 +91,27 @@ def lighten(entry: Entry) -> Entry:
     return Entry(entry.path, entry.rel, light, lines)
 
 
-Load = Callable[[Path, Path, Reporter], "Entry | None"]
+class Sources(Protocol):
+    """Content files loaded and checked once and kept: the preview's cache (incremental.BuildCache)."""
+
+    def load(self, path: Path, content_root: Path, reporter: Reporter) -> Entry | None:
+        """``content.load.load_file``, parsing only a file whose bytes changed; its problems reported."""
+
+    def checks(self, entry: Entry) -> list[Check]:
+        """``run_checks(entry.model)``, run once per version of the file."""
 
 
 def load_and_check(ctx: BuildContext, files: Sequence[Path], reporter: Reporter, *, loose: bool = False,
-                   load: Load | None = None) -> tuple[list[Entry], dict[tuple[str, ...], list[Check]]]:
-    """The first two steps of the pipeline, for one department: its files loaded (``load(path, content_root,
-    reporter)``, by default content.load.load_file) and checked; every problem reported to ``reporter``."""
-    entries = [e for e in (load(path, ctx.content_root, reporter) if load is not None
-                           else load_file(path, ctx.content_root, reporter, loose=loose) for path in files)
-               if e is not None]
-    checks = {e.rel: run_checks(e.model) for e in entries}
+                   sources: Sources | None = None) -> tuple[list[Entry], dict[tuple[str, ...], list[Check]]]:
+    """The first two steps of the pipeline, for one department: its files loaded (content.load.load_file, or
+    through ``sources``) and checked; every problem reported to ``reporter``."""
+    if sources is not None:
+        entries = [e for e in (sources.load(path, ctx.content_root, reporter) for path in files) if e is not None]
+        checks = {e.rel: sources.checks(e) for e in entries}
+    else:
+        entries = [e for e in (load_file(path, ctx.content_root, reporter, loose=loose) for path in files)
+                   if e is not None]
+        checks = {e.rel: run_checks(e.model) for e in entries}
     for entry in entries:
         report_checks(entry, checks[entry.rel], reporter)
     return entries, checks
@@ -111,21 +125,26 @@ class Stop(Protocol):
     def is_set(self) -> bool: ...
 
 
-def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination | None = None,
-                     stop: Stop | None = None, *, loose: bool = False) -> Summary:
+def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination | Writer | None = None,
+                     stop: Stop | None = None, *, loose: bool = False, sources: Sources | None = None,
+                     showing: Path | None = None) -> Summary:
     """The pipeline of one department: load, check and, when all is well and there is ``into`` (and
     ``ctx.env``), derive, plan, render and write it. ``validate`` is this stopped before render.
 
     ``stop`` (a multiprocessing Event) is set here when the department has a problem that fails the
     build, and no department is rendered once it is set; ``loose``: a file checked on its own
-    (content.load.load_file).
+    (content.load.load_file); ``sources``: the files loaded and checked through the preview's cache.
+    With ``showing`` (one of ``files``), only what shows that department-year is written: its
+    downloads and the pages ``pages.department_pages`` plans for it (the preview's quick answer).
     """
     reporter = Reporter()
-    entries, checks = load_and_check(ctx, files, reporter, loose=loose)
+    entries, checks = load_and_check(ctx, files, reporter, loose=loose, sources=sources)
     summary = Summary([lighten(e) for e in entries], reporter.problems)
     if stop is not None and (reporter.errors or (ctx.strict and reporter.warnings)):
         stop.set()
-    if not entries or ctx.env is None or ctx.items is None or into is None or (stop is not None and stop.is_set()):
+    shown = next((e for e in entries if e.path == showing), None)
+    if not entries or ctx.env is None or ctx.items is None or into is None or (stop is not None and stop.is_set()) \
+            or (showing is not None and shown is None):
         return summary
 
     (dept,) = group_departments(entries)  # one folder: one department
@@ -135,14 +154,16 @@ def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination
     for entry in dept.entries:
         _, summary.cards[entry.rel], completeness[entry.rel] = memos.scored(entry, ctx.items, ctx.items_key)
     for entry in sorted(dept.entries, key=lambda e: e.rel):
+        if shown is not None and entry is not shown:
+            continue
         files_of = memos.downloads.files(entry)  # made once per entry: its page's links use them too
         for f in files_of:
-            _write(into.folder, f.about.path, f.data)
+            into.write_bytes(f.about.path, f.data)
         summary.year_files.append((entry.rel, tuple(f.about for f in files_of)))
     about = comparison_downloads(dept)
 
     planned = department_pages(dept, checks, names, ctx.md, call, completeness=lambda e: completeness[e.rel],
-                               year_links=memos.downloads.links, comparer=Comparer(ctx.crosswalk))
+                               year_links=memos.downloads.links, comparer=Comparer(ctx.crosswalk), showing=shown)
     for path, template, owner, view in planned:
         route = Route(path, template, owner)
         try:
@@ -153,9 +174,10 @@ def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination
                 stop.set()
             return summary
         data = page.encode("utf-8")
-        _write(into.folder, path, data)
-        if into.segmented is not None and path.endswith(".html"):  # here, on every core, not after the build
-            _write(into.segmented, path, segment_html(page).encode("utf-8"))
+        into.write_bytes(path, data)
+        segmented = into.segmented if isinstance(into, Destination) else None
+        if segmented is not None and path.endswith(".html"):  # here, on every core, not after the build
+            _write(segmented, path, segment_html(page).encode("utf-8"))
         summary.pages.append(route)
         if is_download(path):
             summary.page_downloads.append(page_download(path, len(data), hashlib.sha256(data).hexdigest(),

@@ -45,7 +45,6 @@ from .departments import (Destination, build_departments, comparison_downloads, 
                           site_entries)
 from . import patch
 from .patch import PatchWriter, scan
-from .quickpath import LastBuild
 from .sitewide import claim, copy_static, page_url, sitemap, write_sitewide
 from .writer import TEMP_PREFIX, SiteWriter, UnsafeOutput, Writer, check_output_dir, locked_folder, site_folder
 
@@ -88,7 +87,7 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
         return BuildResult(False, 0, 0, time.perf_counter() - started)
 
     config, items, theme = ctx.config, ctx.items, ctx.theme
-    cache.last = None  # until this build succeeds: the quick path renders with what a good build used
+    cache.last = None  # until this build succeeds: the quick path builds in a good build's context
     entries = cache.load_content(ctx.content, reporter)
     if not entries and not reporter.errors:
         report_no_content(ctx.content, reporter)
@@ -124,7 +123,7 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     except (TemplateProblem, OSError) as err:
         report_failure(err, output_dir, reporter)
         return failed()
-    cache.last = LastBuild(config, items, items_key, env, ctx.site, names, ctx.crosswalk)
+    cache.last = ctx.with_env(env)
     html_pages = sum(1 for route, _ in pages if route.path.endswith(".html"))  # not the comparisons' downloads
     return BuildResult(True, html_pages, written, time.perf_counter() - started)
 

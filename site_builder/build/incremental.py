@@ -35,32 +35,16 @@ from typing import Any
 
 import jinja2
 
-from ..config import SiteConfig
 from ..content.checks import Check, run_checks
-from ..content.crosswalk import SITE_FILE as CROSSWALK, Crosswalk
+from ..content.crosswalk import SITE_FILE as CROSSWALK
 from ..content.load import Entry, Refused, check_unique, content_root_of, find_files, load_file, read_source
-from ..derive.scorecard import ItemList
 from ..problems import Problem, Reporter
-from ..site.pages import Names
 from ..site.render import BUILTIN_THEMES, DEFAULT_THEME, Theme, make_environment, render_page
 from ..site.routes import Route
 from ..site.transparency import Memos
-from ..site.views import SiteView
+from .context import BuildContext
 from .fingerprint import Deferred, Fingerprints, Uncacheable, _blake, digest, resolved
 from .writer import TEMP_PREFIX, claim_path
-
-
-@dataclass(frozen=True)
-class LastBuild:
-    """What the last good build through a cache used, for the quick path (quickpath.py)."""
-
-    config: SiteConfig
-    items: ItemList
-    items_key: str
-    env: jinja2.Environment
-    site: SiteView
-    names: Names
-    crosswalk: Crosswalk
 
 
 @dataclass
@@ -117,7 +101,7 @@ class BuildCache:
         self._next_pages: dict[str, bytes] = {}
         self._started = 0.0
         self._site = digest(b"site")  # a digest of what every view may read (load_content)
-        self.last: LastBuild | None = None  # what the last good build used (quickpath.py); set by build_site
+        self.last: BuildContext | None = None  # the last good build's context (quickpath.py); set by build_site
         self._plans: dict[str, tuple[bytes, list[Any]]] = {}  # department page -> (its key, its pages as planned)
         self._next_plans: dict[str, tuple[bytes, list[Any]]] = {}
 
@@ -201,14 +185,28 @@ class BuildCache:
             self._by_entry[id(source.entry)] = source
         return source
 
-    def entries_in(self, folder: Path, base: Path) -> list[Entry]:
-        """The entries of the files directly in ``folder``, as last loaded."""
-        return [s.entry for (path, b), s in self._sources.items() if b == base and path.parent == folder
-                and s.entry is not None]
+    def load(self, path: Path, base: Path, reporter: Reporter) -> Entry | None:
+        """``load.load_file`` of ``path`` through the cache (``reload``); its problems reported
+        (departments.Sources: how build_department loads a department for the quick path)."""
+        source = self.reload(path, base)
+        reporter.extend(source.problems)
+        return source.entry
 
-    def record_written(self, rel: str, data: bytes) -> None:
-        """``rel`` was replaced with ``data`` in the output folder: the next build need not write it again."""
-        self._files[rel] = digest(data)
+    def files_in(self, folder: Path, base: Path) -> list[Path]:
+        """The content files directly in ``folder`` the last build loaded, in path order."""
+        return sorted(path for path, b in self._sources if b == base and path.parent == folder)
+
+    def patch(self, output: Path) -> IncrementalWriter:
+        """A writer that replaces some files of ``output`` in place (the quick path): it removes no
+        other file, and its commit records what it wrote (``record_written``)."""
+        return IncrementalWriter(self, output, self._files, partial=True)
+
+    def record_written(self, rel: str, file_digest: bytes) -> None:
+        """``rel`` was replaced with a file of ``file_digest`` in the output folder: the next build need
+        not write it again. Its page is rendered again all the same (its key is forgotten): the
+        file may have changed once more since."""
+        self._files[rel] = file_digest
+        self._pages.pop(rel, None)
 
     def _held(self) -> list[object]:
         """The entries and check lists the cache holds (and has fingerprinted)."""
@@ -379,8 +377,8 @@ class IncrementalWriter:
     are left alone. Without a commit, the folder is untouched.
     """
 
-    def __init__(self, cache: BuildCache, output: Path, previous: dict[str, bytes]) -> None:
-        self.cache, self.output, self._previous = cache, output, previous
+    def __init__(self, cache: BuildCache, output: Path, previous: dict[str, bytes], *, partial: bool = False) -> None:
+        self.cache, self.output, self._previous, self._partial = cache, output, previous, partial
         output.mkdir(parents=True, exist_ok=True)
         self.stage = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=output.parent))
         self._files: dict[str, bytes] = {}
@@ -396,6 +394,11 @@ class IncrementalWriter:
     @property
     def written(self) -> int:
         return len(self._files)
+
+    @property
+    def claimed(self) -> list[str]:
+        """The paths written or kept so far."""
+        return list(self._files)
 
     def _claim(self, rel: str) -> None:
         claim_path(rel, self._files)
@@ -432,10 +435,11 @@ class IncrementalWriter:
         self._staged.append(rel)
 
     def commit(self) -> None:
-        """Remove what the site no longer has, then move every new or changed file into place."""
+        """Remove what the site no longer has, then move every new or changed file into place.
+        A ``partial`` writer removes nothing, and records each file it wrote in the cache."""
         started = time.perf_counter()
         try:
-            removed = [rel for rel in self._previous if rel not in self._files]
+            removed = [] if self._partial else [rel for rel in self._previous if rel not in self._files]
             for rel in removed:
                 (self.output / rel).unlink(missing_ok=True)
             for rel in removed:
@@ -450,6 +454,10 @@ class IncrementalWriter:
             self.cache._lost_track()
             raise
         self._committed = True
+        if self._partial:
+            for rel, file_digest in self._files.items():
+                self.cache.record_written(rel, file_digest)
+            return
         self.cache._committed(dict(self._files), len(self._staged), len(removed), time.perf_counter() - started)
 
 

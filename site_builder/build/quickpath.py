@@ -1,40 +1,37 @@
-"""The preview's first answer to a save: the edited department-year's pages, before the rest.
+"""The preview's first answer to a save: the edited department-year, before the rest of the site.
 
 When one content file is saved and its metadata (region, department, year, kind, unit …)
-did not change — the common case: a figure, a text, a project, an indicator — the pages
-that show it are rendered and replaced first: its year page, its department page and the
-comparisons it is part of. The pages are then told to reload, and the incremental build
-that always follows brings every other file up to date (the site-wide pages and
-downloads; the search index later), as it would have without this step.
+did not change — the common case: a figure, a text, a project, an indicator — what shows
+that department-year is built first, by the function ``site-builder build`` builds every
+department with (``departments.build_department``: load, check, derive, plan, render,
+write), in the last good build's context, asked for that one department-year
+(``showing``): its year's page and downloads, its department's page and lines page, and
+the comparisons it is one of. They replace their files in place (``BuildCache.patch``,
+each file in one rename), and the pages are told to reload. The preview's rebuild that
+always follows brings every other file up to date (the site-wide pages and downloads; the
+search index later), as it would have without this step.
 
-The pages written here are those the incremental build renders for them: the same planner
-(pages.department_pages), views, templates and inputs, with the site's region names of the
-last build, which metadata that did not change cannot change. Their digests are recorded
-in the cache, so the build that follows finds them written. Anything else — a file added,
-removed or moved, changed metadata, an error, a warning under --strict, several files at
-once, a template or the configuration — goes straight to the incremental build.
+A department's files are made from its own content files and its regions' names, which
+metadata that did not change cannot change: the files written here are those the rebuild
+writes. The department is loaded through the preview's cache (a file parsed again only
+when its bytes changed, checked once), and what was written is recorded in it, so the
+rebuild finds those files written. Anything else — a file added, removed or moved, changed
+metadata, an error, a warning under --strict, several files at once, a template or the
+configuration — goes straight to the rebuild.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import threading
 from pathlib import Path
 
 from ..content.load import content_root_of
-from ..problems import Reporter
-from ..site.comparison_pages import Comparer
-from ..site.markup import MarkdownRenderer
-from ..site.pages import call, department_pages
-from ..site.regions import group_departments
-from ..site.render import render_page
-from ..site.routes import Route
-from .departments import report_checks
-from .incremental import BuildCache, LastBuild  # noqa: F401 - LastBuild: what the engine records for this path
-from .writer import TEMP_PREFIX
+from .departments import build_department
+from .incremental import BuildCache
 
-def quick_pages(cache: BuildCache, changed: set[Path], content_dir: Path, output: Path, strict: bool) -> list[str]:
-    """Render and replace the pages of the one edited content file in ``changed``; the paths written.
+
+def quick_pages(cache: BuildCache, changed: set[Path], content_dir: Path, output: Path) -> list[str]:
+    """Build and replace the files that show the one edited content file in ``changed``; their paths.
 
     Nothing is written (an empty list) unless the quick path applies (see the module's docstring).
     """
@@ -58,35 +55,11 @@ def quick_pages(cache: BuildCache, changed: set[Path], content_dir: Path, output
         return []
     if entry.model.meta != old.entry.model.meta or entry.rel != old.entry.rel:
         return []
-    reporter = Reporter()
-    report_checks(entry, cache.checks(entry), reporter)
-    if strict and reporter.warnings:
-        return []
-
-    (dept,) = group_departments(cache.entries_in(path.parent, base))
-    checks = {e.rel: cache.checks(e) for e in dept.entries}
-    written = []
-    planned = department_pages(dept, checks, last.names, MarkdownRenderer(), call,
-                               completeness=lambda e: cache.memos.scored(e, last.items, last.items_key)[2],
-                               year_links=cache.memos.downloads.links, comparer=Comparer(last.crosswalk), showing=entry)
-    for page_path, template, owner, view in planned:
-        data = render_page(last.env, Route(page_path, template, owner), {"site": last.site, "page": view}).encode("utf-8")
-        _replace(output, page_path, data)
-        cache.record_written(page_path, data)
-        written.append(page_path)
-    return written
-
-
-def _replace(output: Path, rel: str, data: bytes) -> None:
-    """Replace ``output/rel`` with ``data`` in one rename (a reader sees the old file or the new one)."""
-    target = output / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as f:
-            f.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with cache.patch(output) as writer:
+        # An error, or a warning under --strict (the context's), stops it before anything is written.
+        summary = build_department(last, cache.files_in(path.parent, base), writer, threading.Event(),
+                                   sources=cache, showing=path)
+        if summary.failure is not None or not summary.pages:
+            return []
+        writer.commit()
+    return sorted(writer.claimed)

@@ -7,8 +7,8 @@
   what did not change (incremental.py), and updates that folder only when it succeeds: a
   build that fails leaves the last good site served, and its problems are shown over the
   page (文件:行, 键, 信息), each in its Chinese wording (the terminal prints the English).
-- A save of a single department-year is answered first through the quick path (quickpath.py),
-  before the full rebuild.
+- A save of a single department-year is answered first with the files that show it, built as
+  ``build`` builds a department (quickpath.py), before the full rebuild.
 - The pages are served, and told of each outcome, by web.py.
 - The search index (Pagefind) is refreshed in the background once edits have settled.
 """
@@ -216,7 +216,7 @@ class Preview:
             return
         started = time.perf_counter()
         try:
-            written = quick_pages(self.cache, edits, self.content_dir, self.site_dir, self.strict)
+            written = quick_pages(self.cache, edits, self.content_dir, self.site_dir)
         except Exception:  # noqa: BLE001 - a bug here must not stop the full rebuild that follows
             import traceback
 
@@ -228,7 +228,7 @@ class Preview:
         self.cache.generation += 1
         self.hub.publish(replace(self.hub.state, generation=self.cache.generation), self.site_dir,
                          self.hub.base_path)
-        self.log(f"Quick: {len(written)} page(s) of {display_path(next(iter(edits)))} in "
+        self.log(f"Quick: {len(written)} file(s) of {display_path(next(iter(edits)))} in "
                  f"{time.perf_counter() - started:.3f} s; the rest follows")
 
     # -- search ---------------------------------------------------------------------------
