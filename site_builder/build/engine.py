@@ -46,6 +46,7 @@ from .departments import (Destination, build_departments, comparison_downloads, 
 from . import patch
 from .patch import PatchWriter, scan
 from .sitewide import claim, copy_static, page_url, sitemap, write_sitewide
+from .sitewide_cache import commit_state
 from .writer import TEMP_PREFIX, SiteWriter, UnsafeOutput, Writer, check_output_dir, locked_folder, site_folder
 
 if TYPE_CHECKING:
@@ -217,6 +218,7 @@ def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
                 manifest = writer.manifest if isinstance(writer, PatchWriter) else scan(site_folder(output_dir))
                 if manifest is not None:
                     store.keep_output(site_folder(output_dir), manifest, writer.temp)
+                commit_state(store.folder)
     except (TemplateProblem, OSError) as err:
         report_failure(err, output_dir, reporter)
         return failed()
@@ -289,7 +291,8 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
                 store.link_department(key, summary, None if in_place[i] else writer.temp)
             else:
                 store.keep_department(groups[i], summary, writer.temp, segmented)
-    return write_sitewide(ctx, writer, summaries, entries, reporter, in_place)
+    return write_sitewide(ctx, writer, summaries, entries, reporter, in_place, store,
+                          [key if summary is not None else None for key, summary in zip(keys, kept)])
 
 
 def release_memory() -> None:

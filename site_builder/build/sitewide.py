@@ -8,42 +8,65 @@ the catalogue (data/catalog.json) and the sitemap.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from ..config import SiteConfig
 from ..content.load import Entry
 from ..problems import Reporter
 from ..site import routes
-from ..site.completeness import scorecard_csv, scorecard_pages
-from ..site.downloads import SITE_NOTES, Download, catalog_json, download, links, site_file_specs, year_page
-from ..site.pages import site_pages
+from ..site.completeness import SCORECARD_PATHS, LazyScorecards, scorecard_csv, scorecard_pages
+from ..site.downloads import (SITE_NOTES, Download, YearBytes, catalog_line, catalog_text, download, links,
+                              site_file_pieces, site_file_specs, year_page)
+from ..site.pages import scorecard_page, site_pages
 from ..site.regions import group_departments, region_names, region_trees
 from ..site.render import Theme
 from ..site.routes import DuplicatePath, Route, RouteTable
 from .context import BuildContext
+from .cache import PersistentCache
+from .fingerprint import Deferred
 from .departments import Summary
-from .parallel import defer, render_pages
+from .parallel import Page, defer, render_pages
 from .patch import PatchWriter
+from .sitewide_cache import CatalogLines, PageKeys, State, file_signature, keep_state, load_state, year_digests
+from .splice import piece_key, write_spliced
 from .writer import SiteWriter, Writer
 
 
 def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summaries: Sequence[Summary],
-                   entries: list[Entry], reporter: Reporter, in_place: Sequence[bool] = ()) -> int | None:
+                   entries: list[Entry], reporter: Reporter, in_place: Sequence[bool] = (),
+                   store: PersistentCache | None = None, keys: Sequence[str | None] = ()) -> int | None:
     """The site-wide pages and files of the departments' ``summaries`` (``entries``: every department-year
     they loaded), written after the departments' own: the number of HTML pages of the whole site, or None
     when a problem was reported (a path claimed twice). ``in_place``: for each summary, whether its
-    department's files are kept where they are in the output folder (a PatchWriter's build)."""
+    department's files are kept where they are in the output folder (a PatchWriter's build).
+
+    With a ``store`` (the persistent cache; ``keys``: the key each summary was taken from it under, None
+    for a department built afresh), what did not change since the last good build is taken from it
+    (sitewide_cache.py): the same bytes, sooner."""
     config, items, theme, env, site, md = ctx.config, ctx.items, ctx.theme, ctx.env, ctx.site, ctx.md
     assert env is not None and theme is not None and items is not None
+    last = load_state(store)
+    state = State()
     departments = group_departments(entries)
     names = region_names(departments)
     cards = {rel: card for s in summaries for rel, card in s.cards.items()}
     ordered = sorted(entries, key=lambda e: e.rel)
-    site_files = stream_site_files(writer, entries, scorecard_csv(ordered, cards, items),
-                                   year_bytes(writer.path_of, summaries))
-    planned = site_pages(departments, names, region_trees(departments, names), config, md, defer,
-                         scorecards=scorecard_pages(ordered, cards, items), site_links=links(site_files, SITE_NOTES))
+    years = year_digests(summaries)
+    data = year_bytes(writer.path_of, summaries)
+    if store is None:
+        site_files = stream_site_files(writer, entries, scorecard_csv(ordered, cards, items), data)
+    else:
+        site_files = splice_site_files(writer, ordered, scorecard_csv(ordered, cards, items), data, years, last, state)
+    # through the cache, the scorecard pages' views are made only when one of them is rendered
+    lazy = LazyScorecards(ordered, cards, items) if store is not None else None
+    planned = list(site_pages(departments, names, region_trees(departments, names), config, md, defer,
+                              scorecards=scorecard_pages(ordered, cards, items) if lazy is None else (),
+                              site_links=links(site_files, SITE_NOTES)))
+    if lazy is not None:
+        planned += [scorecard_page(path, Deferred(lazy.page, (i,), None)) for i, path in enumerate(SCORECARD_PATHS)]
     table = RouteTable()
     pages = []
     for path, template, owner, view in planned:
@@ -58,14 +81,89 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
         for _, files in s.year_files:
             for d in files:
                 take(d.path)
-    render_pages(env, pages, writer, lambda route: page_url(route, config), ctx.workers)
+    fresh = pages if store is None else reuse_pages(writer, PageKeys(store, {route.template for route, _ in pages},
+                                                                     ordered, cards, years, last, state),
+                                                    pages, last, state)
+    render_pages(env, fresh, writer, lambda route: page_url(route, config), ctx.workers)
     copy_static(theme, writer)
-    year_downloads = [d for s in summaries for _, files in s.year_files for d in files]
-    page_downloads = sorted((d for s in summaries for d in s.page_downloads), key=lambda d: d.path)
-    writer.write_text(routes.CATALOG, catalog_json([*site_files, *year_downloads, *page_downloads], config.title))
+    writer.write_text(routes.CATALOG, catalog(site_files, summaries, keys, config.title, last, state))
     routes_written = [r for r, _ in pages] + department_routes
     writer.write_text(routes.SITEMAP, sitemap(routes_written, config))
+    if store is not None:
+        writer.flush()
+        for route, _ in pages:  # the signature of each page as the build leaves it (renamed, never rewritten)
+            known = state.pages.get(route.path)
+            found = file_signature(writer.path_of(route.path)) if known is not None else None
+            if known is not None and found is not None:
+                state.pages[route.path] = (known[0], found)
+            else:
+                state.pages.pop(route.path, None)
+        keep_state(store, state)
     return sum(1 for r in routes_written if r.path.endswith(".html"))
+
+
+def splice_site_files(writer: SiteWriter | PatchWriter, ordered: Sequence[Entry], scorecard: str, data: YearBytes,
+                      years: dict[tuple[tuple[str, ...], str], str], last: State, state: State) -> list[Download]:
+    """``stream_site_files``, each file written from the last build's (splice.py) where that holds pieces of it."""
+    written = []
+    for path, title, kind, pieces in site_file_pieces(ordered, [year_page(e) for e in ordered], scorecard, data):
+        keyed = ((piece_key(piece, lambda source: years.get(source, "")), piece) for piece in pieces)
+        target = os.fspath(writer.reserve(path))
+        done = write_spliced(target, keyed, os.path.join(writer.output_site, path), last.files.get(path))
+        state.files[path] = done.layout
+        written.append(download(path, title, kind, done.size, done.sha256))
+    return written
+
+
+def reuse_pages(writer: SiteWriter | PatchWriter, keys: PageKeys, pages: list[Page], last: State, state: State) -> list[Page]:
+    """The pages of ``pages`` to render: those whose key changed since the last good build, or whose file
+    that build left is gone or changed. The others are that build's files: kept where they are by a
+    PatchWriter, copied into a SiteWriter's new folder."""
+    fresh = []
+    for route, context in pages:
+        if route.path in SCORECARD_PATHS:
+            key: bytes | None = keys.scorecard(route.path, route.template)
+        else:
+            key = keys.key(route.path, route.template, context["page"])
+        if key is None:
+            fresh.append((route, context))
+            continue
+        state.pages[route.path] = (key, (0, 0, 0))
+        known = last.pages.get(route.path)
+        previous = os.path.join(writer.output_site, route.path)
+        if known is not None and known[0] == key and file_signature(previous) == known[1]:
+            if isinstance(writer, PatchWriter):
+                writer.keep(route.path)
+            else:
+                writer.copy_file(Path(previous), route.path)
+        else:
+            fresh.append((route, context))
+    return fresh
+
+
+def catalog(site_files: Sequence[Download], summaries: Sequence[Summary], keys: Sequence[str | None], title: str,
+            last: State, state: State) -> str:
+    """``data/catalog.json``: the site-wide files, every year's files, then the comparisons' downloads in path
+    order. A department taken from the cache (``keys``) lists its downloads as the last build did."""
+    year_lines = [catalog_line(d) for d in site_files]
+    page_items: list[tuple[str, str]] = []
+    for i, s in enumerate(summaries):
+        key = keys[i] if i < len(keys) else None
+        chunk = last.catalog.get(key) if key is not None else None
+        if chunk is None:
+            chunk = department_catalog(s)
+        if key is not None:
+            state.catalog[key] = chunk
+        year_lines += chunk[0]
+        page_items += chunk[1]
+    page_items.sort(key=lambda item: item[0])
+    return catalog_text(year_lines + [line for _, line in page_items], title)
+
+
+def department_catalog(summary: Summary) -> CatalogLines:
+    """The catalogue lines of a department's downloads: its years' files, and its comparisons' (with their paths)."""
+    return (tuple(catalog_line(d) for _, files in summary.year_files for d in files),
+            tuple((d.path, catalog_line(d)) for d in summary.page_downloads))
 
 
 def year_bytes(locate: Callable[[str], str], summaries: Iterable[Summary]) -> Callable[[Entry, str], bytes]:

@@ -295,6 +295,11 @@ class SiteWriter:
         return self._temp
 
     @property
+    def output_site(self) -> Path:
+        """The folder the site is in (``output``, or where it links to): the last build's files, until the commit."""
+        return self._site
+
+    @property
     def written(self) -> int:
         return len(self._written)
 

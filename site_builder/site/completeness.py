@@ -177,6 +177,22 @@ def scorecard_pages(entries: Sequence[Entry], cards: dict[tuple[str, ...], Score
     return pages
 
 
+SCORECARD_PATHS = tuple(path for _, path in ORDERS)
+
+
+class LazyScorecards:
+    """``scorecard_pages``, made when one of them is first asked for (``page(i)``), then kept."""
+
+    def __init__(self, entries: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard], items: ItemList) -> None:
+        self._args = (entries, cards, items)
+        self._pages: list[ScorecardPageView] | None = None
+
+    def page(self, index: int) -> ScorecardPageView:
+        if self._pages is None:
+            self._pages = scorecard_pages(*self._args)
+        return self._pages[index]
+
+
 def scorecard_csv(entries: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard], items: ItemList) -> str:
     """``data/scorecard.csv``: one row per department-year in path order, each item's state in its own column."""
     names: list[str] = []

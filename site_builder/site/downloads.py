@@ -278,49 +278,80 @@ def _without_header(data: bytes, header: bytes) -> memoryview:
     return memoryview(data)[len(header):]
 
 
-def site_json_parts(entries: Sequence[Entry], pages: Sequence[str], data: YearBytes) -> Iterator[Part]:
+Source = tuple[tuple[str, ...], str] | None
+"""The department-year file a piece of a site-wide file is made from: (the entry's ``rel``, ``json`` | ``figures`` |
+``indicators`` | ``final``); None for a piece of fixed bytes."""
+Piece = tuple[bytes, Source, Callable[[], tuple[Part, ...]]]
+"""A piece of a site-wide file: the bytes it adds to its source's (or all of it, without a source), the source,
+and how to make its parts. Two pieces with the same first two and a source of the same bytes are the same bytes."""
+
+
+def _fixed(data: bytes) -> Piece:
+    return data, None, lambda: (data,)
+
+
+def _own_json(head: bytes, entry: Entry, data: YearBytes) -> tuple[Part, ...]:
+    own = data(entry, "json")
+    return head, memoryview(own)[: len(own.rstrip(b"\n"))], b"}"
+
+
+def site_json_pieces(entries: Sequence[Entry], pages: Sequence[str], data: YearBytes) -> Iterator[Piece]:
     """``site.json``: ``{"format", "schema", "department_years": [{"id", "page", "data"}, …]}``.
 
     Each ``data`` is the department-year's own JSON, joined as bytes (not serialised again),
     so it validates against the published schema like the file beside its page.
     """
-    yield f'{{\n "format": "{SITE_FORMAT}",\n "schema": "content.schema.json",\n "department_years": ['.encode()
+    yield _fixed(f'{{\n "format": "{SITE_FORMAT}",\n "schema": "content.schema.json",\n "department_years": ['.encode())
     for i, (entry, page) in enumerate(zip(entries, pages)):
         ident = json.dumps("/".join((*entry.rel[:-1], entry.stem)), ensure_ascii=False)
-        head = f'{"," if i else ""}\n  {{"id": {ident}, "page": {json.dumps(page, ensure_ascii=False)}, "data": '
-        own = data(entry, "json")
-        yield head.encode("utf-8")
-        yield memoryview(own)[: len(own.rstrip(b"\n"))]
-        yield b"}"
-    yield b"\n ]\n}\n"
+        head = f'{"," if i else ""}\n  {{"id": {ident}, "page": {json.dumps(page, ensure_ascii=False)}, "data": '.encode()
+        yield head + b"}", (entry.rel, "json"), functools.partial(_own_json, head, entry, data)
+    yield _fixed(b"\n ]\n}\n")
 
 
-def _rows(entries: Sequence[Entry], data: YearBytes, name: str, header: bytes) -> Iterator[Part]:
+def _own_rows(entry: Entry, data: YearBytes, name: str, header: bytes) -> tuple[Part, ...]:
+    own = data(entry, name)
+    return (_without_header(own, header),) if own else ()  # a year without that file (a 预算 has no 决算 tables)
+
+
+def _row_pieces(entries: Sequence[Entry], data: YearBytes, name: str, header: bytes) -> Iterator[Piece]:
     """A site-wide CSV: the header once, then each department-year's rows (its file without the header)."""
-    yield header
+    yield _fixed(header)
     for entry in entries:
-        own = data(entry, name)
-        if own:  # a year without that file (a 预算 has no 决算 tables)
-            yield _without_header(own, header)
+        yield header, (entry.rel, name), functools.partial(_own_rows, entry, data, name, header)
+
+
+def joined(pieces: Iterable[Piece]) -> Iterator[Part]:
+    """The parts of ``pieces``, one after another, each made as it is reached."""
+    for _, _, make in pieces:
+        yield from make()
+
+
+def site_file_pieces(entries: Sequence[Entry], pages: Sequence[str], scorecard_csv: str,
+                     data: YearBytes) -> tuple[tuple[str, str, str, Iterator[Piece]], ...]:
+    """The site-wide files as (path, title, kind, pieces), in the order the about page lists them.
+
+    ``entries`` in path order; ``data(entry, "json" | "figures" | "indicators")`` gives the
+    bytes of one of its files. The pieces are made as they are read, so that a full build
+    can stream the largest files to disk without holding them, and make again only the
+    pieces whose department-year changed (build/splice.py).
+    """
+    return (
+        (SITE_JSON, "全部部门年度：全部数据（JSON）", "site", site_json_pieces(entries, pages, data)),
+        (SITE_FIGURES, "全部部门年度：全部数字（CSV）", "figures", _row_pieces(entries, data, "figures", FIGURES_HEADER)),
+        (SITE_INDICATORS, "全部部门年度：绩效指标（CSV）", "indicators",
+         _row_pieces(entries, data, "indicators", INDICATORS_HEADER)),
+        (SITE_FINAL, "全部决算：决算表，预算数与决算数（CSV）", "final", _row_pieces(entries, data, "final", FINAL_HEADER)),
+        (SITE_SCORECARD, "全部部门年度：公开完整度（CSV）", "scorecard", iter((_fixed(scorecard_csv.encode("utf-8")),))),
+        (SCHEMA, "内容文件格式（JSON Schema）", "schema", iter((_fixed(schema_bytes()),))),
+    )
 
 
 def site_file_specs(entries: Sequence[Entry], pages: Sequence[str], scorecard_csv: str,
                     data: YearBytes) -> tuple[tuple[str, str, str, Iterator[Part]], ...]:
-    """The site-wide files as (path, title, kind, parts), in the order the about page lists them.
-
-    ``entries`` in path order; ``data(entry, "json" | "figures" | "indicators")`` gives the
-    bytes of one of its files. The parts are made as they are read, so that a full build
-    can stream the largest files to disk without holding them.
-    """
-    return (
-        (SITE_JSON, "全部部门年度：全部数据（JSON）", "site", site_json_parts(entries, pages, data)),
-        (SITE_FIGURES, "全部部门年度：全部数字（CSV）", "figures", _rows(entries, data, "figures", FIGURES_HEADER)),
-        (SITE_INDICATORS, "全部部门年度：绩效指标（CSV）", "indicators",
-         _rows(entries, data, "indicators", INDICATORS_HEADER)),
-        (SITE_FINAL, "全部决算：决算表，预算数与决算数（CSV）", "final", _rows(entries, data, "final", FINAL_HEADER)),
-        (SITE_SCORECARD, "全部部门年度：公开完整度（CSV）", "scorecard", iter((scorecard_csv.encode("utf-8"),))),
-        (SCHEMA, "内容文件格式（JSON Schema）", "schema", iter((schema_bytes(),))),
-    )
+    """``site_file_pieces`` with each file's pieces joined into parts."""
+    return tuple((path, title, kind, joined(pieces))
+                 for path, title, kind, pieces in site_file_pieces(entries, pages, scorecard_csv, data))
 
 
 def site_files(entries: Sequence[Entry], pages: Sequence[str], scorecard_csv: str, data: YearBytes) -> tuple[File, ...]:
@@ -355,8 +386,18 @@ def is_download(path: str) -> bool:
     return path.endswith((".json", ".csv"))
 
 
+def catalog_line(d: Download) -> str:
+    """One download as the catalogue lists it (one line of ``catalog_json``)."""
+    return json.dumps(d.catalog_item(), ensure_ascii=False)
+
+
 def catalog_json(downloads: Iterable[Download], site_title: str) -> str:
     """``data/catalog.json``: every download in the order given, with its size and SHA-256, one per line."""
+    return catalog_text([catalog_line(d) for d in downloads], site_title)
+
+
+def catalog_text(lines: Sequence[str], site_title: str) -> str:
+    """``catalog_json`` of the downloads whose ``catalog_line``s are ``lines``."""
     head = {
         "format": CATALOG_FORMAT,
         "title": f"{site_title}：数据目录",
@@ -366,7 +407,6 @@ def catalog_json(downloads: Iterable[Download], site_title: str) -> str:
         "root": "../",
         "schema": "content.schema.json",
     }
-    lines = [json.dumps(d.catalog_item(), ensure_ascii=False) for d in downloads]
     fields = "".join(f"\n {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items())
     items = ",\n".join(f"  {line}" for line in lines)
     return f'{{{fields}\n "downloads": [\n{items}\n ]\n}}\n' if lines else f'{{{fields}\n "downloads": []\n}}\n'

@@ -82,13 +82,18 @@ def site_pages(departments: Sequence[Department], names: Names, trees: dict[tupl
     yield routes.GLOSSARY, "glossary.html", "the glossary", derive(glossary_page_view, departments, md)
     yield routes.ABOUT, "about.html", "the about page", derive(about_view, departments, names, site_links)
     for scorecard in scorecards:
-        yield scorecard.path, "scorecard.html", "the scorecard", scorecard
+        yield scorecard_page(scorecard.path, scorecard)
     yield routes.NOT_FOUND, "404.html", "the 404 page", not_found_view()
     yield routes.SEARCH, "search.html", "the search page", search_page_view()
     region_slugs = sorted({d.region_slugs[: i + 1] for d in departments for i in range(len(d.region_slugs))})
     for slugs in region_slugs:
         yield (routes.region_path(slugs), "region.html", f"the region page of {'/'.join(slugs)}",
                derive(region_view, slugs, trees, names))
+
+
+def scorecard_page(path: str, view: Any) -> Planned:
+    """A scorecard page (``view``: its ScorecardPageView, or one derived when it is rendered)."""
+    return path, "scorecard.html", "the scorecard", view
 
 
 def site_view(config: SiteConfig, md: MarkdownRenderer) -> SiteView:

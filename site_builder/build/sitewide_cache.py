@@ -1,0 +1,148 @@
+"""What the site-wide stage keeps between builds through the persistent cache, so that a warm build
+makes again only what changed (sitewide.py).
+
+One file in the cache folder, ``sitewide.pickle`` (``State``):
+
+- each site-wide file's ``Layout`` (splice.py): where each of its pieces is in the file the build left;
+- each site-wide page's key (``PageKeys``: its template set, the site's code and configuration, and the
+  fingerprint of what its view reads) and the signature of the file the build left: a page whose key
+  is unchanged is not rendered; its bytes are taken from the last build's file, when that file is
+  still the one the build left;
+- each department's lines of the catalogue, under the key the cache keeps it by (cache.py): a
+  department taken from the cache does not describe its downloads again.
+
+The state is written beside the cache as ``sitewide.next`` while the build runs, and takes the
+place of ``sitewide.pickle`` only after the build succeeded (``commit_state``). Whatever it names
+is checked against the output folder as it is (size, modification time and inode) before it is
+used, so a site edited by hand, or built since without the cache, is made afresh.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..content.load import Entry
+from ..derive.scorecard import Scorecard
+from .cache import PersistentCache
+from .departments import Summary
+from .fingerprint import Deferred, Fingerprints, Uncacheable, digest
+from .splice import Layout, Signature, signature
+
+FORMAT = 1
+STATE = "sitewide.pickle"
+NEXT = "sitewide.next"
+YEAR_FILES = {"department-year": "json", "figures": "figures", "indicators": "indicators", "final": "final"}
+
+
+CatalogLines = tuple[tuple[str, ...], tuple[tuple[str, str], ...]]
+"""A department's lines of the catalogue: its years' files', and (path, line) of its comparisons' downloads."""
+
+
+@dataclass
+class State:
+    """What one good build left (see the module's docstring)."""
+
+    files: dict[str, Layout] = field(default_factory=dict)
+    pages: dict[str, tuple[bytes, Signature]] = field(default_factory=dict)
+    catalog: dict[str, CatalogLines] = field(default_factory=dict)  # department key → its catalogue lines
+    entries: dict[bytes, tuple[bytes, bytes]] = field(default_factory=dict)  # a year's digests (``PageKeys``)
+
+
+def load_state(store: PersistentCache | None) -> State:
+    """The state the last good build through ``store`` left (empty without one, or when it does not load)."""
+    if store is None:
+        return State()
+    try:
+        with open(store.folder / STATE, "rb") as f:
+            version, state = pickle.load(f)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return State()
+    return state if version == FORMAT and isinstance(state, State) else State()
+
+
+def keep_state(store: PersistentCache, state: State) -> None:
+    """Write ``state`` beside the cache, to be put in place by ``commit_state`` once the build succeeded."""
+    target = store.folder / NEXT
+    try:
+        with open(target, "wb") as f:
+            pickle.dump((FORMAT, state), f, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        target.unlink(missing_ok=True)
+
+
+def commit_state(folder: Path) -> None:
+    """After a good build: the state it wrote (``keep_state``) becomes the one the next build reads."""
+    try:
+        os.replace(folder / NEXT, folder / STATE)
+    except OSError:
+        pass
+
+
+def file_signature(path: str) -> Signature | None:
+    try:
+        return signature(os.stat(path))
+    except OSError:
+        return None
+
+
+def year_digests(summaries: Iterable[Summary]) -> dict[tuple[tuple[str, ...], str], str]:
+    """The SHA-256 of each department-year's files, by (its ``rel``, ``json`` | ``figures`` | …), as the
+    departments' summaries give them."""
+    return {(rel, YEAR_FILES[d.kind]): d.sha256 for s in summaries for rel, files in s.year_files
+            for d in files if d.kind in YEAR_FILES}
+
+
+class PageKeys:
+    """The key of each site-wide page: what its bytes depend on.
+
+    Each department-year of the summaries (its metadata and glossary) is fingerprinted by what it
+    holds (``light``), and its scorecard by its pickled bytes; both are kept in the state under the
+    SHA-256 of the year's JSON file (its whole model: the scorecard is a function of it and the
+    items), so that only the department-years that changed are fingerprinted again. Views are
+    fingerprinted with the preview's ``Fingerprints``.
+    """
+
+    def __init__(self, store: PersistentCache, templates: Iterable[str], entries: Sequence[Entry],
+                 cards: dict[tuple[str, ...], Scorecard], years: dict[tuple[tuple[str, ...], str], str],
+                 last: State, state: State) -> None:
+        inputs = store.inputs
+        items = inputs.digest("items", "")
+        parts = [inputs.digest(kind, "") for kind in ("site", "config")] + [items]
+        parts += [name.encode() + b"\0" + inputs.digest("template", name) for name in inputs.templates(templates)]
+        self._common = digest(*parts)
+        self._fingerprints = Fingerprints()
+        scores = []
+        for entry in entries:
+            rel = "/".join(entry.rel).encode()
+            key = digest(b"entry", rel, str(entry.path).encode(), years.get((entry.rel, "json"), "").encode(), items)
+            known = last.entries.get(key)
+            if known is None:
+                glossary = entry.model.glossary
+                known = (digest(b"light", rel, str(entry.path).encode(), entry.model.meta.model_dump_json().encode(),
+                                glossary.model_dump_json().encode() if glossary is not None else b""),
+                         digest(b"card", pickle.dumps(cards.get(entry.rel), protocol=pickle.HIGHEST_PROTOCOL)))
+            state.entries[key] = known
+            self._fingerprints.register(entry, known[0])
+            scores.append(rel + b"\0" + known[0] + known[1])
+        self._scores = digest(b"scorecards", *scores)
+
+    def scorecard(self, path: str, template: str) -> bytes:
+        """The key of a scorecard page: a function of every department-year's metadata and scorecard."""
+        return digest(self._common, path.encode(), template.encode(), self._scores)
+
+    def key(self, path: str, template: str, view: Any) -> bytes | None:
+        """The key of the page at ``path``, or None when its view has no trustworthy fingerprint."""
+        try:
+            if isinstance(view, Deferred):
+                fn = view.fn
+                what = digest(f"{fn.__module__}.{fn.__qualname__}".encode(), self._fingerprints.of(view.args))
+            else:
+                what = self._fingerprints.of(view)
+        except Uncacheable:
+            return None
+        return digest(self._common, path.encode(), template.encode(), what)

@@ -1,0 +1,195 @@
+"""The site-wide stage of a build through the persistent cache (build/sitewide.py, sitewide_cache.py, splice.py).
+
+tests/test_build_cache.py checks that a warm build writes a cold build's bytes after every kind of
+edit. Here: that the warm build does make less (a site-wide page whose view did not change is not
+rendered; a site-wide file is written from the last one's unchanged pieces), and that what it takes
+from the last build's output folder is taken only when that folder holds what the build left there:
+a site-wide file or page edited, replaced or removed by hand is made again. A small fictitious (虚构)
+site of three departments (editkit.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from buildkit import hashes
+from editkit import MINIMAL_PATH, edit, edit_site
+from site_builder.build import engine, patch, sitewide
+from site_builder.build.engine import build_site
+from site_builder.build.splice import Layout, signature, write_spliced
+from site_builder.problems import Message, Reporter
+
+SITE_JSON = "data/site.json"
+FIGURES = "data/figures.csv"
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The site-wide pages each build renders (paths, in the order given to render_pages)."""
+    paths: list[str] = []
+    real = sitewide.render_pages
+
+    def counted(env, pages, writer, url_for, workers=None):  # type: ignore[no-untyped-def]
+        paths.extend(route.path for route, _ in pages)
+        real(env, pages, writer, url_for, workers)
+
+    monkeypatch.setattr(sitewide, "render_pages", counted)
+    yield paths
+
+
+def build(root: Path, output: Path, cache: Path | None) -> None:
+    reporter = Reporter()
+    result = build_site(root, output, reporter, cache_dir=cache, search_index=False)
+    assert result.ok, [str(p) for p in reporter.errors]
+
+
+def cold(root: Path, folder: Path) -> dict[str, str]:
+    build(root, folder, None)
+    return hashes(folder)
+
+
+def change_a_figure(root: Path, value: int = 17) -> None:
+    edit(root, MINIMAL_PATH, "公务接待费: 10", f"公务接待费: {value}")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """The site, built once through a cache: (its root, the cache, the output)."""
+    root = edit_site(tmp_path / "site", "虚构缓存站")
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    build(root, output, cache)
+    return root, cache, output
+
+
+def test_a_warm_build_renders_only_the_site_wide_pages_whose_view_changed(
+        rendered: list[str], site: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    root, cache, output = site
+    every = list(rendered)
+    assert "index.html" in every and "glossary/index.html" in every and len(every) >= 10
+    rendered.clear()
+    build(root, output, cache)  # nothing changed: nothing rendered
+    assert rendered == []
+    change_a_figure(root)
+    build(root, output, cache)
+    # A figure is on no site-wide page but the scorecards (every department-year's score) and the about page
+    # (the site-wide files' sizes and digests). The home page, the glossary and the regions do not show it.
+    assert "index.html" not in rendered and "glossary/index.html" not in rendered
+    assert "about/index.html" in rendered
+    assert not any(path.startswith("xugou/") for path in rendered)
+    assert hashes(output) == cold(root, tmp_path / "cold")
+
+
+def test_a_site_wide_file_is_written_from_the_unchanged_pieces_of_the_last(
+        site: tuple[Path, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache, output = site
+    spliced = []
+    real = sitewide.write_spliced
+
+    def counted(target, pieces, previous, layout):  # type: ignore[no-untyped-def]
+        done = real(target, pieces, previous, layout)
+        spliced.append((Path(target).relative_to(Path(target).parents[1]).as_posix(), done))
+        return done
+
+    monkeypatch.setattr(sitewide, "write_spliced", counted)
+    change_a_figure(root)
+    build(root, output, cache)
+    done = dict(spliced)[SITE_JSON]
+    assert done.size == (output / SITE_JSON).stat().st_size
+    assert 0 < done.made < done.size / 2 and done.copied + done.made == done.size  # one department-year of four made
+    assert done.sha256 == hashlib.sha256((output / SITE_JSON).read_bytes()).hexdigest()
+    assert hashes(output) == cold(root, tmp_path / "cold")
+
+
+def edit_in_place(path: Path, old: bytes, new: bytes) -> None:
+    """Change ``path``'s bytes where it is (same inode, same size)."""
+    data = path.read_bytes()
+    assert data.count(old) >= 1 and len(old) == len(new)
+    with open(path, "r+b") as f:
+        f.write(data.replace(old, new, 1))
+
+
+@pytest.mark.parametrize("how", ["edited", "removed", "replaced"])
+def test_a_site_wide_file_changed_by_hand_is_not_spliced_from(
+        site: tuple[Path, Path, Path], tmp_path: Path, how: str) -> None:
+    root, cache, output = site
+    for name in (SITE_JSON, FIGURES):
+        path = output / name
+        if how == "edited":  # a department-year the next build does not change: its piece would be copied
+            edit_in_place(path, "虚构邻县".encode(), "虚构他县".encode())
+        elif how == "removed":
+            path.unlink()
+        else:  # a file of the same size, written anew
+            data = path.read_bytes().replace("虚构邻县".encode(), "虚构他县".encode())
+            path.unlink()
+            path.write_bytes(data)
+    change_a_figure(root)
+    build(root, output, cache)
+    assert hashes(output) == cold(root, tmp_path / "cold")
+
+
+def test_a_site_wide_page_changed_by_hand_is_rendered_again(
+        rendered: list[str], site: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    root, cache, output = site
+    edit_in_place(output / "index.html", "虚构缓存站".encode(), "虚构他人站".encode())
+    change_a_figure(root)
+    build(root, output, cache)
+    assert "index.html" in rendered
+    assert hashes(output) == cold(root, tmp_path / "cold")
+
+
+def test_a_build_that_fails_after_the_site_wide_stage_leaves_the_state_of_the_last_good_one(
+        site: tuple[Path, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache, output = site
+    state = (cache / "sitewide.pickle").read_bytes()
+    change_a_figure(root)
+
+    def failing(folder, reporter, **kwargs):  # type: ignore[no-untyped-def]
+        reporter.error("pagefind", 1, "", Message("the index failed (a test)", "索引失败（测试）"))
+        return None
+
+    monkeypatch.setattr(engine, "index_site", failing)  # a cold build's
+    monkeypatch.setattr(patch, "index_site", failing)  # a build in place's
+    assert not build_site(root, output, Reporter(), cache_dir=cache).ok
+    assert (cache / "sitewide.pickle").read_bytes() == state
+    monkeypatch.undo()
+    build(root, output, cache)
+    assert (cache / "sitewide.pickle").read_bytes() != state
+    assert hashes(output) == cold(root, tmp_path / "cold")
+
+
+# -- splice.py, on bytes worked out by hand ------------------------------------------------------------
+
+
+def pieces(*parts: tuple[bytes, bytes]) -> list[tuple[bytes, tuple[bytes, None, object]]]:
+    return [(key, (b"", None, lambda data=data: (data,))) for key, data in parts]
+
+
+def test_write_spliced_copies_the_pieces_the_old_file_holds_and_makes_the_others(tmp_path: Path) -> None:
+    old = tmp_path / "old.csv"
+    old.write_bytes(b"HEAD|aaa|bbbb|cc|TAIL")
+    layout = Layout(signature(os.stat(old)), {b"h": (0, 5), b"a": (5, 4), b"b": (9, 5), b"c": (14, 3), b"t": (17, 4)})
+    made_b = b"BBBBBB|"
+    done = write_spliced(str(tmp_path / "new.csv"), pieces((b"h", b"x"), (b"a", b"x"), (b"b2", made_b), (b"c", b"x"),
+                                                         (b"t", b"x")), str(old), layout)
+    expected = b"HEAD|aaa|BBBBBB|cc|TAIL"
+    assert (tmp_path / "new.csv").read_bytes() == expected
+    assert (done.size, done.copied, done.made) == (23, 16, 7)
+    assert done.sha256 == hashlib.sha256(expected).hexdigest()
+    assert done.layout.pieces == {b"h": (0, 5), b"a": (5, 4), b"b2": (9, 7), b"c": (16, 3), b"t": (19, 4)}
+    assert done.layout.signature == signature(os.stat(tmp_path / "new.csv"))
+
+
+def test_write_spliced_makes_every_piece_when_the_old_file_is_not_the_one_described(tmp_path: Path) -> None:
+    old = tmp_path / "old.csv"
+    old.write_bytes(b"HEAD|aaa|")
+    layout = Layout(signature(os.stat(old)), {b"h": (0, 5), b"a": (5, 4)})
+    with open(old, "r+b") as f:
+        f.write(b"HEAD|zzz|")  # same size, same inode: only the modification time tells
+    os.utime(old, ns=(layout.signature[1] + 1_000_000, layout.signature[1] + 1_000_000))
+    done = write_spliced(str(tmp_path / "new.csv"), pieces((b"h", b"HEAD|"), (b"a", b"aaa|")), str(old), layout)
+    assert (tmp_path / "new.csv").read_bytes() == b"HEAD|aaa|" and (done.copied, done.made) == (0, 9)
