@@ -17,9 +17,10 @@ from ..config import SiteConfig
 from ..content.load import Entry
 from ..problems import Reporter
 from ..site import routes
-from ..site.completeness import SCORECARD_PATHS, LazyScorecards, scorecard_csv, scorecard_pages
-from ..site.downloads import (SITE_NOTES, Download, YearBytes, catalog_line, catalog_text, download, links,
-                              site_file_pieces, site_file_specs, year_page)
+from ..site.completeness import (SCORECARD_PATHS, LazyScorecards, scorecard_csv, scorecard_csv_pieces,
+                                 scorecard_pages)
+from ..site.downloads import (SCHEMA_SOURCE, SITE_NOTES, Download, Piece, YearBytes, catalog_line, catalog_text,
+                              download, links, site_file_pieces, site_file_specs, year_page)
 from ..site.pages import scorecard_page, site_pages
 from ..site.regions import group_departments, region_names, region_trees
 from ..site.render import Theme
@@ -59,7 +60,9 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
     if store is None:
         site_files = stream_site_files(writer, entries, scorecard_csv(ordered, cards, items), data)
     else:
-        site_files = splice_site_files(writer, ordered, scorecard_csv(ordered, cards, items), data, years, last, state)
+        years[SCHEMA_SOURCE] = store.inputs.digest("site", "").hex()  # the package's code and version
+        site_files = splice_site_files(writer, ordered, scorecard_csv_pieces(ordered, cards, items), data, years,
+                                       last, state)
     # through the cache, the scorecard pages' views are made only when one of them is rendered
     lazy = LazyScorecards(ordered, cards, items) if store is not None else None
     planned = list(site_pages(departments, names, region_trees(departments, names), config, md, defer,
@@ -102,7 +105,8 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
     return sum(1 for r in routes_written if r.path.endswith(".html"))
 
 
-def splice_site_files(writer: SiteWriter | PatchWriter, ordered: Sequence[Entry], scorecard: str, data: YearBytes,
+def splice_site_files(writer: SiteWriter | PatchWriter, ordered: Sequence[Entry], scorecard: Iterable[Piece],
+                      data: YearBytes,
                       years: dict[tuple[tuple[str, ...], str], str], last: State, state: State) -> list[Download]:
     """``stream_site_files``, each file written from the last build's (splice.py) where that holds pieces of it."""
     written = []

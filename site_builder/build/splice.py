@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..site.downloads import Piece
-from .fingerprint import digest
 
 Signature = tuple[int, int, int]  # (size, mtime_ns, inode)
 COPY_BLOCK = 1 << 24  # bytes hashed (and copied) at a time
@@ -43,13 +42,15 @@ def signature(st: os.stat_result) -> Signature:
 
 
 def piece_key(piece: Piece, source_digest: Callable[[tuple[tuple[str, ...], str]], str]) -> bytes:
-    """What identifies the bytes of ``piece``: its fixed bytes and the SHA-256 of its source file (as the
-    department's summary gives it: ``source_digest``)."""
+    """What identifies the bytes of ``piece``: what they depend on besides its source, and the digest of the
+    source (a year's file's SHA-256 as the department's summary gives it: ``source_digest``)."""
     fixed, source, _ = piece
     if source is None:
-        return digest(b"fixed", fixed)
+        return hashlib.blake2b(b"fixed\0" + fixed, digest_size=16).digest()
     rel, name = source
-    return digest(b"from", fixed, "/".join(rel).encode(), name.encode(), source_digest(source).encode())
+    h = hashlib.blake2b(len(fixed).to_bytes(8, "little") + fixed, digest_size=16)
+    h.update(f"{'/'.join(rel)}\0{name}\0{source_digest(source)}".encode())
+    return h.digest()
 
 
 @dataclass

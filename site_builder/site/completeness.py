@@ -12,8 +12,11 @@ The site-wide table is sortable without scripts: it is written three times, by s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from ..derive.opendata import csv_text
 from ..problems import Reporter
 from ..derive.scorecard import ItemList, Scorecard
 from . import routes
+from .downloads import Piece, fixed_piece
 from .routes import Link, entry_path, year_label
 
 STATE_CLASSES = {"已公开": STATUS_KEYS["已公开"], "公开为无": STATUS_KEYS["无"], "未公开": STATUS_KEYS["未公开"],
@@ -193,27 +197,48 @@ class LazyScorecards:
         return self._pages[index]
 
 
-def scorecard_csv(entries: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard], items: ItemList) -> str:
-    """``data/scorecard.csv``: one row per department-year in path order, each item's state in its own column."""
+def _scorecard_columns(items: ItemList) -> tuple[list[str], tuple[str, ...]]:
+    """The item columns' names (an item whose name another has also names its rule), and every column."""
     names: list[str] = []
     for item in items.items:
         name = item.name if item.name not in names else f"{item.name}（{item.rule}）"
         names.append(name)
-
-    def states(card: Scorecard) -> dict[str, str]:
-        """Each item's state; 不适用 for an item of the other kind of document."""
-        marked = {(m.item.rule, m.item.name, m.item.section): m.state for m in card.marks}  # cards may come from workers
-        return {n: marked.get((item.rule, item.name, item.section), "不适用") for n, item in zip(names, items.items)}
-
     columns = ("地区", "部门", "年度", "类型", "得分", "可评估权重占比(%)", "已公开", "公开为无", "未公开",
                "无（与数字不符）", "未收录", *names, "页面")
-    rows = []
-    for e in sorted(entries, key=lambda e: e.rel):
-        card, meta = cards[e.rel], e.model.meta
-        rows.append({"地区": " ".join(meta.region.names), "部门": meta.department, "年度": meta.year, "类型": meta.kind,
-                     "得分": card.score, "可评估权重占比(%)": card.assessed_share, "已公开": card.count("已公开"),
-                     "公开为无": card.count("公开为无"), "未公开": card.count("未公开"),
-                     "无（与数字不符）": card.count("无（与数字不符）"), "未收录": card.count("未收录"),
-                     **states(card),
-                     "页面": entry_path(e)})
-    return csv_text(columns, rows)
+    return names, columns
+
+
+def _scorecard_row(e: Entry, card: Scorecard, names: Sequence[str], items: ItemList) -> dict[str, Any]:
+    """One department-year's row of ``scorecard_csv``: each item's state; 不适用 for an item of the other kind of
+    document."""
+    marked = {(m.item.rule, m.item.name, m.item.section): m.state for m in card.marks}  # cards may come from workers
+    states = {n: marked.get((item.rule, item.name, item.section), "不适用") for n, item in zip(names, items.items)}
+    meta = e.model.meta
+    return {"地区": " ".join(meta.region.names), "部门": meta.department, "年度": meta.year, "类型": meta.kind,
+            "得分": card.score, "可评估权重占比(%)": card.assessed_share, "已公开": card.count("已公开"),
+            "公开为无": card.count("公开为无"), "未公开": card.count("未公开"),
+            "无（与数字不符）": card.count("无（与数字不符）"), "未收录": card.count("未收录"),
+            **states,
+            "页面": entry_path(e)}
+
+
+def scorecard_csv(entries: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard], items: ItemList) -> str:
+    """``data/scorecard.csv``: one row per department-year in path order, each item's state in its own column."""
+    names, columns = _scorecard_columns(items)
+    return csv_text(columns, [_scorecard_row(e, cards[e.rel], names, items) for e in sorted(entries, key=lambda e: e.rel)])
+
+
+def _one_row(columns: Sequence[str], header: bytes, row: Callable[[], dict[str, Any]]) -> tuple[bytes]:
+    return (csv_text(columns, [row()]).encode("utf-8")[len(header):],)
+
+
+def scorecard_csv_pieces(entries: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard], items: ItemList) -> Iterator[Piece]:
+    """``scorecard_csv`` as the pieces of a site-wide file (downloads.site_file_pieces): the header, then one row per
+    department-year (``entries`` in path order), made from its JSON file's model (its scorecard is a function of the
+    model and the items)."""
+    names, columns = _scorecard_columns(items)
+    header = csv_text(columns, ()).encode("utf-8")
+    yield fixed_piece(header)
+    rows = hashlib.sha256(header + items.model_dump_json().encode()).digest()  # what every row depends on besides its year
+    for e in entries:
+        yield rows, (e.rel, "json"), partial(_one_row, columns, header, partial(_scorecard_row, e, cards[e.rel], names, items))

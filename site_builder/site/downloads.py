@@ -279,14 +279,14 @@ def _without_header(data: bytes, header: bytes) -> memoryview:
 
 
 Source = tuple[tuple[str, ...], str] | None
-"""The department-year file a piece of a site-wide file is made from: (the entry's ``rel``, ``json`` | ``figures`` |
-``indicators`` | ``final``); None for a piece of fixed bytes."""
+"""What a piece of a site-wide file is made from: a department-year's file, (the entry's ``rel``, ``json`` |
+``figures`` | ``indicators`` | ``final``), or the package's code (``SCHEMA_SOURCE``); None: nothing but its fixed bytes."""
 Piece = tuple[bytes, Source, Callable[[], tuple[Part, ...]]]
-"""A piece of a site-wide file: the bytes it adds to its source's (or all of it, without a source), the source,
-and how to make its parts. Two pieces with the same first two and a source of the same bytes are the same bytes."""
+"""A piece of a site-wide file: what its bytes depend on besides its source (all of them, without a source), its
+source, and how to make its parts. Two pieces alike in the first two, of sources alike, are the same bytes."""
 
 
-def _fixed(data: bytes) -> Piece:
+def fixed_piece(data: bytes) -> Piece:
     return data, None, lambda: (data,)
 
 
@@ -301,12 +301,12 @@ def site_json_pieces(entries: Sequence[Entry], pages: Sequence[str], data: YearB
     Each ``data`` is the department-year's own JSON, joined as bytes (not serialised again),
     so it validates against the published schema like the file beside its page.
     """
-    yield _fixed(f'{{\n "format": "{SITE_FORMAT}",\n "schema": "content.schema.json",\n "department_years": ['.encode())
+    yield fixed_piece(f'{{\n "format": "{SITE_FORMAT}",\n "schema": "content.schema.json",\n "department_years": ['.encode())
     for i, (entry, page) in enumerate(zip(entries, pages)):
         ident = json.dumps("/".join((*entry.rel[:-1], entry.stem)), ensure_ascii=False)
         head = f'{"," if i else ""}\n  {{"id": {ident}, "page": {json.dumps(page, ensure_ascii=False)}, "data": '.encode()
         yield head + b"}", (entry.rel, "json"), functools.partial(_own_json, head, entry, data)
-    yield _fixed(b"\n ]\n}\n")
+    yield fixed_piece(b"\n ]\n}\n")
 
 
 def _own_rows(entry: Entry, data: YearBytes, name: str, header: bytes) -> tuple[Part, ...]:
@@ -316,7 +316,7 @@ def _own_rows(entry: Entry, data: YearBytes, name: str, header: bytes) -> tuple[
 
 def _row_pieces(entries: Sequence[Entry], data: YearBytes, name: str, header: bytes) -> Iterator[Piece]:
     """A site-wide CSV: the header once, then each department-year's rows (its file without the header)."""
-    yield _fixed(header)
+    yield fixed_piece(header)
     for entry in entries:
         yield header, (entry.rel, name), functools.partial(_own_rows, entry, data, name, header)
 
@@ -327,7 +327,10 @@ def joined(pieces: Iterable[Piece]) -> Iterator[Part]:
         yield from make()
 
 
-def site_file_pieces(entries: Sequence[Entry], pages: Sequence[str], scorecard_csv: str,
+SCHEMA_SOURCE: Source = ((), "schema")  # the schema's piece: the package's code is its source
+
+
+def site_file_pieces(entries: Sequence[Entry], pages: Sequence[str], scorecard: Iterable[Piece],
                      data: YearBytes) -> tuple[tuple[str, str, str, Iterator[Piece]], ...]:
     """The site-wide files as (path, title, kind, pieces), in the order the about page lists them.
 
@@ -342,16 +345,17 @@ def site_file_pieces(entries: Sequence[Entry], pages: Sequence[str], scorecard_c
         (SITE_INDICATORS, "全部部门年度：绩效指标（CSV）", "indicators",
          _row_pieces(entries, data, "indicators", INDICATORS_HEADER)),
         (SITE_FINAL, "全部决算：决算表，预算数与决算数（CSV）", "final", _row_pieces(entries, data, "final", FINAL_HEADER)),
-        (SITE_SCORECARD, "全部部门年度：公开完整度（CSV）", "scorecard", iter((_fixed(scorecard_csv.encode("utf-8")),))),
-        (SCHEMA, "内容文件格式（JSON Schema）", "schema", iter((_fixed(schema_bytes()),))),
+        (SITE_SCORECARD, "全部部门年度：公开完整度（CSV）", "scorecard", iter(scorecard)),
+        (SCHEMA, "内容文件格式（JSON Schema）", "schema", iter(((b"", SCHEMA_SOURCE, lambda: (schema_bytes(),)),))),
     )
 
 
 def site_file_specs(entries: Sequence[Entry], pages: Sequence[str], scorecard_csv: str,
                     data: YearBytes) -> tuple[tuple[str, str, str, Iterator[Part]], ...]:
     """``site_file_pieces`` with each file's pieces joined into parts."""
+    scorecard = (fixed_piece(scorecard_csv.encode("utf-8")),)
     return tuple((path, title, kind, joined(pieces))
-                 for path, title, kind, pieces in site_file_pieces(entries, pages, scorecard_csv, data))
+                 for path, title, kind, pieces in site_file_pieces(entries, pages, scorecard, data))
 
 
 def site_files(entries: Sequence[Entry], pages: Sequence[str], scorecard_csv: str, data: YearBytes) -> tuple[File, ...]:
