@@ -1,7 +1,7 @@
 """Which files in content/ are content files: every one is loaded or refused by name, none is skipped
 silently, and none outside content/ is ever read.
 
-``validate``, a full build and the preview's build (``BuildCache``) must say the same. All content
+``validate``, a full build and the preview's build (with a ``Warm``) must say the same. All content
 is fictitious (虚构).
 """
 
@@ -20,7 +20,7 @@ from sitekit import MINIMAL, MINIMAL_PATH, line_of, OTHER_PATH, other_department
 from test_messages import assert_in_chinese
 
 from site_builder.build.engine import build_site
-from site_builder.build.incremental import BuildCache
+from site_builder.build.warm import Warm
 from site_builder.problems import Problem, Reporter
 from site_builder.serve.web import describe
 
@@ -33,8 +33,8 @@ def problems(root: Path, how: str) -> list[Problem]:
         found = run_validate(root)[1].sorted()
     else:
         reporter = Reporter()
-        cache = BuildCache() if how == "preview" else None
-        result = build_site(root, root / "output", reporter, cache=cache, search_index=False)
+        preview = {"warm": Warm(), "cache_dir": root / ".cache-preview"} if how == "preview" else {}
+        result = build_site(root, root / "output", reporter, search_index=False, **preview)
         assert not result.ok, "the build went ahead"
         found = reporter.sorted()
     assert_in_chinese(found)
@@ -175,9 +175,9 @@ def test_an_empty_content_folder_does_not_replace_the_site(site: Path) -> None:
     assert result.ok
     before = hashes(site / "output")
     (site / MINIMAL_PATH).unlink()
-    for cache in (None, BuildCache()):
+    for preview in ({}, {"warm": Warm(), "cache_dir": site / ".cache-preview"}):
         reporter = Reporter()
-        result = build_site(site, site / "output", reporter, cache=cache, search_index=False)
+        result = build_site(site, site / "output", reporter, search_index=False, **preview)  # type: ignore[arg-type]
         assert not result.ok
         assert [str(p) for p in reporter.errors] == [
             "content:1: no content files (<year>.yaml) below content; a site needs at least one department-year"]

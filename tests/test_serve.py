@@ -27,7 +27,7 @@ from sitekit import (MINIMAL, MINIMAL_PATH, OTHER_PATH, SECOND_PATH, line_of, ot
                      two_department_site, write_tree, year_variant)
 import site_builder
 from site_builder.build.engine import build_site
-from site_builder.build.incremental import BuildCache
+from site_builder.build.warm import Warm
 from site_builder.problems import Reporter
 from site_builder.site.render import BUILTIN_THEMES
 from site_builder.serve.preview import Preview
@@ -70,7 +70,7 @@ def site_files(folder: Path) -> dict[str, str]:
 def test_every_kind_of_edit_gives_what_a_full_build_gives(tmp_path: Path) -> None:
     root = make_site(tmp_path / "site")
     served = tmp_path / "served"
-    cache = BuildCache()
+    warm, cache = Warm(), tmp_path / "cache"  # as the preview builds
     yaml = root / MINIMAL_PATH
     base = (BUILTIN_THEMES / "default" / "templates" / "base.html").read_text(encoding="utf-8")
     css = (BUILTIN_THEMES / "default" / "static" / "site.css").read_text(encoding="utf-8")
@@ -109,62 +109,34 @@ def test_every_kind_of_edit_gives_what_a_full_build_gives(tmp_path: Path) -> Non
         ("the override removed", lambda: shutil.rmtree(root / "themes")),
         ("the department back", write(OTHER, other_department())),
     ]
-    assert build_site(root, served, Reporter(), cache=cache, search_index=False).ok
+    assert build_site(root, served, Reporter(), warm=warm, cache_dir=cache, search_index=False).ok
     for number, (what, apply) in enumerate(edits):
         apply()
         reporter = Reporter()
-        result = build_site(root, served, reporter, cache=cache, search_index=False)
+        result = build_site(root, served, reporter, warm=warm, cache_dir=cache, search_index=False)
         assert result.ok, (what, [str(p) for p in reporter.errors])
         expected = full_build(root, tmp_path / f"full-{number}")
         assert site_files(served) == expected, f"after {what}: the incremental build differs from a full build"
-        if what == "nothing":
-            assert cache.stats.written == 0 and cache.stats.parsed == 0
-        if what == "a figure":  # the year page and its department page; not every page
-            assert cache.stats.parsed == 1 and cache.stats.replanned == 1
-            assert 0 < cache.stats.written < len(expected) // 2
-
-
-def test_fingerprints_tell_apart_what_renders_differently() -> None:
-    from dataclasses import dataclass
-    from decimal import Decimal
-
-    from markupsafe import Markup
-
-    from site_builder.build.fingerprint import Fingerprints, Uncacheable
-
-    @dataclass(frozen=True)
-    class One:
-        x: object
-
-    @dataclass(frozen=True)
-    class Two:
-        x: object
-        y: object
-
-    of = Fingerprints().of
-    different = [Decimal("1.0"), Decimal("1.00"), 1, 1.0, True, "1", Markup("1"), b"1", None, (1,), [1], (1, 2), (2, 1),
-                 One(1), One((1,)), One(One(1)), Two(1, 2), Two(2, 1), {"a": 1}, {"a": 2}, {"b": 1}, frozenset({1}),
-                 "虚构", "虚构 "]
-    assert len({of(v) for v in different}) == len(different)
-    assert of({"a": 1, "b": 2}) == Fingerprints().of({"b": 2, "a": 1})
-    assert of(Two(Decimal("1.5"), "x")) == Fingerprints().of(Two(Decimal("1.5"), "x"))
-    with pytest.raises(Uncacheable):
-        of(lambda: 1)  # a closure may hold anything
+        if what == "nothing":  # nothing parsed, built or written again
+            assert result.changed == 0 and warm.parsed == 0 and result.reused == 2
+        if what == "a figure":  # its file parsed, its department built again; not every file written
+            assert warm.parsed == 1 and result.reused == 1
+            assert result.changed is not None and 0 < result.changed < len(expected) // 2
 
 
 def test_a_failed_build_leaves_the_served_site_as_it_was(tmp_path: Path) -> None:
     root = make_site(tmp_path / "site")
     served = tmp_path / "served"
-    cache = BuildCache()
-    assert build_site(root, served, Reporter(), cache=cache, search_index=False).ok
+    warm, cache = Warm(), tmp_path / "cache"  # as the preview builds
+    assert build_site(root, served, Reporter(), warm=warm, cache_dir=cache, search_index=False).ok
     before = hashes(served)
     (root / MINIMAL_PATH).write_text(MINIMAL.replace("公务接待费: 10", "公务接待费: 约十元"), encoding="utf-8")
     reporter = Reporter()
-    assert not build_site(root, served, reporter, cache=cache, search_index=False).ok
+    assert not build_site(root, served, reporter, warm=warm, cache_dir=cache, search_index=False).ok
     assert any("公务接待费" in p.key for p in reporter.errors)
     assert hashes(served) == before
     (root / MINIMAL_PATH).write_text(MINIMAL, encoding="utf-8")
-    assert build_site(root, served, Reporter(), cache=cache, search_index=False).ok
+    assert build_site(root, served, Reporter(), warm=warm, cache_dir=cache, search_index=False).ok
     assert hashes(served) == before == full_build(root, tmp_path / "full")
 
 

@@ -336,12 +336,12 @@ def test_comparison_page_shows_each_case_as_it_is(compared_site: Path) -> None:
 
 
 def test_the_preview_follows_the_crosswalk_as_a_full_build_does(compared_site: Path) -> None:
-    """A build through the preview's cache plans pages apart from a full build: it passes the site's
+    """A build as the preview builds (with what it keeps in memory between builds) passes the site's
     crosswalk to the comparisons too (科目调整 30311 → 30113 is one row, as in the full build)."""
-    from site_builder.build.incremental import BuildCache
+    from site_builder.build.warm import Warm
 
     root = compared_site.parents[len(Path(DEPT).parts) - 1]  # the project below output/<department>
-    result, reporter = build(root, output="live", cache=BuildCache(), search_index=False)
+    result, reporter = build(root, output="live", warm=Warm(), cache_dir=root / ".cache-preview", search_index=False)
     assert result.ok, [str(p) for p in reporter.errors]
     pair = Path(DEPT.removeprefix("content/")) / "compare" / "2020-2021"
     live = soup(root / "live" / pair / "index.html")

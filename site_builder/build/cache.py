@@ -151,9 +151,11 @@ class PersistentCache(ShardCache):
     Made by ``open_cache``, which holds the folder's lock for the build.
     """
 
-    def __init__(self, folder: Path, inputs: SiteInputs) -> None:
+    def __init__(self, folder: Path, inputs: SiteInputs, known: dict[str, Any] | None = None) -> None:
         super().__init__(folder)
         self.inputs = inputs
+        self._known = known or {}  # summaries by key, as a long-running process keeps them (warm.py)
+        self.summaries: dict[str, Any] = {}  # the summary of every department of this build, by key
         self._used: set[str] = set()
         self._segmented: dict[str, Path] = {}  # page → its kept segmented copy (of departments taken as kept)
         try:
@@ -236,6 +238,9 @@ class PersistentCache(ShardCache):
         """The summary kept under ``key``, when every file it lists is still as it was written (not looked
         at without ``verify``: the files are not used, the output folder has them); else None."""
         entry = self.folder / _DEPARTMENTS / key
+        if not verify and key in self._known and (entry / _SUMMARY).is_file():
+            summary = self.summaries[key] = self._known[key]
+            return summary
         try:
             with open(entry / _SUMMARY, "rb") as f:
                 summary, stats = pickle.load(f)
@@ -244,6 +249,7 @@ class PersistentCache(ShardCache):
                     return None
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
             return None
+        self.summaries[key] = summary
         return summary
 
     def link_department(self, key: str, summary: Any, folder: Path | None) -> None:
@@ -268,6 +274,7 @@ class PersistentCache(ShardCache):
         read = self._next_records[name] = record(self.inputs, files, summary)
         key = self.departments[name] = self._key(name, files, read)
         self._used.add(key)
+        self.summaries[key] = summary
         self.stats.built += 1
 
         def fill(staging: Path) -> None:
@@ -331,7 +338,7 @@ def department_files(summary: Any) -> list[str]:
 
 
 @contextlib.contextmanager
-def open_cache(folder: Path, inputs: SiteInputs) -> Iterator[PersistentCache | None]:
+def open_cache(folder: Path, inputs: SiteInputs, known: dict[str, Any] | None = None) -> Iterator[PersistentCache | None]:
     """The cache in ``folder`` for one build, locked; None when another build holds it or it cannot be made."""
     try:
         for kind in (_DEPARTMENTS, _SEARCH):
@@ -347,7 +354,7 @@ def open_cache(folder: Path, inputs: SiteInputs) -> Iterator[PersistentCache | N
         except OSError:
             yield None
             return
-        yield PersistentCache(folder, inputs)
+        yield PersistentCache(folder, inputs, known)
 
 
 def _prune(folder: Path, used: set[str]) -> None:

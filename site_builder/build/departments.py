@@ -13,8 +13,7 @@ wrote (for the route table, the sitemap and the catalogue). No process ever hold
 whole content: memory stays flat as a site grows, and parsing, checking, rendering and
 writing all run on every core.
 
-What keeps the result that of planning every page at once (engine.plan_pages, which the
-preview server uses), byte for byte:
+What keeps the result that of planning every page of the site at once, byte for byte:
 
 - every file is loaded and checked, and every problem reported, even after a problem
   elsewhere (workers then stop rendering: the build will not be committed);
@@ -92,7 +91,7 @@ def lighten(entry: Entry) -> Entry:
 
 
 class Sources(Protocol):
-    """Content files loaded and checked once and kept: the preview's cache (incremental.BuildCache)."""
+    """Content files loaded and checked once and kept: what the preview keeps between builds (warm.Warm)."""
 
     def load(self, path: Path, content_root: Path, reporter: Reporter) -> Entry | None:
         """``content.load.load_file``, parsing only a file whose bytes changed; its problems reported."""
@@ -210,13 +209,15 @@ def department_folders(content_root: Path) -> list[list[Path]]:
 
 
 def build_departments(ctx: BuildContext, groups: Sequence[Sequence[Path]], into: Destination | None = None,
-                      *, loose: bool = False) -> list[Summary]:
-    """``build_department`` of each group, in order, across ``ctx.workers`` processes where that pays."""
+                      *, loose: bool = False, sources: Sources | None = None) -> list[Summary]:
+    """``build_department`` of each group, in order, across ``ctx.workers`` processes where that pays
+    (``sources``: the files as a long-running process keeps them parsed; its workers' parses are not kept)."""
     count = ctx.workers if ctx.workers is not None else parallel.workers_available()
     if not parallel.can_fork() or count <= 1 or (ctx.workers is None and len(groups) < MIN_DEPARTMENTS):
-        work = partial(build_department, ctx, into=into, stop=threading.Event(), loose=loose)
+        work = partial(build_department, ctx, into=into, stop=threading.Event(), loose=loose, sources=sources)
         return parallel.run_serial(work, groups, collect_every=COLLECT_EVERY)
-    work = partial(build_department, ctx, into=into, stop=multiprocessing.get_context("fork").Event(), loose=loose)
+    work = partial(build_department, ctx, into=into, stop=multiprocessing.get_context("fork").Event(), loose=loose,
+                   sources=sources)
     return parallel.run_forked(work, groups, count, chunk=CHUNK, collect_every=COLLECT_EVERY)
 
 

@@ -1,13 +1,17 @@
 """``site-builder build``: the whole pipeline, from ``content/`` to a static site in ``output/``.
 
-    load → check → derive views → route → render → write (atomic) → index (Pagefind, before the swap)
+    load → check → derive views → route → render → write → index (Pagefind) → commit
 
 A build starts by making its context (context.py: configuration, items, theme, environment …),
-which every stage is handed. A full build runs the pipeline department by department on every
-core (departments.py), then makes the site-wide pages and files from the departments'
-summaries; the preview server's builds plan every page at once and re-render only what
-changed (incremental.py). Both plan pages with site/pages.py. A problem at any stage is
-reported (never printed) and leaves the previous ``output/`` untouched.
+which every stage is handed. It runs the pipeline department by department on every core
+(departments.py), taking from the build cache (cache.py) each department whose inputs did not
+change, then makes the site-wide pages and files from the departments' summaries
+(sitewide.py), then the search index. ``site-builder build`` and the preview server build the
+same way; the preview keeps in memory what a process that starts afresh reads again (warm.py),
+and answers a save first with the edited department-year (quickpath.py). The commit swaps in a
+new folder, or renames the files that changed into ``output/`` when it is what the last build
+left there (patch.py). A problem at any stage is reported (never printed) and leaves the
+previous ``output/`` untouched.
 """
 
 from __future__ import annotations
@@ -18,39 +22,29 @@ import gc
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ..config import CONFIG_FILE, load_config
-from ..content.checks import Check
 from ..content.crosswalk import EMPTY, site_crosswalk
 from ..content.load import display_path
 from ..derive.scorecard import load_site_items
-from ..site.transparency import Memos, Transparency, plan_transparency, write_downloads
+from ..site.transparency import Memos
 from ..messages import os_error_zh
 from ..problems import Message, Reporter
-from ..search.index import ShardStore, index_site
-from ..site import routes
-from ..site.comparison_pages import Comparer
-from ..site.pages import Names, Planned, call, department_pages, site_pages
+from ..search.index import BUNDLE, ShardStore, index_site
 from ..site.render import TemplateProblem, compile_templates, find_theme, make_environment
-from ..site.routes import Route, RouteTable
-from ..site.regions import Department, group_departments, region_names, region_trees
-from .cache import OutputState, PersistentCache, open_cache
+from .cache import OutputState, PersistentCache, department_files, open_cache
 from .inputs import SiteInputs
 from .context import BuildContext
-from .departments import (Destination, build_departments, comparison_downloads, department_folders, report_checks,
-                          site_entries)
+from .departments import Destination, build_departments, department_folders, site_entries
 from . import patch
 from .patch import PatchWriter, scan
-from .sitewide import claim, copy_static, page_url, sitemap, write_sitewide
+from .warm import Warm
+from .sitewide import write_sitewide
 from .sitewide_cache import commit_state
 from .writer import TEMP_PREFIX, SiteWriter, UnsafeOutput, Writer, check_output_dir, locked_folder, site_folder
-
-if TYPE_CHECKING:
-    from .incremental import BuildCache
 
 
 @dataclass(frozen=True)
@@ -62,74 +56,34 @@ class BuildResult:
     files: int
     seconds: float
     reused: int = 0  # departments taken from the persistent cache (cache.py)
+    changed: int | None = None  # files replaced or removed (a build in place); None: a new folder swapped in
 
 
 def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, content_dir: Path | None = None,
-               strict: bool = False, cache: BuildCache | None = None, search_index: bool = True,
-               cache_dir: Path | None = None, workers: int | None = None) -> BuildResult:
+               strict: bool = False, search_index: bool = True, cache_dir: Path | Sequence[Path] | None = None,
+               workers: int | None = None, warm: Warm | None = None,
+               touched: frozenset[str] = frozenset()) -> BuildResult:
     """Build the site of ``project_root`` into ``output_dir``; report every problem.
 
-    Writes nothing (and leaves ``output_dir`` as it was) when there are errors, or
-    warnings with ``strict``. With a ``cache`` (the preview server's), what did not change
-    since the last build through it is neither parsed, rendered nor written again, and
-    ``output_dir`` is updated in place; the files are those of a full build. Without
-    ``search_index``, or through a ``cache``, Pagefind is not run (the preview server runs it when edits settle).
-    With a ``cache_dir`` (and no ``cache``), a full build keeps there what it made, and takes
-    from there what did not change since (cache.py): the same files, sooner. ``workers``: the
-    processes of a full build (None: every core, where the site is large enough for it to pay).
+    Writes nothing (and leaves ``output_dir`` as it was) when there are errors, or warnings with
+    ``strict``. Without ``search_index`` Pagefind is not run, and a ``pagefind/`` folder in
+    ``output_dir`` is left as it is (the preview server indexes its folder itself, when edits settle).
+    With a ``cache_dir`` (or the first of several that no other build holds), the build keeps there
+    what it made, and takes from there what did not change since (cache.py): the same files,
+    sooner, and written in place when ``output_dir`` is what the last build through it left there
+    (patch.py). ``workers``: the processes of a build (None: every core, where the site is large
+    enough for it to pay). ``warm``: what a long-running process (the preview) keeps in memory
+    between its builds (warm.py); ``touched``: the files of ``output_dir`` the caller replaced
+    since the last build (the preview's quick answer), which the build then does not take for
+    what it left there.
     """
     started = time.perf_counter()
+    if warm is not None:
+        warm.parsed = 0
     ctx = prepare(project_root, output_dir, reporter, content_dir, strict=strict, workers=workers,
-                  memos=cache.memos if cache is not None else None)
-    if cache is None:
-        return build_full(ctx, output_dir, reporter, search_index=search_index, started=started, cache_dir=cache_dir)
-
-    def failed() -> BuildResult:
-        return BuildResult(False, 0, 0, time.perf_counter() - started)
-
-    config, items, theme = ctx.config, ctx.items, ctx.theme
-    cache.last = None  # until this build succeeds: the quick path builds in a good build's context
-    entries = cache.load_content(ctx.content, reporter)
-    if not entries and not reporter.errors:
-        report_no_content(ctx.content, reporter)
-    checks = {entry.rel: cache.checks(entry) for entry in entries}
-    for entry in entries:
-        report_checks(entry, checks[entry.rel], reporter)
-    if reporter.errors or (strict and reporter.warnings) or theme is None or items is None:
-        return failed()
-
-    transparency = plan_transparency(entries, items, ctx.memos)
-    items_key = ctx.items_key
-    departments = group_departments(entries)
-    names = region_names(departments)
-    pages = list(plan_pages(ctx, departments, names, checks, reporter, derive=cache.derive,
-                            transparency=transparency,
-                            reuse=lambda dept, names, plan: cache.department_plan(dept, names, items_key, plan)))
-    if reporter.errors:
-        return failed()
-    try:
-        env = cache.environment(theme)
-        compile_templates(env)
-        with cache.writer(output_dir) as writer:
-            for route, context in pages:
-                cache.write_page(writer, env, route, context, page_url(route, config))
-            copy_static(theme, writer)
-            write_downloads(writer, transparency, pages, config.title,
-                            {path: about for dept in departments for path, about in comparison_downloads(dept).items()})
-            writer.write_text(routes.SITEMAP, sitemap([route for route, _ in pages], config))
-            # the preview indexes its folder itself, when edits settle (serve/)
-            written = index_and_commit(writer, reporter, output_dir, None)
-            if written is None:
-                return failed()
-    except (TemplateProblem, OSError) as err:
-        report_failure(err, output_dir, reporter)
-        return failed()
-    cache.last = ctx.with_env(env)
-    html_pages = sum(1 for route, _ in pages if route.path.endswith(".html"))  # not the comparisons' downloads
-    return BuildResult(True, html_pages, written, time.perf_counter() - started)
-
-
-Reuse = Callable[[Department, Names, Callable[[], list[Planned]]], list[Planned]]
+                  memos=warm.memos if warm is not None else None)
+    return build_full(ctx, output_dir, reporter, search_index=search_index, started=started, cache_dir=cache_dir,
+                      warm=warm, touched=touched)
 
 
 def prepare(project_root: Path, output_dir: Path, reporter: Reporter, content_dir: Path | None, *, strict: bool,
@@ -182,7 +136,8 @@ def report_failure(err: TemplateProblem | OSError, output_dir: Path, reporter: R
 
 
 def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, search_index: bool, started: float,
-               cache_dir: Path | None = None) -> BuildResult:
+               cache_dir: Path | Sequence[Path] | None = None, warm: Warm | None = None,
+               touched: frozenset[str] = frozenset()) -> BuildResult:
     """A full build into a new folder, swapped in at the end: departments on every core (departments.py),
     then the site-wide pages and files from their summaries, then the search index. With a
     ``cache_dir``, departments and search shards that did not change are taken from it."""
@@ -191,17 +146,18 @@ def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
 
     if ctx.theme is not None and ctx.items is not None and not reporter.errors:
         try:
-            env = make_environment(ctx.theme)
+            env = warm.environment(ctx.theme) if warm is not None else make_environment(ctx.theme)
             compile_templates(env)
             ctx = ctx.with_env(env)
         except TemplateProblem as err:
             report_failure(err, output_dir, reporter)
     rendering = ctx.env is not None
     try:
-        with persistent_cache(cache_dir if rendering else None, ctx) as store, \
-                site_writer(output_dir, store) as (writer, state), \
+        with persistent_cache(cache_dir if rendering else None, ctx, warm) as store, \
+                site_writer(output_dir, store, None if search_index else BUNDLE, touched) as (writer, state), \
                 segment_folder(output_dir, search_index and rendering) as segmented:
-            html_pages = write_site(ctx, writer, segmented, reporter, store, state.departments if state else None)
+            html_pages = write_site(ctx, writer, segmented, reporter, store, state.departments if state else None,
+                                    touched, warm)
             if html_pages is None:
                 return failed()
             release_memory()  # what the site-wide stage held, before Pagefind runs beside this process
@@ -215,29 +171,38 @@ def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
                 return failed()
             if store is not None:
                 store.prune()
-                manifest = writer.manifest if isinstance(writer, PatchWriter) else scan(site_folder(output_dir))
+                manifest = writer.manifest if isinstance(writer, PatchWriter) else \
+                    scan(site_folder(output_dir), None if search_index else BUNDLE)
                 if manifest is not None:
                     store.keep_output(site_folder(output_dir), manifest, writer.temp)
                 commit_state(store.folder)
     except (TemplateProblem, OSError) as err:
         report_failure(err, output_dir, reporter)
         return failed()
+    if warm is not None:
+        warm.last, warm.output = ctx, output_dir.resolve()
+        if store is not None:
+            warm.summaries = store.summaries
     return BuildResult(True, html_pages, written, time.perf_counter() - started,
-                       store.stats.reused if store is not None else 0)
+                       store.stats.reused if store is not None else 0,
+                       writer.changed if isinstance(writer, PatchWriter) else None)
 
 
 Holds = dict[str, str]  # department folder → the key of the department the output folder holds
 
 
 @contextlib.contextmanager
-def site_writer(output_dir: Path, store: PersistentCache | None) -> Iterator[tuple[SiteWriter | PatchWriter,
-                                                                                  OutputState | None]]:
+def site_writer(output_dir: Path, store: PersistentCache | None, skip: str | None = None,
+                touched: frozenset[str] = frozenset()) -> Iterator[tuple[SiteWriter | PatchWriter, OutputState | None]]:
     """The writer of a build, and what the output folder holds that it may keep in place: a
     PatchWriter and the folder's state when ``output_dir`` is, file for file, what the last build
-    through ``store`` left there (patch.py); else a SiteWriter (a new folder, swapped in whole) and None."""
+    through ``store`` left there, but for the files in ``touched`` and its folder ``skip`` (the search
+    index, when the build makes none: the preview's own); else a SiteWriter (a new folder, swapped in
+    whole) and None."""
     state = store.output_state(site_folder(output_dir)) if store is not None else None
-    if state is not None and scan(site_folder(output_dir)) == state.manifest:
-        with PatchWriter(output_dir, state.manifest) as writer:
+    found = patch.holds_as_left(site_folder(output_dir), state.manifest, touched, skip) if state is not None else None
+    if state is not None and found is not None:
+        with PatchWriter(output_dir, found) as writer:
             yield writer, state
         return
     with SiteWriter(output_dir) as full:
@@ -245,22 +210,30 @@ def site_writer(output_dir: Path, store: PersistentCache | None) -> Iterator[tup
 
 
 @contextlib.contextmanager
-def persistent_cache(folder: Path | None, ctx: BuildContext) -> Iterator[PersistentCache | None]:
-    """The build cache in ``folder`` (cache.py), keyed by what every page depends on; None without a
-    folder, or when another build holds it."""
-    if folder is None or ctx.theme is None or ctx.items is None:
+def persistent_cache(folders: Path | Sequence[Path] | None, ctx: BuildContext,
+                     warm: Warm | None = None) -> Iterator[PersistentCache | None]:
+    """The build cache in ``folders`` (cache.py; the first that no other build holds), keyed by what every
+    page depends on; None without a folder, or when other builds hold them all."""
+    if folders is None or ctx.theme is None or ctx.items is None:
         yield None
         return
-    with open_cache(folder, SiteInputs(ctx.theme, ctx.config, ctx.items_key, ctx.content)) as cache:
-        yield cache
+    inputs = SiteInputs(ctx.theme, ctx.config, ctx.items_key, ctx.content)
+    for folder in [folders] if isinstance(folders, Path) else folders:
+        with open_cache(folder, inputs, warm.summaries if warm is not None else None) as cache:
+            if cache is not None:
+                yield cache
+                return
+    yield None
 
 
 def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: Path | None, reporter: Reporter,
-               store: PersistentCache | None = None, holds: Holds | None = None) -> int | None:
+               store: PersistentCache | None = None, holds: Holds | None = None,
+               touched: frozenset[str] = frozenset(), warm: Warm | None = None) -> int | None:
     """Every department (on every core), then the site-wide pages and files: the number of HTML
     pages, or None when a problem was reported (``ctx.env`` None: load and check only). With a
     ``store``, a department whose files did not change is taken from it instead: kept where it is
-    when the output folder ``holds`` it under the same key (a PatchWriter's build), else linked."""
+    when the output folder ``holds`` it under the same key and none of its files was ``touched``
+    since (a PatchWriter's build), else linked."""
     items, theme, env = ctx.items, ctx.theme, ctx.env
     groups = department_folders(ctx.content)
     if not groups:
@@ -271,7 +244,9 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
     kept = [store.summary(key, verify=holds.get(store.department_folder(files)) != key) if key is not None else None
             for files, key in zip(groups, keys)] if store is not None else [None] * len(groups)
     built = iter(build_departments(ctx, [files for files, summary in zip(groups, kept) if summary is None],
-                                   Destination(writer.temp, segmented)))
+                                   Destination(writer.temp, segmented), sources=warm))
+    if warm is not None:
+        warm.forget_files_but({(path, ctx.content_root) for files in groups for path in files})
     summaries = [summary if summary is not None else next(built) for summary in kept]
     for summary in summaries:
         reporter.extend(summary.problems)
@@ -287,7 +262,8 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
         for i, summary in enumerate(summaries):
             key = keys[i]
             if kept[i] is not None and key is not None:
-                in_place[i] = holds.get(store.department_folder(groups[i])) == key
+                in_place[i] = holds.get(store.department_folder(groups[i])) == key and \
+                    not (touched and any(rel in touched for rel in department_files(summary)))
                 store.link_department(key, summary, None if in_place[i] else writer.temp)
             else:
                 store.keep_department(groups[i], summary, writer.temp, segmented)
@@ -321,32 +297,3 @@ def segment_folder(output_dir: Path, wanted: bool) -> Iterator[Path | None]:
             os.close(lock)
 
 
-def plan_pages(ctx: BuildContext, departments: list[Department], names: Names,
-               checks: dict[tuple[str, ...], list[Check]], reporter: Reporter, derive: Callable[..., Any] | None = None, *,
-               transparency: Transparency, reuse: Reuse | None = None) -> Iterator[tuple[Route, dict[str, Any]]]:
-    """Every page of ``departments`` (``views.group_departments``; ``names``: ``views.region_names``)
-    as (route, template context), in path order; a path claimed twice is an error.
-
-    ``transparency`` holds what the pages show of 公开完整度 and open data, and the scorecard pages.
-    Each view is made as ``derive(view_function, *arguments)``: by default a plain call; the
-    preview's cache defers it, and derives it only for pages whose inputs changed; its
-    ``reuse(dept, names, plan)`` gives a department's pages as last planned when nothing they
-    depend on changed, else ``plan()``.
-    """
-    derive = derive or call
-    table = RouteTable()
-    md = ctx.md
-    comparer = Comparer(ctx.crosswalk)  # one per build: the comparisons it keeps are the last few rendered
-    planned = list(site_pages(departments, names, region_trees(departments, names), ctx.config, md, derive,
-                              scorecards=transparency.scorecard_pages, site_links=transparency.site_links()))
-    for dept in departments:
-        def plan(dept: Department = dept) -> list[Planned]:
-            return list(department_pages(dept, checks, names, md, derive,
-                                         completeness=lambda e: transparency.completeness[e.rel],
-                                         year_links=transparency.year_links, comparer=comparer))
-
-        planned += reuse(dept, names, plan) if reuse is not None else plan()
-    routed = [(claim(table, Route(path, template, owner), reporter), view) for path, template, owner, view in planned]
-    site = ctx.site
-    for route, view in sorted(routed, key=lambda rv: rv[0].path):
-        yield route, {"site": site, "page": view}

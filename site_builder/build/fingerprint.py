@@ -1,9 +1,9 @@
-"""Fingerprints of values, for the preview's cache (incremental.py): equal digests, equal pages.
+"""Fingerprints of values, for the site-wide pages' keys (sitewide_cache.py): equal digests, equal pages.
 
-A page is not derived or rendered again when its template set and the fingerprints of every
-argument of its view functions are what they were when its file was written. A view is
-planned as a ``Deferred`` (its function, its arguments and their digest) and derived only
-for the pages rendered again.
+A site-wide page is not derived or rendered again when its template set and the fingerprints
+of every argument of its view function are what they were when its file was written. A view
+is planned as a ``Deferred`` (its function, its arguments and, where known, their digest) and
+derived only for the pages rendered again (in a worker: parallel.py's ``defer``).
 """
 
 from __future__ import annotations

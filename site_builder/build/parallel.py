@@ -51,7 +51,7 @@ class Claims(Protocol):
 
 
 def defer(fn: Callable[..., Any], *args: Any) -> Deferred:
-    """``plan_pages``'s ``derive`` for full builds: views are derived by the workers, page by page,
+    """``site_pages``'s ``derive``: views are derived by the workers, page by page,
     so that their work is spread over the cores and no process holds every view at once."""
     return Deferred(fn, args, None)
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -35,17 +36,21 @@ Signature = tuple[int, int, int]  # (size, mtime_ns, inode)
 Manifest = dict[str, Signature]  # every file of a site, by its path inside it
 
 
-def scan(folder: Path) -> Manifest | None:
-    """Every file below ``folder`` with its signature; None when ``folder`` is no folder, or holds
-    something that is neither a file nor a folder (a link: a build never makes one)."""
+def scan(folder: Path, skip: str | None = None) -> Manifest | None:
+    """Every file below ``folder`` with its signature, but those in its folder ``skip``; None when
+    ``folder`` is no folder, or holds something that is neither a file nor a folder (a link: a build
+    never makes one)."""
     found: Manifest = {}
     todo = [("", os.fspath(folder))]
+    top = True
     try:
         while todo:
             prefix, path = todo.pop()
             with os.scandir(path) as listing:
                 for item in listing:
                     rel = prefix + item.name
+                    if top and item.name == skip:
+                        continue
                     if item.is_dir(follow_symlinks=False):
                         todo.append((rel + "/", item.path))
                     elif item.is_file(follow_symlinks=False):
@@ -53,6 +58,7 @@ def scan(folder: Path) -> Manifest | None:
                         found[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
                     else:
                         return None
+            top = False
     except OSError:
         return None
     return found
@@ -75,6 +81,7 @@ class PatchWriter:
         self._staged: set[str] = set()
         self._made: set[str] = set()  # staging folders made
         self.manifest: Manifest = {}
+        self.changed = 0  # files replaced, added or removed by the commit
 
     def __enter__(self) -> PatchWriter:
         return self
@@ -184,12 +191,16 @@ class PatchWriter:
                 os.makedirs(os.path.join(site, folder), mode=0o755, exist_ok=True)
                 made.add(folder)
             source, target = os.path.join(self._temp, rel), os.path.join(site, rel)
+            if rel in self._previous and _same_bytes(source, target, self._previous[rel][0]):
+                continue  # made again, the same bytes: the file stays as it is (its time too)
             os.chmod(source, 0o644)
             os.replace(source, target)
+            self.changed += 1
             st = os.stat(target)
             manifest[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
         gone = sorted(rel for rel in self._previous if rel not in self._claimed)
         folders: set[str] = set()
+        self.changed += len(gone)
         for rel in gone:
             os.unlink(os.path.join(site, rel))
             folder = rel.rpartition("/")[0]
@@ -202,6 +213,50 @@ class PatchWriter:
             except OSError:  # not empty: it still has files
                 pass
         self.manifest = manifest
+
+
+SAME_BYTES_LIMIT = 1 << 20  # a larger file made again is replaced without reading the old one
+
+
+def _same_bytes(new: str, old: str, old_size: int) -> bool:
+    """Whether the files ``new`` and ``old`` (of ``old_size`` bytes as last built) hold the same bytes;
+    only files of at most SAME_BYTES_LIMIT are compared."""
+    if old_size > SAME_BYTES_LIMIT or os.stat(new).st_size != old_size:
+        return False
+    with open(new, "rb") as a, open(old, "rb") as b:
+        return a.read() == b.read()
+
+
+class QuickWriter:
+    """Replaces files of a site in place, each in one rename (a reader sees the old file or the new
+    one), for the preview's quick answer (quickpath.py): nothing is removed, and nothing is put in
+    place before ``commit``. ``claimed``: the paths written."""
+
+    def __init__(self, output: Path) -> None:
+        self._site = site_folder(output)
+        self._files: dict[str, bytes] = {}
+
+    @property
+    def claimed(self) -> list[str]:
+        return sorted(self._files)
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        claim_path(rel, self._files)
+        self._files[rel] = data
+
+    def commit(self) -> None:
+        for rel, data in self._files.items():
+            target = self._site / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
+            try:
+                with os.fdopen(handle, "wb") as f:
+                    f.write(data)
+                os.chmod(temporary, 0o644)
+                os.replace(temporary, target)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
 
 
 class InPlaceShards:
@@ -247,3 +302,17 @@ def index_and_commit(writer: PatchWriter, reporter: Reporter, name: str, segment
         writer.adopt(BUNDLE)
     writer.commit()
     return writer.written
+
+
+def holds_as_left(folder: Path, manifest: Manifest, touched: frozenset[str], skip: str | None) -> Manifest | None:
+    """The manifest of ``folder`` for a PatchWriter when it is what ``manifest`` (the last build's) says,
+    but for the files in ``touched``, which were replaced since (the preview's quick answer): their
+    signatures as they are now. None when anything else differs (the build then starts afresh)."""
+    found = scan(folder, skip)
+    if found is None:
+        return None
+    if not touched:
+        return found if found == manifest else None
+    if {k: v for k, v in found.items() if k not in touched} != {k: v for k, v in manifest.items() if k not in touched}:
+        return None
+    return found

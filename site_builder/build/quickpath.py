@@ -6,16 +6,17 @@ that department-year is built first, by the function ``site-builder build`` buil
 department with (``departments.build_department``: load, check, derive, plan, render,
 write), in the last good build's context, asked for that one department-year
 (``showing``): its year's page and downloads, its department's page and lines page, and
-the comparisons it is one of. They replace their files in place (``BuildCache.patch``,
+the comparisons it is one of. They replace their files in place (``patch.QuickWriter``,
 each file in one rename), and the pages are told to reload. The preview's rebuild that
 always follows brings every other file up to date (the site-wide pages and downloads; the
 search index later), as it would have without this step.
 
 A department's files are made from its own content files and its regions' names, which
 metadata that did not change cannot change: the files written here are those the rebuild
-writes. The department is loaded through the preview's cache (a file parsed again only
-when its bytes changed, checked once), and what was written is recorded in it, so the
-rebuild finds those files written. Anything else — a file added, removed or moved, changed
+writes. The department is loaded through what the preview keeps in memory (warm.py: a file
+parsed again only when it changed, checked once); the rebuild is told which files were
+replaced (``touched``), builds the department again, and leaves each of those files as it is
+when it makes the same bytes (patch.PatchWriter). Anything else — a file added, removed or moved, changed
 metadata, an error, a warning under --strict, several files at once, a template or the
 configuration — goes straight to the rebuild.
 """
@@ -26,17 +27,19 @@ import threading
 from pathlib import Path
 
 from ..content.load import content_root_of
+from ..problems import Reporter
 from .departments import build_department
-from .incremental import BuildCache
+from .patch import QuickWriter
+from .warm import Warm
 
 
-def quick_pages(cache: BuildCache, changed: set[Path], content_dir: Path, output: Path) -> list[str]:
+def quick_pages(warm: Warm, changed: set[Path], content_dir: Path, output: Path) -> list[str]:
     """Build and replace the files that show the one edited content file in ``changed``; their paths.
 
     Nothing is written (an empty list) unless the quick path applies (see the module's docstring).
     """
-    last = cache.last
-    if last is None or len(changed) != 1 or cache.output != output.resolve():
+    last = warm.last
+    if last is None or len(changed) != 1 or warm.output != output.resolve():
         return []
     (changed_path,) = changed
     if changed_path.suffix not in (".yaml", ".yml"):
@@ -46,20 +49,20 @@ def quick_pages(cache: BuildCache, changed: set[Path], content_dir: Path, output
         path = content_dir / changed_path.resolve().relative_to(content_dir.resolve())
     except (ValueError, OSError):
         return []
-    old = cache.source_of(path, base)
-    if old is None or old.entry is None:
+    old, _ = warm.known(path, base)
+    if old is None:
         return []
-    source = cache.reload(path, base)
-    entry = source.entry
-    if source is old or entry is None or any(p.severity == "error" for p in source.problems):
+    entry = warm.load(path, base, Reporter())
+    _, failed = warm.known(path, base)
+    if entry is None or entry is old or failed:
         return []
-    if entry.model.meta != old.entry.model.meta or entry.rel != old.entry.rel:
+    if entry.model.meta != old.model.meta or entry.rel != old.rel:
         return []
-    with cache.patch(output) as writer:
-        # An error, or a warning under --strict (the context's), stops it before anything is written.
-        summary = build_department(last, cache.files_in(path.parent, base), writer, threading.Event(),
-                                   sources=cache, showing=path)
-        if summary.failure is not None or not summary.pages:
-            return []
-        writer.commit()
-    return sorted(writer.claimed)
+    files = warm.files_in(path.parent, base)
+    writer = QuickWriter(output)
+    # An error, or a warning under --strict (the context's), stops it before anything is written.
+    summary = build_department(last, files, writer, threading.Event(), sources=warm, showing=path)
+    if summary.failure is not None or not summary.pages:
+        return []
+    writer.commit()
+    return writer.claimed

@@ -246,7 +246,8 @@ def remove_old(folder: Path) -> None:
 
 class Writer(Protocol):
     """What every build writes through: ``SiteWriter`` (a full build, swapped in whole) and the preview's
-    writer (incremental.py, in place). A path is claimed once: a second claim raises WrittenTwice."""
+    writer (patch.py, the files that changed, in place). A path is claimed once: a second claim raises
+    WrittenTwice."""
 
     @property
     def written(self) -> int:

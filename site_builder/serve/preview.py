@@ -1,12 +1,16 @@
 """``site-builder serve``: a local preview that rebuilds on every save and reloads open pages.
 
-    watch (watch.py) → rebuild (build_site with a BuildCache) → publish (web.py) → pages reload
+    watch (watch.py) → rebuild (build_site, warm) → publish (web.py) → pages reload
 
 - The site is built into a private temporary folder (as ``mkdocs serve`` does), never into
-  ``output/``. A rebuild goes through the same pipeline as ``site-builder build``, keeping
-  what did not change (incremental.py), and updates that folder only when it succeeds: a
-  build that fails leaves the last good site served, and its problems are shown over the
-  page (文件:行, 键, 信息), each in its Chinese wording (the terminal prints the English).
+  ``output/``. A rebuild is ``site-builder build``'s own: department by department, through
+  the same build cache (``.cache/site-builder/``, shared with ``build``; a folder of the
+  preview's own while another build holds it), writing only the files that changed into the
+  served folder (build/patch.py), with what the preview keeps in memory between builds
+  (build/warm.py: parsed files, the Jinja environment, the departments' summaries). It
+  updates the folder only when it succeeds: a build that fails leaves the last good site
+  served, and its problems are shown over the page (文件:行, 键, 信息), each in its Chinese
+  wording (the terminal prints the English).
 - A save of a single department-year is answered first with the files that show it, built as
   ``build`` builds a department (quickpath.py), before the full rebuild.
 - The pages are served, and told of each outcome, by web.py.
@@ -27,13 +31,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..build.cache import DEFAULT_FOLDER, ShardCache
 from ..build.engine import BuildResult, build_site
-from ..build.cache import ShardCache
+from ..build.warm import Warm
 from ..derive import scorecard
 from ..content import crosswalk
 from ..config import CONFIG_FILE, load_config
 from ..content.load import display_path
-from ..build.incremental import BuildCache
 from ..problems import Message, Reporter, plural
 from ..build.quickpath import quick_pages
 from ..site.render import BUILTIN_THEMES
@@ -64,11 +68,16 @@ class Preview:
         self.content_dir = content_dir or project_root / "content"
         self.strict, self.search, self.search_quiet = strict, search, search_quiet
         self.log = log or (lambda line: print(line, flush=True))
-        self.cache = BuildCache()
+        self.warm = Warm()  # what the builds keep in memory from one to the next
+        self.generation = 0  # how many builds changed the files served
+        self._touched: set[str] = set()  # files the quick answer replaced since the last good build
         self.hub = Hub(secrets.token_hex(8))
         self.server = PreviewServer((host, port), self.hub)  # first: a port in use leaves nothing behind
         self.folder = Path(tempfile.mkdtemp(prefix="site-builder-serve-"))
         self.site_dir = self.folder / "site"
+        # the build cache `site-builder build` uses (so a preview after a build starts warm), or the
+        # preview's own while another build holds that one
+        self.cache_dirs = (project_root / DEFAULT_FOLDER, self.folder / "cache")
         self.shards = ShardCache(self.folder / "shard-cache")  # the index's bundles: an edit re-indexes its shard(s)
         self.watcher = SourceWatcher(self.watched_folders(), self._changed, quiet=quiet)
         self._building = threading.Lock()
@@ -160,9 +169,9 @@ class Preview:
         """Build through the cache; publish the outcome to the pages. True when the site is good."""
         with self._building:
             reporter = Reporter()
-            generation = self.cache.generation
+            generation = self.generation
             started = time.perf_counter()
-            # The cache keeps every entry and page key alive: millions of objects at 10,000
+            # The preview keeps every entry and summary alive: millions of objects at 10,000
             # department-years, which each full garbage collection walks (seconds each, several
             # per rebuild). They are frozen after each build, and a rebuild runs without the
             # collector; what it leaves is collected once the pages have been told.
@@ -173,7 +182,12 @@ class Preview:
                 edits = self._take_edits()
                 self._answer_quickly(edits)
                 result = build_site(self.project_root, self.site_dir, reporter, content_dir=self.content_dir,
-                                    strict=self.strict, cache=self.cache, search_index=False)
+                                    strict=self.strict, search_index=False, cache_dir=self.cache_dirs,
+                                    warm=self.warm, touched=frozenset(self._touched))
+                if result.ok:
+                    self._touched = set()
+                    if result.changed is None or result.changed:  # a new folder, or files replaced or removed
+                        self.generation += 1
             except Exception as err:  # noqa: BLE001 - a bug in a build stage: shown like any problem
                 import traceback
 
@@ -192,7 +206,7 @@ class Preview:
             problems = reporter.sorted()
             errors = [p for p in problems if p.severity == "error" or self.strict]
             warnings = [p for p in problems if p not in errors]
-            state = LiveState(self.hub.state.instance, self.cache.generation if result.ok else self.hub.state.generation,
+            state = LiveState(self.hub.state.instance, self.generation if result.ok else self.hub.state.generation,
                               result.ok, describe(errors, roots), describe(warnings, roots), len(errors), len(warnings))
             self.hub.publish(state, self.site_dir if result.ok else self.hub.site, base)
             if not first:
@@ -201,9 +215,10 @@ class Preview:
         for problem in problems:
             self.log(str(problem))
         if result.ok:
-            self.log(f"Built in {result.seconds:.2f} s ({self.cache.stats.summary()}); "
-                     f"{plural(len(warnings), 'warning')}")
-            if self.cache.generation != generation:
+            changed = "a new folder" if result.changed is None else plural(result.changed, "file") + " changed"
+            self.log(f"Built in {result.seconds:.2f} s ({result.reused} department(s) as they were, "
+                     f"{self.warm.parsed} file(s) parsed; {changed}); {plural(len(warnings), 'warning')}")
+            if self.generation != generation:
                 self._schedule_index()
         else:
             kept = "the last good site is still served" if self.hub.site else "nothing to serve yet"
@@ -216,7 +231,7 @@ class Preview:
             return
         started = time.perf_counter()
         try:
-            written = quick_pages(self.cache, edits, self.content_dir, self.site_dir)
+            written = quick_pages(self.warm, edits, self.content_dir, self.site_dir)
         except Exception:  # noqa: BLE001 - a bug here must not stop the full rebuild that follows
             import traceback
 
@@ -225,8 +240,9 @@ class Preview:
         if not written:
             return
         self.quick += 1
-        self.cache.generation += 1
-        self.hub.publish(replace(self.hub.state, generation=self.cache.generation), self.site_dir,
+        self._touched.update(written)
+        self.generation += 1
+        self.hub.publish(replace(self.hub.state, generation=self.generation), self.site_dir,
                          self.hub.base_path)
         self.log(f"Quick: {len(written)} file(s) of {display_path(next(iter(edits)))} in "
                  f"{time.perf_counter() - started:.3f} s; the rest follows")

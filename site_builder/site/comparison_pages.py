@@ -148,7 +148,7 @@ class Comparer:
 
     One per build, made by the build from its context and passed to ``department_pages``.
     Only ``crosswalk`` is a field: what the comparer keeps (``_Kept``) never changes what it
-    returns, so that the preview's cache fingerprints it by its crosswalk alone.
+    returns.
     """
 
     crosswalk: Crosswalk = EMPTY

@@ -3,9 +3,9 @@
 A department's pages (its page, each year's page, each comparison's page and downloads)
 depend on that department's files and on the names of its regions only; the site-wide
 pages (home, regions, glossary, scorecard, about, 404, search) on a summary of every
-department. A full build plans and renders each department on its own, in a worker
-(departments.py); the preview server plans every page at once (engine.plan_pages). Both use
-these two functions, so a page is planned one way only.
+department. A build plans and renders each department on its own, in a worker
+(build/departments.py), then the site-wide pages from the departments' summaries
+(build/sitewide.py); the preview server builds the same way. A page is planned one way only.
 
 Each page is planned as ``(path, template, owner, view)``, its view made as
 ``derive(view_function, *arguments)``: a plain call, or deferred until the page is rendered.

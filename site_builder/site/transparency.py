@@ -124,8 +124,8 @@ def page_download(path: str, size: int, sha256: str, about: PageAbout | None) ->
 class FileDigests:
     """(size, SHA-256) of files, read again only when a file's size, times or inode changed.
 
-    The preview's incremental writer leaves unchanged files in place: they are not read
-    again. Only the files of the last build are remembered.
+    A file left as it was (a build in place keeps what did not change) is not read again. Only
+    the files of the last build are remembered.
     """
 
     def __init__(self) -> None:
