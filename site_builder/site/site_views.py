@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
-from pypinyin import Style, lazy_pinyin
 
 from . import routes
 from ..content.model import SECTIONS
@@ -67,10 +66,14 @@ def _letters(term: str) -> str:
 
 def pinyin_key(term: str) -> tuple[tuple[str, ...], str]:
     """A term's place in 拼音 order: its syllables with tones (行政 xing2 zheng4), then the characters."""
+    from pypinyin import Style, lazy_pinyin  # here: loading its phrase dictionary takes 0.3 s, paid only by a glossary
+
     return tuple(lazy_pinyin(_letters(term), style=Style.TONE3, neutral_tone_with_five=True)), term
 
 
 def _initial(term: str) -> str:
+    from pypinyin import lazy_pinyin
+
     letters = _letters(term)
     first = lazy_pinyin(letters[:2])[0][:1].upper() if letters else ""
     return first if "A" <= first <= "Z" else "#"
