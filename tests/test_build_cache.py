@@ -12,6 +12,7 @@ the departments (and search shards) whose recorded inputs the edit touched.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -167,3 +168,40 @@ def test_a_commit_cut_short_leaves_the_next_build_equal_to_a_cold_one(tmp_path: 
     build(root, output, cache)
     assert build(root, tmp_path / "cold", None) == 0
     assert hashes(output) == hashes(tmp_path / "cold")
+
+
+def test_every_page_written_is_described_to_the_index_as_written_so_that_it_is_not_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each HTML page reaches the index with its digest and mark (search/index.describe) from whoever wrote
+    it: the departments built, those kept in the cache, and the site-wide pages rendered, serially and on
+    workers, into a new folder and in place. (A site-wide page taken unchanged from the last build is not
+    described: the index reads it.)"""
+    told: list[dict[str, tuple[bytes, bool]]] = []
+
+    def index(site_dir: Path, described: dict[str, tuple[bytes, bool]] | None = None,
+              **_: object) -> search.IndexResult:
+        told.append(dict(described or {}))  # Pagefind is not run: the index is not what is tested here
+        return search.IndexResult(1, 0.0)
+
+    monkeypatch.setattr(search, "build_index", index)
+    root = two_department_site(tmp_path / "site", "虚构缓存站")
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    departments = ("xugou/xugou-shi/xugou-xian/shili/", "xugou/xugou-shi/linxian/gongan/")
+    # cold, serially and without the cache; cold, on two workers; nothing changed, serially (every department
+    # kept, in place); one department changed (in place)
+    for folder, workers, reused in ((tmp_path / "serial", 1, 0), (output, 2, 0), (output, 1, 2), (output, 1, 1)):
+        if reused == 1:
+            edit(root, MINIMAL_PATH, "  项目支出: 400.00\n", "  项目支出: 401.00\n")
+        assert build_site(root, folder, Reporter(), cache_dir=cache if folder == output else None,
+                          workers=workers).reused == reused
+        if reused:
+            assert output.stat().st_ino == inode  # updated in place (build/patch.py)
+        inode = output.stat().st_ino if folder == output else None
+        pages = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.html")}
+        assert len(pages) > 10 and b"data-pagefind-body" in pages["xugou/xugou-shi/xugou-xian/shili/2020/index.html"]
+        described = told.pop()
+        truth = {rel: (hashlib.sha256(data).digest(), b"data-pagefind-body" in data) for rel, data in pages.items()}
+        assert described == {rel: truth[rel] for rel in described}  # (a KeyError: a page described not written)
+        assert [rel for rel in truth if rel.startswith(departments) and rel not in described] == []
+        if reused == 0:
+            assert described == truth

@@ -211,3 +211,56 @@ def test_an_excerpt_from_a_table_reads_as_rows_with_separators_and_units(tmp_pat
     finance = next(m for m in year["matches"] if m["section"] == "finance")["excerpt"]
     # The totals table: 人员经费 500.00 元, and its own column in the other unit, 0.05 万元.
     assert "<mark>人员经费</mark> · 500.00 元 · 0.05 万元" in finance
+
+
+class EveryBundleKept:
+    """A ShardStore that has a bundle for every key, so that Pagefind never runs: records the keys asked for."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    def fetch(self, key: str, output: Path) -> bool:
+        self.keys.append(key)
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "pagefind-entry.json").write_text('{"languages": {"zh-cn": {"page_count": 1}}}', "utf-8")
+        return True
+
+    def keep(self, key: str, output: Path) -> None:
+        raise AssertionError("Pagefind ran")
+
+    def segmented(self, rel: str) -> Path | None:
+        return None
+
+
+def shard_keys(site: Path, described: dict[str, tuple[bytes, bool]] | None = None,
+               shard_pages: int | None = None) -> list[str]:
+    store = EveryBundleKept()
+    search.build_index(site, binary=Path("pagefind-never-runs"), store=store, described=described,
+                       shard_pages=shard_pages)
+    return store.keys
+
+
+def test_a_page_its_writer_described_is_not_read_and_one_it_did_not_is(tmp_path: Path) -> None:
+    site, edited = write_site(tmp_path / "site"), write_site(tmp_path / "edited")
+    (edited / "a/index.html").write_text(PAGE.replace("三公", "三公经费"), encoding="utf-8")
+    as_edited = {"a/index.html": (hashlib.sha256((edited / "a/index.html").read_bytes()).digest(), True)}
+    expected = shard_keys(edited)
+    assert len(expected) == 1 and shard_keys(site) != expected
+    # The page on disk is not what its writer described: the key follows the description (the page is not read).
+    assert shard_keys(site, as_edited) == expected
+    # A page nobody described is read: changed on disk, it changes the key.
+    (site / "b/index.html").write_text(PAGE.replace("严格", "从严"), encoding="utf-8")
+    assert shard_keys(site, as_edited) != expected
+
+
+def test_which_pages_are_marked_for_the_index_is_taken_from_their_description(tmp_path: Path) -> None:
+    site, unmarked = write_site(tmp_path / "site"), write_site(tmp_path / "unmarked")
+    page_b = (site / "b/index.html").read_bytes()
+    (unmarked / "b/index.html").write_bytes(page_b.replace(search.MARK, b"data-x"))
+    assert len(shard_keys(site, shard_pages=1)) == 2  # a shard for each marked page
+    expected = shard_keys(unmarked, shard_pages=1)  # an unmarked page is in no shard (another page is marked)
+    assert len(expected) == 1
+    assert shard_keys(site, {"b/index.html": (hashlib.sha256(page_b).digest(), False)}, shard_pages=1) == expected
+    # Page b undescribed is read, and found marked.
+    a_marked = {"a/index.html": (hashlib.sha256((site / "a/index.html").read_bytes()).digest(), True)}
+    assert len(shard_keys(site, a_marked, shard_pages=1)) == 2

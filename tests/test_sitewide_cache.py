@@ -36,7 +36,7 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
     def counted(env, pages, writer, url_for, workers=None):  # type: ignore[no-untyped-def]
         paths.extend(route.path for route, _ in pages)
-        real(env, pages, writer, url_for, workers)
+        return real(env, pages, writer, url_for, workers)
 
     monkeypatch.setattr(sitewide, "render_pages", counted)
     yield paths

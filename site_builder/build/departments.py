@@ -43,6 +43,7 @@ from ..site.downloads import Download, is_download
 from ..derive.scorecard import Scorecard
 from ..site.transparency import PageAbout, page_download
 from ..problems import Message, Problem, Reporter, format_key
+from ..search.index import Described, describe
 from ..search.segment import segment_html
 from ..site.comparison_pages import Comparer, comparison_files
 from ..site.pages import call, department_pages
@@ -79,6 +80,7 @@ class Summary:
     pages: list[Route] = field(default_factory=list)  # every page written (downloads written as pages too)
     year_files: list[tuple[tuple[str, ...], tuple[Download, ...]]] = field(default_factory=list)
     page_downloads: list[Download] = field(default_factory=list)  # the comparisons' JSON and CSV
+    described: dict[str, Described] = field(default_factory=dict)  # each HTML page written, for the search index
     failure: tuple[str, str, int, Message] | None = None  # (page, template file, line, message)
 
 
@@ -174,9 +176,11 @@ def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination
             return summary
         data = page.encode("utf-8")
         into.write_bytes(path, data)
-        segmented = into.segmented if isinstance(into, Destination) else None
-        if segmented is not None and path.endswith(".html"):  # here, on every core, not after the build
-            _write(segmented, path, segment_html(page).encode("utf-8"))
+        if path.endswith(".html"):  # here, on every core, not after the build
+            summary.described[path] = describe(data)
+            segmented = into.segmented if isinstance(into, Destination) else None
+            if segmented is not None:
+                _write(segmented, path, segment_html(page).encode("utf-8"))
         summary.pages.append(route)
         if is_download(path):
             summary.page_downloads.append(page_download(path, len(data), hashlib.sha256(data).hexdigest(),

@@ -33,7 +33,7 @@ from ..derive.scorecard import load_site_items
 from ..site.transparency import Memos
 from ..messages import os_error_zh
 from ..problems import Message, Reporter
-from ..search.index import BUNDLE, ShardStore, index_site
+from ..search.index import BUNDLE, Described, ShardStore, index_site
 from ..site.render import TemplateProblem, compile_templates, find_theme, make_environment
 from .cache import OutputState, PersistentCache, department_files, open_cache
 from .inputs import SiteInputs
@@ -116,11 +116,13 @@ def report_no_content(root: Path, reporter: Reporter) -> None:
 
 
 def index_and_commit(writer: Writer, reporter: Reporter, output_dir: Path, written: Path | None,
-                     segmented: Path | None = None, store: ShardStore | None = None) -> int | None:
+                     segmented: Path | None = None, store: ShardStore | None = None,
+                     described: dict[str, Described] | None = None) -> int | None:
     """Index the site ``written`` in that folder (None: no index), then put it in place: the files written,
-    or None when the index could not be built (reported; nothing is put in place)."""
+    or None when the index could not be built (reported; nothing is put in place). ``described``: the
+    pages described as they were written (``search.index.describe``), which the index does not read."""
     if written is not None and index_site(written, reporter, name=display_path(output_dir), segmented=segmented,
-                                          store=store) is None:
+                                          store=store, described=described) is None:
         return None
     writer.commit()
     return writer.written
@@ -156,17 +158,18 @@ def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
         with persistent_cache(cache_dir if rendering else None, ctx, warm) as store, \
                 site_writer(output_dir, store, None if search_index else BUNDLE, touched) as (writer, state), \
                 segment_folder(output_dir, search_index and rendering) as segmented:
+            described: dict[str, Described] = {}
             html_pages = write_site(ctx, writer, segmented, reporter, store, state.departments if state else None,
-                                    touched, warm)
+                                    touched, warm, described)
             if html_pages is None:
                 return failed()
             release_memory()  # what the site-wide stage held, before Pagefind runs beside this process
             if isinstance(writer, PatchWriter):
                 written = patch.index_and_commit(writer, reporter, display_path(output_dir), segmented, store,
-                                                 state.shards if state else {}, search_index)
+                                                 state.shards if state else {}, search_index, described)
             else:
                 written = index_and_commit(writer, reporter, output_dir, writer.temp if search_index else None,
-                                           segmented, store)
+                                           segmented, store, described)
             if written is None:
                 return failed()
             if store is not None:
@@ -228,12 +231,14 @@ def persistent_cache(folders: Path | Sequence[Path] | None, ctx: BuildContext,
 
 def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: Path | None, reporter: Reporter,
                store: PersistentCache | None = None, holds: Holds | None = None,
-               touched: frozenset[str] = frozenset(), warm: Warm | None = None) -> int | None:
+               touched: frozenset[str] = frozenset(), warm: Warm | None = None,
+               described: dict[str, Described] | None = None) -> int | None:
     """Every department (on every core), then the site-wide pages and files: the number of HTML
     pages, or None when a problem was reported (``ctx.env`` None: load and check only). With a
     ``store``, a department whose files did not change is taken from it instead: kept where it is
     when the output folder ``holds`` it under the same key and none of its files was ``touched``
-    since (a PatchWriter's build), else linked."""
+    since (a PatchWriter's build), else linked. ``described``: filled with each HTML page's digest
+    and mark, as written (``search.index.describe``)."""
     items, theme, env = ctx.items, ctx.theme, ctx.env
     groups = department_folders(ctx.content)
     if not groups:
@@ -267,8 +272,11 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
                 store.link_department(key, summary, None if in_place[i] else writer.temp)
             else:
                 store.keep_department(groups[i], summary, writer.temp, segmented)
+    if described is not None:
+        for s in summaries:
+            described.update(s.described)
     return write_sitewide(ctx, writer, summaries, entries, reporter, in_place, store,
-                          [key if summary is not None else None for key, summary in zip(keys, kept)])
+                          [key if summary is not None else None for key, summary in zip(keys, kept)], described)
 
 
 def release_memory() -> None:

@@ -28,6 +28,7 @@ from typing import Any, Protocol, TypeVar
 
 import jinja2
 
+from ..search.index import Described, describe
 from ..site.render import TemplateProblem, render_page
 from ..site.routes import Route
 from .fingerprint import Deferred
@@ -176,33 +177,41 @@ def run_forked(work: Callable[[T], R], tasks: Sequence[T], count: int, *, chunk:
 
 
 def render_pages(env: jinja2.Environment, pages: Sequence[Page], writer: Claims, url_for: UrlFor,
-                 workers: int | None = None) -> None:
-    """Render and write every page of ``pages``, across ``workers`` processes where that pays.
+                 workers: int | None = None) -> dict[str, Described]:
+    """Render and write every page of ``pages``, across ``workers`` processes where that pays; each HTML
+    page described for the search index (``search.index.describe``), by path.
 
     ``url_for(route)`` gives the page's link function (None: relative links). Raises the
     TemplateProblem of the first failing page, in page order.
     """
     count = workers if workers is not None else workers_available()
+    described: dict[str, Described] = {}
     if count <= 1 or (workers is None and len(pages) < MIN_PAGES) or not can_fork():
         views = _Views()
         for route, context in pages:
-            writer.write_text(route.path, render_page(env, route, views.resolve(context), url_for(route)))
-        return
+            html = render_page(env, route, views.resolve(context), url_for(route))
+            writer.write_text(route.path, html)
+            if route.path.endswith(".html"):
+                described[route.path] = describe(html.encode("utf-8"))
+        return described
     targets = [writer.reserve(route.path) for route, _ in pages]  # a duplicate path fails here, before any worker
     first_failure = multiprocessing.get_context("fork").Value("q", len(pages))
     views = _Views()
 
-    def block(start: int) -> tuple[int, str, int, str, str] | None:
-        """Render and write pages ``start`` … ``start + BLOCK``; the first failure, if any."""
+    def block(start: int) -> tuple[int, str, int, str, str] | dict[str, Described]:
+        """Render and write pages ``start`` … ``start + BLOCK``: the first failure, else the pages described."""
+        described: dict[str, Described] = {}
         if start > first_failure.value:  # a page before this block failed: this one would not be reported
-            return None
+            return described
         for index in range(start, min(start + BLOCK, len(pages))):
             route, context = pages[index]
             try:
-                html = render_page(env, route, views.resolve(context), url_for(route))
+                data = render_page(env, route, views.resolve(context), url_for(route)).encode("utf-8")
                 os.makedirs(os.path.dirname(targets[index]), exist_ok=True)
                 with open(targets[index], "wb") as f:
-                    f.write(html.encode("utf-8"))
+                    f.write(data)
+                if route.path.endswith(".html"):
+                    described[route.path] = describe(data)
             except TemplateProblem as err:
                 failure = (index, err.file, err.line, err.message, err.message_zh)
             except OSError as err:
@@ -212,11 +221,17 @@ def render_pages(env: jinja2.Environment, pages: Sequence[Page], writer: Claims,
             with first_failure.get_lock():
                 first_failure.value = min(first_failure.value, index)
             return failure
-        return None
+        return described
 
-    failures = [f for f in run_forked(block, range(0, len(pages), BLOCK), count) if f is not None]
+    failures = []
+    for result in run_forked(block, range(0, len(pages), BLOCK), count):
+        if isinstance(result, tuple):
+            failures.append(result)
+        else:
+            described.update(result)
     if failures:
         _, file, line, message, message_zh = min(failures)
         if file == _OS_ERROR:
             raise OSError(message)
         raise TemplateProblem(file, line, message, message_zh)
+    return described

@@ -28,7 +28,7 @@ from pathlib import Path
 from types import TracebackType
 
 from ..problems import Reporter
-from ..search.index import BUNDLE, ENTRY, SHARDS, SiteFiles, index_site
+from ..search.index import BUNDLE, ENTRY, SHARDS, Described, SiteFiles, index_site
 from .cache import ShardCache
 from .writer import TEMP_PREFIX, claim_path, locked_folder, remove_stale, site_folder
 
@@ -289,15 +289,18 @@ class InPlaceShards:
 
 
 def index_and_commit(writer: PatchWriter, reporter: Reporter, name: str, segmented: Path | None,
-                     store: ShardCache | None, shards: dict[str, str], search_index: bool) -> int | None:
+                     store: ShardCache | None, shards: dict[str, str], search_index: bool,
+                     described: dict[str, Described] | None = None) -> int | None:
     """Index the new site (its pages where they are: staged or kept), the bundles of unchanged shards kept
     in place (``shards``: the output folder's, by bundle folder), then commit: the files of the site, or
     None when the index could not be built (reported; nothing is put in place). Without
-    ``search_index``, the site has no index (as a cold build without it)."""
+    ``search_index``, the site has no index (as a cold build without it). ``described``: the pages
+    described as they were written (``search.index.describe``), which the index does not read."""
     if search_index:
         site = SiteFiles(writer.pages(), writer.path_of, (writer.temp, writer.output_site))
         kept = InPlaceShards(store, writer, shards) if store is not None else None
-        if index_site(writer.temp, reporter, name=name, segmented=segmented, store=kept, site=site) is None:
+        if index_site(writer.temp, reporter, name=name, segmented=segmented, store=kept, site=site,
+                         described=described) is None:
             return None
         writer.adopt(BUNDLE)
     writer.commit()

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..config import SiteConfig
 from ..content.load import Entry
 from ..problems import Reporter
+from ..search.index import Described
 from ..site import routes
 from ..site.completeness import (SCORECARD_PATHS, LazyScorecards, scorecard_csv, scorecard_csv_pieces,
                                  scorecard_pages)
@@ -43,7 +44,8 @@ def xml_escape(text: str) -> str:
 
 def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summaries: Sequence[Summary],
                    entries: list[Entry], reporter: Reporter, in_place: Sequence[bool] = (),
-                   store: PersistentCache | None = None, keys: Sequence[str | None] = ()) -> int | None:
+                   store: PersistentCache | None = None, keys: Sequence[str | None] = (),
+                   described: dict[str, Described] | None = None) -> int | None:
     """The site-wide pages and files of the departments' ``summaries`` (``entries``: every department-year
     they loaded), written after the departments' own: the number of HTML pages of the whole site, or None
     when a problem was reported (a path claimed twice). ``in_place``: for each summary, whether its
@@ -51,7 +53,8 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
 
     With a ``store`` (the persistent cache; ``keys``: the key each summary was taken from it under, None
     for a department built afresh), what did not change since the last good build is taken from it
-    (sitewide_cache.py): the same bytes, sooner."""
+    (sitewide_cache.py): the same bytes, sooner. ``described``: the digests and marks of the site-wide pages
+    rendered are added to it (``search.index.describe``); those taken from the last build the index reads."""
     config, items, theme, env, site, md = ctx.config, ctx.items, ctx.theme, ctx.env, ctx.site, ctx.md
     assert env is not None and theme is not None and items is not None
     last = load_state(store)
@@ -92,7 +95,9 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
     fresh = pages if store is None else reuse_pages(writer, PageKeys(store, {route.template for route, _ in pages},
                                                                      ordered, cards, years, last, state),
                                                     pages, last, state)
-    render_pages(env, fresh, writer, lambda route: page_url(route, config), ctx.workers)
+    site_described = render_pages(env, fresh, writer, lambda route: page_url(route, config), ctx.workers)
+    if described is not None:
+        described.update(site_described)
     copy_static(theme, writer)
     writer.write_text(routes.CATALOG, catalog(site_files, summaries, keys, config.title, last, state))
     routes_written = [r for r, _ in pages] + department_routes
