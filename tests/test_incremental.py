@@ -190,3 +190,17 @@ def test_no_quick_answer_to_an_error_changed_metadata_or_a_warning_under_strict(
         edit(root, MINIMAL_PATH, old, new)
         assert quick(preview) == [], what
         assert hashes(preview.site_dir) == before, what
+
+
+def test_the_quick_answer_follows_a_build_whose_workers_parsed_every_file(tmp_path: Path) -> None:
+    root = edit_site(tmp_path / "site", "虚构快速站")
+    with on_workers(2):  # the first build forks: the preview's own process parses no file
+        with served_preview(root) as preview:
+            edit(root, MINIMAL_PATH, *FIGURE)
+            expected = full_build(root, tmp_path / "full", workers=1)
+            written = quick(preview)
+            assert sorted(written) == QUICK_FILES
+            now = hashes(preview.site_dir)
+            assert {rel: now[rel] for rel in written} == {rel: expected[rel] for rel in written}
+            assert preview.rebuild()
+            assert hashes(preview.site_dir) == expected

@@ -185,7 +185,7 @@ def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
     if warm is not None:
         warm.last, warm.output = ctx, output_dir.resolve()
         if store is not None:
-            warm.summaries = store.summaries
+            warm.summaries, warm.departments = store.summaries, dict(store.departments)
     return BuildResult(True, html_pages, written, time.perf_counter() - started,
                        store.stats.reused if store is not None else 0,
                        writer.changed if isinstance(writer, PatchWriter) else None)

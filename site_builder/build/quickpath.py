@@ -23,10 +23,11 @@ configuration — goes straight to the rebuild.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
-from ..content.load import content_root_of
+from ..content.load import Entry, content_root_of
 from ..problems import Reporter
 from .departments import build_department
 from .patch import QuickWriter
@@ -49,20 +50,29 @@ def quick_pages(warm: Warm, changed: set[Path], content_dir: Path, output: Path)
         path = content_dir / changed_path.resolve().relative_to(content_dir.resolve())
     except (ValueError, OSError):
         return []
-    old, _ = warm.known(path, base)
+    files = last_built(warm, path, base)
+    old = next((e for e in files if e.path == path), None)
     if old is None:
         return []
     entry = warm.load(path, base, Reporter())
     _, failed = warm.known(path, base)
-    if entry is None or entry is old or failed:
+    if entry is None or failed:
         return []
     if entry.model.meta != old.model.meta or entry.rel != old.rel:
         return []
-    files = warm.files_in(path.parent, base)
     writer = QuickWriter(output)
     # An error, or a warning under --strict (the context's), stops it before anything is written.
-    summary = build_department(last, files, writer, threading.Event(), sources=warm, showing=path)
+    summary = build_department(last, [e.path for e in files], writer, threading.Event(), sources=warm, showing=path)
     if summary.failure is not None or not summary.pages:
         return []
     writer.commit()
     return writer.claimed
+
+
+def last_built(warm: Warm, path: Path, base: Path) -> list[Entry]:
+    """The department-years of the department of ``path`` as the last good build had them (their
+    metadata: what the department's summary keeps), in file order; none when it had no such
+    department. (The workers of a large build parse the files: the preview's process may never have.)"""
+    key = warm.departments.get(Path(os.path.relpath(path.parent, base)).as_posix())
+    summary = warm.summaries.get(key) if key is not None else None
+    return list(summary.entries) if summary is not None else []

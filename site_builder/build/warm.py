@@ -55,6 +55,7 @@ class Warm:
     def __init__(self) -> None:
         self.memos = Memos()
         self.summaries: dict[str, Any] = {}  # cache key → departments.Summary, as the last builds made or read them
+        self.departments: dict[str, str] = {}  # department folder (relative to the content root) → its key
         self.last: BuildContext | None = None  # the last good build's context
         self.output: Path | None = None  # the folder it wrote (resolved)
         self.parsed = 0  # content files parsed by the last build (the others were as they were)
@@ -106,10 +107,6 @@ class Warm:
         if known is None:
             return None, False
         return known.entry, any(p.severity == "error" for p in known.problems)
-
-    def files_in(self, folder: Path, content_root: Path) -> list[Path]:
-        """The content files directly in ``folder`` that the last build loaded, in path order."""
-        return sorted(path for path, root in self._files if root == content_root and path.parent == folder)
 
     def forget_files_but(self, paths: set[tuple[Path, Path]]) -> None:
         """Drop what is kept of files no longer in the content (removed, renamed)."""
