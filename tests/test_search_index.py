@@ -177,13 +177,12 @@ def test_what_pagefind_ignores_is_left_out_of_the_segmented_copy() -> None:
     assert drop_ignored('<div data-pagefind-ignore><p>未闭合') == '<div data-pagefind-ignore><p>未闭合'
 
 
-def test_every_page_of_a_department_is_told_to_be_its_own(tmp_path: Path) -> None:
-    for rel in ("index.html", "data/catalog.json", "glossary/index.html", "r/index.html", "r/dept/index.html",
-                "r/dept/2020/index.html", "r/dept/2020/data/figures.csv", "r/dept/2021/index.html",
-                "r/dept/2021/data/figures.csv", "r/dept/compare/2020-2021/index.html", "r/dept/lines/index.html"):
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text("虚构", encoding="utf-8")
-    department = search.department_of(tmp_path)
+def test_every_page_of_a_department_is_told_to_be_its_own() -> None:
+    files = ("index.html", "data/catalog.json", "glossary/index.html", "r/index.html", "r/dept/index.html",
+             "r/dept/2020/index.html", "r/dept/2020/data/figures.csv", "r/dept/2021/index.html",
+             "r/dept/2021/data/figures.csv", "r/dept/compare/2020-2021/index.html", "r/dept/lines/index.html")
+    assert search.department_folders(files) == {"r/dept"}  # not "" (data/ of the site) nor "r"
+    department = search.department_of(search.department_folders(files))
     assert {rel: department(rel) for rel in ("index.html", "glossary/index.html", "r/index.html")} == {
         "index.html": "", "glossary/index.html": "glossary", "r/index.html": "r"}
     for rel in ("r/dept/index.html", "r/dept/2020/index.html", "r/dept/compare/2020-2021/index.html",

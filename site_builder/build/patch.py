@@ -28,7 +28,7 @@ from pathlib import Path
 from types import TracebackType
 
 from ..problems import Reporter
-from ..search.index import BUNDLE, ENTRY, SHARDS, Described, SiteFiles, index_site
+from ..search.index import BUNDLE, ENTRY, SHARDS, Described, SiteFiles, department_folders, index_site
 from .cache import ShardCache
 from .writer import TEMP_PREFIX, claim_path, locked_folder, remove_stale, site_folder
 
@@ -119,6 +119,10 @@ class PatchWriter:
         if rel not in self._previous:
             raise FileNotFoundError(f"{rel} is kept but is not in the site")
         self._claimed.add(rel)
+
+    def paths(self) -> Iterable[str]:
+        """Every file of the new site so far (those written and those kept)."""
+        return self._claimed
 
     def pages(self) -> list[str]:
         """The HTML pages of the new site (those written and those kept), in path order."""
@@ -297,7 +301,7 @@ def index_and_commit(writer: PatchWriter, reporter: Reporter, name: str, segment
     ``search_index``, the site has no index (as a cold build without it). ``described``: the pages
     described as they were written (``search.index.describe``), which the index does not read."""
     if search_index:
-        site = SiteFiles(writer.pages(), writer.path_of, (writer.temp, writer.output_site))
+        site = SiteFiles(writer.pages(), writer.path_of, department_folders(writer.paths()))
         kept = InPlaceShards(store, writer, shards) if store is not None else None
         if index_site(writer.temp, reporter, name=name, segmented=segmented, store=kept, site=site,
                          described=described) is None:
