@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from buildkit import build, hashes
+from site_builder.build.writer import Writer
 from sitekit import MINIMAL, MINIMAL_PATH, write_tree
 
 REGION = "{省: 虚构省, 市: 虚构市, 县: 虚构县}"
@@ -41,3 +42,26 @@ def test_a_department_page_on_a_site_page_or_on_another_departments_page_is_an_e
                                         f"xugou/shili/lines/index.html, which is already the page of {outer}"),
     ]
     assert hashes(root / "output") == before  # the previous site stays
+
+
+def test_every_writer_claims_each_path_once(tmp_path: Path) -> None:
+    from site_builder.build.patch import PatchWriter, QuickWriter
+    from site_builder.build.writer import SiteWriter
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("虚构", encoding="utf-8")
+    with SiteWriter(tmp_path / "a") as full, PatchWriter(tmp_path / "site", {}) as patch:
+        writers: list[Writer] = [full, patch, QuickWriter(tmp_path / "site")]
+        for writer in writers:
+            claims_each_path_once(writer)
+
+
+def claims_each_path_once(writer: Writer) -> None:
+    from site_builder.build.writer import WrittenTwice
+
+    writer.write_text("x/index.html", "虚构")
+    with pytest.raises(WrittenTwice):
+        writer.write_bytes("x/index.html", "虚构".encode())
+    with pytest.raises(ValueError):  # no path out of the site
+        writer.write_text("../outside.html", "虚构")
+    assert writer.written == 1

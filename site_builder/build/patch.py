@@ -232,9 +232,9 @@ def _same_bytes(new: str, old: str, old_size: int) -> bool:
 
 
 class QuickWriter:
-    """Replaces files of a site in place, each in one rename (a reader sees the old file or the new
-    one), for the preview's quick answer (quickpath.py): nothing is removed, and nothing is put in
-    place before ``commit``. ``claimed``: the paths written."""
+    """A Writer (writer.py) that replaces files of a site in place, each in one rename (a reader sees
+    the old file or the new one), for the preview's quick answer (quickpath.py): nothing is removed,
+    and nothing is put in place before ``commit``. ``claimed``: the paths written."""
 
     def __init__(self, output: Path) -> None:
         self._site = site_folder(output)
@@ -244,9 +244,23 @@ class QuickWriter:
     def claimed(self) -> list[str]:
         return sorted(self._files)
 
+    @property
+    def written(self) -> int:
+        return len(self._files)
+
     def write_bytes(self, rel: str, data: bytes) -> None:
         claim_path(rel, self._files)
         self._files[rel] = data
+
+    def write_text(self, rel: str, text: str) -> None:
+        self.write_bytes(rel, text.encode("utf-8"))
+
+    def copy_file(self, source: Path, rel: str) -> None:
+        self.write_bytes(rel, source.read_bytes())
+
+    def path_of(self, rel: str) -> str:
+        """Where the file at ``rel`` is: in the site (a file written here is put there by ``commit``)."""
+        return os.path.join(self._site, rel)
 
     def commit(self) -> None:
         for rel, data in self._files.items():
