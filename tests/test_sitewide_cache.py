@@ -84,6 +84,17 @@ def test_a_warm_build_renders_only_the_site_wide_pages_whose_view_changed(
     assert hashes(output) == cold(root, tmp_path / "cold")
 
 
+def test_two_output_folders_through_one_cache_each_keep_their_own_pages(
+        rendered: list[str], site: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    root, cache, output = site
+    build(root, tmp_path / "preview", cache)  # another folder through the same cache, as the preview's
+    rendered.clear()
+    change_a_figure(root)
+    build(root, output, cache)
+    assert "index.html" not in rendered and "glossary/index.html" not in rendered  # output/'s pages still known
+    assert hashes(output) == cold(root, tmp_path / "cold")
+
+
 def test_a_site_wide_file_is_written_from_the_unchanged_pieces_of_the_last(
         site: tuple[Path, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root, cache, output = site

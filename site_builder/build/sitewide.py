@@ -57,7 +57,8 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
     rendered are added to it (``search.index.describe``); those taken from the last build the index reads."""
     config, items, theme, env, site, md = ctx.config, ctx.items, ctx.theme, ctx.env, ctx.site, ctx.md
     assert env is not None and theme is not None and items is not None
-    last = load_state(store)
+    site_key = os.path.realpath(writer.output_site)
+    last, others = load_state(store, site_key)
     state = State()
     departments = group_departments(entries)
     names = region_names(departments)
@@ -111,7 +112,7 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
                 state.pages[route.path] = (known[0], found)
             else:
                 state.pages.pop(route.path, None)
-        keep_state(store, state)
+        keep_state(store, site_key, state, others)
     return sum(1 for r in routes_written if r.path.endswith(".html"))
 
 

@@ -1,15 +1,20 @@
 """What the site-wide stage keeps between builds through the persistent cache, so that a warm build
 makes again only what changed (sitewide.py).
 
-One file in the cache folder, ``sitewide.pickle`` (``State``):
+One file in the cache folder, ``sitewide.pickle`` (``State``), for each of the last few output folders
+built into (``output/``, the preview's …, which share the cache):
 
 - each site-wide file's ``Layout`` (splice.py): where each of its pieces is in the file the build left;
 - each site-wide page's key (``PageKeys``: its template set, the site's code and configuration, and the
   fingerprint of what its view reads) and the signature of the file the build left: a page whose key
   is unchanged is not rendered; its bytes are taken from the last build's file, when that file is
   still the one the build left;
+
+and, whatever the folder:
+
 - each department's lines of the catalogue, under the key the cache keeps it by (cache.py): a
-  department taken from the cache does not describe its downloads again.
+  department taken from the cache does not describe its downloads again;
+- each department-year's digests for the page keys (``PageKeys``).
 
 The state is written beside the cache as ``sitewide.next`` while the build runs, and takes the
 place of ``sitewide.pickle`` only after the build succeeded (``commit_state``). Whatever it names
@@ -28,12 +33,12 @@ from typing import Any
 
 from ..content.load import Entry
 from ..derive.scorecard import Scorecard
-from .cache import PersistentCache
+from .cache import OUTPUTS_KEPT, PersistentCache
 from .departments import Summary
 from .fingerprint import Deferred, Fingerprints, Uncacheable, digest
 from .splice import Layout, Signature, signature
 
-FORMAT = 1
+FORMAT = 2
 STATE = "sitewide.pickle"
 NEXT = "sitewide.next"
 YEAR_FILES = {"department-year": "json", "figures": "figures", "indicators": "indicators", "final": "final"}
@@ -53,24 +58,37 @@ class State:
     entries: dict[bytes, tuple[bytes, bytes]] = field(default_factory=dict)  # a year's digests (``PageKeys``)
 
 
-def load_state(store: PersistentCache | None) -> State:
-    """The state the last good build through ``store`` left (empty without one, or when it does not load)."""
+Outputs = dict[str, tuple[dict[str, Layout], dict[str, tuple[bytes, Signature]]]]
+"""The files and pages the last good builds into other output folders left, by folder (the least recent first)."""
+
+
+def load_state(store: PersistentCache | None, site: str) -> tuple[State, Outputs]:
+    """The state the last good build through ``store`` into the output folder ``site`` left (its files and
+    pages; empty without one, or when it does not load), and what the file keeps of other output folders."""
     if store is None:
-        return State()
+        return State(), {}
     try:
         with open(store.folder / STATE, "rb") as f:
-            version, state = pickle.load(f)
+            version, outputs, catalog, entries = pickle.load(f)
+        if version != FORMAT or not isinstance(outputs, dict):
+            return State(), {}
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-        return State()
-    return state if version == FORMAT and isinstance(state, State) else State()
+        return State(), {}
+    files, pages = outputs.pop(site, ({}, {}))
+    return State(files, pages, catalog, entries), outputs
 
 
-def keep_state(store: PersistentCache, state: State) -> None:
-    """Write ``state`` beside the cache, to be put in place by ``commit_state`` once the build succeeded."""
+def keep_state(store: PersistentCache, site: str, state: State, others: Outputs) -> None:
+    """Write ``state`` (of the build into ``site``) beside the cache, with what is kept of the ``others``
+    (the preview's folder and ``output/`` share the cache: each keeps its own files and pages), to be
+    put in place by ``commit_state`` once the build succeeded."""
+    outputs = {**others, site: (state.files, state.pages)}
+    while len(outputs) > OUTPUTS_KEPT:
+        del outputs[next(iter(outputs))]
     target = store.folder / NEXT
     try:
         with open(target, "wb") as f:
-            pickle.dump((FORMAT, state), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((FORMAT, outputs, state.catalog, state.entries), f, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:
         target.unlink(missing_ok=True)
 
