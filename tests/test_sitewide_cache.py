@@ -116,6 +116,23 @@ def test_a_site_wide_file_is_written_from_the_unchanged_pieces_of_the_last(
     assert hashes(output) == cold(root, tmp_path / "cold")
 
 
+def test_a_file_a_build_in_place_made_again_the_same_is_copied_whole_by_the_next(
+        site: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache, output = site
+    build(root, output, cache)  # in place: each site-wide file made again, the same bytes, so the old file stays
+    spliced = []
+    real = sitewide.write_spliced
+
+    def counted(target, pieces, previous, layout):  # type: ignore[no-untyped-def]
+        done = real(target, pieces, previous, layout)
+        spliced.append(done)
+        return done
+
+    monkeypatch.setattr(sitewide, "write_spliced", counted)
+    build(root, output, cache)
+    assert len(spliced) == 6 and all(done.made == 0 and done.copied == done.size > 0 for done in spliced)
+
+
 def edit_in_place(path: Path, old: bytes, new: bytes) -> None:
     """Change ``path``'s bytes where it is (same inode, same size)."""
     data = path.read_bytes()

@@ -104,14 +104,6 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
     routes_written = [r for r, _ in pages] + department_routes
     writer.write_text(routes.SITEMAP, sitemap(routes_written, config))
     if store is not None:
-        writer.flush()
-        for route, _ in pages:  # the signature of each page as the build leaves it (renamed, never rewritten)
-            known = state.pages.get(route.path)
-            found = file_signature(writer.path_of(route.path)) if known is not None else None
-            if known is not None and found is not None:
-                state.pages[route.path] = (known[0], found)
-            else:
-                state.pages.pop(route.path, None)
         keep_state(store, site_key, state, others)
     return sum(1 for r in routes_written if r.path.endswith(".html"))
 

@@ -1,8 +1,8 @@
 """What the site-wide stage keeps between builds through the persistent cache, so that a warm build
 makes again only what changed (sitewide.py).
 
-One file in the cache folder, ``sitewide.pickle`` (``State``), for each of the last few output folders
-built into (``output/``, the preview's …, which share the cache):
+Two files in the cache folder (``State``): ``sitewide-outputs.pickle``, for each of the last few output
+folders built into (``output/``, the preview's …, which share the cache):
 
 - each site-wide file's ``Layout`` (splice.py): where each of its pieces is in the file the build left;
 - each site-wide page's key (``PageKeys``: its template set, the site's code and configuration, and the
@@ -10,14 +10,15 @@ built into (``output/``, the preview's …, which share the cache):
   is unchanged is not rendered; its bytes are taken from the last build's file, when that file is
   still the one the build left;
 
-and, whatever the folder:
+and ``sitewide.pickle``, whatever the folder:
 
 - each department's lines of the catalogue, under the key the cache keeps it by (cache.py): a
   department taken from the cache does not describe its downloads again;
 - each department-year's digests for the page keys (``PageKeys``).
 
-The state is written beside the cache as ``sitewide.next`` while the build runs, and takes the
-place of ``sitewide.pickle`` only after the build succeeded (``commit_state``). Whatever it names
+The state is written beside the cache (``*.next``) while the build runs, and takes the place of the
+last only after the build succeeded (``commit_state``), with the signature of each file and page as the
+output folder then holds it. Whatever it names
 is checked against the output folder as it is (size, modification time and inode) before it is
 used, so a site edited by hand, or built since without the cache, is made afresh.
 """
@@ -38,9 +39,10 @@ from .departments import Summary
 from .fingerprint import Deferred, Fingerprints, Uncacheable, digest
 from .splice import Layout, Signature, signature
 
-FORMAT = 2
-STATE = "sitewide.pickle"
-NEXT = "sitewide.next"
+FORMAT = 3
+STATE = "sitewide.pickle"  # what does not depend on the output folder
+OUTPUTS = "sitewide-outputs.pickle"  # each output folder's files and pages
+NEXT, NEXT_OUTPUTS = "sitewide.next", "sitewide-outputs.next"
 YEAR_FILES = {"department-year": "json", "figures": "figures", "indicators": "indicators", "final": "final"}
 
 
@@ -64,16 +66,23 @@ Outputs = dict[str, tuple[dict[str, Layout], dict[str, tuple[bytes, Signature]]]
 
 def load_state(store: PersistentCache | None, site: str) -> tuple[State, Outputs]:
     """The state the last good build through ``store`` into the output folder ``site`` left (its files and
-    pages; empty without one, or when it does not load), and what the file keeps of other output folders."""
+    pages; empty without one, or when it does not load), and what is kept of other output folders."""
     if store is None:
         return State(), {}
+    outputs: Outputs = {}
+    catalog: dict[str, CatalogLines] = {}
+    entries: dict[bytes, tuple[bytes, bytes]] = {}
     try:
+        with open(store.folder / OUTPUTS, "rb") as f:
+            version, found = pickle.load(f)
+        if version == FORMAT and isinstance(found, dict):
+            outputs = found
         with open(store.folder / STATE, "rb") as f:
-            version, outputs, catalog, entries = pickle.load(f)
-        if version != FORMAT or not isinstance(outputs, dict):
-            return State(), {}
+            version, found_catalog, found_entries = pickle.load(f)
+        if version == FORMAT and isinstance(found_catalog, dict) and isinstance(found_entries, dict):
+            catalog, entries = found_catalog, found_entries
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-        return State(), {}
+        pass
     files, pages = outputs.pop(site, ({}, {}))
     return State(files, pages, catalog, entries), outputs
 
@@ -85,19 +94,41 @@ def keep_state(store: PersistentCache, site: str, state: State, others: Outputs)
     outputs = {**others, site: (state.files, state.pages)}
     while len(outputs) > OUTPUTS_KEPT:
         del outputs[next(iter(outputs))]
-    target = store.folder / NEXT
     try:
-        with open(target, "wb") as f:
-            pickle.dump((FORMAT, outputs, state.catalog, state.entries), f, protocol=pickle.HIGHEST_PROTOCOL)
+        with open(store.folder / NEXT, "wb") as f:
+            pickle.dump((FORMAT, state.catalog, state.entries), f, protocol=pickle.HIGHEST_PROTOCOL)
+        with open(store.folder / NEXT_OUTPUTS, "wb") as f:
+            pickle.dump((FORMAT, site, outputs), f, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:
-        target.unlink(missing_ok=True)
+        (store.folder / NEXT).unlink(missing_ok=True)
+        (store.folder / NEXT_OUTPUTS).unlink(missing_ok=True)
 
 
 def commit_state(folder: Path) -> None:
-    """After a good build: the state it wrote (``keep_state``) becomes the one the next build reads."""
+    """After a good build: the state it wrote (``keep_state``) becomes the one the next build reads, each
+    file and page it names with its signature as the output folder now holds it (a build in place keeps
+    the old file where it made the same bytes again: patch.py)."""
     try:
+        with open(folder / NEXT_OUTPUTS, "rb") as f:
+            version, site, outputs = pickle.load(f)
+        files, pages = outputs[site]
+        for path, layout in list(files.items()):
+            found = file_signature(os.path.join(site, path))
+            if found is None:
+                del files[path]
+            else:
+                layout.signature = found
+        for path, (key, _) in list(pages.items()):
+            found = file_signature(os.path.join(site, path))
+            if found is None:
+                del pages[path]
+            else:
+                pages[path] = (key, found)
+        with open(folder / NEXT_OUTPUTS, "wb") as f:
+            pickle.dump((version, outputs), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(folder / NEXT_OUTPUTS, folder / OUTPUTS)
         os.replace(folder / NEXT, folder / STATE)
-    except OSError:
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError, KeyError):
         pass
 
 
