@@ -1,18 +1,17 @@
-"""Charts as inline SVG, made at build time: readable without JavaScript, printable, accessible.
+"""Charts as the templates get them: labelled horizontal bars, laid out at build time.
 
 Every chart is a list of labelled horizontal bars (one row per item, the label above its
 bar): that shape reads on a 360 px phone as well as on paper, for any number of items.
-Each SVG has role="img", a <title> and a <desc> that states every value, and sits next to
-the table it draws. Coordinates are computed in Decimal and printed as strings, so two
-builds give the same bytes.
+This module works out what a chart shows and where (each bar's label, value text, row and
+length, in Decimal, so that two builds give the same bytes); html.py prints it as inline SVG
+(the filter ``svg``), with role="img", a <title> and a <desc> that states every value, next
+to the table it draws.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-
-from markupsafe import Markup, escape
 
 WIDTH = Decimal(340)
 BAR_SPACE = Decimal(230)  # the longest bar; the rest of the width holds its value label
@@ -29,10 +28,24 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class PlacedBar:
+    """A bar as drawn: its label (shortened to LABEL_CHARS), its value text, the top of its row
+    and its length (0: not disclosed, or nothing to draw: a thin axis mark instead)."""
+
+    label: str
+    text: str
+    y: int
+    width: Decimal
+
+
+@dataclass(frozen=True)
 class Chart:
-    id: str
+    id: str  # made from content text where a chart belongs to a named line or project
     title: str
-    svg: Markup
+    desc: str  # the text equivalent: every label with its value
+    width: Decimal
+    height: int
+    bars: tuple[PlacedBar, ...]
 
 
 def bar_chart(chart_id: str, title: str, bars: list[Bar], *, maximum: Decimal | None = None) -> Chart | None:
@@ -41,26 +54,9 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar], *, maximum: Decimal | 
     if not values:
         return None
     top = maximum if maximum is not None else max(values)
-    height = ROW * len(bars) + 8
-    ident = escape(chart_id)  # made from content text where a chart belongs to a named line or project
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="{ident}-title {ident}-desc">',
-        f'<title id="{ident}-title">{escape(title)}</title>',
-        f'<desc id="{ident}-desc">{escape(describe(bars))}</desc>',
-    ]
-    for i, bar in enumerate(bars):
-        y = ROW * i
-        width = _length(bar.value, top)
-        label = bar.label if len(bar.label) <= LABEL_CHARS else bar.label[: LABEL_CHARS - 1] + "…"
-        parts.append(f'<text class="chart-label" x="0" y="{y + 15}">{escape(label)}</text>')
-        if width > 0:
-            parts.append(f'<rect class="chart-bar" x="0" y="{y + 21}" width="{width}" height="16"/>')
-        else:
-            parts.append(f'<rect class="chart-axis" x="0" y="{y + 21}" width="1" height="16"/>')
-        parts.append(f'<text class="chart-value" x="{width + 6}" y="{y + 34}">{escape(bar.text)}</text>')
-    parts.append("</svg>")
-    return Chart(chart_id, title, Markup("".join(parts)))
+    placed = tuple(PlacedBar(b.label if len(b.label) <= LABEL_CHARS else b.label[: LABEL_CHARS - 1] + "…",
+                             b.text, ROW * i, _length(b.value, top)) for i, b in enumerate(bars))
+    return Chart(chart_id, title, describe(bars), WIDTH, ROW * len(bars) + 8, placed)
 
 
 def describe(bars: list[Bar]) -> str:

@@ -1,34 +1,39 @@
 """The HTML that Python prints for speed, and the one escaping helper it uses.
 
-Most of a page is printed by the theme's templates. A comparison page's long parts are not:
-its figure tables (most of the page: a Jinja loop over their cells took longer than computing
-the comparison), the changes a document states (比上年), indicator rows and text diffs are
-printed here, from the frozen views of ``comparison_views.py``. Every text from content goes
-through ``escape_text``; tables.py prints its cells through it too.
+Most of a page is printed by the theme's templates. The parts a Jinja loop would print too
+slowly are printed here, from frozen views that other modules build as data only: every
+table's rows and cells (``tables.py``: a Jinja loop per cell was the slowest part of a big
+site), the charts as inline SVG (``charts.py``), and a comparison page's figure tables, the
+changes a document states (比上年), indicator rows and text diffs (``comparison_views.py``).
+Every text from content goes through ``escape_text``.
 
 How a theme overrides them: these printers are Jinja filters (``FILTERS``, registered by
-``render.make_environment``), and only templates call them: ``figure_rows``, ``stated``,
-``indicator_rows``, ``diff`` and ``amount`` in the default theme's ``comparison.html`` and
-``macros/comparison.html``. A theme that overrides those templates (for example the macros
-``figure_table`` and ``indicator_table``) wins: it may loop over the same views itself
-(``g.figures``, each a ``FigureRow``; ``rows``, each an ``IndicatorRow``; ``t.segments``) and
-print them as it likes, or call the filters for the parts it keeps.
+``render.make_environment``), and only templates call them: ``table_rows`` in the default
+theme's ``macros/tables.html``, ``svg`` where it draws a chart, ``figure_rows``, ``stated``,
+``indicator_rows``, ``diff`` and ``amount`` in ``comparison.html``, ``macros/comparison.html``
+and ``glossary.html``. A theme that overrides those templates (for example the macros
+``table``, ``chart``, ``figure_table`` and ``indicator_table``) wins: it may loop over the same
+views itself (``t.bodies``, rows of ``Cell``; ``c.bars``; ``g.figures``, each a ``FigureRow``;
+``rows``, each an ``IndicatorRow``; ``t.segments``) and print them as it likes, or call the
+filters for the parts it keeps.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from .fmt import money, plain, with_cents
+from .fmt import Money, money, plain, with_cents
 
 if TYPE_CHECKING:
     from ..derive.textdiff import Segment
+    from .charts import Chart
+    from .tables import Cell, TableRow
     from .comparison_views import FigureRow, IndicatorRow, StatedView
 
 
@@ -140,6 +145,91 @@ def diff_html(segments: Sequence[Segment]) -> Markup:
     return Markup("".join(out))
 
 
+# ---------------------------------------------------------------------------
+# Tables (tables.py): every table's rows
+
+
+def hidden_unit(unit: str) -> str:
+    """The unit after an amount whose column or caption shows it: not seen, but read by screen
+    readers ("10 元") and indexed, so that a search excerpt from a table gives each amount its unit."""
+    return f'<span class="visually-hidden unit"> {escape_text(unit)}</span>'
+
+
+def money_html(m: Money) -> str:
+    """An amount as printed in a table: its digits, with both units in the tooltip and its unit
+    hidden after it (for screen readers and search excerpts; the column or caption shows it)."""
+    # Money's strings are digits, separators and a unit: nothing to escape.
+    return (f'<data value="{m.value}" title="{m.text} {m.unit}，合 {m.other}">{m.text}</data>'
+            + hidden_unit(m.unit))
+
+
+def cell_html(cell: Cell, url: Callable[[str], str]) -> str:
+    """The cell as HTML; ``url`` makes a link's site-relative target relative to the page."""
+    text, money, html, link, header, scope, rowspan, _, level_label, _, column, home, unit = cell
+    start = f'<th scope="{escape_text(scope)}"' if header else "<td"
+    if column:
+        start += f' data-label="{escape_text(column)}"'
+    if rowspan > 1:
+        start += f' rowspan="{rowspan}"'
+    classes = cell.classes
+    if column and cell.empty:
+        classes = f"{classes} blank" if classes else "blank"  # a stacked row leaves out its blank cells
+    if classes:
+        start += f' class="{classes}"'  # class names made by Cell.classes: nothing to escape
+    label = f'<span class="level-label">{escape_text(level_label)}</span>' if level_label else ""
+    if link:
+        content = f'<a href="{escape_text(url(link))}">{escape_text(text)}</a>'
+    elif money:
+        content = money_html(money)
+    elif html:
+        content = html
+    else:
+        content = f"{escape_text(text)}{hidden_unit(unit)}" if unit else escape_text(text)
+    if home:  # the cell is the link: its text names the line for a screen reader, "历年" is shown
+        content = (f'<a class="permalink" data-pagefind-ignore href="{escape_text(url(home))}">'
+                   f'<span class="visually-hidden">{escape_text(text)}：</span>历年</a>')
+    return f"{start}>{label}{content}</th>" if header else f"{start}>{label}{content}</td>"
+
+
+def row_html(row: TableRow, url: Callable[[str], str]) -> str:
+    """The row as HTML: its anchor, its kind as a class (row-total, row-group), then its cells."""
+    cells = "".join([cell_html(c, url) for c in row.cells])
+    start = f'<tr id="{escape_text(row.id)}"' if row.id else "<tr"
+    return f'{start} class="row-{escape_text(row.kind)}">{cells}</tr>' if row.kind else f"{start}>{cells}</tr>"
+
+
+def table_rows(rows: Iterable[TableRow], url: Callable[[str], str]) -> Markup:
+    """The filter ``table_rows``: ``rows`` as HTML, one a line (what a <tbody> or <tfoot> holds)."""
+    return Markup("".join([row_html(row, url) + "\n" for row in rows]))
+
+
+# ---------------------------------------------------------------------------
+# Charts (charts.py): inline SVG
+
+
+def chart_svg(chart: Chart) -> Markup:
+    """The filter ``svg``: the chart as inline SVG, an image (role="img") labelled by its <title>
+    and by a <desc> that states every value; each bar's label above it, its value after it."""
+    ident = escape_text(chart.id)
+    width, height = chart.width, chart.height
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="{ident}-title {ident}-desc">',
+        f'<title id="{ident}-title">{escape_text(chart.title)}</title>',
+        f'<desc id="{ident}-desc">{escape_text(chart.desc)}</desc>',
+    ]
+    for bar in chart.bars:
+        y, length = bar.y, bar.width
+        parts.append(f'<text class="chart-label" x="0" y="{y + 15}">{escape_text(bar.label)}</text>')
+        if length > 0:
+            parts.append(f'<rect class="chart-bar" x="0" y="{y + 21}" width="{length}" height="16"/>')
+        else:
+            parts.append(f'<rect class="chart-axis" x="0" y="{y + 21}" width="1" height="16"/>')
+        parts.append(f'<text class="chart-value" x="{length + 6}" y="{y + 34}">{escape_text(bar.text)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
 FILTERS = MappingProxyType({"figure_rows": figure_rows, "stated": stated, "indicator_rows": indicator_rows_html,
-                            "diff": diff_html, "amount": amount})
+                            "diff": diff_html, "amount": amount, "table_rows": table_rows, "svg": chart_svg})
 """The printers above as Jinja filters, by the name templates call them."""

@@ -20,7 +20,7 @@ from .fmt import Money, maybe_money, money, number, percent
 from .final_views import FinalTableView, differs, final_views, rate_text
 from .markup import MarkdownRenderer
 from .lines import RUNNING_PREFIX, project_anchor, table_prefix, three_costs_anchor
-from .tables import (BLANK, HISTORY_COLUMN, Cell, Column, Table, TableRow, amount_cell, changes_table, hidden_unit, indicator_table,
+from .tables import (BLANK, HISTORY_COLUMN, Cell, Column, Table, TableRow, amount_cell, changes_table, indicator_table,
                      make_table, rows_table, text_cell)
 
 UNDISCLOSED = "本年度未公开此部分"
@@ -158,9 +158,8 @@ def totals_table(id: str, caption: str, t: m.Totals, unit: str) -> Table:
         value = getattr(t, attr)
         if value is not None:
             amount = money(value, unit)
-            converted = Markup(amount.other_number + hidden_unit(other))  # digits and a fixed unit: safe
             rows.append(TableRow((Cell(label, header=True, level=level), amount_cell(amount),
-                                  Cell(html=converted, numeric=True)), "total" if level == 0 else ""))
+                                  Cell(amount.other_number, unit=other, numeric=True)), "total" if level == 0 else ""))
     columns = (Column("项目"), Column(f"金额（{unit}）", numeric=True), Column(f"折合（{other}，精确值）", numeric=True))
     return make_table(id, caption, columns, rows, unit=f"单位：{unit}")
 

@@ -18,6 +18,7 @@ from .routes import Link, entry_path, year_label
 from .sections import term_anchor
 
 if TYPE_CHECKING:
+    from ..derive.textdiff import Segment
     from .downloads import DownloadLink
 
 
@@ -29,7 +30,7 @@ class Definition:
     html: Markup
     used_by: tuple[Link, ...]
     more: int  # department-years using it beyond those listed
-    diff: Markup = Markup("")  # near-identical to the term's first definition: its differences from it
+    diff: tuple[Segment, ...] = ()  # near-identical to the term's first definition: its differences from it (the filter ``diff``)
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,6 @@ def glossary_page_view(departments: Sequence[Department], md: MarkdownRenderer) 
     """Every term of every disclosed 名词解释, in 拼音 order (pypinyin). A definition used by several
     documents is shown once with all of them; one that differs from the term's most used definition
     by a few characters is shown by its differences."""
-    from .html import diff_html
     from ..derive.textdiff import changed_chars, diff_text
 
     uses: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
@@ -101,12 +101,12 @@ def glossary_page_view(departments: Sequence[Department], md: MarkdownRenderer) 
         first = definitions[0][0]
         shown = []
         for i, (text, links) in enumerate(definitions):
-            diff = Markup("")
+            diff: tuple[Segment, ...] = ()
             if i:
                 segments = diff_text(first, text)
                 removed, added = changed_chars(segments)
                 if max(removed, added) <= NEAR * max(len(first), len(text)):
-                    diff = diff_html(segments)
+                    diff = tuple(segments)
             shown.append(Definition(md(text), tuple(links[:GLOSSARY_LINKS]), max(0, len(links) - GLOSSARY_LINKS), diff))
         entries.append(GlossaryEntry(term_anchor(term), term, tuple(shown), _initial(term)))
     return GlossaryPageView(routes.GLOSSARY, "名词解释", (Link("首页", routes.HOME),), tuple(entries))

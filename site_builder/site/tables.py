@@ -1,16 +1,17 @@
 """Tables as the templates get them: cells already formatted, hierarchy and grouping resolved.
 
 One generic shape (``Table`` of ``TableRow`` of ``Cell``) serves every table of the site,
-so one macro prints them all with captions and headers. Their rows are printed here
-(``Table.rows_html``: ``<tr>``, ``<th scope>``, classes, the amount markup), since template
-code per row and per cell is the slowest part of a big site; the template places them.
+so one macro prints them all with captions and headers. This module builds that view data
+only; html.py prints the rows (the filter ``table_rows``: ``<tr>``, ``<th scope>``, classes,
+the amount markup), since template code per row and per cell is the slowest part of a big
+site, and a theme that overrides the macro may loop over the cells itself.
 The builders here turn the content's rows into it: classification tables as the 类/款/项
 hierarchy their codes describe, indicator tables grouped 一级 → 二级 → 三级.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -19,7 +20,6 @@ from markupsafe import Markup
 
 from ..content.check import parent_code
 from .fmt import Money, maybe_money, percent
-from .html import escape_text
 from ..content.model import Change, Indicator, Row
 
 BLANK = "—"  # an empty cell of the published table
@@ -44,6 +44,7 @@ class Cell(NamedTuple):
     numeric: bool = False
     label: str = ""  # the column's name, for a table stacked as label–value pairs on a phone (data-label)
     home: str = ""  # a budget line's history (site-relative, with its #anchor): the cell is its 历年 link, ``text`` its name
+    unit: str = ""  # a unit after ``text`` that the column shows: not seen, read by screen readers and indexed
 
     @property
     def empty(self) -> bool:
@@ -52,7 +53,7 @@ class Cell(NamedTuple):
     @property
     def classes(self) -> str:
         """The cell's CSS classes: alignment, hierarchy depth, and long text to be given room."""
-        text, money, html, _, header, _, _, level, _, numeric, _, _ = self
+        text, money, html, _, header, _, _, level, _, numeric, _, _, _ = self
         if numeric:
             return f"num level-{level}" if level else "num"
         # Chinese text may break after any character, so a table too wide for a phone would
@@ -61,47 +62,6 @@ class Cell(NamedTuple):
         if level:
             return f"level-{level} text-long" if long else f"level-{level}"
         return "text-long" if long else ""
-
-    def markup(self, url: Callable[[str], str]) -> str:
-        """The cell as HTML; ``url`` makes a link's site-relative target relative to the page."""
-        text, money, html, link, header, scope, rowspan, _, level_label, _, column, home = self
-        start = f'<th scope="{escape_text(scope)}"' if header else "<td"
-        if column:
-            start += f' data-label="{escape_text(column)}"'
-        if rowspan > 1:
-            start += f' rowspan="{rowspan}"'
-        classes = self.classes
-        if column and self.empty:
-            classes = f"{classes} blank" if classes else "blank"  # a stacked row leaves out its blank cells
-        if classes:
-            start += f' class="{classes}"'  # class names made above: nothing to escape
-        label = f'<span class="level-label">{escape_text(level_label)}</span>' if level_label else ""
-        if link:
-            content = f'<a href="{escape_text(url(link))}">{escape_text(text)}</a>'
-        elif money:
-            content = amount_html(money)
-        elif html:
-            content = html
-        else:
-            content = escape_text(text)
-        if home:  # the cell is the link: its text names the line for a screen reader, "历年" is shown
-            content = (f'<a class="permalink" data-pagefind-ignore href="{escape_text(url(home))}">'
-                       f'<span class="visually-hidden">{escape_text(text)}：</span>历年</a>')
-        return f"{start}>{label}{content}</th>" if header else f"{start}>{label}{content}</td>"
-
-
-def hidden_unit(unit: str) -> str:
-    """The unit after an amount whose column or caption shows it: not seen, but read by screen
-    readers ("10 元") and indexed, so that a search excerpt from a table gives each amount its unit."""
-    return f'<span class="visually-hidden unit"> {escape_text(unit)}</span>'
-
-
-def amount_html(m: Money) -> str:
-    """An amount as printed in a table: its digits, with both units in the tooltip and its unit
-    hidden after it (for screen readers and search excerpts; the column or caption shows it)."""
-    # Money's strings are digits, separators and a unit: nothing to escape.
-    return (f'<data value="{m.value}" title="{m.text} {m.unit}，合 {m.other}">{m.text}</data>'
-            + hidden_unit(m.unit))
 
 
 @dataclass(frozen=True)
@@ -114,12 +74,6 @@ class TableRow(NamedTuple):
     cells: tuple[Cell, ...]
     kind: str = ""  # "total" for a total row; "group" for a heading-only row
     id: str = ""  # a budget line's anchor (lines.py)
-
-    def markup(self, url: Callable[[str], str]) -> str:
-        """The row as HTML: its anchor, its kind as a class (row-total, row-group), then its cells."""
-        cells = "".join([c.markup(url) for c in self.cells])
-        start = f'<tr id="{escape_text(self.id)}"' if self.id else "<tr"
-        return f'{start} class="row-{escape_text(self.kind)}">{cells}</tr>' if self.kind else f"{start}>{cells}</tr>"
 
 
 @dataclass(frozen=True)
@@ -134,11 +88,6 @@ class Table:
     unit: str = ""  # "单位：元", printed in the caption
     note: Markup = field(default_factory=Markup)
     stacked: bool = False  # below ~480 px each row reads as label–value pairs (the cells' data-label), no sideways scroll
-
-    @staticmethod
-    def rows_html(rows: Iterable[TableRow], url: Callable[[str], str]) -> Markup:
-        """``rows`` as HTML, one a line: what the template puts in a <tbody> or <tfoot>."""
-        return Markup("".join([row.markup(url) + "\n" for row in rows]))
 
     @property
     def rows(self) -> tuple[TableRow, ...]:
