@@ -5,7 +5,8 @@
     the site-wide pages and files, from what the workers sent back
 
 ``validate`` is the same pipeline stopped before render (``build_department`` without a
-Jinja environment). A department's pages depend on its own files and on the names of its
+Jinja environment); the preview's quick answer is the same pipeline asked for one
+department-year (``showing``, quickpath.py). A department's pages depend on its own files and on the names of its
 regions only (site/pages.py). So a worker loads one department, writes every file of it, and sends back a
 summary: each year's metadata and glossary (for the home, region and glossary pages),
 its scorecards (for the scorecard pages), and the paths, sizes and digests of what it
@@ -134,7 +135,8 @@ def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination
 
     ``stop`` (a multiprocessing Event) is set here when the department has a problem that fails the
     build, and no department is rendered once it is set; ``loose``: a file checked on its own
-    (content.load.load_file); ``sources``: the files loaded and checked through the preview's cache.
+    (content.load.load_file); ``sources``: the files loaded and checked through what the preview keeps
+    (warm.Warm).
     With ``showing`` (one of ``files``), only what shows that department-year is written: its
     downloads and the pages ``pages.department_pages`` plans for it (the preview's quick answer).
     """

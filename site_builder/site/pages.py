@@ -53,8 +53,8 @@ def department_pages(dept: Department, checks: dict[tuple[str, ...], list[Check]
     ``comparer`` compares the pairs of years, with the site's crosswalk: the build makes one
     (``Comparer(ctx.crosswalk)``) and passes it to every department it plans.
 
-    With ``showing``, only the pages that show that department-year: the department's page, its
-    year's page, and the comparisons it is one of (the preview's quick answer, quickpath.py).
+    With ``showing``, only the pages that show that department-year: the department's page and lines
+    page, its year's page, and the comparisons it is one of (the preview's quick answer, quickpath.py).
     """
     first = display_path(dept.entries[0].path)
     comparisons = department_comparisons(dept, names, comparer)
