@@ -141,13 +141,13 @@ def _file_digest(path: Path, root: Path, name: str = "",
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):
             return b"not a file"
-        if not path.resolve().is_relative_to(root):
-            return b"outside"
         signature = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-        if known is not None:
+        if known is not None:  # only files found inside the root are remembered; the same file still is
             earlier = known.get(name)
             if earlier is not None and earlier[0] == signature:
                 return earlier[1]
+        if not path.resolve().is_relative_to(root):
+            return b"outside"
         digest = hashlib.sha256(path.read_bytes()).digest()
         # a file changed again within the clock's step after it was read would keep its signature:
         # a digest is remembered only for a file last changed well before it was read (git's "racy" rule)

@@ -287,14 +287,22 @@ class InPlaceShards:
         self.store = store
         self.writer = writer
         self.holds = holds
+        # each bundle's own files in the output folder, by its folder: ``pagefind`` (but for the other
+        # shards' folders inside it) and ``pagefind/shard-*``, found in one pass (not one per shard)
+        self._files: dict[str, list[str]] = {}
+        for path in writer.previous_files():
+            if path.startswith(BUNDLE + "/"):
+                inside = path[len(BUNDLE) + 1:]
+                folder = BUNDLE + "/" + inside.partition("/")[0] if inside.startswith("shard-") else BUNDLE
+                self._files.setdefault(folder, []).append(path)
 
     def fetch(self, key: str, output: Path) -> bool:
         rel = output.relative_to(self.writer.temp).as_posix()
         if self.holds.get(rel) != key or not self.store.use(key, output):
             return self.store.fetch(key, output)
-        prefix, entry, listing = rel + "/", rel + "/" + ENTRY, rel + "/" + SHARDS
-        for path in self.writer.previous_files():  # its own files, not those of the shards inside the first
-            if path.startswith(prefix) and not path[len(prefix):].startswith("shard-") and path not in (entry, listing):
+        entry, listing = rel + "/" + ENTRY, rel + "/" + SHARDS
+        for path in self._files.get(rel, ()):
+            if path not in (entry, listing):
                 self.writer.keep(path)
         shutil.copyfile(os.path.join(self.writer.output_site, entry), self.writer.reserve(entry))
         return True
