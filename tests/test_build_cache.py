@@ -205,3 +205,19 @@ def test_every_page_written_is_described_to_the_index_as_written_so_that_it_is_n
         assert [rel for rel in truth if rel.startswith(departments) and rel not in described] == []
         if reused == 0:
             assert described == truth
+
+
+def test_after_an_upgrade_of_site_builder_the_site_is_built_into_a_new_folder(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.build import inputs
+
+    root = two_department_site(tmp_path / "site", "虚构缓存站")
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    build(root, output, cache)
+    folder = output.stat().st_ino
+    real = inputs.code_digest
+    monkeypatch.setattr(inputs, "code_digest", lambda: real() + b"upgraded")  # as a new release of the package
+    assert build(root, output, cache) == 0  # every department made again ...
+    assert output.stat().st_ino != folder  # ... into a new folder swapped in, not file by file
+    assert build(root, tmp_path / "cold", None) == 0
+    assert hashes(output) == hashes(tmp_path / "cold")

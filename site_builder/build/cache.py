@@ -71,6 +71,7 @@ class OutputState:
     manifest: dict[str, tuple[int, int, int]]
     departments: dict[str, str]
     shards: dict[str, str]
+    site: bytes = b""  # what every page read (SiteInputs' "site": the code, where the content is)
 
 
 @dataclass
@@ -205,7 +206,7 @@ class PersistentCache(ShardCache):
                 continue
         name = os.fspath(site.resolve())
         states.pop(name, None)
-        states[name] = OutputState(manifest, dict(self.departments), shards)
+        states[name] = OutputState(manifest, dict(self.departments), shards, self.inputs.digest("site", ""))
         while len(states) > OUTPUTS_KEPT:
             del states[next(iter(states))]
         _store_file(self.folder / _OUTPUTS, pickle.dumps(states, protocol=pickle.HIGHEST_PROTOCOL))

@@ -201,8 +201,11 @@ def site_writer(output_dir: Path, store: PersistentCache | None, skip: str | Non
     PatchWriter and the folder's state when ``output_dir`` is, file for file, what the last build
     through ``store`` left there, but for the files in ``touched`` and its folder ``skip`` (the search
     index, when the build makes none: the preview's own); else a SiteWriter (a new folder, swapped in
-    whole) and None."""
+    whole) and None: so too when what every page reads changed since (site_builder itself, after an
+    upgrade), since every file is then made again and one folder swapped in costs less than as many renames."""
     state = store.output_state(site_folder(output_dir)) if store is not None else None
+    if state is not None and state.site != store.inputs.digest("site", ""):  # type: ignore[union-attr]
+        state = None
     found = patch.holds_as_left(site_folder(output_dir), state.manifest, touched, skip) if state is not None else None
     if state is not None and found is not None:
         with PatchWriter(output_dir, found) as writer:
