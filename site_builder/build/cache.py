@@ -35,19 +35,14 @@ import hashlib
 import os
 import pickle
 import shutil
-import stat
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import jinja2.meta
-
 from .inputs import Record, SiteInputs, _relative, record
-from .writer import OLD_PREFIX, remove_old, remove_stale
+from .writer import OLD_PREFIX, file_signature, remove_old, remove_stale, replace_file
 
 DEFAULT_FOLDER = Path(".cache") / "site-builder"
 _DEPARTMENTS = "departments"
@@ -246,7 +241,7 @@ class PersistentCache(ShardCache):
             with open(entry / _SUMMARY, "rb") as f:
                 summary, stats = pickle.load(f)
             for rel, signature in stats.items() if verify else ():
-                if _signature(entry / rel) != signature:
+                if file_signature(entry / rel) != signature:
                     return None
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
             return None
@@ -282,10 +277,10 @@ class PersistentCache(ShardCache):
             stats = {}
             for rel in department_files(summary):
                 _link(folder / rel, staging / _FILES / rel)
-                stats[f"{_FILES}/{rel}"] = _signature(staging / _FILES / rel)
+                stats[f"{_FILES}/{rel}"] = file_signature(staging / _FILES / rel)
                 if segmented is not None and rel.endswith(".html") and (segmented / rel).is_file():
                     _link(segmented / rel, staging / _SEGMENTED / rel)
-                    stats[f"{_SEGMENTED}/{rel}"] = _signature(staging / _SEGMENTED / rel)
+                    stats[f"{_SEGMENTED}/{rel}"] = file_signature(staging / _SEGMENTED / rel)
             with open(staging / _SUMMARY, "wb") as f:
                 pickle.dump((summary, stats), f, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -318,14 +313,11 @@ def _store(target: Path, fill: Callable[[Path], None]) -> None:
 
 
 def _store_file(target: Path, data: bytes) -> None:
-    """Replace ``target`` with ``data`` in one rename."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    """Replace ``target`` with ``data`` in one rename (a failure leaves it as it was)."""
     try:
-        with os.fdopen(handle, "wb") as f:
-            f.write(data)
-        os.replace(temporary, target)
+        replace_file(target, data, prefix=f".{target.name}-", mode=0o600)
     except OSError:
-        Path(temporary).unlink(missing_ok=True)
+        pass
 
 
 def _folder(inputs: SiteInputs, files: Sequence[Path]) -> str:
@@ -374,14 +366,6 @@ def _prune(folder: Path, used: set[str]) -> None:
             shutil.rmtree(child, ignore_errors=True)
         return
     remove_old(trash)
-
-
-def _signature(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def _link(source: Path, target: Path, made: set[Path] | None = None) -> None:

@@ -30,7 +30,7 @@ import multiprocessing
 import os
 import threading
 from decimal import Decimal
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path

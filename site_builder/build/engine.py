@@ -204,7 +204,7 @@ def site_writer(output_dir: Path, store: PersistentCache | None, skip: str | Non
     whole) and None: so too when what every page reads changed since (site_builder itself, after an
     upgrade), since every file is then made again and one folder swapped in costs less than as many renames."""
     state = store.output_state(site_folder(output_dir)) if store is not None else None
-    if state is not None and state.site != store.inputs.digest("site", ""):  # type: ignore[union-attr]
+    if state is not None and store is not None and state.site != store.inputs.digest("site", ""):
         state = None
     found = patch.holds_as_left(site_folder(output_dir), state.manifest, touched, skip) if state is not None else None
     if state is not None and found is not None:
@@ -247,10 +247,13 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
     if not groups:
         report_no_content(ctx.content, reporter)
         return None
-    keys = [store.department_key(ctx.content_root, files) for files in groups] if store is not None else []
+    keys = [store.department_key(ctx.content_root, files) for files in groups] if store is not None else [None] * len(groups)
     holds = holds or {}
-    kept = [store.summary(key, verify=holds.get(store.department_folder(files)) != key) if key is not None else None
-            for files, key in zip(groups, keys)] if store is not None else [None] * len(groups)
+    # whether the output folder holds each department as it is now (its files then need no checking)
+    held = [store is not None and key is not None and holds.get(store.department_folder(files)) == key
+            for files, key in zip(groups, keys)]
+    kept = [store.summary(key, verify=not here) if store is not None and key is not None else None
+            for key, here in zip(keys, held)]
     built = iter(build_departments(ctx, [files for files, summary in zip(groups, kept) if summary is None],
                                    Destination(writer.temp, segmented), sources=warm))
     if warm is not None:
@@ -270,8 +273,7 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
         for i, summary in enumerate(summaries):
             key = keys[i]
             if kept[i] is not None and key is not None:
-                in_place[i] = holds.get(store.department_folder(groups[i])) == key and \
-                    not (touched and any(rel in touched for rel in department_files(summary)))
+                in_place[i] = held[i] and not (touched and any(rel in touched for rel in department_files(summary)))
                 store.link_department(key, summary, None if in_place[i] else writer.temp)
             else:
                 store.keep_department(groups[i], summary, writer.temp, segmented)

@@ -68,7 +68,7 @@ class SiteInputs:
         self._files: dict[str, bytes] = {}
         # a file's digest by its signature, as an earlier build worked it out (git's index does the same):
         # name → ((size, mtime_ns, inode, ctime_ns), digest); filled and kept by PersistentCache
-        self.known: dict[str, tuple[tuple[int, int, int, int], bytes]] = {}
+        self.known: dict[str, tuple[Signature, bytes]] = {}
 
     def digest(self, kind: str, name: str) -> bytes:
         """The digest of the input ``name`` of ``kind`` as it is now."""
@@ -132,8 +132,17 @@ def record(inputs: SiteInputs, files: Sequence[Path], summary: Any) -> Record:
     return tuple(sorted(set(read)))
 
 
+Signature = tuple[int, int, int, int]  # a content file as read: (size, mtime_ns, inode, ctime_ns)
+
+
+def content_signature(st: os.stat_result) -> Signature:
+    """What tells a content file from the same path edited since: its change time too, which an edit that
+    keeps the size and sets the modification time back still moves (git's index keeps it likewise)."""
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
 def _file_digest(path: Path, root: Path, name: str = "",
-                 known: dict[str, tuple[tuple[int, int, int, int], bytes]] | None = None) -> bytes:
+                 known: dict[str, tuple[Signature, bytes]] | None = None) -> bytes:
     """The digest of a regular file inside ``root``; of what else it is, unread (a pipe, a folder, a link
     out of content/: the build refuses those files, or they are not content). ``known``: digests by
     signature from earlier builds, used when the file's signature is the same, and updated."""
@@ -141,7 +150,7 @@ def _file_digest(path: Path, root: Path, name: str = "",
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):
             return b"not a file"
-        signature = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+        signature = content_signature(st)
         if known is not None:  # only files found inside the root are remembered; the same file still is
             earlier = known.get(name)
             if earlier is not None and earlier[0] == signature:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -30,9 +29,9 @@ from types import TracebackType
 from ..problems import Reporter
 from ..search.index import BUNDLE, ENTRY, SHARDS, Described, SiteFiles, department_folders, index_site
 from .cache import ShardCache
-from .writer import TEMP_PREFIX, claim_path, locked_folder, remove_stale, site_folder
+from .writer import (Signature, claim_path, close_staging, open_staging, replace_file, signature, site_folder,
+                     write_parts_to)
 
-Signature = tuple[int, int, int]  # (size, mtime_ns, inode)
 Manifest = dict[str, Signature]  # every file of a site, by its path inside it
 
 
@@ -54,8 +53,7 @@ def scan(folder: Path, skip: str | None = None) -> Manifest | None:
                     if item.is_dir(follow_symlinks=False):
                         todo.append((rel + "/", item.path))
                     elif item.is_file(follow_symlinks=False):
-                        st = item.stat(follow_symlinks=False)
-                        found[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
+                        found[rel] = signature(item.stat(follow_symlinks=False))
                     else:
                         return None
             top = False
@@ -73,12 +71,10 @@ class PatchWriter:
     def __init__(self, output: Path, previous: Manifest) -> None:
         self.output = output
         self._site = site_folder(output)
-        remove_stale(self._site.parent)
-        self._temp, self._lock = locked_folder(TEMP_PREFIX, self._site.parent)
+        self._temp, self._lock = open_staging(self._site)
         self._previous = previous
         self._claimed: set[str] = set()
-        self._new: list[str] = []  # written into the staging folder, in order
-        self._staged: set[str] = set()
+        self._staged: dict[str, None] = {}  # written into the staging folder, in order
         self._made: set[str] = set()  # staging folders made
         self.manifest: Manifest = {}
         self.changed = 0  # files replaced, added or removed by the commit
@@ -87,10 +83,8 @@ class PatchWriter:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None) -> None:
-        shutil.rmtree(self._temp, ignore_errors=True)
-        if self._lock is not None:
-            os.close(self._lock)
-            self._lock = None
+        close_staging(self._temp, self._lock)
+        self._lock = None
 
     @property
     def temp(self) -> Path:
@@ -105,8 +99,7 @@ class PatchWriter:
     def _target(self, rel: str) -> str:
         claim_path(rel, self._claimed)
         self._claimed.add(rel)
-        self._new.append(rel)
-        self._staged.add(rel)
+        self._staged[rel] = None
         folder = rel.rpartition("/")[0]
         if folder not in self._made:
             os.makedirs(os.path.join(self._temp, folder), exist_ok=True)
@@ -145,8 +138,7 @@ class PatchWriter:
             if path not in self._claimed:
                 claim_path(path, self._claimed)
                 self._claimed.add(path)
-                self._new.append(path)
-                self._staged.add(path)
+                self._staged[path] = None
 
     def write_bytes(self, rel: str, data: bytes) -> None:
         with open(self._target(rel), "wb") as f:
@@ -159,15 +151,7 @@ class PatchWriter:
         shutil.copyfile(source, self._target(rel))
 
     def write_parts(self, rel: str, parts: Iterable[bytes | memoryview]) -> tuple[int, str]:
-        import hashlib
-
-        digest, size = hashlib.sha256(), 0
-        with open(self._target(rel), "wb") as f:
-            for part in parts:
-                f.write(part)
-                digest.update(part)
-                size += len(part)
-        return size, digest.hexdigest()
+        return write_parts_to(self._target(rel), parts)
 
     def reserve(self, rel: str) -> Path:
         """Claim ``rel`` for a file another process writes into the staging folder; where to write it."""
@@ -189,7 +173,7 @@ class PatchWriter:
         site = os.fspath(self._site)
         made: set[str] = set()
         manifest = {rel: sig for rel, sig in self._previous.items() if rel in self._claimed}
-        for rel in self._new:
+        for rel in self._staged:
             folder = rel.rpartition("/")[0]
             if folder not in made:
                 os.makedirs(os.path.join(site, folder), mode=0o755, exist_ok=True)
@@ -200,8 +184,7 @@ class PatchWriter:
             os.chmod(source, 0o644)
             os.replace(source, target)
             self.changed += 1
-            st = os.stat(target)
-            manifest[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
+            manifest[rel] = signature(os.stat(target))
         gone = sorted(rel for rel in self._previous if rel not in self._claimed)
         folders: set[str] = set()
         self.changed += len(gone)
@@ -266,15 +249,7 @@ class QuickWriter:
         for rel, data in self._files.items():
             target = self._site / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
-            try:
-                with os.fdopen(handle, "wb") as f:
-                    f.write(data)
-                os.chmod(temporary, 0o644)
-                os.replace(temporary, target)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            replace_file(target, data)
 
 
 class InPlaceShards:

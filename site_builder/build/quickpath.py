@@ -54,9 +54,9 @@ def quick_pages(warm: Warm, changed: set[Path], content_dir: Path, output: Path)
     old = next((e for e in files if e.path == path), None)
     if old is None:
         return []
-    entry = warm.load(path, base, Reporter())
-    _, failed = warm.known(path, base)
-    if entry is None or failed:
+    reporter = Reporter()
+    entry = warm.load(path, base, reporter)
+    if entry is None or reporter.errors:
         return []
     if entry.model.meta != old.model.meta or entry.rel != old.rel:
         return []

@@ -31,7 +31,8 @@ from .fingerprint import Deferred
 from .departments import Summary
 from .parallel import Page, defer, render_pages
 from .patch import PatchWriter
-from .sitewide_cache import CatalogLines, PageKeys, State, file_signature, keep_state, load_state, year_digests
+from .sitewide_cache import CatalogLines, PageKeys, State, keep_state, load_state, year_digests
+from .writer import file_signature
 from .splice import piece_key, write_spliced
 from .writer import SiteWriter, Writer
 

@@ -37,7 +37,8 @@ from ..derive.scorecard import Scorecard
 from .cache import OUTPUTS_KEPT, PersistentCache
 from .departments import Summary
 from .fingerprint import Deferred, Fingerprints, Uncacheable, digest
-from .splice import Layout, Signature, signature
+from .splice import Layout
+from .writer import Signature, file_signature
 
 FORMAT = 3
 STATE = "sitewide.pickle"  # what does not depend on the output folder
@@ -130,13 +131,6 @@ def commit_state(folder: Path) -> None:
         os.replace(folder / NEXT, folder / STATE)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError, KeyError):
         pass
-
-
-def file_signature(path: str) -> Signature | None:
-    try:
-        return signature(os.stat(path))
-    except OSError:
-        return None
 
 
 def year_digests(summaries: Iterable[Summary]) -> dict[tuple[tuple[str, ...], str], str]:

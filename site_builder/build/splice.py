@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..site.downloads import Piece
+from .writer import Signature, signature
 
-Signature = tuple[int, int, int]  # (size, mtime_ns, inode)
 COPY_BLOCK = 1 << 24  # bytes hashed (and copied) at a time
 
 
@@ -35,10 +35,6 @@ class Layout:
 
     signature: Signature
     pieces: dict[bytes, tuple[int, int]] = field(default_factory=dict)
-
-
-def signature(st: os.stat_result) -> Signature:
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def piece_key(piece: Piece, source_digest: Callable[[tuple[tuple[str, ...], str]], str]) -> bytes:

@@ -34,8 +34,8 @@ from ..problems import Problem, Reporter
 from ..site.render import BUILTIN_THEMES, DEFAULT_THEME, Theme, make_environment
 from ..site.transparency import Memos
 from .context import BuildContext
+from .inputs import Signature, content_signature
 
-Signature = tuple[int, int, int, int]  # (mtime_ns, size, inode, ctime_ns)
 
 
 @dataclass
@@ -101,13 +101,6 @@ class Warm:
             known.checks = run_checks(entry.model)
         return known.checks
 
-    def known(self, path: Path, content_root: Path) -> tuple[Entry | None, bool]:
-        """The entry of ``path`` as last parsed (None: never parsed, or not loadable), and whether it had an error."""
-        known = self._files.get((path, content_root))
-        if known is None:
-            return None, False
-        return known.entry, any(p.severity == "error" for p in known.problems)
-
     def forget_files_but(self, paths: set[tuple[Path, Path]]) -> None:
         """Drop what is kept of files no longer in the content (removed, renamed)."""
         self._files = {key: known for key, known in self._files.items() if key in paths}
@@ -136,10 +129,9 @@ def theme_digest(theme: Theme) -> bytes:
 
 def _signature(path: Path) -> Signature | None:
     try:
-        st = path.stat()
+        return content_signature(path.stat())
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
 
 
 def _beside(path: Path, entry: Entry) -> tuple[Signature | None, ...]:

@@ -63,6 +63,62 @@ class WrittenTwice(FileExistsError):
         super().__init__(self.message.en)
 
 
+Signature = tuple[int, int, int]  # a file as written: (size, mtime_ns, inode)
+
+
+def signature(st: os.stat_result) -> Signature:
+    """What tells a file written by a build from the same path edited or replaced since."""
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def file_signature(path: str | Path) -> Signature | None:
+    """``signature`` of the file at ``path``; None when there is none."""
+    try:
+        return signature(os.stat(path))
+    except OSError:
+        return None
+
+
+def write_parts_to(path: str | Path, parts: Iterable[bytes | memoryview]) -> tuple[int, str]:
+    """Write ``parts`` one after another to ``path`` (never whole in memory); (size, SHA-256)."""
+    digest, size = hashlib.sha256(), 0
+    with open(path, "wb") as f:
+        for part in parts:
+            f.write(part)
+            digest.update(part)
+            size += len(part)
+    return size, digest.hexdigest()
+
+
+def replace_file(target: Path, data: bytes, prefix: str = TEMP_PREFIX, mode: int = 0o644) -> None:
+    """Replace ``target`` with ``data`` in one rename (a reader sees the old file or the new one)."""
+    handle, temporary = tempfile.mkstemp(prefix=prefix, dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def open_staging(site: Path) -> tuple[Path, int | None]:
+    """A new staging folder beside ``site`` (locked, ``locked_folder``), once the folders of killed builds
+    there are removed (``remove_stale``)."""
+    site.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(site.parent)
+    return locked_folder(TEMP_PREFIX, site.parent)
+
+
+def close_staging(temp: Path, lock: int | None) -> None:
+    """Remove a staging folder (what is left of it: a commit moved it, or its files, away) and its lock."""
+    if temp.exists():
+        shutil.rmtree(temp, ignore_errors=True)
+    if lock is not None:
+        os.close(lock)
+
+
 def claim_path(rel: str, claimed: set[str] | dict[str, bytes]) -> None:
     """Refuse ``rel`` when ``claimed`` holds it already (WrittenTwice) or it is no path inside the site
     (absolute, climbing out, a backslash or a NUL); both writers claim every path through this."""
@@ -245,9 +301,9 @@ def remove_old(folder: Path) -> None:
 
 
 class Writer(Protocol):
-    """What every build writes through: ``SiteWriter`` (a full build, swapped in whole) and the preview's
-    writer (patch.py, the files that changed, in place). A path is claimed once: a second claim raises
-    WrittenTwice."""
+    """What every build writes through: ``SiteWriter`` (a new folder, swapped in whole), ``PatchWriter``
+    (a warm build: the files that changed, renamed into place) and ``QuickWriter`` (the preview's quick
+    answer), all in patch.py but the first. A path is claimed once: a second claim raises WrittenTwice."""
 
     @property
     def written(self) -> int:
@@ -271,9 +327,7 @@ class SiteWriter:
     def __init__(self, output: Path) -> None:
         self.output = output
         self._site = site_folder(output)
-        self._site.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale(self._site.parent)
-        self._temp, self._lock = locked_folder(TEMP_PREFIX, self._site.parent)
+        self._temp, self._lock = open_staging(self._site)
         self._written: set[str] = set()
         self._pool = ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="site-writer")
         self._pending: deque[Future[None]] = deque()
@@ -283,11 +337,8 @@ class SiteWriter:
 
     def __exit__(self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
-        if self._temp.exists():  # not committed: a failure, or an early return
-            shutil.rmtree(self._temp, ignore_errors=True)
-        if self._lock is not None:
-            os.close(self._lock)
-            self._lock = None
+        close_staging(self._temp, self._lock)  # not committed: a failure, or an early return
+        self._lock = None
 
     @property
     def temp(self) -> Path:
@@ -324,13 +375,7 @@ class SiteWriter:
         """Write ``parts`` one after another to ``rel`` (now, never whole in memory); (size, SHA-256)."""
         target = self._target(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
-        digest, size = hashlib.sha256(), 0
-        with open(target, "wb") as f:
-            for part in parts:
-                f.write(part)
-                digest.update(part)
-                size += len(part)
-        return size, digest.hexdigest()
+        return write_parts_to(target, parts)
 
     def reserve(self, rel: str) -> Path:
         """Claim ``rel`` for a file another process writes into ``temp`` (parallel.py); where to write it."""
