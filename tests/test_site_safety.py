@@ -126,6 +126,16 @@ def test_payloads_read_as_text(site: Path) -> None:
     assert PAYLOAD in year.title.get_text()
 
 
+
+def test_payloads_read_as_text_in_the_scorecard_table(site: Path) -> None:
+    # The rows html.py prints (the filter score_rows): the department and the region as written in the YAML.
+    for path in ("scorecard/index.html", "scorecard/by-region/index.html", "scorecard/by-year/index.html"):
+        rows = soup(site / path).select("#scorecard-table tbody tr")
+        assert len(rows) == 2, path
+        for row in rows:
+            assert row.th.get_text() == f"虚构县示例局（虚构数据）{PAYLOAD}", path
+            assert row.select("td")[3].get_text() == f"虚构省{PAYLOAD} 虚构市 虚构县", path
+
 def test_markdown_links_keep_only_safe_targets(site: Path) -> None:
     year = soup(site / "xugou/xugou-shi/xugou-xian/shili/2020/index.html")
     duties = year.select_one("section#duties")

@@ -74,14 +74,6 @@ def completeness_view(card: Scorecard) -> CompletenessView:
                             card.count("未收录"), card.count("无（与数字不符）"))
 
 
-def missing_sections(card: Scorecard) -> tuple[str, ...]:
-    """The sections every item of which is 未公开, in the order of the site."""
-    states: dict[str, set[str]] = {}
-    for m in card.marks:
-        states.setdefault(m.item.section, set()).add(m.state)
-    return tuple(s for s in SECTION_ORDER if states.get(s) == {"未公开"})
-
-
 # ---------------------------------------------------------------------------
 # The site-wide table
 
@@ -129,41 +121,63 @@ class ScorecardPageView:
 ORDERS = (("得分", routes.SCORECARD), ("地区", routes.SCORECARD_BY_REGION), ("年度", routes.SCORECARD_BY_YEAR))
 
 
-def _partial(card: Scorecard) -> bool:
-    """Only part of the items could be assessed: some are 未收录."""
-    return card.assessed_weight < card.total_weight
+Tally = tuple[tuple[int, ...], bool, str, str]
+"""What the site-wide table shows of a scorecard besides its score: how many items are in each state (in the
+order of STATE_CLASSES), whether only part of the items could be assessed (some weight is 未收录), the sections
+every item of which is 未公开 (in the order of the site, joined by 、), and the weight assessed as a share of the
+list."""
 
 
-def score_rows(ranked: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard]) -> list[ScoreRow]:
+def tally(card: Scorecard) -> Tally:
+    """``card``'s Tally. The table has a row per department-year: what most scorecards lack (an item 未收录 or
+    未公开) is looked for only where there is some."""
+    marks = card.marks
+    states = [m.state for m in marks]
+    counts = tuple(map(states.count, STATE_CLASSES))
+    uncollected = sum(m.item.weight for m in marks if m.state == "未收录") if counts[3] else 0
+    missing = ""
+    if counts[2]:
+        gone = ({m.item.section for m in marks if m.state == "未公开"}
+                - {m.item.section for m in marks if m.state != "未公开"})
+        missing = "、".join([s for s in SECTION_ORDER if s in gone])
+    whole = not uncollected and any(m.item.weight for m in marks)  # the whole weight is assessed: 100.0%
+    return counts, uncollected > 0, missing, "100.0" if whole else str(card.assessed_share)
+
+
+def score_rows(ranked: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard],
+               tallies: dict[tuple[str, ...], Tally] | None = None) -> list[ScoreRow]:
     """A row per department-year of ``ranked`` (sorted by score, highest first); ties share a rank.
 
     A department-year of which part is not collected here (未收录) is scored on the rest but not
-    ranked (rank 0): its score and another's do not measure the same thing.
+    ranked (rank 0): its score and another's do not measure the same thing. ``tallies``: each
+    scorecard's ``tally`` by its department-year, where the caller has them already.
     """
     rows: list[ScoreRow] = []
+    rank, last = 0, None
     for i, e in enumerate(ranked):
         card, meta = cards[e.rel], e.model.meta
-        if _partial(card):
-            rank = 0
-        else:
-            rank = rows[-1].rank if rows and cards[ranked[i - 1].rel].score == card.score else i + 1
-        rows.append(ScoreRow(rank, Link(meta.department, entry_path(e)), year_label(e.model), " ".join(meta.region.names),
-                             meta.year, str(card.score), card.count("已公开"), card.count("公开为无"), card.count("未公开"),
-                             "、".join(missing_sections(card)), card.count("未收录"), card.count("无（与数字不符）"),
-                             str(card.assessed_share)))
+        counts, partial, missing, share = tallies[e.rel] if tallies is not None else tally(card)
+        score = card.score
+        rank = 0 if partial else rank if i and last == score else i + 1  # partly assessed ones come last
+        last = score
+        rows.append(ScoreRow(rank, Link(meta.department, entry_path(e)), year_label(e.model),
+                             " ".join(meta.region.names), meta.year, str(score), counts[0], counts[1], counts[2],
+                             missing, counts[3], counts[4], share))
     return rows
 
 
 def scorecard_pages(entries: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard],
                     items: ItemList) -> list[ScorecardPageView]:
     """The site-wide table in each order: by score (ties in path order), by region (path), by year (newest first)."""
-    ranked = sorted(entries, key=lambda e: (_partial(cards[e.rel]), -cards[e.rel].score, e.rel))
-    rows = score_rows(ranked, cards)
+    tallies = {e.rel: tally(cards[e.rel]) for e in entries}
+    ranked = sorted(entries, key=lambda e: (tallies[e.rel][1], -cards[e.rel].score, e.rel))
+    rows = score_rows(ranked, cards, tallies)
     pairs = list(zip(ranked, rows))
+    unranked = len(pairs) + 1
     orders = {
         "得分": rows,
         "地区": [r for _, r in sorted(pairs, key=lambda p: p[0].rel)],
-        "年度": [r for _, r in sorted(pairs, key=lambda p: (-p[1].year, p[1].rank or len(pairs) + 1, p[0].rel))],
+        "年度": [r for _, r in sorted(pairs, key=lambda p: (-p[1].year, p[1].rank or unranked, p[0].rel))],
     }
     item_views = tuple(ItemView(i.section, i.name, i.weight, i.kind or "") for i in items.items)
     scores = [cards[e.rel].score for e in entries]

@@ -4,18 +4,20 @@ Most of a page is printed by the theme's templates. The parts a Jinja loop would
 slowly are printed here, from frozen views that other modules build as data only: every
 table's rows and cells (``tables.py``: a Jinja loop per cell was the slowest part of a big
 site), the charts as inline SVG (``charts.py``), and a comparison page's figure tables, the
-changes a document states (比上年), indicator rows and text diffs (``comparison_views.py``).
-Every text from content goes through ``escape_text``.
+changes a document states (比上年), indicator rows and text diffs (``comparison_views.py``), and
+the rows of the site-wide 公开完整度 table, one per department-year on each of its three pages
+(``completeness.py``). Every text from content goes through ``escape_text``.
 
 How a theme overrides them: these printers are Jinja filters (``FILTERS``, registered by
 ``render.make_environment``), and only templates call them: ``table_rows`` in the default
 theme's ``macros/tables.html``, ``svg`` where it draws a chart, ``figure_rows``, ``stated``,
 ``indicator_rows``, ``diff`` and ``amount`` in ``comparison.html``, ``macros/comparison.html``
-and ``glossary.html``. A theme that overrides those templates (for example the macros
-``table``, ``chart``, ``figure_table`` and ``indicator_table``) wins: it may loop over the same
-views itself (``t.bodies``, rows of ``Cell``; ``c.bars``; ``g.figures``, each a ``FigureRow``;
-``rows``, each an ``IndicatorRow``; ``t.segments``) and print them as it likes, or call the
-filters for the parts it keeps.
+and ``glossary.html``, ``score_rows`` in ``scorecard.html`` (its block ``score_rows``). A theme
+that overrides those templates (for example the macros ``table``, ``chart``, ``figure_table``
+and ``indicator_table``, or that block) wins: it may loop over the same views itself
+(``t.bodies``, rows of ``Cell``; ``c.bars``; ``g.figures``, each a ``FigureRow``; ``rows``, each
+an ``IndicatorRow``; ``t.segments``; ``page.rows``, each a ``ScoreRow``) and print them as it
+likes, or call the filters for the parts it keeps.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from .charts import Chart
     from .tables import Cell, TableRow
     from .comparison_views import FigureRow, IndicatorRow, StatedView
+    from .completeness import ScoreRow
 
 
 def escape_text(text: str) -> str:
@@ -204,6 +207,28 @@ def table_rows(rows: Iterable[TableRow], url: Callable[[str], str]) -> Markup:
 
 
 # ---------------------------------------------------------------------------
+# The scorecard pages (completeness.py): a row per department-year, on three pages
+
+
+def score_row_html(r: ScoreRow, url: Callable[[str], str]) -> str:
+    """The row of the site-wide 公开完整度 table: rank (— when not ranked), the department linking to the
+    year's 公开完整度, score, year, region, the items in each state, and the sections missing whole."""
+    score = escape_text(r.score)
+    contradicted = f'<span class="mark-note">另有 {r.contradicted} 项称无而与数字不符</span>' if r.contradicted else ""
+    uncollected = f'<span class="mark-note">{r.uncollected} 项未收录</span>' if r.uncollected else ""
+    return (f'<tr><td class="num">{r.rank or "—"}</td><th scope="row"><a href="{escape_text(url(r.link.target))}'
+            f'#completeness">{escape_text(r.link.text)}</a></th><td class="num"><data value="{score}">{score}</data>'
+            f'</td><td>{escape_text(r.label)}</td><td>{escape_text(r.region)}</td><td class="num">{r.disclosed}</td>'
+            f'<td class="num">{r.none}</td><td class="num">{r.missing}{contradicted}</td><td class="num">'
+            f'{escape_text(r.share)}%{uncollected}</td><td>{escape_text(r.missing_sections or "—")}</td></tr>\n')
+
+
+def score_rows_html(rows: Iterable[ScoreRow], url: Callable[[str], str]) -> Markup:
+    """The filter ``score_rows``: the rows of the site-wide 公开完整度 table, one a line."""
+    return Markup("".join([score_row_html(r, url) for r in rows]))
+
+
+# ---------------------------------------------------------------------------
 # Charts (charts.py): inline SVG
 
 
@@ -231,5 +256,6 @@ def chart_svg(chart: Chart) -> Markup:
 
 
 FILTERS = MappingProxyType({"figure_rows": figure_rows, "stated": stated, "indicator_rows": indicator_rows_html,
-                            "diff": diff_html, "amount": amount, "table_rows": table_rows, "svg": chart_svg})
+                            "diff": diff_html, "amount": amount, "table_rows": table_rows, "svg": chart_svg,
+                            "score_rows": score_rows_html})
 """The printers above as Jinja filters, by the name templates call them."""
