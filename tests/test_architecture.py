@@ -57,6 +57,8 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("search/segment.py", "cache _bounds"): "a pure function of a tag's name: the regex of its opening and closing tags",
     ("derive/opendata.py", "cache _fields"): "a pure function of a model class: its fields, as the class defines them",
     ("derive/opendata.py", "cache _label_fields"): "a pure function of a model class: which naming fields it has",
+    ("build/stored.py", "cache _small"): "a pure function of a model class and plain values: the frozen model of them",
+    ("build/stored.py", "cache _mark"): "a pure function of plain values: the frozen scorecard mark of them",
     ("build/writer.py", "_renameat2"): "libc's renameat2 (or None), looked up once at import and never rebound",
 }
 

@@ -41,13 +41,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import stored
 from .inputs import Record, SiteInputs, _relative, record
 from .writer import OLD_PREFIX, file_signature, remove_old, remove_stale, replace_file
 
 DEFAULT_FOLDER = Path(".cache") / "site-builder"
 _DEPARTMENTS = "departments"
 _SEARCH = "search"
-_SUMMARY = "summary.pickle"
+_SUMMARY = "summary"  # stored.py
 _FILES = "files"
 _SEGMENTED = "segmented"
 _RECORDS = "records.pickle"
@@ -230,23 +231,32 @@ class PersistentCache(ShardCache):
             h.update(f"{kind}\0{name}\0".encode() + self.inputs.digest(kind, name))
         return h.hexdigest()
 
-    def summary(self, key: str, verify: bool = True) -> Any | None:
+    def summary(self, key: str, verify: bool = True, files: Sequence[Path] = ()) -> Any | None:
         """The summary kept under ``key``, when every file it lists is still as it was written (not looked
-        at without ``verify``: the files are not used, the output folder has them); else None."""
+        at without ``verify``: the files are not used, the output folder has them); else None. ``files``:
+        the department's content files, as this build names them (stored.unpack)."""
         entry = self.folder / _DEPARTMENTS / key
         if not verify and key in self._known and (entry / _SUMMARY).is_file():
             summary = self.summaries[key] = self._known[key]
             return summary
         try:
             with open(entry / _SUMMARY, "rb") as f:
-                summary, stats = pickle.load(f)
-            for rel, signature in stats.items() if verify else ():
+                summary, stats = stored.unpack(f.read(), files, verify)
+            for rel, signature in stats.items() if stats is not None else ():
                 if file_signature(entry / rel) != signature:
                     return None
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
             return None
         self.summaries[key] = summary
         return summary
+
+    def kept_summaries(self, groups: Sequence[Sequence[Path]], keys: Sequence[str | None],
+                       verify: Sequence[bool]) -> list[Any | None]:
+        """``summary`` of each department of ``groups`` that has a key, with or without ``verify``; None
+        for the others. The garbage collector waits meanwhile (stored.paused_gc)."""
+        with stored.paused_gc():
+            return [self.summary(key, check, files) if key is not None else None
+                    for files, key, check in zip(groups, keys, verify)]
 
     def link_department(self, key: str, summary: Any, folder: Path | None) -> None:
         """Put the files of the department kept under ``key`` into the site being written in ``folder``
@@ -282,7 +292,7 @@ class PersistentCache(ShardCache):
                     _link(segmented / rel, staging / _SEGMENTED / rel)
                     stats[f"{_SEGMENTED}/{rel}"] = file_signature(staging / _SEGMENTED / rel)
             with open(staging / _SUMMARY, "wb") as f:
-                pickle.dump((summary, stats), f, protocol=pickle.HIGHEST_PROTOCOL)
+                f.write(stored.pack(summary, stats))
 
         _store(self.folder / _DEPARTMENTS / key, fill)
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import pickle
 import threading
 from decimal import Decimal
 from collections.abc import Iterable, Sequence
@@ -83,6 +84,17 @@ class Summary:
     page_downloads: list[Download] = field(default_factory=list)  # the comparisons' JSON and CSV
     described: dict[str, Described] = field(default_factory=dict)  # each HTML page written, for the search index
     failure: tuple[str, str, int, Message] | None = None  # (page, template file, line, message)
+
+    def __getattr__(self, name: str) -> object:
+        """A field the persistent cache left stored (stored.py: ``LAZY``), unpickled when first read."""
+        rest = vars(self).pop("_rest", None) if name in LAZY else None
+        if rest is None:
+            raise AttributeError(name)
+        vars(self).update(pickle.loads(rest))
+        return vars(self)[name]
+
+
+LAZY = ("page_downloads",)  # what the site-wide stage reads of a department taken from the cache only without its own state
 
 
 def lighten(entry: Entry) -> Entry:

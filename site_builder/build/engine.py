@@ -252,8 +252,7 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
     # whether the output folder holds each department as it is now (its files then need no checking)
     held = [store is not None and key is not None and holds.get(store.department_folder(files)) == key
             for files, key in zip(groups, keys)]
-    kept = [store.summary(key, verify=not here) if store is not None and key is not None else None
-            for key, here in zip(keys, held)]
+    kept = store.kept_summaries(groups, keys, [not here for here in held]) if store is not None else [None] * len(groups)
     built = iter(build_departments(ctx, [files for files, summary in zip(groups, kept) if summary is None],
                                    Destination(writer.temp, segmented), sources=warm))
     if warm is not None:
