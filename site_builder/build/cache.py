@@ -337,7 +337,7 @@ def _folder(inputs: SiteInputs, files: Sequence[Path]) -> str:
 
 def department_files(summary: Any) -> list[str]:
     """Every file a department's summary says it wrote: its pages (and the comparisons' downloads) and its years' files."""
-    return [route.path for route in summary.pages] + [d.path for _, files in summary.year_files for d in files]
+    return [route.path for route in summary.pages] + [path for _, files in summary.year_outputs() for _, path, _ in files]
 
 
 @contextlib.contextmanager

@@ -85,6 +85,14 @@ class Summary:
     described: dict[str, Described] = field(default_factory=dict)  # each HTML page written, for the search index
     failure: tuple[str, str, int, Message] | None = None  # (page, template file, line, message)
 
+    def year_outputs(self) -> Sequence[tuple[tuple[str, ...], tuple[tuple[str, str, str], ...]]]:
+        """(rel, ((kind, path, SHA-256), …)) of each year's files: what the site-wide stage reads of
+        ``year_files`` (a summary taken from the cache holds this, and ``year_files`` only once read)."""
+        known = vars(self).get("_years")
+        if known is not None:
+            return known  # type: ignore[no-any-return]
+        return [(rel, tuple((d.kind, d.path, d.sha256) for d in files)) for rel, files in self.year_files]
+
     def __getattr__(self, name: str) -> object:
         """A field the persistent cache left stored (stored.py: ``LAZY``), unpickled when first read."""
         rest = vars(self).pop("_rest", None) if name in LAZY else None
@@ -94,7 +102,7 @@ class Summary:
         return vars(self)[name]
 
 
-LAZY = ("page_downloads",)  # what the site-wide stage reads of a department taken from the cache only without its own state
+LAZY = ("year_files", "page_downloads")  # read of a department taken from the cache only when its catalogue lines are not kept
 
 
 def lighten(entry: Entry) -> Entry:

@@ -91,9 +91,9 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
         take = writer.keep if i < len(in_place) and in_place[i] and isinstance(writer, PatchWriter) else writer.reserve
         for route in s.pages:
             take(route.path)
-        for _, files in s.year_files:
-            for d in files:
-                take(d.path)
+        for _, files in s.year_outputs():
+            for _, path, _ in files:
+                take(path)
     fresh = pages if store is None else reuse_pages(writer, PageKeys(store, {route.template for route, _ in pages},
                                                                      ordered, cards, years, last, state),
                                                     pages, last, state)
@@ -177,7 +177,7 @@ def department_catalog(summary: Summary) -> CatalogLines:
 def year_bytes(locate: Callable[[str], str], summaries: Iterable[Summary]) -> Callable[[Entry, str], bytes]:
     """``data(entry, name)`` for ``downloads.site_file_specs``: a year's file, read back from where
     ``locate(path)`` (the writer's ``path_of``) says it is."""
-    paths = {rel: {d.kind: d.path for d in files} for s in summaries for rel, files in s.year_files}
+    paths = {rel: {kind: path for kind, path, _ in files} for s in summaries for rel, files in s.year_outputs()}
     kinds = {"json": "department-year", "figures": "figures", "indicators": "indicators", "final": "final"}
 
     def data(entry: Entry, name: str) -> bytes:

@@ -136,8 +136,8 @@ def commit_state(folder: Path) -> None:
 def year_digests(summaries: Iterable[Summary]) -> dict[tuple[tuple[str, ...], str], str]:
     """The SHA-256 of each department-year's files, by (its ``rel``, ``json`` | ``figures`` | …), as the
     departments' summaries give them."""
-    return {(rel, YEAR_FILES[d.kind]): d.sha256 for s in summaries for rel, files in s.year_files
-            for d in files if d.kind in YEAR_FILES}
+    return {(rel, YEAR_FILES[kind]): sha256 for s in summaries for rel, files in s.year_outputs()
+            for kind, _, sha256 in files if kind in YEAR_FILES}
 
 
 class PageKeys:

@@ -11,8 +11,10 @@ so what a load costs is paid that many times. The file is a marshal frame of thr
   process (``_small``, ``_mark``: every department's marks share the site's items); each entry's line keys
   are the department's; an entry's path is, when it is that, the path of the content file the build was
   given (not made again);
-- the rest (the comparisons' downloads, which only a department's catalogue lines read: sitewide.py takes
-  them from its own state), kept as bytes and unpickled only when read (``Summary.__getattr__``);
+- the rest (the years' files and the comparisons' downloads as the catalogue describes them, which only a
+  department's catalogue lines read: sitewide.py takes them from its own state; the site-wide stage reads
+  the years' files' kinds, paths and digests, ``Summary.year_outputs``, kept in the head), kept as bytes and
+  unpickled only when read (``Summary.__getattr__``);
 - the signatures of the files the entry keeps, read only when they are checked (``verify``).
 
 The garbage collector is paused while summaries load (``paused_gc``): they are kept for the whole build, and
@@ -48,6 +50,7 @@ SHARED = 4096  # small models and marks kept made (``_small``, ``_mark``): a sit
 def pack(summary: Summary, stats: Stats) -> bytes:
     """The bytes of ``summary`` (with ``stats``, the signatures of the files kept beside it) to store."""
     fields = {name: value for name, value in vars(summary).items() if name not in LAZY and not name.startswith("_")}
+    fields["_years"] = tuple(summary.year_outputs())
     keys: dict[tuple[str | int, ...], tuple[str | int, ...]] = {}
     fields["entries"] = tuple((os.fspath(e.path), e.rel, e.model, {keys.setdefault(k, k): line for k, line in e.lines.items()})
                               for e in summary.entries)
@@ -106,12 +109,20 @@ class _Pickler(pickle.Pickler):
 
 
 def _shareable(model: BaseModel) -> tuple[Any, ...] | None:
-    """The arguments of ``_small`` that make ``model`` again, when its fields are all plain values (whose
-    equality is identity of value and type); else None."""
-    values = tuple(vars(model).values())
-    if not all(type(v) in _PLAIN for v in values):
-        return None
-    return type(model), tuple(vars(model)), values, frozenset(model.__pydantic_fields_set__)
+    """The arguments of ``_small`` that make ``model`` again, when each of its fields is a plain value or a
+    mapping of strings to strings (a glossary's terms); else None."""
+    values: list[Any] = []
+    mappings = []
+    for number, value in enumerate(vars(model).values()):
+        if type(value) in _PLAIN:
+            values.append(value)
+        elif type(value) is dict and all(type(k) is str and type(v) is str for k, v in value.items()):
+            values.append(tuple(value.items()))
+            mappings.append(number)
+        else:
+            return None
+    return (type(model), tuple(vars(model)), tuple(values), tuple(map(type, values)),
+            frozenset(model.__pydantic_fields_set__), tuple(mappings))
 
 
 def _model(cls: type[BaseModel], fields: dict[str, Any], fields_set: set[str]) -> BaseModel:
@@ -125,14 +136,19 @@ def _model(cls: type[BaseModel], fields: dict[str, Any], fields_set: set[str]) -
 
 
 @functools.lru_cache(maxsize=SHARED)
-def _small(cls: type[BaseModel], names: tuple[str, ...], values: tuple[Any, ...], fields_set: frozenset[str]) -> BaseModel:
-    """``_model`` of a model of plain values: one object for every equal one (every department's scorecard
-    items, a county's region), made once."""
-    return _model(cls, dict(zip(names, values)), set(fields_set))
+def _small(cls: type[BaseModel], names: tuple[str, ...], values: tuple[Any, ...], types: tuple[type, ...],
+           fields_set: frozenset[str], mappings: tuple[int, ...]) -> BaseModel:
+    """``_model`` of a model of plain values (``types``: theirs, so that 1 and True are not one), the
+    fields numbered in ``mappings`` given as their items: one object for every equal one (every
+    department's scorecard items, a county's region, a department's glossary of every year), made once."""
+    fields = dict(zip(names, values))
+    for number in mappings:
+        fields[names[number]] = dict(values[number])
+    return _model(cls, fields, set(fields_set))
 
 
 @functools.lru_cache(maxsize=SHARED)
-def _mark(cls: type[BaseModel], names: tuple[str, ...], values: tuple[Any, ...], fields_set: frozenset[str],
-          state: str, note: str) -> Mark:
-    """A scorecard mark, one object for every equal one."""
-    return Mark(_small(cls, names, values, fields_set), state, note)  # type: ignore[arg-type]
+def _mark(cls: type[BaseModel], names: tuple[str, ...], values: tuple[Any, ...], types: tuple[type, ...],
+          fields_set: frozenset[str], mappings: tuple[int, ...], state: str, note: str) -> Mark:
+    """A scorecard mark (``_small`` makes its item), one object for every equal one."""
+    return Mark(_small(cls, names, values, types, fields_set, mappings), state, note)  # type: ignore[arg-type]
