@@ -147,6 +147,21 @@ def test_a_file_added_to_the_output_by_hand_makes_the_next_build_cold_and_goes(t
     assert output.stat().st_ino != folder and hashes(output) == expected
 
 
+def test_a_file_the_build_in_place_reads_removed_by_hand_makes_it_build_a_new_folder(tmp_path: Path) -> None:
+    """The output folder is checked while a warm build runs (patch.OutputCheck); a build in place that trips
+    over a file removed by hand (the search entry of a shard it keeps) is not an error: it builds again into
+    a new folder."""
+    root = two_department_site(tmp_path / "site", "虚构缓存站")
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    build(root, output, cache)
+    expected = hashes(output)
+    folder = output.stat().st_ino
+    (output / "pagefind/pagefind-entry.json").unlink()
+    assert build(root, output, cache) == 2
+    assert output.stat().st_ino != folder and hashes(output) == expected
+    assert leftovers(tmp_path) == []
+
+
 def test_a_commit_cut_short_leaves_the_next_build_equal_to_a_cold_one(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     root = two_department_site(tmp_path / "site", "虚构缓存站")

@@ -143,9 +143,6 @@ def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
     """A full build into a new folder, swapped in at the end: departments on every core (departments.py),
     then the site-wide pages and files from their summaries, then the search index. With a
     ``cache_dir``, departments and search shards that did not change are taken from it."""
-    def failed() -> BuildResult:
-        return BuildResult(False, 0, 0, time.perf_counter() - started)
-
     if ctx.theme is not None and ctx.items is not None and not reporter.errors:
         try:
             env = warm.environment(ctx.theme) if warm is not None else make_environment(ctx.theme)
@@ -154,14 +151,35 @@ def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
         except TemplateProblem as err:
             report_failure(err, output_dir, reporter)
     rendering = ctx.env is not None
+    mark = len(reporter.problems)
     try:
-        with persistent_cache(cache_dir if rendering else None, ctx, warm) as store, \
-                site_writer(output_dir, store, None if search_index else BUNDLE, touched) as (writer, state), \
-                segment_folder(output_dir, search_index and rendering) as segmented:
+        return build_once(ctx, output_dir, reporter, search_index=search_index, started=started,
+                          cache_dir=cache_dir if rendering else None, warm=warm, touched=touched, in_place=True)
+    except patch.OutputChanged:  # output/ was changed by hand since the last build: a new folder, swapped in
+        del reporter.problems[mark:]
+        return build_once(ctx, output_dir, reporter, search_index=search_index, started=started,
+                          cache_dir=cache_dir if rendering else None, warm=warm, touched=touched, in_place=False)
+
+
+def build_once(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, search_index: bool, started: float,
+               cache_dir: Path | Sequence[Path] | None, warm: Warm | None, touched: frozenset[str],
+               in_place: bool) -> BuildResult:
+    """``build_full`` once: writing in place (``in_place``, when the output folder allows it) or into a new folder.
+    Raises patch.OutputChanged when a build in place finds, before its commit, that the output folder is
+    not what the last build left there (it is checked while the build runs): nothing is then put in place."""
+    def failed() -> BuildResult:
+        return BuildResult(False, 0, 0, time.perf_counter() - started)
+
+    writer: SiteWriter | PatchWriter | None = None
+    try:
+        with persistent_cache(cache_dir, ctx, warm) as store, \
+                site_writer(output_dir, store, None if search_index else BUNDLE, touched, in_place) as (writer, state), \
+                segment_folder(output_dir, search_index and ctx.env is not None) as segmented:
             described: dict[str, Described] = {}
             html_pages = write_site(ctx, writer, segmented, reporter, store, state.departments if state else None,
                                     touched, warm, described)
             if html_pages is None:
+                patch.confirm(writer)
                 return failed()
             release_memory()  # what the site-wide stage held, before Pagefind runs beside this process
             if isinstance(writer, PatchWriter):
@@ -171,6 +189,7 @@ def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
                 written = index_and_commit(writer, reporter, output_dir, writer.temp if search_index else None,
                                            segmented, store, described)
             if written is None:
+                patch.confirm(writer)
                 return failed()
             if store is not None:
                 store.prune()
@@ -180,6 +199,7 @@ def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
                     store.keep_output(site_folder(output_dir), manifest, writer.temp)
                 commit_state(store.folder)
     except (TemplateProblem, OSError) as err:
+        patch.confirm(writer)  # a file of output/ gone by hand shows as an error: then build into a new folder
         report_failure(err, output_dir, reporter)
         return failed()
     if warm is not None:
@@ -196,20 +216,27 @@ Holds = dict[str, str]  # department folder → the key of the department the ou
 
 @contextlib.contextmanager
 def site_writer(output_dir: Path, store: PersistentCache | None, skip: str | None = None,
-                touched: frozenset[str] = frozenset()) -> Iterator[tuple[SiteWriter | PatchWriter, OutputState | None]]:
+                touched: frozenset[str] = frozenset(),
+                in_place: bool = True) -> Iterator[tuple[SiteWriter | PatchWriter, OutputState | None]]:
     """The writer of a build, and what the output folder holds that it may keep in place: a
-    PatchWriter and the folder's state when ``output_dir`` is, file for file, what the last build
-    through ``store`` left there, but for the files in ``touched`` and its folder ``skip`` (the search
-    index, when the build makes none: the preview's own); else a SiteWriter (a new folder, swapped in
-    whole) and None: so too when what every page reads changed since (site_builder itself, after an
-    upgrade), since every file is then made again and one folder swapped in costs less than as many renames."""
-    state = store.output_state(site_folder(output_dir)) if store is not None else None
+    PatchWriter and the folder's state when the last build through ``store`` left a state of
+    ``output_dir`` (and ``in_place``); else a SiteWriter (a new folder, swapped in whole) and None: so
+    too when what every page reads changed since (site_builder itself, after an upgrade), since every
+    file is then made again and one folder swapped in costs less than as many renames.
+
+    Whether ``output_dir`` is, file for file, what that build left there (but for the files in
+    ``touched`` and its folder ``skip``: the search index, when the build makes none: the preview's
+    own) is checked beside the build (patch.OutputCheck); the PatchWriter's commit waits for it."""
+    state = store.output_state(site_folder(output_dir)) if store is not None and in_place else None
     if state is not None and store is not None and state.site != store.inputs.digest("site", ""):
         state = None
-    found = patch.holds_as_left(site_folder(output_dir), state.manifest, touched, skip) if state is not None else None
-    if state is not None and found is not None:
-        with PatchWriter(output_dir, found) as writer:
-            yield writer, state
+    if state is not None:
+        check = patch.OutputCheck(site_folder(output_dir), state.manifest, touched, skip)
+        try:
+            with PatchWriter(output_dir, state.manifest, check) as writer:
+                yield writer, state
+        finally:
+            check.wait()
         return
     with SiteWriter(output_dir) as full:
         yield full, None

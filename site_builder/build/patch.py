@@ -7,7 +7,10 @@ what changed). So when ``output/`` is, file for file, what the last build throug
 left there (its ``Manifest``: every file's size, modification time and inode, as ``scan`` finds
 them), the build writes only what it made again into a staging folder beside ``output/``, and
 ``commit`` renames each of those files into place and deletes the files the new site no longer
-has. The files it kept are claimed (``keep``) without being touched.
+has. The files it kept are claimed (``keep``) without being touched. The check of ``output/``
+against the manifest runs on a thread beside the build (``OutputCheck``: at 10,000 department-years
+a scan of 144,000 files in 47,000 folders, mostly system calls); the commit waits for it, and a
+build that finds ``output/`` changed then is done again into a new folder (engine.build_full).
 
 What still holds: nothing is put in place unless every page was rendered, every check passed
 and the search index was built (a failed build leaves ``output/`` as it was); each file is
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -62,14 +66,58 @@ def scan(folder: Path, skip: str | None = None) -> Manifest | None:
     return found
 
 
+class OutputChanged(Exception):
+    """The output folder is not what the last build left there: a build in place cannot commit."""
+
+
+class OutputCheck:
+    """``holds_as_left`` of an output folder, worked out on a thread of its own while the build runs (a
+    scan of 100,000 files is mostly system calls, which leave the interpreter to the build)."""
+
+    def __init__(self, folder: Path, manifest: Manifest, touched: frozenset[str], skip: str | None) -> None:
+        self._found: Manifest | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(folder, manifest, touched, skip),
+                                        name="output-check", daemon=True)
+        self._thread.start()
+
+    def _run(self, folder: Path, manifest: Manifest, touched: frozenset[str], skip: str | None) -> None:
+        try:
+            self._found = holds_as_left(folder, manifest, touched, skip)
+        except BaseException as err:  # pragma: no cover - handed to the caller of result()
+            self._error = err
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> Manifest:
+        """The output folder's manifest as it is; OutputChanged when it is not as the last build left it."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        if self._found is None:
+            raise OutputChanged()
+        return self._found
+
+
+def confirm(writer: object) -> None:
+    """Raise OutputChanged when ``writer`` is a build in place whose output folder was found changed (a
+    failure of such a build is then the build's to retry into a new folder, not the author's)."""
+    if isinstance(writer, PatchWriter) and writer.check is not None:
+        writer.check.result()
+
+
 class PatchWriter:
     """Writes the files of one build that changed into a staging folder beside ``output``, and
     claims those kept as they are (``keep``); ``commit`` puts the new ones in place and removes
     those of ``previous`` (the manifest of ``output`` as it is) that no file of this build claims.
-    After the commit, ``manifest`` is the new site's."""
+    After the commit, ``manifest`` is the new site's. With a ``check``, ``previous`` is the manifest the
+    last build left, and the commit first waits for the check of ``output`` (OutputChanged when it fails).
+    """
 
-    def __init__(self, output: Path, previous: Manifest) -> None:
+    def __init__(self, output: Path, previous: Manifest, check: OutputCheck | None = None) -> None:
         self.output = output
+        self.check = check
         self._site = site_folder(output)
         self._temp, self._lock = open_staging(self._site)
         self._previous = previous
@@ -170,6 +218,8 @@ class PatchWriter:
     def commit(self) -> None:
         """Rename each written file into ``output`` (folders made as needed), then remove the files and
         folders the new site does not have. ``manifest`` is then the new site's."""
+        if self.check is not None:
+            self._previous = self.check.result()  # as it is: the files the preview replaced since included
         site = os.fspath(self._site)
         made: set[str] = set()
         manifest = {rel: sig for rel, sig in self._previous.items() if rel in self._claimed}
