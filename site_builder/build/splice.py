@@ -103,8 +103,9 @@ def write_spliced(target: str, pieces: Iterable[tuple[bytes, Piece]], previous: 
             if not length:
                 return
             assert view is not None and old is not None
-            for at in range(start, start + length, COPY_BLOCK):
-                sha.update(view[at:min(at + COPY_BLOCK, start + length)])
+            with memoryview(view) as whole:  # hashed where it is mapped: no copy of 500 MB into bytes
+                for at in range(start, start + length, COPY_BLOCK):
+                    sha.update(whole[at:min(at + COPY_BLOCK, start + length)])
             _copy_range(old, out, start, length, view)
             done.copied += length
             pending[0] = pending[1] = 0
