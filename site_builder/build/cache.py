@@ -227,8 +227,7 @@ class PersistentCache(ShardCache):
 
     def _key(self, folder: str, files: Sequence[Path], read: Record) -> str:
         h = hashlib.sha256(folder.encode() + b"\0" + "\0".join(path.name for path in files).encode() + b"\0\0")
-        for kind, name in read:
-            h.update(f"{kind}\0{name}\0".encode() + self.inputs.digest(kind, name))
+        h.update(self.inputs.record_digest(read))
         return h.hexdigest()
 
     def summary(self, key: str, verify: bool = True, files: Sequence[Path] = ()) -> Any | None:
