@@ -48,6 +48,7 @@ _NULL = {"", "~", "null", "Null", "NULL"}
 # What no text of a disclosure holds: C0 controls but tab and line feed, DEL, C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TRUE = {"true", "True", "TRUE"}
+_NUMBER_FIRST = frozenset("+-0123456789")  # what _INT's and _DECIMAL's texts start with
 _FALSE = {"false", "False", "FALSE"}
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -107,6 +108,14 @@ def resolve_plain(text: str) -> Any:
     A number whose text is not the one ``str`` gives back is a ``WrittenInt`` or
     ``WrittenDecimal`` keeping that text (``written``), so that text fields get it as written.
     """
+    if text[:1] not in _NUMBER_FIRST:  # most plain scalars: text, which no number starts like
+        if text in _NULL:
+            return None
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        return text
     if text in _NULL:
         return None
     if text in _TRUE:

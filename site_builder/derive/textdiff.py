@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,6 +37,13 @@ _WORDLIKE = re.compile(r"[0-9A-Za-z.%]")
 # Above this many character pairs, a changed block is shown as deleted and inserted
 # whole rather than diffed character by character (SequenceMatcher is quadratic).
 _MAX_CHAR_PAIRS = 4_000_000
+CACHE_SIZE = 2048
+"""Character diffs a ``Cache`` keeps before it starts again (each a changed passage and its diff)."""
+
+Cache = MutableMapping[tuple[str, str], tuple[tuple["Op", str], ...]]
+"""Character diffs of changed passages, by (old, new): the comparisons of one department's pairs
+of years diff the same changed sentences again (a sentence changed in 2020 is changed against 2018
+and against 2019), so whoever compares them may pass one to each ``diff_text``."""
 
 
 @dataclass(frozen=True)
@@ -52,12 +59,14 @@ class Segment:
     folded: bool = False
 
 
-def diff_text(old: str, new: str, *, context: int = CONTEXT) -> tuple[Segment, ...]:
-    """The segments that turn ``old`` into ``new``, cleaned up and with long equal runs folded."""
-    return fold(diff_segments(old, new), context=context)
+def diff_text(old: str, new: str, *, context: int = CONTEXT, cache: Cache | None = None) -> tuple[Segment, ...]:
+    """The segments that turn ``old`` into ``new``, cleaned up and with long equal runs folded.
+
+    ``cache``: character diffs kept from earlier calls (see ``Cache``); the result is the same without."""
+    return fold(diff_segments(old, new, cache=cache), context=context)
 
 
-def diff_segments(old: str, new: str) -> list[Segment]:
+def diff_segments(old: str, new: str, *, cache: Cache | None = None) -> list[Segment]:
     """The unfolded segments from ``old`` to ``new``: equal runs, deletions before insertions."""
     if old == new:
         return [Segment("equal", old)] if old else []
@@ -65,7 +74,7 @@ def diff_segments(old: str, new: str) -> list[Segment]:
     suffix = _common_suffix(old[prefix:], new[prefix:])
     a, b = old[prefix:len(old) - suffix], new[prefix:len(new) - suffix]
     pieces: list[tuple[Op, str]] = [("equal", old[:prefix])]
-    pieces += _diff_sentences(a, b)
+    pieces += _diff_sentences(a, b, cache)
     pieces.append(("equal", old[len(old) - suffix:]))
     pieces = _merge(pieces)
     pieces = _cleanup_semantic(pieces)
@@ -147,26 +156,37 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE.findall(text) if s]
 
 
-def _diff_sentences(a: str, b: str) -> list[tuple[Op, str]]:
+def _diff_sentences(a: str, b: str, cache: Cache | None = None) -> list[tuple[Op, str]]:
     """Align whole sentences first, then diff the changed ones by character."""
     if not a or not b:
         return [("delete", a), ("insert", b)]
     sa, sb = sentences(a), sentences(b)
     if len(sa) <= 1 or len(sb) <= 1:
-        return _diff_chars(a, b)
+        return _diff_chars(a, b, cache)
     out: list[tuple[Op, str]] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, sa, sb, autojunk=False).get_opcodes():
         old, new = "".join(sa[i1:i2]), "".join(sb[j1:j2])
         if tag == "equal":
             out.append(("equal", old))
         else:
-            out += _diff_chars(old, new)
+            out += _diff_chars(old, new, cache)
     return out
 
 
-def _diff_chars(a: str, b: str) -> list[tuple[Op, str]]:
+def _diff_chars(a: str, b: str, cache: Cache | None = None) -> list[tuple[Op, str]]:
     if not a or not b or len(a) * len(b) > _MAX_CHAR_PAIRS:
         return [("delete", a), ("insert", b)]
+    if cache is None:
+        return _char_opcodes(a, b)
+    found = cache.get((a, b))
+    if found is None:
+        if len(cache) >= CACHE_SIZE:
+            cache.clear()
+        found = cache[(a, b)] = tuple(_char_opcodes(a, b))
+    return list(found)
+
+
+def _char_opcodes(a: str, b: str) -> list[tuple[Op, str]]:
     out: list[tuple[Op, str]] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":

@@ -44,7 +44,7 @@ def compare(older: Document, newer: Document, *, crosswalk: Crosswalk = EMPTY,
     notes = _notes(old_info, new_info, unit)
     comparison = Comparison(new.meta.department, old_info, new_info, unit, notes, (), tuple(found), tuple(parts),
                             tuple(paired), tuple(paired_projects), tuple(department_indicators),
-                            tuple(texts(old, new)), tuple(stated))
+                            tuple(texts(old, new, derived.text_diffs)), tuple(stated))
     return with_summary(comparison)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ...content.model import DepartmentYear, TitledText
 from ..comparison import Status, TextChange
-from ..textdiff import Segment, changed_chars, diff_text
+from ..textdiff import Cache, Segment, changed_chars, diff_text
 from .matching import heading_key, merge_order, ordered_pairs, unique_key
 
 
@@ -36,7 +36,8 @@ def _text_sources(doc: DepartmentYear) -> list[tuple[str, list[tuple[str, str]]]
     return out
 
 
-def texts(old: DepartmentYear, new: DepartmentYear) -> list[TextChange]:
+def texts(old: DepartmentYear, new: DepartmentYear, cache: Cache | None = None) -> list[TextChange]:
+    """The texts of two years paired and diffed; ``cache``: character diffs kept across comparisons."""
     a, b = dict(_text_sources(old)), dict(_text_sources(new))
     out: list[TextChange] = []
     seen: set[str] = set()
@@ -56,7 +57,7 @@ def texts(old: DepartmentYear, new: DepartmentYear) -> list[TextChange]:
             elif y is None:
                 segments, status = (Segment("delete", base[1]),), "removed"
             else:
-                segments = diff_text(x[1], y[1])
+                segments = diff_text(x[1], y[1], cache=cache)
                 status = "unchanged" if x[1] == y[1] else "changed"
             deleted, inserted = changed_chars(segments)
             old_label = x[0] if x is not None and y is not None and x[0] != y[0] and x[0] else None
