@@ -90,8 +90,11 @@ def can_fork() -> bool:
 
 def run_serial(work: Callable[[T], R], tasks: Sequence[T], collect_every: int | None = None) -> list[R]:
     """``work`` of each task in this process; with ``collect_every``, the garbage collector runs only after
-    that many tasks (a task's objects are freed by their reference counts; the few cycles now and then)."""
+    that many tasks (a task's objects are freed by their reference counts; the few cycles now and then),
+    and what survived a collection (the results so far) is not scanned again (``gc.freeze``) until the
+    last task, unless something else froze objects before (the preview server)."""
     was_enabled = gc.isenabled()
+    freeze = collect_every is not None and gc.get_freeze_count() == 0
     if collect_every is not None:
         gc.disable()
     try:
@@ -100,8 +103,12 @@ def run_serial(work: Callable[[T], R], tasks: Sequence[T], collect_every: int | 
             results.append(work(task))
             if collect_every is not None and number % collect_every == 0:
                 gc.collect()
+                if freeze:
+                    gc.freeze()
         return results
     finally:
+        if freeze:
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 

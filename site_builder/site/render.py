@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.runtime
 
 from . import html
 from .routes import SITE_PATHS, Route, relative_url
@@ -80,7 +81,29 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     env.filters["region_levels"] = region_levels  # the 地区 values of a page for the search filters
     env.filters.update(html.FILTERS)  # what Python prints for speed (a theme's templates may print it themselves)
     env.globals["routes"] = SITE_PATHS  # the site-wide pages a template links to: url(routes.glossary)
+    env.context_class = _PageContext
     return env
+
+
+_CONTEXTS = "__page_contexts__"
+"""The render variable that lists the contexts made with a page's variables (``_PageContext``)."""
+
+
+class _PageContext(jinja2.runtime.Context):
+    """A template context that adds itself to its page's list of contexts (``render_page`` releases them).
+
+    A page's contexts are the page's own and those of the macro modules it imports with context
+    (and of what it includes): each holds the page's variables, and a module's context and its
+    macros refer to each other, so without a release the page's whole view would wait in a cycle
+    for the garbage collector, which then spent more time on it than freeing it costs.
+    """
+
+    def __init__(self, environment: jinja2.Environment, parent: dict[str, Any], name: str | None,
+                 blocks: dict[str, Any], globals: Any = None) -> None:  # noqa: A002 - Jinja's name
+        super().__init__(environment, parent, name, blocks, globals)
+        made = parent.get(_CONTEXTS)
+        if made is not None:
+            made.append(self)
 
 
 def compile_templates(env: jinja2.Environment, names: tuple[str, ...] = PAGE_TEMPLATES) -> None:
@@ -99,9 +122,10 @@ def render_page(env: jinja2.Environment, route: Route, context: dict[str, Any],
                 url: Callable[[str], str] | None = None) -> str:
     """Render one page; a failure raises TemplateProblem naming the template, its line and the page."""
     bound_url = url or (lambda target: relative_url(route.path, target))
+    contexts: list[jinja2.runtime.Context] = []
     try:
         template = env.get_template(route.template)
-        return template.render(context, url=bound_url, current=route.path)
+        return template.render(context, url=bound_url, current=route.path, **{_CONTEXTS: contexts})
     except jinja2.TemplateSyntaxError as err:
         raise TemplateProblem(_display(err.filename or err.name or route.template), err.lineno or 1,
                               f"template syntax error while rendering {route.path}: {err.message}",
@@ -110,6 +134,11 @@ def render_page(env: jinja2.Environment, route: Route, context: dict[str, Any],
         file, line = _template_frame(err, route.template)
         raise TemplateProblem(file, line, f"while rendering {route.path}: {type(err).__name__}: {err}",
                               f"渲染页面 {route.path} 时模板出错：{type(err).__name__}: {err}") from err
+    finally:
+        for made in contexts:  # the page is rendered: its contexts let go of its variables and macros
+            made.vars.clear()
+            made.exported_vars.clear()
+            made.parent = {}
 
 
 def _template_frame(err: BaseException, fallback: str) -> tuple[str, int]:
