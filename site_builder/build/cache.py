@@ -234,15 +234,15 @@ class PersistentCache(ShardCache):
         """The summary kept under ``key``, when every file it lists is still as it was written (not looked
         at without ``verify``: the files are not used, the output folder has them); else None. ``files``:
         the department's content files, as this build names them (stored.unpack)."""
-        entry = self.folder / _DEPARTMENTS / key
-        if not verify and key in self._known and (entry / _SUMMARY).is_file():
+        entry = os.path.join(self.folder, _DEPARTMENTS, key)
+        if not verify and key in self._known and os.path.isfile(os.path.join(entry, _SUMMARY)):
             summary = self.summaries[key] = self._known[key]
             return summary
         try:
-            with open(entry / _SUMMARY, "rb") as f:
+            with open(os.path.join(entry, _SUMMARY), "rb") as f:
                 summary, stats = stored.unpack(f.read(), files, verify)
             for rel, signature in stats.items() if stats is not None else ():
-                if file_signature(entry / rel) != signature:
+                if file_signature(os.path.join(entry, rel)) != signature:
                     return None
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
             return None

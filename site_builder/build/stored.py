@@ -24,6 +24,7 @@ collecting as they come would scan them again and again.
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import functools
 import gc
 import io
@@ -37,13 +38,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..content.load import Entry
-from ..derive.scorecard import Mark
+from ..derive.scorecard import Mark, Scorecard
+from ..site.routes import Route
 from .departments import LAZY, Summary
 
 FORMAT = 1  # the layout of the frame; the cache key holds a digest of the package, so an older file is never read
 Stats = dict[str, tuple[int, int, int]]  # a kept file (relative to the entry) → its signature (writer.file_signature)
 
-_PLAIN = (str, int, bool, type(None))
+_PLAIN = (str, int, type(None))  # no bool: equal to 1 and 0, a key of them would make one of True and 1
 SHARED = 4096  # small models and marks kept made (``_small``, ``_mark``): a site's items, marks and regions
 
 
@@ -51,11 +53,8 @@ def pack(summary: Summary, stats: Stats) -> bytes:
     """The bytes of ``summary`` (with ``stats``, the signatures of the files kept beside it) to store."""
     fields = {name: value for name, value in vars(summary).items() if name not in LAZY and not name.startswith("_")}
     fields["_years"] = tuple(summary.year_outputs())
-    keys: dict[tuple[str | int, ...], tuple[str | int, ...]] = {}
-    fields["entries"] = tuple((os.fspath(e.path), e.rel, e.model, {keys.setdefault(k, k): line for k, line in e.lines.items()})
-                              for e in summary.entries)
     head = io.BytesIO()
-    _Pickler(head).dump(fields)
+    _Pickler(head, _repeated([e.model for e in summary.entries])).dump(fields)
     rest = pickle.dumps({name: getattr(summary, name) for name in LAZY}, protocol=pickle.HIGHEST_PROTOCOL)
     return marshal.dumps((FORMAT, head.getvalue(), rest, marshal.dumps(stats)))
 
@@ -70,8 +69,10 @@ def unpack(data: bytes, files: Sequence[Path] = (), verify: bool = True) -> tupl
         raise ValueError(f"summary format {version}, not {FORMAT}")
     fields = pickle.loads(head)
     given = {os.fspath(path): path for path in files}
-    fields["entries"] = [Entry(given.get(path) or Path(path), rel, model, lines)
-                         for path, rel, model, lines in fields["entries"]]
+    for entry in fields["entries"]:
+        state = vars(entry)
+        path = state["path"]
+        state["path"] = given.get(path) or Path(path)
     summary = Summary.__new__(Summary)
     vars(summary).update(fields)
     vars(summary)["_rest"] = rest  # LAZY: unpickled when read
@@ -93,19 +94,72 @@ def paused_gc() -> Iterator[None]:
 class _Pickler(pickle.Pickler):
     """Pickles a summary's head (see the module's docstring)."""
 
+    def __init__(self, file: io.BytesIO, repeated: set[tuple[Any, ...]]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._repeated = repeated  # the models of plain values the entries hold more than once (``_repeated``)
+        self._args: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # the arguments of ``_small`` and ``_mark``, each once
+        self._first: dict[Any, Any] = {}  # an object by its value (``_equal``) → the first such of the frame
+
     def reducer_override(self, obj: Any) -> Any:
         if isinstance(obj, BaseModel):
             if obj.__pydantic_extra__ is not None or obj.__pydantic_private__ is not None:
                 return NotImplemented
             shared = _shareable(obj)
-            if shared is not None:
-                return _small, shared
-            return _model, (type(obj), vars(obj), obj.__pydantic_fields_set__)
-        if type(obj) is Mark:
+            if shared is not None and shared in self._repeated:
+                return _small, self._args.setdefault(shared, shared)
+            fields = {name: self._equal(value) for name, value in vars(obj).items()}
+            return _model, (type(obj), fields, obj.__pydantic_fields_set__)
+        kind = type(obj)
+        if kind is Mark:
             item = _shareable(obj.item)
             if item is not None:
-                return _mark, (*item, obj.state, obj.note)
+                args = (*item, obj.state, obj.note)
+                return _mark, self._args.setdefault(args, args)
+        elif kind is Scorecard:
+            return copyreg.__newobj__, (kind,), {**vars(obj), "marks": tuple(self._equal(m) for m in obj.marks)}
+        elif kind is Entry:
+            lines = {self._equal(key): line for key, line in obj.lines.items()}
+            return copyreg.__newobj__, (kind,), {**vars(obj), "path": os.fspath(obj.path), "lines": lines}
+        elif kind is Route:
+            return copyreg.__newobj__, (kind,), {name: self._equal(value) for name, value in vars(obj).items()}
         return NotImplemented
+
+    def _equal(self, value: Any) -> Any:
+        """``value``, or the first object of the frame equal to it (pickled once, the others refer to it): a
+        string, a tuple of strings and numbers (a line's key), a model of plain values, a mark; a list of them
+        likewise."""
+        kind = type(value)
+        if kind is str or kind is tuple and all(type(v) is str or type(v) is int for v in value):
+            return self._first.setdefault((kind, value), value)
+        if kind is list:
+            return [self._equal(v) for v in value]
+        if kind is Mark:
+            item = _shareable(value.item)
+            return value if item is None else self._first.setdefault((kind, item, value.state, value.note), value)
+        if isinstance(value, BaseModel):
+            key = _shareable(value)
+            return value if key is None else self._first.setdefault(key, value)
+        return value
+
+
+def _repeated(models: list[BaseModel]) -> set[tuple[Any, ...]]:
+    """The ``_shareable`` models ``models`` hold more than once (a region, a glossary), by their arguments:
+    those are made by ``_small``, the others (each year's sources) by ``_model``, not kept."""
+    seen: set[tuple[Any, ...]] = set()
+    repeated = set()
+    stack = list(models)
+    while stack:
+        for value in vars(stack.pop()).values():
+            for part in value if type(value) is list else (value,):
+                if isinstance(part, BaseModel):
+                    key = _shareable(part)
+                    if key is None:
+                        stack.append(part)
+                    elif key in seen:
+                        repeated.add(key)
+                    else:
+                        seen.add(key)
+    return repeated
 
 
 def _shareable(model: BaseModel) -> tuple[Any, ...] | None:
@@ -121,8 +175,7 @@ def _shareable(model: BaseModel) -> tuple[Any, ...] | None:
             mappings.append(number)
         else:
             return None
-    return (type(model), tuple(vars(model)), tuple(values), tuple(map(type, values)),
-            frozenset(model.__pydantic_fields_set__), tuple(mappings))
+    return type(model), tuple(vars(model)), tuple(values), frozenset(model.__pydantic_fields_set__), tuple(mappings)
 
 
 def _model(cls: type[BaseModel], fields: dict[str, Any], fields_set: set[str]) -> BaseModel:
@@ -136,9 +189,9 @@ def _model(cls: type[BaseModel], fields: dict[str, Any], fields_set: set[str]) -
 
 
 @functools.lru_cache(maxsize=SHARED)
-def _small(cls: type[BaseModel], names: tuple[str, ...], values: tuple[Any, ...], types: tuple[type, ...],
-           fields_set: frozenset[str], mappings: tuple[int, ...]) -> BaseModel:
-    """``_model`` of a model of plain values (``types``: theirs, so that 1 and True are not one), the
+def _small(cls: type[BaseModel], names: tuple[str, ...], values: tuple[Any, ...], fields_set: frozenset[str],
+           mappings: tuple[int, ...]) -> BaseModel:
+    """``_model`` of a model of plain values (strings, integers, None), the
     fields numbered in ``mappings`` given as their items: one object for every equal one (every
     department's scorecard items, a county's region, a department's glossary of every year), made once."""
     fields = dict(zip(names, values))
@@ -148,7 +201,7 @@ def _small(cls: type[BaseModel], names: tuple[str, ...], values: tuple[Any, ...]
 
 
 @functools.lru_cache(maxsize=SHARED)
-def _mark(cls: type[BaseModel], names: tuple[str, ...], values: tuple[Any, ...], types: tuple[type, ...],
-          fields_set: frozenset[str], mappings: tuple[int, ...], state: str, note: str) -> Mark:
+def _mark(cls: type[BaseModel], names: tuple[str, ...], values: tuple[Any, ...], fields_set: frozenset[str],
+          mappings: tuple[int, ...], state: str, note: str) -> Mark:
     """A scorecard mark (``_small`` makes its item), one object for every equal one."""
-    return Mark(_small(cls, names, values, types, fields_set, mappings), state, note)  # type: ignore[arg-type]
+    return Mark(_small(cls, names, values, fields_set, mappings), state, note)  # type: ignore[arg-type]
