@@ -15,7 +15,9 @@ from site_builder.search import index as search
 from site_builder.problems import Reporter
 from site_builder.search.index import index_site
 from site_builder.site.render import region_levels
-from site_builder.search.segment import BOUNDARY, drop_ignored, segment_html, segment_text
+from site_builder.search import segment
+from site_builder.search.segment import (BOUNDARY, drop_ignored, drop_outside_body, drop_unread_attributes,
+                                          segment_html, segment_text)
 
 B = BOUNDARY
 
@@ -175,6 +177,102 @@ def test_what_pagefind_ignores_is_left_out_of_the_segmented_copy() -> None:
                                   '<p title="data-pagefind-ignore">辛</p>')
     assert "乙" not in segment_html(html) and " 辛" in segment_html(html)
     assert drop_ignored('<div data-pagefind-ignore><p>未闭合') == '<div data-pagefind-ignore><p>未闭合'
+
+
+# A page as base.html lays it out (虚构): what Pagefind indexes is <main>; around it a header with a form and an
+# input with an id, breadcrumbs, a footer. Inside: headings with ids, a table, a chart with a <title>, a permalink
+# that is ignored, classes and ARIA everywhere.
+FULL_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>虚构县示例局 2020年预算 · 虚构预算公开</title>
+<meta name="description" content="部门预算">
+<link rel="stylesheet" href="../static/site.css">
+<meta data-pagefind-filter="年度[content]" content="2020">
+<meta data-pagefind-filter="地区[content]" content="虚构省 虚构县">
+</head>
+<body>
+<a class="skip-link" href="#main">跳到正文</a>
+<header class="site-header"><div class="wrap"><a class="site-title" href="../">虚构预算公开</a>
+<nav class="site-nav" aria-label="网站导航"><ul><li><a href="../">首页</a></li></ul></nav>
+<form class="site-search" role="search" action="../search/" method="get">
+<label for="site-search-q" class="visually-hidden">搜索全站</label>
+<input id="site-search-q" type="search" name="q" placeholder="搜索项目"><button type="submit">搜索</button></form>
+</div></header>
+<nav class="breadcrumbs wrap" aria-label="位置"><ol><li><a href="../">首页</a></li><li aria-current="page">示例局</li></ol></nav>
+<main id="main" class="wrap" tabindex="-1" data-pagefind-body>
+<div class="page-head"><p class="eyebrow">虚构省 虚构县</p><h1>虚构县示例局（虚构） 2020年部门预算</h1></div>
+<section id="sangong" aria-labelledby="sangong-title"><h2 id="sangong-title">“三公”经费 <a class="permalink" data-pagefind-ignore href="#sangong">#</a></h2>
+<p class="summary-sentence">严格落实中央八项规定精神，公务接待费 10 元。</p>
+<figure class="chart-figure"><figcaption><strong>支出结构</strong></figcaption>
+<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 340 140" role="img"><title id="chart-title">支出结构，共 30 元</title>
+<text class="chart-label" x="0" y="15">公务接待费</text><rect class="chart-bar" x="0" y="21" width="230.0" height="16"/></svg></figure>
+<table id="sangong-table" class="figures"><caption id="sangong-caption">“三公”经费 <span class="unit">单位：元</span></caption>
+<tr><th scope="row">公务接待费</th><td class="num"><data value="10" title="10 元">10</data><span class="visually-hidden unit"> 元</span></td></tr>
+<tr><th scope="row">合计</th><td class="num"><data value="30">30</data></td></tr></table>
+</section>
+</main>
+<footer class="site-footer"><div class="wrap"><p class="footer-links"><a href="../about/">关于数据</a> · <a href="../glossary/">名词解释</a></p></div></footer>
+</body>
+</html>
+"""
+
+
+def test_what_lies_outside_the_indexed_element_is_left_out_of_the_segmented_copy() -> None:
+    lean = drop_outside_body(FULL_PAGE)
+    assert "网站导航" not in lean and "site-search-q" not in lean and "关于数据" not in lean  # header, form, footer
+    assert lean.startswith(FULL_PAGE[:FULL_PAGE.index("<body>") + 6])  # the head as it was: title, filters
+    main = FULL_PAGE[FULL_PAGE.index("<main"):FULL_PAGE.index("</main>") + 7]
+    assert main in lean and lean.endswith("</body>\n</html>\n")
+    # Kept: a stretch that holds what Pagefind reads anywhere (an h1 is a result's title; a filter).
+    header_h1 = FULL_PAGE.replace('<a class="site-title" href="../">虚构预算公开</a>', "<h1>虚构预算公开</h1>")
+    assert "<h1>虚构预算公开</h1>" in drop_outside_body(header_h1) and "关于数据" not in drop_outside_body(header_h1)
+    footer_filter = FULL_PAGE.replace("<footer", '<footer data-pagefind-filter="甲:乙"')
+    assert "关于数据" in drop_outside_body(footer_filter) and "网站导航" not in drop_outside_body(footer_filter)
+    # Kept whole: a page marked twice, and one whose marked element is not a block.
+    for kept in (FULL_PAGE.replace('<div class="wrap">', '<div class="wrap" data-pagefind-body>', 1),
+                 FULL_PAGE.replace("<main", "<span").replace("</main>", "</span>")):
+        assert drop_outside_body(kept) == kept
+
+
+def test_attributes_pagefind_does_not_read_are_left_out_of_the_segmented_copy() -> None:
+    lean = drop_unread_attributes(FULL_PAGE)
+    for gone in ('class="', 'aria-labelledby="', 'scope="', 'title="10 元"', 'viewBox="', 'tabindex="'):
+        assert gone not in lean, gone
+    for kept in ('<html lang="zh-CN">', '<meta data-pagefind-filter="年度[content]" content="2020">',
+                 '<main id="main" data-pagefind-body>', '<h2 id="sangong-title">', '<input id="site-search-q">',
+                 '<a data-pagefind-ignore href="#sangong">', "<td><data>10</data>", '<rect/>'):
+        assert kept in lean, kept
+    # Left as they are: a page with a script, with a single-quoted attribute, or whose filter names an attribute.
+    for kept in (FULL_PAGE.replace("</body>", "<script>var a = 1;</script></body>"),
+                 FULL_PAGE.replace('class="eyebrow"', "class='eyebrow'"),
+                 FULL_PAGE.replace('data-pagefind-filter="年度[content]"', 'data-pagefind-filter="年度[title]" title="2020"')):
+        assert drop_unread_attributes(kept) == kept
+
+
+@pytest.mark.parametrize("page", [FULL_PAGE, FULL_PAGE.replace('<a class="site-title" href="../">虚构预算公开</a>',
+                                                               '<h1 class="site-title">虚构预算公开</h1>')],
+                         ids=["page", "h1-in-header"])
+def test_the_lean_copy_gives_pagefind_the_very_index_the_whole_page_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: str) -> None:
+    """Real Pagefind over the segmented copy as we make it, and over the whole page segmented: the same bundle,
+    byte for byte (the title, the filters, every anchor with its text and place, every word)."""
+    bundles, sizes = [], []
+    for lean in (True, False):
+        site = tmp_path / ("lean" if lean else "whole")
+        (site / "a").mkdir(parents=True)
+        (site / "a/index.html").write_text(page, encoding="utf-8")
+        (site / "b").mkdir()
+        (site / "b/index.html").write_text(PAGE, encoding="utf-8")
+        if not lean:
+            monkeypatch.setattr(segment, "drop_outside_body", lambda document: document)
+            monkeypatch.setattr(segment, "drop_unread_attributes", lambda document: document)
+        assert index_site(site, Reporter()) is not None
+        bundles.append(digest(site / "pagefind"))
+        sizes.append(len(segment_html(page)))
+    assert bundles[0] == bundles[1]
+    assert sizes[0] < sizes[1] * 0.7
 
 
 def test_every_page_of_a_department_is_told_to_be_its_own() -> None:

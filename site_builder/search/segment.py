@@ -77,10 +77,11 @@ def _spread(match: re.Match[str]) -> str:
 def segment_html(document: str) -> str:
     """``document`` with the text of every element (but scripts and styles) segmented.
 
-    Tags and attributes are kept as they are, so that ids, filters and metadata reach
-    Pagefind unchanged; a block-level tag is preceded by a ``BOUNDARY``.
+    Tags are kept, with the attributes Pagefind reads, so that ids, filters and metadata reach
+    it unchanged; a block-level tag is preceded by a ``BOUNDARY``. What Pagefind does not read is
+    left out first (``drop_outside_body``, ``drop_ignored``, ``drop_unread_attributes``).
     """
-    document = drop_ignored(document)
+    document = drop_unread_attributes(drop_ignored(drop_outside_body(document)))
     out: list[str] = []
     append = out.append
     raw: str | None = None
@@ -134,6 +135,82 @@ def segment_html(document: str) -> str:
                 raw = name
             append(part)
     return "".join(out)
+
+
+_KEPT_ATTRIBUTES = ("id", "lang", "src", "alt", "href", "content")
+_UNREAD_ATTRIBUTE = re.compile(rf"""\s(?!(?i:(?:{'|'.join(_KEPT_ATTRIBUTES)})=|data-pagefind-))[A-Za-z][-A-Za-z0-9_:.]*="[^"<>]*"(?=[^<>]*>)""")
+_NAMED_ATTRIBUTE = re.compile(r'data-pagefind-[a-z-]+="([^"]*)"')
+_RAW_OPENING = re.compile(r"<(?:script|style|textarea|template)(?=[\s/>])", re.I)
+
+
+def drop_unread_attributes(document: str) -> str:
+    """``document`` without the attributes Pagefind does not read (class, ARIA, title, value …: about a third
+    of a page's bytes, which Pagefind would parse for nothing).
+
+    Pagefind 1.5.2 reads an element's ``id`` (where a result links to), its ``data-pagefind-*`` attributes
+    and the attributes they name (``data-pagefind-filter="年度[content]"``), ``lang`` on ``<html>``, ``src``
+    and ``alt`` on ``<img>``, and ``href`` and ``src`` on ``<link>`` and ``<script>``: these stay wherever
+    they are. Only double-quoted attributes inside a tag are taken out (the text of our pages is escaped, so
+    that ``="`` and ``>`` never occur in it); a page with a script or a style, a single-quoted attribute, or
+    Pagefind attributes that name another attribute or ``data-pagefind-index-attrs``, is left as it is."""
+    if "data-pagefind-index-attrs" in document or "='" in document or _RAW_OPENING.search(document):
+        return document
+    for value in _NAMED_ATTRIBUTE.findall(document):
+        for named in re.findall(r"\[([^\]]*)\]", value):
+            if named not in _KEPT_ATTRIBUTES:
+                return document
+    return _UNREAD_ATTRIBUTE.sub("", document)
+
+
+BODY = "data-pagefind-body"
+_BODY_ATTRIBUTE = re.compile(rf"\s{BODY}(?=[\s=/>])")
+_BODY_OPENING = re.compile(r"<body(?=[\s>])[^>]*>", re.I)
+_BODY_CLOSING = re.compile(r"</body\s*>", re.I)
+_READ_ANYWHERE = re.compile(r"data-pagefind-(?!ignore)|<(?:h1|img|title)(?=[\s/>])", re.I)
+_ROW_OR_RAW = re.compile(r"<(?:tr|td|th|script|style|textarea|template)(?=[\s/>])", re.I)
+
+
+def drop_outside_body(document: str) -> str:
+    """``document`` without what lies, inside ``<body>``, before and after its one element marked
+    ``data-pagefind-body`` (the site's header, navigation, breadcrumbs and footer).
+
+    Pagefind indexes only the text of the marked element then, but still reads from anywhere on the page
+    its ``data-pagefind-*`` attributes, the first ``<title>``, the first ``h1`` (a result's title) and an
+    ``img`` after it: a stretch that holds any of these is kept. So is the one before the element when it
+    holds a table row or a script (the segmentation's state entering the element would change), and the
+    whole page when the element is not a block (``segment_html`` fences a block's start whatever precedes
+    it) or when the page has more than one mark or none."""
+    found = document.find(BODY)
+    if found == -1 or document.find(BODY, found + len(BODY)) != -1:
+        return document
+    start = document.rfind("<", 0, found)
+    opening = _TAG.match(document, start) if start != -1 else None
+    name = _TAG_NAME.match(opening[0]) if opening else None
+    if opening is None or opening.end() <= found or name is None or name[1] or name[2].lower() not in _BLOCKS \
+            or not _BODY_ATTRIBUTE.search(_QUOTED.sub("", opening[0])):
+        return document
+    tag, depth, close = name[2].lower(), 0, None
+    for bound in _bounds(tag).finditer(document, opening.end()):
+        if not bound[1]:
+            nested = _TAG.match(document, bound.start())
+            depth += nested is not None and not nested[0].endswith("/>")
+        elif depth:
+            depth -= 1
+        else:
+            close = _TAG.match(document, bound.start())
+            break
+    body = _BODY_OPENING.search(document, 0, start)
+    if close is None or body is None:
+        return document
+    after = _BODY_CLOSING.search(document, close.end())
+    end = after.start() if after else len(document)
+    before = document[body.end():start]
+    if not (_READ_ANYWHERE.search(before) or _ROW_OR_RAW.search(before)):
+        before = "\n"
+    behind = document[close.end():end]
+    if not _READ_ANYWHERE.search(behind):
+        behind = "\n"
+    return document[:body.end()] + before + document[start:close.end()] + behind + document[end:]
 
 
 IGNORE = "data-pagefind-ignore"
