@@ -11,7 +11,9 @@ So we segment ourselves, the same way on both sides:
 - index side (here, with ``segment.py``): Pagefind reads a temporary copy of every written
   page in which each CJK character is a word of its own, and in which every space of the
   original text and every block boundary is marked by the word ``BOUNDARY`` (U+E000, a
-  private-use character that cannot occur in our text). The published pages are untouched.
+  private-use character that cannot occur in our text), and which holds only what Pagefind reads
+  of the page (not the header, footer, ignored content or unread attributes: ``segment_html``).
+  The published pages are untouched.
 - query side (``themes/default/static/search-core.js``): the reader's query becomes an
   exact phrase of those characters (``"八 项 规 定"``), which Pagefind matches only where
   the characters are consecutive. The boundary words keep a phrase from running across two

@@ -15,6 +15,9 @@ is ``themes/default/static/search-core.js``, which must segment exactly as here)
 - a table cell with text after another in its row starts with ``CELL_SEPARATOR`` (" · "), so
   that the excerpt of a row reads as a row (公务接待费 · 10 元) and not as words run together.
 
+What Pagefind would not read is left out of the copy first (``drop_outside_body``, ``drop_ignored``,
+``drop_unread_attributes``; docs/search.md): the same index from a third fewer bytes.
+
 """
 
 from __future__ import annotations
@@ -137,6 +140,54 @@ def segment_html(document: str) -> str:
     return "".join(out)
 
 
+IGNORE = "data-pagefind-ignore"
+_IGNORE_ATTRIBUTE = re.compile(rf"\s{IGNORE}(?=[\s=/>])")
+_QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+@functools.lru_cache(maxsize=64)
+def _bounds(tag: str) -> re.Pattern[str]:
+    """An element's opening and closing tags, by its name (compiled once per name)."""
+    return re.compile(f"<(/?){re.escape(tag)}(?=[\\s/>])", re.I)
+
+
+def drop_ignored(document: str) -> str:
+    """``document`` with the content of every element marked ``data-pagefind-ignore`` left out (the
+    element stays, empty): Pagefind does not index it, so it need not be segmented. (Our pages put
+    no filter or metadata inside such an element, which Pagefind would still read.)"""
+    if IGNORE not in document:
+        return document
+    out: list[str] = []
+    at = 0
+    found = document.find(IGNORE)
+    while found != -1:
+        start = document.rfind("<", at, found)
+        opening = _TAG.match(document, start) if start != -1 else None
+        name = _TAG_NAME.match(opening[0]) if opening else None
+        if opening is None or opening.end() <= found or name is None or name[1] or name[2].lower() in _VOID \
+                or opening[0].endswith("/>") or not _IGNORE_ATTRIBUTE.search(_QUOTED.sub("", opening[0])):
+            found = document.find(IGNORE, found + len(IGNORE))
+            continue
+        tag, depth = name[2].lower(), 0
+        for bound in _bounds(tag).finditer(document, opening.end()):
+            if not bound[1]:
+                end = _TAG.match(document, bound.start())
+                depth += end is not None and not end[0].endswith("/>")
+            elif depth:
+                depth -= 1
+            else:  # the element's end
+                close = _TAG.match(document, bound.start())
+                out += [document[at:opening.end()], close[0] if close else f"</{tag}>"]
+                at = close.end() if close else bound.end()
+                break
+        else:  # never closed: leave the rest as it is
+            break
+        found = document.find(IGNORE, at)
+    out.append(document[at:])
+    return "".join(out)
+
+
 _KEPT_ATTRIBUTES = ("id", "lang", "src", "alt", "href", "content")
 _UNREAD_ATTRIBUTE = re.compile(rf"""\s(?!(?i:(?:{'|'.join(_KEPT_ATTRIBUTES)})=|data-pagefind-))[A-Za-z][-A-Za-z0-9_:.]*="[^"<>]*"(?=[^<>]*>)""")
 _NAMED_ATTRIBUTE = re.compile(r'data-pagefind-[a-z-]+="([^"]*)"')
@@ -211,54 +262,6 @@ def drop_outside_body(document: str) -> str:
     if not _READ_ANYWHERE.search(behind):
         behind = "\n"
     return document[:body.end()] + before + document[start:close.end()] + behind + document[end:]
-
-
-IGNORE = "data-pagefind-ignore"
-_IGNORE_ATTRIBUTE = re.compile(rf"\s{IGNORE}(?=[\s=/>])")
-_QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
-
-
-@functools.lru_cache(maxsize=64)
-def _bounds(tag: str) -> re.Pattern[str]:
-    """An element's opening and closing tags, by its name (compiled once per name)."""
-    return re.compile(f"<(/?){re.escape(tag)}(?=[\\s/>])", re.I)
-
-
-def drop_ignored(document: str) -> str:
-    """``document`` with the content of every element marked ``data-pagefind-ignore`` left out (the
-    element stays, empty): Pagefind does not index it, so it need not be segmented. (Our pages put
-    no filter or metadata inside such an element, which Pagefind would still read.)"""
-    if IGNORE not in document:
-        return document
-    out: list[str] = []
-    at = 0
-    found = document.find(IGNORE)
-    while found != -1:
-        start = document.rfind("<", at, found)
-        opening = _TAG.match(document, start) if start != -1 else None
-        name = _TAG_NAME.match(opening[0]) if opening else None
-        if opening is None or opening.end() <= found or name is None or name[1] or name[2].lower() in _VOID \
-                or opening[0].endswith("/>") or not _IGNORE_ATTRIBUTE.search(_QUOTED.sub("", opening[0])):
-            found = document.find(IGNORE, found + len(IGNORE))
-            continue
-        tag, depth = name[2].lower(), 0
-        for bound in _bounds(tag).finditer(document, opening.end()):
-            if not bound[1]:
-                end = _TAG.match(document, bound.start())
-                depth += end is not None and not end[0].endswith("/>")
-            elif depth:
-                depth -= 1
-            else:  # the element's end
-                close = _TAG.match(document, bound.start())
-                out += [document[at:opening.end()], close[0] if close else f"</{tag}>"]
-                at = close.end() if close else bound.end()
-                break
-        else:  # never closed: leave the rest as it is
-            break
-        found = document.find(IGNORE, at)
-    out.append(document[at:])
-    return "".join(out)
 
 
 def segment_files(pairs: list[tuple[Path, Path]]) -> None:
