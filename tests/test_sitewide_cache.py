@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from buildkit import hashes
+from buildkit import hashes, soup
 from editkit import MINIMAL_PATH, edit, edit_site
-from site_builder.build import engine, patch, sitewide
+from site_builder.build import engine, inputs, patch, sitewide, sitewide_cache
 from site_builder.build.engine import build_site
 from site_builder.build.splice import Layout, signature, write_spliced
 from site_builder.problems import Message, Reporter
@@ -83,6 +83,47 @@ def test_a_warm_build_renders_only_the_site_wide_pages_whose_view_changed(
     assert not any(path.startswith("xugou/") for path in rendered)
     assert hashes(output) == cold(root, tmp_path / "cold")
 
+
+
+@pytest.fixture
+def rows_made(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The department-years (content paths) whose row of the scorecard pages each build makes."""
+    made: list[str] = []
+    real = sitewide_cache.score_line
+
+    def counted(entry, card):  # type: ignore[no-untyped-def]
+        made.append("/".join(entry.rel))
+        return real(entry, card)
+
+    monkeypatch.setattr(sitewide_cache, "score_line", counted)
+    yield made
+
+
+def test_a_warm_build_makes_again_only_the_scorecard_rows_of_the_department_years_that_changed(
+        rows_made: list[str], site: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    root, cache, output = site
+    assert len(rows_made) == 4  # the first build through the cache: a row per department-year
+    rows_made.clear()
+    edit(root, MINIMAL_PATH, "政府采购: 无", "政府采购: 未公开")
+    build(root, output, cache)
+    assert rows_made == [MINIMAL_PATH.removeprefix("content/")]
+    # 2020's row as the YAML now has it: 国有资产 was 未公开 already, 政府采购 is now too.
+    page = soup(output / "scorecard/by-region/index.html")
+    row = next(tr for tr in page.select("#scorecard-table tbody tr") if tr.th.a["href"].endswith("shili/2020/index.html#completeness"))
+    assert row.select("td")[-1].get_text() == "政府采购、国有资产"
+    assert hashes(output) == cold(root, tmp_path / "cold")
+
+
+def test_rows_kept_by_other_code_are_made_again(rows_made: list[str], site: tuple[Path, Path, Path],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    root, cache, output = site
+    rows_made.clear()
+    real = inputs.SiteInputs.digest
+    # another version of site_builder: its own code's digest
+    monkeypatch.setattr(inputs.SiteInputs, "digest",
+                        lambda self, kind, name: b"another version" if kind == "site" else real(self, kind, name))
+    build(root, output, cache)
+    assert len(rows_made) == 4
 
 def test_two_output_folders_through_one_cache_each_keep_their_own_pages(
         rendered: list[str], site: tuple[Path, Path, Path], tmp_path: Path) -> None:

@@ -17,8 +17,8 @@ from ..content.load import Entry
 from ..problems import Reporter
 from ..search.index import Described
 from ..site import routes
-from ..site.completeness import (SCORECARD_PATHS, LazyScorecards, scorecard_csv, scorecard_csv_pieces,
-                                 scorecard_pages)
+from ..site.completeness import (SCORECARD_PATHS, LazyScorecards, ScoreLine, scorecard_csv,
+                                 scorecard_csv_pieces, scorecard_pages)
 from ..site.downloads import (SCHEMA_SOURCE, SITE_NOTES, Download, Piece, YearBytes, catalog_line, catalog_text,
                               download, links, site_file_pieces, site_file_specs, year_page)
 from ..site.pages import scorecard_page, site_pages
@@ -73,8 +73,10 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
         years[SCHEMA_SOURCE] = store.inputs.digest("site", "").hex()  # the package's code and version
         site_files = splice_site_files(writer, ordered, scorecard_csv_pieces(ordered, cards, items), data, years,
                                        last, state)
-    # through the cache, the scorecard pages' views are made only when one of them is rendered
-    lazy = LazyScorecards(ordered, cards, items) if store is not None else None
+    # through the cache, the scorecard pages' views are made only when one of them is rendered, from the rows
+    # (but their ranks) the last build made of the department-years that did not change (PageKeys fills ``lines``)
+    lines: dict[tuple[str, ...], ScoreLine] = {}
+    lazy = LazyScorecards(ordered, cards, items, lines) if store is not None else None
     planned = list(site_pages(departments, names, region_trees(departments, names), config, md, defer,
                               scorecards=scorecard_pages(ordered, cards, items) if lazy is None else (),
                               site_links=links(site_files, SITE_NOTES)))
@@ -95,7 +97,7 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
             for _, path, _ in files:
                 take(path)
     fresh = pages if store is None else reuse_pages(writer, PageKeys(store, {route.template for route, _ in pages},
-                                                                     ordered, cards, years, last, state),
+                                                                     ordered, cards, years, last, state, lines),
                                                     pages, last, state)
     site_described = render_pages(env, fresh, writer, lambda route: page_url(route, config), ctx.workers)
     if described is not None:

@@ -14,7 +14,9 @@ and ``sitewide.pickle``, whatever the folder:
 
 - each department's lines of the catalogue, under the key the cache keeps it by (cache.py): a
   department taken from the cache does not describe its downloads again;
-- each department-year's digests for the page keys (``PageKeys``).
+- each department-year's digests for the page keys (``PageKeys``), and its row of the scorecard pages but
+  its rank (``completeness.ScoreLine``): those pages have a row per department-year, and a warm build
+  makes again only the rows of the department-years that changed.
 
 The state is written beside the cache (``*.next``) while the build runs, and takes the place of the
 last only after the build succeeded (``commit_state``), with the signature of each file and page as the
@@ -34,13 +36,14 @@ from typing import Any
 
 from ..content.load import Entry
 from ..derive.scorecard import Scorecard
+from ..site.completeness import ScoreLine, score_line
 from .cache import OUTPUTS_KEPT, PersistentCache
 from .departments import Summary
 from .fingerprint import Deferred, Fingerprints, Uncacheable, digest
 from .splice import Layout
 from .writer import Signature, file_signature
 
-FORMAT = 3
+FORMAT = 4
 STATE = "sitewide.pickle"  # what does not depend on the output folder
 OUTPUTS = "sitewide-outputs.pickle"  # each output folder's files and pages
 NEXT, NEXT_OUTPUTS = "sitewide.next", "sitewide-outputs.next"
@@ -59,6 +62,8 @@ class State:
     pages: dict[str, tuple[bytes, Signature]] = field(default_factory=dict)
     catalog: dict[str, CatalogLines] = field(default_factory=dict)  # department key → its catalogue lines
     entries: dict[bytes, tuple[bytes, bytes]] = field(default_factory=dict)  # a year's digests (``PageKeys``)
+    # a year's row of the scorecard pages (``PageKeys``), kept with the digest of the code that made them
+    lines: dict[bytes, ScoreLine] = field(default_factory=dict)
 
 
 Outputs = dict[str, tuple[dict[str, Layout], dict[str, tuple[bytes, Signature]]]]
@@ -73,19 +78,22 @@ def load_state(store: PersistentCache | None, site: str) -> tuple[State, Outputs
     outputs: Outputs = {}
     catalog: dict[str, CatalogLines] = {}
     entries: dict[bytes, tuple[bytes, bytes]] = {}
+    lines: dict[bytes, ScoreLine] = {}
     try:
         with open(store.folder / OUTPUTS, "rb") as f:
             version, found = pickle.load(f)
         if version == FORMAT and isinstance(found, dict):
             outputs = found
         with open(store.folder / STATE, "rb") as f:
-            version, found_catalog, found_entries = pickle.load(f)
-        if version == FORMAT and isinstance(found_catalog, dict) and isinstance(found_entries, dict):
+            version, found_catalog, found_entries, (code, found_lines) = pickle.load(f)
+        if version == FORMAT and all(isinstance(d, dict) for d in (found_catalog, found_entries, found_lines)):
             catalog, entries = found_catalog, found_entries
+            if code == store.inputs.digest("site", ""):  # rows made by this very code
+                lines = found_lines
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
         pass
     files, pages = outputs.pop(site, ({}, {}))
-    return State(files, pages, catalog, entries), outputs
+    return State(files, pages, catalog, entries, lines), outputs
 
 
 def keep_state(store: PersistentCache, site: str, state: State, others: Outputs) -> None:
@@ -97,7 +105,8 @@ def keep_state(store: PersistentCache, site: str, state: State, others: Outputs)
         del outputs[next(iter(outputs))]
     try:
         with open(store.folder / NEXT, "wb") as f:
-            pickle.dump((FORMAT, state.catalog, state.entries), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((FORMAT, state.catalog, state.entries, (store.inputs.digest("site", ""), state.lines)), f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
         with open(store.folder / NEXT_OUTPUTS, "wb") as f:
             pickle.dump((FORMAT, site, outputs), f, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:
@@ -146,13 +155,14 @@ class PageKeys:
     Each department-year of the summaries (its metadata and glossary) is fingerprinted by what it
     holds (``light``), and its scorecard by its pickled bytes; both are kept in the state under the
     SHA-256 of the year's JSON file (its whole model: the scorecard is a function of it and the
-    items), so that only the department-years that changed are fingerprinted again. Views are
-    fingerprinted with the preview's ``Fingerprints``.
+    items), so that only the department-years that changed are fingerprinted again. So is its row of
+    the scorecard pages (``completeness.score_line``), put in ``lines`` by its ``rel`` for the pages'
+    view. Views are fingerprinted with the preview's ``Fingerprints``.
     """
 
     def __init__(self, store: PersistentCache, templates: Iterable[str], entries: Sequence[Entry],
                  cards: dict[tuple[str, ...], Scorecard], years: dict[tuple[tuple[str, ...], str], str],
-                 last: State, state: State) -> None:
+                 last: State, state: State, lines: dict[tuple[str, ...], ScoreLine] | None = None) -> None:
         inputs = store.inputs
         items = inputs.digest("items", "")
         parts = [inputs.digest(kind, "") for kind in ("site", "config")] + [items]
@@ -170,6 +180,10 @@ class PageKeys:
                                 glossary.model_dump_json().encode() if glossary is not None else b""),
                          digest(b"card", pickle.dumps(cards.get(entry.rel), protocol=pickle.HIGHEST_PROTOCOL)))
             state.entries[key] = known
+            card = cards.get(entry.rel)
+            if lines is not None and card is not None:
+                line = last.lines.get(key) or score_line(entry, card)
+                state.lines[key] = lines[entry.rel] = line
             self._fingerprints.register(entry, known[0])
             scores.append(rel + b"\0" + known[0] + known[1])
         self._scores = digest(b"scorecards", *scores)

@@ -13,7 +13,7 @@ The site-wide table is sortable without scripts: it is written three times, by s
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -121,63 +121,64 @@ class ScorecardPageView:
 ORDERS = (("得分", routes.SCORECARD), ("地区", routes.SCORECARD_BY_REGION), ("年度", routes.SCORECARD_BY_YEAR))
 
 
-Tally = tuple[tuple[int, ...], bool, str, str]
-"""What the site-wide table shows of a scorecard besides its score: how many items are in each state (in the
-order of STATE_CLASSES), whether only part of the items could be assessed (some weight is 未收录), the sections
-every item of which is 未公开 (in the order of the site, joined by 、), and the weight assessed as a share of the
-list."""
+ScoreLine = tuple[bool, Decimal, str, str, str, str, int, str, int, int, int, str, int, int, str]
+"""A department-year's row of the site-wide table but its rank, and what ranks it: whether only part of its
+items could be assessed (some weight is 未收录), its score, then ScoreRow's fields after ``rank`` with the link
+as its text and target. Plain data, a function of the department-year and the item list: a warm build takes
+each unchanged one from the last (build/sitewide_cache.py PageKeys)."""
 
 
-def tally(card: Scorecard) -> Tally:
-    """``card``'s Tally. The table has a row per department-year: what most scorecards lack (an item 未收录 or
-    未公开) is looked for only where there is some."""
+def score_line(entry: Entry, card: Scorecard) -> ScoreLine:
+    """``entry``'s ScoreLine, ``card`` its scorecard. The table has a row per department-year: the states are
+    counted in one pass, and what most scorecards lack (an item 未收录 or 未公开) is looked for only where
+    there is some."""
     marks = card.marks
     states = [m.state for m in marks]
-    counts = tuple(map(states.count, STATE_CLASSES))
-    uncollected = sum(m.item.weight for m in marks if m.state == "未收录") if counts[3] else 0
+    disclosed, none, undisclosed, uncollected, contradicted = map(states.count, STATE_CLASSES)
+    weight = sum([m.item.weight for m in marks if m.state == "未收录"]) if uncollected else 0
     missing = ""
-    if counts[2]:
+    if undisclosed:  # the sections every item of which is 未公开, in the order of the site
         gone = ({m.item.section for m in marks if m.state == "未公开"}
                 - {m.item.section for m in marks if m.state != "未公开"})
         missing = "、".join([s for s in SECTION_ORDER if s in gone])
-    whole = not uncollected and any(m.item.weight for m in marks)  # the whole weight is assessed: 100.0%
-    return counts, uncollected > 0, missing, "100.0" if whole else str(card.assessed_share)
+    whole = not weight and any([m.item.weight for m in marks])  # the whole weight is assessed: 100.0%
+    meta, score = entry.model.meta, card.score
+    return (weight > 0, score, meta.department, entry_path(entry), year_label(entry.model), " ".join(meta.region.names),
+            meta.year, str(score), disclosed, none, undisclosed, missing, uncollected, contradicted,
+            "100.0" if whole else str(card.assessed_share))
 
 
-def score_rows(ranked: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard],
-               tallies: dict[tuple[str, ...], Tally] | None = None) -> list[ScoreRow]:
-    """A row per department-year of ``ranked`` (sorted by score, highest first); ties share a rank.
+def score_rows(ranked: Sequence[ScoreLine]) -> list[ScoreRow]:
+    """A row per department-year of ``ranked`` (sorted by score, highest first, the partly assessed last);
+    ties share a rank.
 
     A department-year of which part is not collected here (未收录) is scored on the rest but not
-    ranked (rank 0): its score and another's do not measure the same thing. ``tallies``: each
-    scorecard's ``tally`` by its department-year, where the caller has them already.
+    ranked (rank 0): its score and another's do not measure the same thing.
     """
     rows: list[ScoreRow] = []
     rank, last = 0, None
-    for i, e in enumerate(ranked):
-        card, meta = cards[e.rel], e.model.meta
-        counts, partial, missing, share = tallies[e.rel] if tallies is not None else tally(card)
-        score = card.score
-        rank = 0 if partial else rank if i and last == score else i + 1  # partly assessed ones come last
+    for i, line in enumerate(ranked):
+        partial, score = line[0], line[1]
+        rank = 0 if partial else rank if i and last == score else i + 1
         last = score
-        rows.append(ScoreRow(rank, Link(meta.department, entry_path(e)), year_label(e.model),
-                             " ".join(meta.region.names), meta.year, str(score), counts[0], counts[1], counts[2],
-                             missing, counts[3], counts[4], share))
+        rows.append(ScoreRow(rank, Link(line[2], line[3]), *line[4:]))
     return rows
 
 
-def scorecard_pages(entries: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard],
-                    items: ItemList) -> list[ScorecardPageView]:
-    """The site-wide table in each order: by score (ties in path order), by region (path), by year (newest first)."""
-    tallies = {e.rel: tally(cards[e.rel]) for e in entries}
-    ranked = sorted(entries, key=lambda e: (tallies[e.rel][1], -cards[e.rel].score, e.rel))
-    rows = score_rows(ranked, cards, tallies)
-    pairs = list(zip(ranked, rows))
+def scorecard_pages(entries: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard], items: ItemList,
+                    lines: Mapping[tuple[str, ...], ScoreLine] | None = None) -> list[ScorecardPageView]:
+    """The site-wide table in each order: by score (ties in path order), by region (path), by year (newest first).
+    ``lines``: the ScoreLine of each department-year where the caller has it already."""
+    known = lines or {}
+    keyed = sorted([(known.get(e.rel) or score_line(e, cards[e.rel]), e.rel) for e in entries],
+                   key=lambda p: (p[0][0], -p[0][1], p[1]))
+    rows = score_rows([line for line, _ in keyed])
+    pairs = [(rel, row) for (_, rel), row in zip(keyed, rows)]
     unranked = len(pairs) + 1
     orders = {
         "得分": rows,
-        "地区": [r for _, r in sorted(pairs, key=lambda p: p[0].rel)],
-        "年度": [r for _, r in sorted(pairs, key=lambda p: (-p[1].year, p[1].rank or unranked, p[0].rel))],
+        "地区": [r for _, r in sorted(pairs, key=lambda p: p[0])],
+        "年度": [r for _, r in sorted(pairs, key=lambda p: (-p[1].year, p[1].rank or unranked, p[0]))],
     }
     item_views = tuple(ItemView(i.section, i.name, i.weight, i.kind or "") for i in items.items)
     scores = [cards[e.rel].score for e in entries]
@@ -199,10 +200,12 @@ SCORECARD_PATHS = tuple(path for _, path in ORDERS)
 
 
 class LazyScorecards:
-    """``scorecard_pages``, made when one of them is first asked for (``page(i)``), then kept."""
+    """``scorecard_pages``, made when one of them is first asked for (``page(i)``), then kept. ``lines``: the
+    department-years' ScoreLines known by then (the caller may fill it after making this)."""
 
-    def __init__(self, entries: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard], items: ItemList) -> None:
-        self._args = (entries, cards, items)
+    def __init__(self, entries: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard], items: ItemList,
+                 lines: Mapping[tuple[str, ...], ScoreLine] | None = None) -> None:
+        self._args = (entries, cards, items, lines)
         self._pages: list[ScorecardPageView] | None = None
 
     def page(self, index: int) -> ScorecardPageView:
