@@ -213,14 +213,14 @@ def table_rows(rows: Iterable[TableRow], url: Callable[[str], str]) -> Markup:
 def score_row_html(r: ScoreRow, url: Callable[[str], str]) -> str:
     """The row of the site-wide 公开完整度 table: rank (— when not ranked), the department linking to the
     year's 公开完整度, score, year, region, the items in each state, and the sections missing whole."""
-    score = escape_text(r.score)
+    score, share = r.score, r.share  # a Decimal's digits (completeness.score_line): nothing to escape
     contradicted = f'<span class="mark-note">另有 {r.contradicted} 项称无而与数字不符</span>' if r.contradicted else ""
     uncollected = f'<span class="mark-note">{r.uncollected} 项未收录</span>' if r.uncollected else ""
     return (f'<tr><td class="num">{r.rank or "—"}</td><th scope="row"><a href="{escape_text(url(r.link.target))}'
             f'#completeness">{escape_text(r.link.text)}</a></th><td class="num"><data value="{score}">{score}</data>'
             f'</td><td>{escape_text(r.label)}</td><td>{escape_text(r.region)}</td><td class="num">{r.disclosed}</td>'
             f'<td class="num">{r.none}</td><td class="num">{r.missing}{contradicted}</td><td class="num">'
-            f'{escape_text(r.share)}%{uncollected}</td><td>{escape_text(r.missing_sections or "—")}</td></tr>\n')
+            f'{share}%{uncollected}</td><td>{escape_text(r.missing_sections or "—")}</td></tr>\n')
 
 
 def score_rows_html(rows: Iterable[ScoreRow], url: Callable[[str], str]) -> Markup:
