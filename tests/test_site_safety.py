@@ -187,3 +187,13 @@ def test_comparison_html_escapes_every_field() -> None:
         assert "<script" not in html and "<img" not in html and "<svg" not in html, what
         assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;") == payloads, what
     assert 'data-key="&#34;&gt;&lt;svg onload=alert(2)&gt;"' in figure_row_html(row, PAYLOAD)
+
+
+def test_texts_escaped_in_one_call_are_each_escaped() -> None:
+    from site_builder.site.html import escape_all
+
+    # As markupsafe escapes each: & < > " ' become entities; nothing else changes.
+    assert escape_all(['"引号"', "it's", "<b>&", "无"]) == ["&#34;引号&#34;", "it&#39;s", "&lt;b&gt;&amp;", "无"]
+    # A text that holds the separator itself: each escaped on its own, none split or merged.
+    assert escape_all(["a\0<b>", "c"]) == ["a\0&lt;b&gt;", "c"]
+    assert escape_all([]) == [] and escape_all([""]) == [""]
