@@ -18,6 +18,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from buildkit import hashes, leftovers
@@ -236,3 +237,22 @@ def test_after_an_upgrade_of_site_builder_the_site_is_built_into_a_new_folder(tm
     assert output.stat().st_ino != folder  # ... into a new folder swapped in, not file by file
     assert build(root, tmp_path / "cold", None) == 0
     assert hashes(output) == hashes(tmp_path / "cold")
+
+
+def test_a_build_through_the_cache_takes_the_compiled_templates_and_their_references_from_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jinja's compiled templates (jinja2.FileSystemBytecodeCache) and the templates each names are kept in the
+    cache: a second build parses no template, and gives the same bytes. (A template edited is compiled
+    again: editkit's 'a template changed', above.)"""
+    root = two_department_site(tmp_path / "site", "虚构缓存站")
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    build(root, output, cache)
+    expected = hashes(output)
+    shutil.rmtree(output)  # every page rendered again
+
+    def no_parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a template was parsed again")
+
+    monkeypatch.setattr(jinja2.Environment, "_parse", no_parse)
+    assert build(root, output, cache) == 2
+    assert hashes(output) == expected

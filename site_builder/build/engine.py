@@ -35,7 +35,7 @@ from ..messages import os_error_zh
 from ..problems import Message, Reporter
 from ..search.index import BUNDLE, Described, ShardStore, index_site
 from ..site.render import TemplateProblem, compile_templates, find_theme, make_environment
-from .cache import OutputState, PersistentCache, department_files, open_cache
+from .cache import OutputState, PersistentCache, department_files, open_cache, template_cache
 from .inputs import SiteInputs
 from .context import BuildContext
 from .departments import Destination, build_departments, department_folders, site_entries
@@ -146,6 +146,8 @@ def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
     if ctx.theme is not None and ctx.items is not None and not reporter.errors:
         try:
             env = warm.environment(ctx.theme) if warm is not None else make_environment(ctx.theme)
+            if warm is None and cache_dir is not None:  # a long-running process keeps its environment instead
+                env.bytecode_cache = template_cache(cache_dir)
             compile_templates(env)
             ctx = ctx.with_env(env)
         except TemplateProblem as err:
