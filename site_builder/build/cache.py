@@ -159,27 +159,12 @@ class PersistentCache(ShardCache):
         self.summaries: dict[str, Any] = {}  # the summary of every department of this build, by key
         self._used: set[str] = set()
         self._segmented: dict[str, Path] = {}  # page → its kept segmented copy (of departments taken as kept)
-        try:
-            with open(folder / _RECORDS, "rb") as f:
-                self._records: dict[str, Record] = pickle.load(f)  # department folder → what it read
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-            self._records = {}
+        self._records: dict[str, Record] = _read_dict(folder / _RECORDS)  # department folder → what it read
         self._next_records: dict[str, Record] = {}
-        try:
-            with open(folder / _DIGESTS, "rb") as f:
-                known = pickle.load(f)
-            if isinstance(known, dict):
-                inputs.known = known
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-            pass
-        try:
-            with open(folder / _TEMPLATES, "rb") as f:
-                references = pickle.load(f)
-            if isinstance(references, dict):
-                inputs.references = references
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-            pass
+        inputs.known = _read_dict(folder / _DIGESTS) or inputs.known
+        inputs.references = _read_dict(folder / _TEMPLATES) or inputs.references
         self.departments: dict[str, str] = {}  # department folder → its key in this build
+        self._states: dict[str, Any] | None = None  # _output_states
 
     def department_folder(self, files: Sequence[Path]) -> str:
         """The folder of the department of ``files``, relative to the content root (OutputState's keys)."""
@@ -187,24 +172,20 @@ class PersistentCache(ShardCache):
 
     def output_state(self, site: Path) -> OutputState | None:
         """The state of the output folder ``site`` as the last build through the cache into it left it."""
-        try:
-            with open(self.folder / _OUTPUTS, "rb") as f:
-                states = pickle.load(f)
-            state = states.get(os.fspath(site.resolve()))
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-            return None
+        state = self._output_states().get(os.fspath(site.resolve()))
         return state if isinstance(state, OutputState) else None
+
+    def _output_states(self) -> dict[str, Any]:
+        """The output folders' states as this build found them, read once (at 10,000 department-years a
+        manifest holds 144,000 files)."""
+        if self._states is None:
+            self._states = _read_dict(self.folder / _OUTPUTS)
+        return self._states
 
     def keep_output(self, site: Path, manifest: dict[str, tuple[int, int, int]], temp: Path | None) -> None:
         """Record the state of ``site`` after a good build (``temp``: the folder the index wrote its
         bundles into, before they were put in ``site``)."""
-        try:
-            with open(self.folder / _OUTPUTS, "rb") as f:
-                states = pickle.load(f)
-            if not isinstance(states, dict):
-                states = {}
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-            states = {}
+        states = dict(self._output_states())
         shards = {}
         for folder, key in self.shards.items():
             try:
@@ -321,6 +302,17 @@ class PersistentCache(ShardCache):
                                                            protocol=pickle.HIGHEST_PROTOCOL))
         if self._used_shards:  # a build without the index keeps the last index's bundles
             self.prune_shards()
+
+
+def _read_dict(path: Path) -> dict[Any, Any]:
+    """The dict pickled in the cache's file ``path``; empty when it is missing, unreadable or of an older
+    site_builder (a cache is safe to lose: the build then does more)."""
+    try:
+        with open(path, "rb") as f:
+            found = pickle.load(f)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def _store(target: Path, fill: Callable[[Path], None]) -> None:
