@@ -97,7 +97,7 @@ class _Pickler(pickle.Pickler):
     def __init__(self, file: io.BytesIO, repeated: set[tuple[Any, ...]]) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self._repeated = repeated  # the models of plain values the entries hold more than once (``_repeated``)
-        self._args: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # the arguments of ``_small`` and ``_mark``, each once
+        self._args: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # the arguments of ``_small``, each once (``_once``)
         self._first: dict[Any, Any] = {}  # an object by its value (``_equal``) → the first such of the frame
 
     def reducer_override(self, obj: Any) -> Any:
@@ -106,15 +106,14 @@ class _Pickler(pickle.Pickler):
                 return NotImplemented
             shared = _shareable(obj)
             if shared is not None and shared in self._repeated:
-                return _small, self._args.setdefault(shared, shared)
+                return _small, self._once(shared)
             fields = {name: self._equal(value) for name, value in vars(obj).items()}
             return _model, (type(obj), fields, obj.__pydantic_fields_set__)
         kind = type(obj)
         if kind is Mark:
             item = _shareable(obj.item)
             if item is not None:
-                args = (*item, obj.state, obj.note)
-                return _mark, self._args.setdefault(args, args)
+                return _mark, (self._once(item), obj.state, obj.note)
         elif kind is Scorecard:
             return copyreg.__newobj__, (kind,), {**vars(obj), "marks": tuple(self._equal(m) for m in obj.marks)}
         elif kind is Entry:
@@ -123,6 +122,16 @@ class _Pickler(pickle.Pickler):
         elif kind is Route:
             return copyreg.__newobj__, (kind,), {name: self._equal(value) for name, value in vars(obj).items()}
         return NotImplemented
+
+    def _once(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The arguments ``args`` of ``_small``, one object for equal ones, their field names and fields set too
+        (pickled once, the others refer to it)."""
+        known = self._args.get(args)
+        if known is None:
+            cls, names, values, fields_set, mappings = args
+            known = self._args[args] = (cls, self._equal(names), values, self._first.setdefault(fields_set, fields_set),
+                                        mappings)
+        return known
 
     def _equal(self, value: Any) -> Any:
         """``value``, or the first object of the frame equal to it (pickled once, the others refer to it): a
@@ -201,7 +210,6 @@ def _small(cls: type[BaseModel], names: tuple[str, ...], values: tuple[Any, ...]
 
 
 @functools.lru_cache(maxsize=SHARED)
-def _mark(cls: type[BaseModel], names: tuple[str, ...], values: tuple[Any, ...], fields_set: frozenset[str],
-          mappings: tuple[int, ...], state: str, note: str) -> Mark:
-    """A scorecard mark (``_small`` makes its item), one object for every equal one."""
-    return Mark(_small(cls, names, values, fields_set, mappings), state, note)  # type: ignore[arg-type]
+def _mark(item: tuple[Any, ...], state: str, note: str) -> Mark:
+    """A scorecard mark of the item ``_small(*item)``, one object for every equal one."""
+    return Mark(_small(*item), state, note)  # type: ignore[arg-type]
