@@ -114,6 +114,26 @@ def test_a_warm_build_makes_again_only_the_scorecard_rows_of_the_department_year
     assert hashes(output) == cold(root, tmp_path / "cold")
 
 
+def test_the_first_warm_build_after_a_cold_one_lists_only_the_changed_department_s_downloads_afresh(
+        site: tuple[Path, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalogue lines of a department are kept under its key in the cache, also when the first build
+    made it (at 10,000 department-years, 70,000 lines): after one figure changed, only the department of
+    that figure's file has its lines made again."""
+    root, cache, output = site  # built once, cold, through the cache
+    listed: list[str] = []
+    real = sitewide.department_catalog
+
+    def counted(summary):  # type: ignore[no-untyped-def]
+        listed.append(summary.entries[0].rel[-2])
+        return real(summary)
+
+    monkeypatch.setattr(sitewide, "department_catalog", counted)
+    change_a_figure(root)
+    build(root, output, cache)
+    assert listed == [MINIMAL_PATH.split("/")[-2]]
+    assert hashes(output) == cold(root, tmp_path / "cold")
+
+
 def test_rows_kept_by_other_code_are_made_again(rows_made: list[str], site: tuple[Path, Path, Path],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     root, cache, output = site

@@ -308,8 +308,9 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
     if described is not None:
         for s in summaries:
             described.update(s.described)
-    return write_sitewide(ctx, writer, summaries, entries, reporter, in_place, store,
-                          [key if summary is not None else None for key, summary in zip(keys, kept)], described)
+    # each department's key in the cache: those built afresh were kept under theirs just now
+    final_keys = [store.departments.get(store.department_folder(files)) for files in groups] if store is not None else []
+    return write_sitewide(ctx, writer, summaries, entries, reporter, in_place, store, final_keys, described)
 
 
 def release_memory() -> None:

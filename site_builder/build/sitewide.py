@@ -52,9 +52,8 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
     when a problem was reported (a path claimed twice). ``in_place``: for each summary, whether its
     department's files are kept where they are in the output folder (a PatchWriter's build).
 
-    With a ``store`` (the persistent cache; ``keys``: the key each summary was taken from it under, None
-    for a department built afresh), what did not change since the last good build is taken from it
-    (sitewide_cache.py): the same bytes, sooner. ``described``: the digests and marks of the site-wide pages
+    With a ``store`` (the persistent cache; ``keys``: the key each summary is kept under in it), what did
+    not change since the last good build is taken from it (sitewide_cache.py): the same bytes, sooner. ``described``: the digests and marks of the site-wide pages
     rendered are added to it (``search.index.describe``); those taken from the last build the index reads."""
     config, items, theme, env, site, md = ctx.config, ctx.items, ctx.theme, ctx.env, ctx.site, ctx.md
     assert env is not None and theme is not None and items is not None
@@ -154,7 +153,8 @@ def reuse_pages(writer: SiteWriter | PatchWriter, keys: PageKeys, pages: list[Pa
 def catalog(site_files: Sequence[Download], summaries: Sequence[Summary], keys: Sequence[str | None], title: str,
             last: State, state: State) -> str:
     """``data/catalog.json``: the site-wide files, every year's files, then the comparisons' downloads in path
-    order. A department taken from the cache (``keys``) lists its downloads as the last build did."""
+    order. A department kept in the cache under the same key (``keys``) as in the last build lists its
+    downloads as that build did (so too in the first build after a cold one)."""
     year_lines = [catalog_line(d) for d in site_files]
     page_items: list[tuple[str, str]] = []
     for i, s in enumerate(summaries):
