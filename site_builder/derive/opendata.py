@@ -14,7 +14,7 @@ import io
 import re
 import types
 import typing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -64,7 +64,7 @@ def csv_text(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def write_rows(out: io.StringIO, rows: Iterable[Sequence[Any]]) -> None:
+def write_rows(out: io.StringIO, rows: Iterable[Iterable[Any]]) -> None:
     """Write CSV rows (CRLF line ends), every cell through ``csv_cell``: the one place CSV is written.
 
     Most cells are text that ``csv_cell`` gives back as it is (a ``str`` not starting with one of
@@ -95,13 +95,13 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def _cells(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
-    """Each row's values in column order; the csv writer prints None as an empty cell."""
+def _cells(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[Iterable[Any]]:
+    """Each row's values in column order (read once, by ``write_rows``); the csv writer prints None as an empty cell."""
     known = set(columns)
     for row in rows:
         if not known.issuperset(row):
             raise ValueError(f"row has keys that are not columns: {sorted(set(row) - known)}")
-        yield list(map(row.get, columns))
+        yield map(row.get, columns)
 
 
 def _identity(doc: DepartmentYear) -> dict[str, Any]:
