@@ -24,7 +24,7 @@ import pytest
 from buildkit import hashes, leftovers
 from editkit import EDITS, edit, edit_site
 from sitekit import MINIMAL_PATH, two_department_site
-from site_builder.build import patch
+from site_builder.build import engine, patch
 from site_builder.search import index as search
 from site_builder.build.engine import build_site
 from site_builder.problems import Reporter
@@ -161,6 +161,33 @@ def test_a_file_the_build_in_place_reads_removed_by_hand_makes_it_build_a_new_fo
     assert build(root, output, cache) == 2
     assert output.stat().st_ino != folder and hashes(output) == expected
     assert leftovers(tmp_path) == []
+
+
+def test_a_build_in_place_stops_at_its_next_stage_once_the_check_found_the_output_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the check of the output folder (patch.OutputCheck) is over before the site-wide stage and found a
+    file added by hand, the build in place stops there: the site-wide stage runs once, for the new folder."""
+    root = two_department_site(tmp_path / "site", "虚构缓存站")
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    build(root, output, cache)
+    expected = hashes(output)
+    (output / "xugou/stray.html").write_text("<p>虚构的手工文件</p>", encoding="utf-8")
+    real_init, stages = patch.OutputCheck.__init__, []
+
+    def finished_at_once(self, *args):  # type: ignore[no-untyped-def]
+        real_init(self, *args)
+        self.wait()
+
+    real_sitewide = engine.write_sitewide
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        stages.append(type(args[1]).__name__)
+        return real_sitewide(*args, **kwargs)
+
+    monkeypatch.setattr(patch.OutputCheck, "__init__", finished_at_once)
+    monkeypatch.setattr(engine, "write_sitewide", counted)
+    assert build(root, output, cache) == 2
+    assert stages == ["SiteWriter"] and hashes(output) == expected
 
 
 def test_a_commit_cut_short_leaves_the_next_build_equal_to_a_cold_one(tmp_path: Path,

@@ -183,6 +183,7 @@ def build_once(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
             if html_pages is None:
                 patch.confirm(writer)
                 return failed()
+            patch.confirm(writer, wait=False)
             release_memory()  # what the site-wide stage held, before Pagefind runs beside this process
             if isinstance(writer, PatchWriter):
                 written = patch.index_and_commit(writer, reporter, display_path(output_dir), segmented, store,
@@ -308,6 +309,7 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
     if described is not None:
         for s in summaries:
             described.update(s.described)
+    patch.confirm(writer, wait=False)
     # each department's key in the cache: those built afresh were kept under theirs just now
     final_keys = [store.departments.get(store.department_folder(files)) for files in groups] if store is not None else []
     return write_sitewide(ctx, writer, summaries, entries, reporter, in_place, store, final_keys, described)

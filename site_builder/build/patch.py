@@ -90,6 +90,10 @@ class OutputCheck:
     def wait(self) -> None:
         self._thread.join()
 
+    def failed(self) -> bool:
+        """Whether the check is over and found the output folder changed (without waiting for it)."""
+        return not self._thread.is_alive() and self._error is None and self._found is None
+
     def result(self) -> Manifest:
         """The output folder's manifest as it is; OutputChanged when it is not as the last build left it."""
         self._thread.join()
@@ -100,10 +104,12 @@ class OutputCheck:
         return self._found
 
 
-def confirm(writer: object) -> None:
+def confirm(writer: object, wait: bool = True) -> None:
     """Raise OutputChanged when ``writer`` is a build in place whose output folder was found changed (a
-    failure of such a build is then the build's to retry into a new folder, not the author's)."""
-    if isinstance(writer, PatchWriter) and writer.check is not None:
+    failure of such a build is then the build's to retry into a new folder, not the author's). Without
+    ``wait``, only when the check is over already: a build asks between its stages, so as not to go on
+    with work it will do again."""
+    if isinstance(writer, PatchWriter) and writer.check is not None and (wait or writer.check.failed()):
         writer.check.result()
 
 
