@@ -164,16 +164,20 @@ def catalog(site_files: Sequence[Download], summaries: Sequence[Summary], keys: 
             chunk = department_catalog(s)
         if key is not None:
             state.catalog[key] = chunk
-        year_lines += chunk[0]
-        page_items += chunk[1]
+        years_text, paths, pages_text = chunk
+        if years_text:
+            year_lines += years_text.split("\0")
+        if paths:
+            page_items += zip(paths.split("\0"), pages_text.split("\0"))
     page_items.sort(key=lambda item: item[0])
     return catalog_text(year_lines + [line for _, line in page_items], title)
 
 
 def department_catalog(summary: Summary) -> CatalogLines:
     """The catalogue lines of a department's downloads: its years' files, and its comparisons' (with their paths)."""
-    return (tuple(catalog_line(d) for _, files in summary.year_files for d in files),
-            tuple((d.path, catalog_line(d)) for d in summary.page_downloads))
+    return ("\0".join(catalog_line(d) for _, files in summary.year_files for d in files),
+            "\0".join(d.path for d in summary.page_downloads),
+            "\0".join(catalog_line(d) for d in summary.page_downloads))
 
 
 def year_bytes(locate: Callable[[str], str], summaries: Iterable[Summary]) -> Callable[[Entry, str], bytes]:

@@ -43,15 +43,17 @@ from .fingerprint import Deferred, Fingerprints, Uncacheable, digest
 from .splice import Layout
 from .writer import Signature, file_signature
 
-FORMAT = 4
+FORMAT = 5
 STATE = "sitewide.pickle"  # what does not depend on the output folder
 OUTPUTS = "sitewide-outputs.pickle"  # each output folder's files and pages
 NEXT, NEXT_OUTPUTS = "sitewide.next", "sitewide-outputs.next"
 YEAR_FILES = {"department-year": "json", "figures": "figures", "indicators": "indicators", "final": "final"}
 
 
-CatalogLines = tuple[tuple[str, ...], tuple[tuple[str, str], ...]]
-"""A department's lines of the catalogue: its years' files', and (path, line) of its comparisons' downloads."""
+CatalogLines = tuple[str, str, str]
+"""A department's lines of the catalogue, each a text of lines joined by NUL (which neither a JSON line nor a
+path of the site holds): its years' files', and its comparisons' downloads' paths and lines. Three strings a department, not a string a line: at
+10,000 department-years the state holds 70,000 lines (40 MB), which it reads and writes in a tenth of the time."""
 
 
 @dataclass
