@@ -108,20 +108,14 @@ def resolve_plain(text: str) -> Any:
     A number whose text is not the one ``str`` gives back is a ``WrittenInt`` or
     ``WrittenDecimal`` keeping that text (``written``), so that text fields get it as written.
     """
-    if text[:1] not in _NUMBER_FIRST:  # most plain scalars: text, which no number starts like
-        if text in _NULL:
-            return None
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        return text
     if text in _NULL:
         return None
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
+    if text[:1] not in _NUMBER_FIRST:  # most plain scalars: text, which no number starts like
+        return text
     if _INT.match(text):
         number: Any = int(text)
         kind: type = WrittenInt
