@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..config import SiteConfig
@@ -33,7 +34,7 @@ from .parallel import Page, defer, render_pages
 from .patch import PatchWriter
 from .sitewide_cache import CatalogLines, PageKeys, State, keep_state, load_state, year_digests
 from .writer import file_signature
-from .splice import piece_key, write_spliced
+from .splice import Spliced, piece_key, write_spliced
 from .writer import SiteWriter, Writer
 
 
@@ -113,14 +114,24 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
 def splice_site_files(writer: SiteWriter | PatchWriter, ordered: Sequence[Entry], scorecard: Iterable[Piece],
                       data: YearBytes,
                       years: dict[tuple[tuple[str, ...], str], str], last: State, state: State) -> list[Download]:
-    """``stream_site_files``, each file written from the last build's (splice.py) where that holds pieces of it."""
-    written = []
-    for path, title, kind, pieces in site_file_pieces(ordered, [year_page(e) for e in ordered], scorecard, data):
+    """``stream_site_files``, each file written from the last build's (splice.py) where that holds pieces of it.
+
+    The files are written two at a time, on threads: most of the work is hashing and copying the unchanged
+    pieces (550 MB at 10,000 department-years), which leave the interpreter to the other thread."""
+    files = site_file_pieces(ordered, [year_page(e) for e in ordered], scorecard, data)
+    targets = [os.fspath(writer.reserve(path)) for path, _, _, _ in files]
+
+    def splice(i: int) -> Spliced:
+        path, _, _, pieces = files[i]
         keyed = ((piece_key(piece, lambda source: years.get(source, "")), piece) for piece in pieces)
-        target = os.fspath(writer.reserve(path))
-        done = write_spliced(target, keyed, os.path.join(writer.output_site, path), last.files.get(path))
-        state.files[path] = done.layout
-        written.append(download(path, title, kind, done.size, done.sha256))
+        return write_spliced(targets[i], keyed, os.path.join(writer.output_site, path), last.files.get(path))
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="splice") as pool:
+        done = list(pool.map(splice, range(len(files))))
+    written = []
+    for (path, title, kind, _), spliced in zip(files, done):
+        state.files[path] = spliced.layout
+        written.append(download(path, title, kind, spliced.size, spliced.sha256))
     return written
 
 
