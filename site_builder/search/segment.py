@@ -162,30 +162,47 @@ def drop_ignored(document: str) -> str:
     at = 0
     found = document.find(IGNORE)
     while found != -1:
-        start = document.rfind("<", at, found)
-        opening = _TAG.match(document, start) if start != -1 else None
-        name = _TAG_NAME.match(opening[0]) if opening else None
-        if opening is None or opening.end() <= found or name is None or name[1] or name[2].lower() in _VOID \
-                or opening[0].endswith("/>") or not _IGNORE_ATTRIBUTE.search(_QUOTED.sub("", opening[0])):
+        element = _opening_at(document, found, at)
+        if element is None or element[1][2].lower() in _VOID or element[0][0].endswith("/>") \
+                or not _IGNORE_ATTRIBUTE.search(_QUOTED.sub("", element[0][0])):
             found = document.find(IGNORE, found + len(IGNORE))
             continue
-        tag, depth = name[2].lower(), 0
-        for bound in _bounds(tag).finditer(document, opening.end()):
-            if not bound[1]:
-                end = _TAG.match(document, bound.start())
-                depth += end is not None and not end[0].endswith("/>")
-            elif depth:
-                depth -= 1
-            else:  # the element's end
-                close = _TAG.match(document, bound.start())
-                out += [document[at:opening.end()], close[0] if close else f"</{tag}>"]
-                at = close.end() if close else bound.end()
-                break
-        else:  # never closed: leave the rest as it is
+        opening, tag = element[0], element[1][2].lower()
+        bound = _closing_bound(document, tag, opening.end())
+        if bound is None:  # never closed: leave the rest as it is
             break
+        close = _TAG.match(document, bound.start())
+        out += [document[at:opening.end()], close[0] if close else f"</{tag}>"]
+        at = close.end() if close else bound.end()
         found = document.find(IGNORE, at)
     out.append(document[at:])
     return "".join(out)
+
+
+def _opening_at(document: str, found: int, since: int) -> tuple[re.Match[str], re.Match[str]] | None:
+    """The opening tag (from ``since`` on) whose attributes hold the position ``found``, and its name's match;
+    None when ``found`` is in no opening tag."""
+    start = document.rfind("<", since, found)
+    opening = _TAG.match(document, start) if start != -1 else None
+    name = _TAG_NAME.match(opening[0]) if opening else None
+    if opening is None or opening.end() <= found or name is None or name[1]:
+        return None
+    return opening, name
+
+
+def _closing_bound(document: str, tag: str, start: int) -> re.Match[str] | None:
+    """The match of ``_bounds(tag)`` that ends the ``tag`` element whose opening ends at ``start`` (elements of
+    the same name inside it skipped); None when it is never closed."""
+    depth = 0
+    for bound in _bounds(tag).finditer(document, start):
+        if not bound[1]:
+            nested = _TAG.match(document, bound.start())
+            depth += nested is not None and not nested[0].endswith("/>")
+        elif depth:
+            depth -= 1
+        else:
+            return bound
+    return None
 
 
 _KEPT_ATTRIBUTES = ("id", "lang", "src", "alt", "href", "content")
@@ -234,22 +251,14 @@ def drop_outside_body(document: str) -> str:
     found = document.find(BODY)
     if found == -1 or document.find(BODY, found + len(BODY)) != -1:
         return document
-    start = document.rfind("<", 0, found)
-    opening = _TAG.match(document, start) if start != -1 else None
-    name = _TAG_NAME.match(opening[0]) if opening else None
-    if opening is None or opening.end() <= found or name is None or name[1] or name[2].lower() not in _BLOCKS \
-            or not _BODY_ATTRIBUTE.search(_QUOTED.sub("", opening[0])):
+    element = _opening_at(document, found, 0)
+    if element is None or element[1][2].lower() not in _BLOCKS \
+            or not _BODY_ATTRIBUTE.search(_QUOTED.sub("", element[0][0])):
         return document
-    tag, depth, close = name[2].lower(), 0, None
-    for bound in _bounds(tag).finditer(document, opening.end()):
-        if not bound[1]:
-            nested = _TAG.match(document, bound.start())
-            depth += nested is not None and not nested[0].endswith("/>")
-        elif depth:
-            depth -= 1
-        else:
-            close = _TAG.match(document, bound.start())
-            break
+    opening = element[0]
+    start = opening.start()
+    bound = _closing_bound(document, element[1][2].lower(), opening.end())
+    close = _TAG.match(document, bound.start()) if bound is not None else None
     body = _BODY_OPENING.search(document, 0, start)
     if close is None or body is None:
         return document
