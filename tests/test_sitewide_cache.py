@@ -19,7 +19,7 @@ import pytest
 
 from buildkit import hashes, soup
 from editkit import MINIMAL_PATH, edit, edit_site
-from site_builder.build import engine, inputs, patch, sitewide, sitewide_cache
+from site_builder.build import engine, inputs, listings, patch, sitewide, sitewide_cache
 from site_builder.build.engine import build_site
 from site_builder.build.splice import Layout, signature, write_spliced
 from site_builder.problems import Message, Reporter
@@ -116,21 +116,28 @@ def test_a_warm_build_makes_again_only_the_scorecard_rows_of_the_department_year
 
 def test_the_first_warm_build_after_a_cold_one_lists_only_the_changed_department_s_downloads_afresh(
         site: tuple[Path, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The catalogue lines of a department are kept under its key in the cache, also when the first build
-    made it (at 10,000 department-years, 70,000 lines): after one figure changed, only the department of
-    that figure's file has its lines made again."""
+    """The catalogue's and the sitemap's lines of a department are copied from the last build's files when it
+    is kept in the cache under the same key, also when the first build made it (at 10,000 department-years,
+    70,000 lines and 34,000): after one figure changed, only the department of that figure's file has its
+    lines made again."""
     root, cache, output = site  # built once, cold, through the cache
-    listed: list[str] = []
-    real = sitewide.department_catalog
+    listed: list[tuple[str, str]] = []
+    for name in ("year_lines", "page_lines", "sitemap_lines"):
+        real = getattr(listings, name)
 
-    def counted(summary):  # type: ignore[no-untyped-def]
-        listed.append(summary.entries[0].rel[-2])
-        return real(summary)
+        def counted(*args, name=name, real=real):  # type: ignore[no-untyped-def]
+            if name != "sitemap_lines":  # (summary, …)
+                listed.append((name, "/".join(args[0].entries[0].rel[:-1])))
+            elif len(args[0]) > 1:  # (paths, base): a department's pages (a site-wide page is a line of its own)
+                listed.append((name, os.path.commonpath(args[0])))
+            return real(*args)
 
-    monkeypatch.setattr(sitewide, "department_catalog", counted)
+        monkeypatch.setattr(listings, name, counted)
     change_a_figure(root)
     build(root, output, cache)
-    assert listed == [MINIMAL_PATH.split("/")[-2]]
+    department = os.path.dirname(MINIMAL_PATH.removeprefix("content/"))
+    assert sorted(listed) == [("page_lines", department), ("sitemap_lines", department), ("year_lines", department)]
+    monkeypatch.undo()
     assert hashes(output) == cold(root, tmp_path / "cold")
 
 
@@ -206,14 +213,15 @@ def edit_in_place(path: Path, old: bytes, new: bytes) -> None:
 def test_a_site_wide_file_changed_by_hand_is_not_spliced_from(
         site: tuple[Path, Path, Path], tmp_path: Path, how: str) -> None:
     root, cache, output = site
-    for name in (SITE_JSON, FIGURES):
+    for name, old, new in ((SITE_JSON, "虚构邻县", "虚构他县"), (FIGURES, "虚构邻县", "虚构他县"),
+                           ("data/catalog.json", "虚构邻县", "虚构他县"), ("sitemap.xml", "linxian", "linxiam")):
         path = output / name
         if how == "edited":  # a department-year the next build does not change: its piece would be copied
-            edit_in_place(path, "虚构邻县".encode(), "虚构他县".encode())
+            edit_in_place(path, old.encode(), new.encode())
         elif how == "removed":
             path.unlink()
         else:  # a file of the same size, written anew
-            data = path.read_bytes().replace("虚构邻县".encode(), "虚构他县".encode())
+            data = path.read_bytes().replace(old.encode(), new.encode())
             path.unlink()
             path.write_bytes(data)
     change_a_figure(root)
@@ -282,3 +290,18 @@ def test_write_spliced_makes_every_piece_when_the_old_file_is_not_the_one_descri
     os.utime(old, ns=(layout.signature[1] + 1_000_000, layout.signature[1] + 1_000_000))
     done = write_spliced(str(tmp_path / "new.csv"), pieces((b"h", b"HEAD|"), (b"a", b"aaa|")), str(old), layout)
     assert (tmp_path / "new.csv").read_bytes() == b"HEAD|aaa|" and (done.copied, done.made) == (0, 9)
+
+
+# -- listings.py: a department's lines as one run of the catalogue's and the sitemap's path order --------
+
+
+def test_departments_whose_folders_nest_are_not_taken_as_runs_of_the_path_order() -> None:
+    # "a/b-x/" sorts before "a/b/" ("-" before "/"), and so do its pages: each department is one run
+    runs = ["a/b/", "a/b-x/", "a/index.html", "index.html"]
+    pages = ["a/b/index.html", "a/b/2020/index.html", "a/b-x/index.html", "a/index.html", "index.html"]
+    assert listings.ordered(runs, {"a/b/", "a/b-x/"})
+    assert sorted(pages) == ["a/b-x/index.html", "a/b/2020/index.html", "a/b/index.html", "a/index.html", "index.html"]
+    # a department inside another's folder, or a site-wide page there: the runs would interleave
+    assert not listings.ordered(["a/b/", "a/b/c/", "index.html"], {"a/b/", "a/b/c/"})
+    assert not listings.ordered(["a/b/", "a/b/index.html"], {"a/b/"})
+    assert listings.ordered(["a/b.html", "a/b/"], {"a/b/"})  # a page whose path is a prefix of a folder's sorts first

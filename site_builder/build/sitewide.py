@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from itertools import chain
 from pathlib import Path
 
 from ..config import SiteConfig
@@ -20,8 +21,8 @@ from ..search.index import Described
 from ..site import routes
 from ..site.completeness import (SCORECARD_PATHS, LazyScorecards, ScoreLine, scorecard_csv,
                                  scorecard_csv_pieces, scorecard_pages)
-from ..site.downloads import (SCHEMA_SOURCE, SITE_NOTES, Download, Piece, YearBytes, catalog_line, catalog_text,
-                              download, links, site_file_pieces, site_file_specs, year_page)
+from ..site.downloads import (SCHEMA_SOURCE, SITE_NOTES, Download, Piece, YearBytes, download, links, site_file_pieces,
+                              site_file_specs, year_page)
 from ..site.pages import scorecard_page, site_pages
 from ..site.regions import group_departments, region_names, region_trees
 from ..site.render import Theme
@@ -32,17 +33,13 @@ from .fingerprint import Deferred
 from .departments import Summary
 from .parallel import Page, defer, render_pages
 from .patch import PatchWriter
-from .sitewide_cache import CatalogLines, PageKeys, State, keep_state, load_state, year_digests
+from .listings import catalog, sitemap, splice_catalog, splice_sitemap
+from .sitewide_cache import PageKeys, State, keep_state, load_state, year_digests
 from .writer import file_signature
 from .splice import Spliced, piece_key, write_spliced
 from .writer import SiteWriter, Writer
 
 
-
-def xml_escape(text: str) -> str:
-    """``text`` with ``&``, ``<`` and ``>`` escaped, as xml.sax.saxutils.escape does (which imports
-    urllib.request: a tenth of a second at every start)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summaries: Sequence[Summary],
                    entries: list[Entry], reporter: Reporter, in_place: Sequence[bool] = (),
@@ -103,12 +100,16 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
     if described is not None:
         described.update(site_described)
     copy_static(theme, writer)
-    writer.write_text(routes.CATALOG, catalog(site_files, summaries, keys, config.title, last, state))
-    routes_written = [r for r, _ in pages] + department_routes
-    writer.write_text(routes.SITEMAP, sitemap(routes_written, config))
+    site_routes = [r for r, _ in pages]
+    if store is None:
+        writer.write_text(routes.CATALOG, catalog(site_files, summaries, config.title))
+        writer.write_text(routes.SITEMAP, sitemap(site_routes + department_routes, config))
+    else:
+        splice_catalog(writer, site_files, summaries, keys, config.title, last, state)
+        splice_sitemap(writer, site_routes, summaries, keys, config, last, state)
     if store is not None:
         keep_state(store, site_key, state, others)
-    return sum(1 for r in routes_written if r.path.endswith(".html"))
+    return sum(1 for r in chain(site_routes, department_routes) if r.path.endswith(".html"))
 
 
 def splice_site_files(writer: SiteWriter | PatchWriter, ordered: Sequence[Entry], scorecard: Iterable[Piece],
@@ -161,36 +162,6 @@ def reuse_pages(writer: SiteWriter | PatchWriter, keys: PageKeys, pages: list[Pa
     return fresh
 
 
-def catalog(site_files: Sequence[Download], summaries: Sequence[Summary], keys: Sequence[str | None], title: str,
-            last: State, state: State) -> str:
-    """``data/catalog.json``: the site-wide files, every year's files, then the comparisons' downloads in path
-    order. A department kept in the cache under the same key (``keys``) as in the last build lists its
-    downloads as that build did (so too in the first build after a cold one)."""
-    year_lines = [catalog_line(d) for d in site_files]
-    page_items: list[tuple[str, str]] = []
-    for i, s in enumerate(summaries):
-        key = keys[i] if i < len(keys) else None
-        chunk = last.catalog.get(key) if key is not None else None
-        if chunk is None:
-            chunk = department_catalog(s)
-        if key is not None:
-            state.catalog[key] = chunk
-        years_text, paths, pages_text = chunk
-        if years_text:
-            year_lines += years_text.split("\0")
-        if paths:
-            page_items += zip(paths.split("\0"), pages_text.split("\0"))
-    page_items.sort(key=lambda item: item[0])
-    return catalog_text(year_lines + [line for _, line in page_items], title)
-
-
-def department_catalog(summary: Summary) -> CatalogLines:
-    """The catalogue lines of a department's downloads: its years' files, and its comparisons' (with their paths)."""
-    return ("\0".join(catalog_line(d) for _, files in summary.year_files for d in files),
-            "\0".join(d.path for d in summary.page_downloads),
-            "\0".join(catalog_line(d) for d in summary.page_downloads))
-
-
 def year_bytes(locate: Callable[[str], str], summaries: Iterable[Summary]) -> Callable[[Entry, str], bytes]:
     """``data(entry, name)`` for ``downloads.site_file_specs``: a year's file, read back from where
     ``locate(path)`` (the writer's ``path_of``) says it is."""
@@ -235,14 +206,3 @@ def claim(table: RouteTable, route: Route, reporter: Reporter) -> Route:
 def copy_static(theme: Theme, writer: Writer) -> None:
     for name, path in theme.static_files().items():
         writer.copy_file(path, routes.static_path(name))
-
-
-def sitemap(pages: Iterable[Route], config: SiteConfig) -> str:
-    """sitemap.xml: every HTML page but the 404, in path order, at base_url (or base_path when no base_url is set)."""
-    base = config.base_url.rstrip("/") + "/" if config.base_url else config.base_path
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path in sorted(route.path for route in pages):
-        if path != routes.NOT_FOUND and path.endswith(".html"):
-            lines.append(f"  <url><loc>{xml_escape(base + path)}</loc></url>")
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"

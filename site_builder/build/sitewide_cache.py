@@ -4,7 +4,8 @@ makes again only what changed (sitewide.py).
 Two files in the cache folder (``State``): ``sitewide-outputs.pickle``, for each of the last few output
 folders built into (``output/``, the preview's …, which share the cache):
 
-- each site-wide file's ``Layout`` (splice.py): where each of its pieces is in the file the build left;
+- each site-wide file's ``Layout`` (splice.py): where each of its pieces is in the file the build left (the
+  catalogue's and the sitemap's too: listings.py);
 - each site-wide page's key (``PageKeys``: its template set, the site's code and configuration, and the
   fingerprint of what its view reads) and the signature of the file the build left: a page whose key
   is unchanged is not rendered; its bytes are taken from the last build's file, when that file is
@@ -12,8 +13,6 @@ folders built into (``output/``, the preview's …, which share the cache):
 
 and ``sitewide.pickle``, whatever the folder:
 
-- each department's lines of the catalogue, under the key the cache keeps it by (cache.py): a
-  department taken from the cache does not describe its downloads again;
 - each department-year's digests for the page keys (``PageKeys``), and its row of the scorecard pages but
   its rank (``completeness.ScoreLine``): those pages have a row per department-year, and a warm build
   makes again only the rows of the department-years that changed.
@@ -43,17 +42,11 @@ from .fingerprint import Deferred, Fingerprints, Uncacheable, digest
 from .splice import Layout
 from .writer import Signature, file_signature
 
-FORMAT = 5
+FORMAT = 6
 STATE = "sitewide.pickle"  # what does not depend on the output folder
 OUTPUTS = "sitewide-outputs.pickle"  # each output folder's files and pages
 NEXT, NEXT_OUTPUTS = "sitewide.next", "sitewide-outputs.next"
 YEAR_FILES = {"department-year": "json", "figures": "figures", "indicators": "indicators", "final": "final"}
-
-
-CatalogLines = tuple[str, str, str]
-"""A department's lines of the catalogue, each a text of lines joined by NUL (which neither a JSON line nor a
-path of the site holds): its years' files', and its comparisons' downloads' paths and lines. Three strings a department, not a string a line: at
-10,000 department-years the state holds 70,000 lines (40 MB), which it reads and writes in a tenth of the time."""
 
 
 @dataclass
@@ -62,7 +55,6 @@ class State:
 
     files: dict[str, Layout] = field(default_factory=dict)
     pages: dict[str, tuple[bytes, Signature]] = field(default_factory=dict)
-    catalog: dict[str, CatalogLines] = field(default_factory=dict)  # department key → its catalogue lines
     entries: dict[bytes, tuple[bytes, bytes]] = field(default_factory=dict)  # a year's digests (``PageKeys``)
     # a year's row of the scorecard pages (``PageKeys``), kept with the digest of the code that made them
     lines: dict[bytes, ScoreLine] = field(default_factory=dict)
@@ -78,7 +70,6 @@ def load_state(store: PersistentCache | None, site: str) -> tuple[State, Outputs
     if store is None:
         return State(), {}
     outputs: Outputs = {}
-    catalog: dict[str, CatalogLines] = {}
     entries: dict[bytes, tuple[bytes, bytes]] = {}
     lines: dict[bytes, ScoreLine] = {}
     try:
@@ -87,15 +78,15 @@ def load_state(store: PersistentCache | None, site: str) -> tuple[State, Outputs
         if version == FORMAT and isinstance(found, dict):
             outputs = found
         with open(store.folder / STATE, "rb") as f:
-            version, found_catalog, found_entries, (code, found_lines) = pickle.load(f)
-        if version == FORMAT and all(isinstance(d, dict) for d in (found_catalog, found_entries, found_lines)):
-            catalog, entries = found_catalog, found_entries
+            version, found_entries, (code, found_lines) = pickle.load(f)
+        if version == FORMAT and all(isinstance(d, dict) for d in (found_entries, found_lines)):
+            entries = found_entries
             if code == store.inputs.digest("site", ""):  # rows made by this very code
                 lines = found_lines
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
         pass
     files, pages = outputs.pop(site, ({}, {}))
-    return State(files, pages, catalog, entries, lines), outputs
+    return State(files, pages, entries, lines), outputs
 
 
 def keep_state(store: PersistentCache, site: str, state: State, others: Outputs) -> None:
@@ -107,7 +98,7 @@ def keep_state(store: PersistentCache, site: str, state: State, others: Outputs)
         del outputs[next(iter(outputs))]
     try:
         with open(store.folder / NEXT, "wb") as f:
-            pickle.dump((FORMAT, state.catalog, state.entries, (store.inputs.digest("site", ""), state.lines)), f,
+            pickle.dump((FORMAT, state.entries, (store.inputs.digest("site", ""), state.lines)), f,
                         protocol=pickle.HIGHEST_PROTOCOL)
         with open(store.folder / NEXT_OUTPUTS, "wb") as f:
             pickle.dump((FORMAT, site, outputs), f, protocol=pickle.HIGHEST_PROTOCOL)

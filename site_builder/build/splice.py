@@ -79,9 +79,10 @@ def open_previous(path: str, layout: Layout | None) -> int | None:
 
 
 def write_spliced(target: str, pieces: Iterable[tuple[bytes, Piece]], previous: str | None,
-                  layout: Layout | None) -> Spliced:
+                  layout: Layout | None, hashed: bool = True) -> Spliced:
     """Write ``pieces`` (each with its key) to ``target``, copying from the file at ``previous`` those the
-    last build's ``layout`` of it holds (only when that file is the one ``layout`` describes)."""
+    last build's ``layout`` of it holds (only when that file is the one ``layout`` describes). Without
+    ``hashed``, the new file's SHA-256 is not worked out (``Spliced.sha256`` is empty)."""
     old = open_previous(previous, layout) if previous is not None else None
     held = layout.pieces if old is not None and layout is not None else {}
     view = None
@@ -103,9 +104,10 @@ def write_spliced(target: str, pieces: Iterable[tuple[bytes, Piece]], previous: 
             if not length:
                 return
             assert view is not None and old is not None
-            with memoryview(view) as whole:  # hashed where it is mapped: no copy of 500 MB into bytes
-                for at in range(start, start + length, COPY_BLOCK):
-                    sha.update(whole[at:min(at + COPY_BLOCK, start + length)])
+            if hashed:
+                with memoryview(view) as whole:  # hashed where it is mapped: no copy of 500 MB into bytes
+                    for at in range(start, start + length, COPY_BLOCK):
+                        sha.update(whole[at:min(at + COPY_BLOCK, start + length)])
             _copy_range(old, out, start, length, view)
             done.copied += length
             pending[0] = pending[1] = 0
@@ -123,7 +125,8 @@ def write_spliced(target: str, pieces: Iterable[tuple[bytes, Piece]], previous: 
                 continue
             copy()
             data = b"".join(make())
-            sha.update(data)
+            if hashed:
+                sha.update(data)
             _write_all(out, data)
             new.pieces[key] = (done.size, len(data))
             done.size += len(data)
@@ -136,7 +139,7 @@ def write_spliced(target: str, pieces: Iterable[tuple[bytes, Piece]], previous: 
             view.close()
         if old is not None:
             os.close(old)
-    done.sha256 = sha.hexdigest()
+    done.sha256 = sha.hexdigest() if hashed else ""
     return done
 
 

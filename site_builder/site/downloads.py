@@ -402,6 +402,16 @@ def catalog_json(downloads: Iterable[Download], site_title: str) -> str:
 
 def catalog_text(lines: Sequence[str], site_title: str) -> str:
     """``catalog_json`` of the downloads whose ``catalog_line``s are ``lines``."""
+    items = CATALOG_SEPARATOR.join(f"  {line}" for line in lines)
+    return f"{catalog_head(site_title)}{items}{CATALOG_TAIL}" if lines else f"{catalog_head(site_title, False)}]\n}}\n"
+
+
+CATALOG_SEPARATOR = ",\n"  # between two lines of the catalogue's downloads (each indented by two spaces)
+CATALOG_TAIL = "\n ]\n}\n"  # after its last line
+
+
+def catalog_head(site_title: str, listed: bool = True) -> str:
+    """The catalogue up to its first download's line (``listed``), or up to the end of its empty list."""
     head = {
         "format": CATALOG_FORMAT,
         "title": f"{site_title}：数据目录",
@@ -412,5 +422,4 @@ def catalog_text(lines: Sequence[str], site_title: str) -> str:
         "schema": "content.schema.json",
     }
     fields = "".join(f"\n {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items())
-    items = ",\n".join(f"  {line}" for line in lines)
-    return f'{{{fields}\n "downloads": [\n{items}\n ]\n}}\n' if lines else f'{{{fields}\n "downloads": []\n}}\n'
+    return f'{{{fields}\n "downloads": [\n' if listed else f'{{{fields}\n "downloads": ['
