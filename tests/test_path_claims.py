@@ -65,3 +65,39 @@ def claims_each_path_once(writer: Writer) -> None:
     with pytest.raises(ValueError):  # no path out of the site
         writer.write_text("../outside.html", "虚构")
     assert writer.written == 1
+
+
+def test_a_page_of_a_department_kept_in_place_claimed_again_is_told_as_a_cold_build_tells_it(tmp_path: Path) -> None:
+    """A warm build claims the pages of a department it keeps in place only to check that no other page
+    takes their paths (sitewide.claim_routes): here the department ``xugou/shili`` is built and kept, then a
+    department inside its folder is added, whose region page is the kept department's page."""
+    root = write_tree(tmp_path, f"-- {MINIMAL_PATH} --\n{MINIMAL}-- content/xugou/shili/2020.yaml --\n{OUTER}")
+    cache = tmp_path / "cache"
+    assert build(root, search_index=False, cache_dir=cache)[0].ok
+    before = hashes(root / "output")
+    write_tree(root, f"-- content/xugou/shili/lines/2020.yaml --\n{INNER}")
+    warm, told = build(root, search_index=False, cache_dir=cache)
+    cold, cold_told = build(root, search_index=False)
+    assert not warm.ok and not cold.ok
+    outer = next(p.file for p in cold_told.errors if p.file.endswith("content/xugou/shili/2020.yaml"))
+    assert [(p.file, p.message) for p in told.errors] == [(p.file, p.message) for p in cold_told.errors]
+    assert (outer, f"{outer} would be written to xugou/shili/index.html, which is already the page of the region "
+                   "page of xugou/shili") in [(p.file, p.message) for p in told.errors]
+    assert hashes(root / "output") == before
+
+
+def test_a_patch_writer_keeps_a_file_of_the_site_once(tmp_path: Path) -> None:
+    from site_builder.build.patch import PatchWriter
+    from site_builder.build.writer import WrittenTwice
+
+    (tmp_path / "site").mkdir()
+    with PatchWriter(tmp_path / "site", {"a.html": (1, 1, 1), "b.html": (1, 1, 2)}) as writer:
+        writer.keep_all(["a.html"])
+        with pytest.raises(WrittenTwice):
+            writer.keep_all(["b.html", "a.html"])  # kept already
+        with pytest.raises(WrittenTwice):
+            writer.keep_all(["b.html", "b.html"])
+        with pytest.raises(FileNotFoundError):
+            writer.keep_all(["c.html"])  # not in the site
+        writer.keep_all(["b.html"])
+        assert sorted(writer.paths()) == ["a.html", "b.html"] and writer.written == 2

@@ -26,15 +26,15 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 
 from ..problems import Reporter
 from ..search.index import BUNDLE, ENTRY, SHARDS, Described, SiteFiles, department_folders, index_site
 from .cache import ShardCache
-from .writer import (Signature, claim_path, close_staging, open_staging, replace_file, signature, site_folder,
-                     write_parts_to)
+from .writer import (Signature, WrittenTwice, claim_path, close_staging, open_staging, replace_file, signature,
+                     site_folder, write_parts_to)
 
 Manifest = dict[str, Signature]  # every file of a site, by its path inside it
 
@@ -166,6 +166,20 @@ class PatchWriter:
         if rel not in self._previous:
             raise FileNotFoundError(f"{rel} is kept but is not in the site")
         self._claimed.add(rel)
+
+    def keep_all(self, rels: Sequence[str]) -> None:
+        """``keep`` of each of ``rels``, checked at once (at 10,000 department-years, 100,000 files kept): a
+        path of ``output`` needs no check that it is inside the site."""
+        given = set(rels)
+        if len(given) != len(rels) or not self._claimed.isdisjoint(given) or not self._previous.keys() >= given:
+            seen: set[str] = set()
+            for rel in rels:  # the first of them ``keep`` would refuse, refused; none claimed
+                if rel in self._claimed or rel in seen:
+                    raise WrittenTwice(rel)
+                if rel not in self._previous:
+                    raise FileNotFoundError(f"{rel} is kept but is not in the site")
+                seen.add(rel)
+        self._claimed |= given
 
     def paths(self) -> Iterable[str]:
         """Every file of the new site so far (those written and those kept)."""
