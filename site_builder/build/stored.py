@@ -12,7 +12,7 @@ so what a load costs is paid that many times. The file is a marshal frame of thr
   are the department's; an entry's path is, when it is that, the path of the content file the build was
   given (not made again);
 - the rest (the years' files and the comparisons' downloads as the catalogue describes them, which only a
-  department's catalogue lines read: sitewide.py takes them from its own state; the site-wide stage reads
+  department's catalogue lines read: listings.py copies them from the last build's catalogue; the site-wide stage reads
   the years' files' kinds, paths and digests, ``Summary.year_outputs``, kept in the head), kept as bytes and
   unpickled only when read (``Summary.__getattr__``);
 - the signatures of the files the entry keeps, read only when they are checked (``verify``).
