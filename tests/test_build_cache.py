@@ -25,7 +25,7 @@ from buildkit import hashes, leftovers
 from editkit import EDITS, edit, edit_site
 from sitekit import MINIMAL_PATH, two_department_site
 from site_builder.build import engine, patch
-from site_builder.search import index as search
+from site_builder.search import ahead, index as search
 from site_builder.build.engine import build_site
 from site_builder.problems import Reporter
 
@@ -283,3 +283,27 @@ def test_a_build_through_the_cache_takes_the_compiled_templates_and_their_refere
     monkeypatch.setattr(jinja2.Environment, "_parse", no_parse)
     assert build(root, output, cache) == 2
     assert hashes(output) == expected
+
+
+def test_the_shard_an_edit_changed_is_indexed_ahead_and_the_index_takes_that_bundle(
+        tmp_path: Path, pagefind_runs: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = edit_site(tmp_path / "site", "虚构缓存站")
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    build(root, output, cache)
+    made_ahead: list[str] = []
+    finish = ahead.Ahead.finish
+
+    def counted(self: ahead.Ahead) -> None:
+        made_ahead.extend(run.key for run in self.runs)
+        finish(self)
+
+    monkeypatch.setattr(ahead.Ahead, "finish", counted)
+    pagefind_runs.clear()
+    edit(root, MINIMAL_PATH, "公务接待费: 10", "公务接待费: 17")  # one department-year's figure
+    assert build(root, output, cache) == DEPARTMENTS - 1
+    # its shards (a department's pages may straddle two of 4 pages) were run ahead while the site-wide
+    # pages were made, and the index found those bundles under the shards' keys
+    assert 1 <= len(made_ahead) <= ahead.MOST_SHARDS and pagefind_runs == []
+    assert leftovers(tmp_path) == []
+    assert build(root, tmp_path / "cold", None) == 0
+    assert hashes(output) == hashes(tmp_path / "cold")

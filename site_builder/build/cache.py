@@ -44,6 +44,7 @@ from typing import Any
 import jinja2
 
 from . import stored
+from ..search.index import Layout
 from .inputs import Record, SiteInputs, _relative, code_digest, record
 from .writer import OLD_PREFIX, file_signature, remove_old, remove_stale, replace_file
 
@@ -57,6 +58,7 @@ _RECORDS = "records.pickle"
 _OUTPUTS = "outputs.pickle"
 _DIGESTS = "digests.pickle"
 _TEMPLATES = "templates.pickle"  # SiteInputs.references
+_LAYOUT = "layout.pickle"  # the last index's shards (search/index.Layout)
 _JINJA = "jinja"  # template_cache
 OUTPUTS_KEPT = 4  # the output folders whose state is kept (output/, the preview's, a test's …)
 
@@ -131,7 +133,14 @@ class ShardCache:
         self._used_shards.add(key)
         self.shards[output] = key
         self.stats.shards_built += 1
+        self.stash(key, output)
 
+    # -- indexing ahead (search/ahead.AheadStore) -------------------------------------------
+
+    def has_bundle(self, key: str) -> bool:
+        return (self.folder / _SEARCH / key).is_dir()
+
+    def stash(self, key: str, output: Path) -> None:
         def fill(staging: Path) -> None:
             for path in sorted(output.rglob("*")):
                 rel = path.relative_to(output)
@@ -139,6 +148,20 @@ class ShardCache:
                     _link(path, staging / rel)
 
         _store(self.folder / _SEARCH / key, fill)
+
+    def last_layout(self) -> Layout | None:
+        """The shards of the last index made through this cache (``keep_layout``), or None."""
+        try:
+            with open(self.folder / _LAYOUT, "rb") as f:
+                found = pickle.load(f)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+            return None
+        return found if isinstance(found, tuple) else None
+
+    def keep_layout(self, layout: Layout) -> None:
+        """Keep the shards of the index just made, for the next build to index ahead (search/ahead.py)."""
+        if layout:
+            _store_file(self.folder / _LAYOUT, pickle.dumps(layout, protocol=pickle.HIGHEST_PROTOCOL))
 
     def prune_shards(self) -> None:
         """Drop the bundles the last index did not use."""

@@ -33,9 +33,10 @@ from ..derive.scorecard import load_site_items
 from ..site.transparency import Memos
 from ..messages import os_error_zh
 from ..problems import Message, Reporter
-from ..search.index import BUNDLE, Described, ShardStore, index_site
+from ..search.ahead import Ahead
+from ..search.index import BUNDLE, Described, index_site
 from ..site.render import TemplateProblem, compile_templates, find_theme, make_environment
-from .cache import OutputState, PersistentCache, department_files, open_cache, template_cache
+from .cache import OutputState, PersistentCache, ShardCache, department_files, open_cache, template_cache
 from .inputs import SiteInputs
 from .context import BuildContext
 from .departments import Destination, build_departments, department_folders, site_entries
@@ -116,14 +117,18 @@ def report_no_content(root: Path, reporter: Reporter) -> None:
 
 
 def index_and_commit(writer: Writer, reporter: Reporter, output_dir: Path, written: Path | None,
-                     segmented: Path | None = None, store: ShardStore | None = None,
+                     segmented: Path | None = None, store: ShardCache | None = None,
                      described: dict[str, Described] | None = None) -> int | None:
     """Index the site ``written`` in that folder (None: no index), then put it in place: the files written,
     or None when the index could not be built (reported; nothing is put in place). ``described``: the
     pages described as they were written (``search.index.describe``), which the index does not read."""
-    if written is not None and index_site(written, reporter, name=display_path(output_dir), segmented=segmented,
-                                          store=store, described=described) is None:
-        return None
+    if written is not None:
+        result = index_site(written, reporter, name=display_path(output_dir), segmented=segmented, store=store,
+                            described=described)
+        if result is None:
+            return None
+        if store is not None:
+            store.keep_layout(result.layout)
     writer.commit()
     return writer.written
 
@@ -176,15 +181,18 @@ def build_once(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
     try:
         with persistent_cache(cache_dir, ctx, warm) as store, \
                 site_writer(output_dir, store, None if search_index else BUNDLE, touched, in_place) as (writer, state), \
-                segment_folder(output_dir, search_index and ctx.env is not None) as segmented:
+                segment_folder(output_dir, search_index and ctx.env is not None) as segmented, \
+                index_ahead(store, segmented, writer.output_site) as ahead:
             described: dict[str, Described] = {}
             html_pages = write_site(ctx, writer, segmented, reporter, store, state.departments if state else None,
-                                    touched, warm, described)
+                                    touched, warm, described, ahead)
             if html_pages is None:
                 patch.confirm(writer)
                 return failed()
             patch.confirm(writer, wait=False)
             release_memory()  # what the site-wide stage held, before Pagefind runs beside this process
+            if ahead is not None:
+                ahead.finish()
             if isinstance(writer, PatchWriter):
                 written = patch.index_and_commit(writer, reporter, display_path(output_dir), segmented, store,
                                                  state.shards if state else {}, search_index, described)
@@ -265,13 +273,14 @@ def persistent_cache(folders: Path | Sequence[Path] | None, ctx: BuildContext,
 def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: Path | None, reporter: Reporter,
                store: PersistentCache | None = None, holds: Holds | None = None,
                touched: frozenset[str] = frozenset(), warm: Warm | None = None,
-               described: dict[str, Described] | None = None) -> int | None:
+               described: dict[str, Described] | None = None, ahead: Ahead | None = None) -> int | None:
     """Every department (on every core), then the site-wide pages and files: the number of HTML
     pages, or None when a problem was reported (``ctx.env`` None: load and check only). With a
     ``store``, a department whose files did not change is taken from it instead: kept where it is
     when the output folder ``holds`` it under the same key and none of its files was ``touched``
     since (a PatchWriter's build), else linked. ``described``: filled with each HTML page's digest
-    and mark, as written (``search.index.describe``)."""
+    and mark, as written (``search.index.describe``). ``ahead``: started on the search shards the departments
+    changed, before the site-wide stage (search/ahead.py)."""
     items, theme, env = ctx.items, ctx.theme, ctx.env
     groups = department_folders(ctx.content)
     if not groups:
@@ -310,6 +319,8 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
         for s in summaries:
             described.update(s.described)
     patch.confirm(writer, wait=False)
+    if ahead is not None and described is not None and segmented is not None:
+        ahead.start(described, segmented)
     # each department's key in the cache: those built afresh were kept under theirs just now
     final_keys = [store.departments.get(store.department_folder(files)) for files in groups] if store is not None else []
     return write_sitewide(ctx, writer, summaries, entries, reporter, in_place, store, final_keys, described)
@@ -322,6 +333,20 @@ def release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
         pass
+
+
+@contextlib.contextmanager
+def index_ahead(store: PersistentCache | None, segmented: Path | None, site: str) -> Iterator[Ahead | None]:
+    """Pagefind run ahead on the shards a warm build changed (search/ahead.py), with a build cache and an
+    index (``segmented``); what it still runs when the build stops is stopped."""
+    if store is None or segmented is None:
+        yield None
+        return
+    ahead = Ahead(store, store.last_layout(), segmented.parent, site)
+    try:
+        yield ahead
+    finally:
+        ahead.close()
 
 
 @contextlib.contextmanager

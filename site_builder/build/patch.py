@@ -370,9 +370,12 @@ def index_and_commit(writer: PatchWriter, reporter: Reporter, name: str, segment
     if search_index:
         site = SiteFiles(writer.pages(), writer.path_of, department_folders(writer.paths()))
         kept = InPlaceShards(store, writer, shards) if store is not None else None
-        if index_site(writer.temp, reporter, name=name, segmented=segmented, store=kept, site=site,
-                         described=described) is None:
+        result = index_site(writer.temp, reporter, name=name, segmented=segmented, store=kept, site=site,
+                            described=described)
+        if result is None:
             return None
+        if store is not None:
+            store.keep_layout(result.layout)
         writer.adopt(BUNDLE)
     writer.commit()
     return writer.written

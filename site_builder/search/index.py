@@ -86,12 +86,19 @@ class SearchIndexError(Exception):
     """Pagefind could not index the site."""
 
 
+Layout = tuple[tuple[str, tuple[tuple[str, bytes], ...]], ...]
+"""The shards of an index: each bundle's folder in the site (``pagefind``, ``pagefind/shard-<range>``) and its
+pages in order, each with its SHA-256 (``describe``). A build keeps its last index's to run Pagefind ahead
+on the shard an edit changed (ahead.py)."""
+
+
 @dataclass(frozen=True)
 class IndexResult:
     """What indexing did."""
 
     pages: int  # pages in the index
     seconds: float
+    layout: Layout = ()  # with a ShardStore: the shards made (in one run: none)
 
 
 def pagefind_binary() -> Path:
@@ -198,6 +205,7 @@ def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | No
             marked = [rel for rel in pages if rel in is_marked] or pages
         shards = assign_shards(marked, department_of(site.departments), shard_pages) if len(pages) > shard_pages else [("", pages)]
         folders = []
+        layout: list[tuple[str, tuple[tuple[str, bytes], ...]]] = []
         removals: list[subprocess.Popen[bytes]] = []
         stack.callback(lambda: [removal.wait() for removal in removals])
         for number, (label, shard) in enumerate(shards, 1):
@@ -210,13 +218,15 @@ def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | No
                 if store is not None:
                     store.keep(key, output)
             folders.append(output)
+            if store is not None and len(shards) > 1:
+                layout.append((output.relative_to(site_dir).as_posix(), tuple((rel, digests[rel]) for rel in shard)))
     count = 0
     for output in folders:
         count += page_count(output)
     if count == 0:
         raise SearchIndexError("Pagefind found no page to index (no page marks its text with data-pagefind-body)")
     (bundle / SHARDS).write_text(json.dumps([f"{o.name}/" for o in folders[1:]]) + "\n", "utf-8")
-    return IndexResult(count, time.perf_counter() - started)
+    return IndexResult(count, time.perf_counter() - started, tuple(layout))
 
 
 def die_with_parent() -> Callable[[], None] | None:

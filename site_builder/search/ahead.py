@@ -1,0 +1,158 @@
+"""Indexing ahead: Pagefind started on the shard a warm build changed, while the build goes on.
+
+A build after one department-year changed runs Pagefind again for the shard that holds the
+department's pages (``index.assign_shards``: up to ``SHARD_PAGES`` pages, 3 to 4 seconds at
+10,000 department-years). The index runs after the site-wide stage, which takes as long and
+leaves the second core idle; yet which shard changed, and how, is known as soon as the
+departments are written. So, then:
+
+- the shards of the last index (``Layout``: each bundle's folder and its pages with their
+  digests, kept by the build cache) tell which shards hold a page whose digest changed;
+- for such a shard (one or two at most: more is no small change), its pages are taken to be the
+  last index's, each with the digest of the page this build wrote or kept (``described``), or of
+  the page the output folder holds (a site-wide page: the site-wide stage has not run yet);
+- Pagefind runs over their segmented copies in a process of its own, and the bundle is kept in
+  the store under that shard's key (``index.shard_key``: a digest of its folder and of every
+  page's path and bytes), but not counted as used.
+
+The index then works as it always does: a shard whose pages are, byte for byte, those indexed
+ahead has that key and takes the bundle like any other kept one; a shard that is not (a site-wide
+page in it changed as well, or a department gained pages) runs Pagefind again, and the bundle
+made ahead is dropped with the others no build used. Either way the index is a cold build's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from .index import (BUNDLE, LANGUAGE, Described, Layout, SearchIndexError, die_with_parent, pagefind_binary,
+                    shard_key, tidy_bundle)
+from .segment import segment_files
+
+MOST_SHARDS = 2
+"""Shards indexed ahead at most: a change that reaches more is no small change, and each run holds
+hundreds of MB beside the build."""
+
+
+class AheadStore(Protocol):
+    """What indexing ahead needs of the build cache (cache.ShardCache)."""
+
+    def has_bundle(self, key: str) -> bool:
+        """Whether a bundle is kept under ``key``."""
+
+    def stash(self, key: str, bundle: Path) -> None:
+        """Keep the bundle at ``bundle`` under ``key``, not counted as used by this build."""
+
+    def segmented(self, rel: str) -> Path | None:
+        """A segmented copy of the page ``rel`` kept from an earlier build (the same bytes), or None."""
+
+
+@dataclass
+class _Run:
+    key: str
+    first: bool  # the first shard's bundle (``pagefind/`` itself), which keeps the search code
+    process: subprocess.Popen[bytes]
+    bundle: Path
+
+
+class Ahead:
+    """Pagefind run ahead on the shards a build changed (see the module's docstring): ``start`` once the
+    departments are written, ``finish`` before the index; closing it stops what still runs and removes
+    its folders. ``work``: where its folders go (beside the segmented copies)."""
+
+    def __init__(self, store: AheadStore, layout: Layout | None, work: Path, site: Path) -> None:
+        self.store = store
+        self.layout = layout or ()
+        self.work = work
+        self.site = site  # the output folder as it is (the last build's site-wide pages)
+        self.runs: list[_Run] = []
+        self._folders: list[Path] = []
+
+    def start(self, described: Mapping[str, Described], segmented: Path) -> None:
+        """Start Pagefind for each shard of the last index with a page whose digest changed (``described``: the
+        pages written or kept so far; ``segmented``: the segmented copies of those written)."""
+        if len(self.layout) < 2:  # a site indexed in one run is small: nothing to gain
+            return
+        changed = [(folder, pages) for folder, pages in self.layout
+                   if any(rel in described and described[rel][0] != digest for rel, digest in pages)]
+        if not changed or len(changed) > MOST_SHARDS:
+            return
+        try:
+            binary = pagefind_binary()
+        except SearchIndexError:
+            return  # the index will say so
+        for folder, pages in changed:
+            try:
+                self._start_one(binary, folder, [rel for rel, _ in pages], described, segmented)
+            except OSError:
+                continue  # ahead of time only: the index runs Pagefind itself
+
+    def _start_one(self, binary: Path, folder: str, pages: list[str], described: Mapping[str, Described],
+                   segmented: Path) -> None:
+        work = Path(tempfile.mkdtemp(prefix="site-builder-ahead-", dir=self.work))
+        self._folders.append(work)
+        copy = work / "site"
+        digests: dict[str, bytes] = {}
+        made: set[str] = set()
+        to_segment: list[tuple[Path, Path]] = []
+        for rel in pages:
+            target = os.path.join(copy, rel)
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            known = described.get(rel)
+            source = os.path.join(segmented, rel)
+            if known is not None and os.path.isfile(source):  # written by this build
+                os.link(source, target)
+            elif known is not None and (kept := self.store.segmented(rel)) is not None:  # a department kept
+                os.link(kept, target)
+            elif known is None:  # a page the site-wide stage makes again: as the last build left it
+                page = os.path.join(self.site, rel)
+                with open(page, "rb") as f:
+                    known = (hashlib.sha256(f.read()).digest(), True)
+                to_segment.append((Path(page), Path(target)))
+            else:
+                return  # no copy to index: the index makes it
+            digests[rel] = known[0]
+        segment_files(to_segment)
+        key = shard_key(folder, pages, digests)
+        if self.store.has_bundle(key):
+            return
+        bundle = work / "bundle"
+        command = [str(binary), "--site", str(copy), "--output-path", str(bundle), "--force-language", LANGUAGE,
+                   "--silent"]
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, preexec_fn=die_with_parent())
+        self.runs.append(_Run(key, folder == BUNDLE, process, bundle))
+
+    def finish(self) -> None:
+        """Wait for the runs started, and keep each bundle made in the store under its shard's key."""
+        for run in self.runs:
+            if run.process.wait() != 0:
+                continue
+            try:
+                tidy_bundle(run.bundle, first=run.first)
+                self.store.stash(run.key, run.bundle)
+            except (OSError, SearchIndexError):
+                continue
+        self.runs = []
+        self.close()
+
+    def close(self) -> None:
+        for run in self.runs:  # a build that stopped before its index
+            run.process.kill()
+            run.process.wait()
+        self.runs = []
+        for folder in self._folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._folders = []
+
