@@ -342,7 +342,7 @@ def index_ahead(store: PersistentCache | None, segmented: Path | None, site: str
     if store is None or segmented is None:
         yield None
         return
-    ahead = Ahead(store, store.last_layout(), segmented.parent, site)
+    ahead = Ahead(store, segmented.parent, site)
     try:
         yield ahead
     finally:

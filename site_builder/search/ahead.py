@@ -11,8 +11,8 @@ departments are written. So, then:
 - for such a shard (one or two at most: more is no small change), its pages are taken to be the
   last index's, each with the digest of the page this build wrote or kept (``described``), or of
   the page the output folder holds (a site-wide page: the site-wide stage has not run yet);
-- Pagefind runs over their segmented copies in a process of its own, and the bundle is kept in
-  the store under that shard's key (``index.shard_key``: a digest of its folder and of every
+- on a thread, their segmented copies are laid out in a folder, Pagefind runs over them in a
+  process of its own, and the bundle is kept in the store under that shard's key (``index.shard_key``: a digest of its folder and of every
   page's path and bytes), but not counted as used.
 
 The index then works as it always does: a shard whose pages are, byte for byte, those indexed
@@ -28,6 +28,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,9 @@ class AheadStore(Protocol):
     def segmented(self, rel: str) -> Path | None:
         """A segmented copy of the page ``rel`` kept from an earlier build (the same bytes), or None."""
 
+    def last_layout(self) -> Layout | None:
+        """The shards of the last index made through this store, or None."""
+
 
 @dataclass
 class _Run:
@@ -68,20 +72,29 @@ class Ahead:
     departments are written, ``finish`` before the index; closing it stops what still runs and removes
     its folders. ``work``: where its folders go (beside the segmented copies)."""
 
-    def __init__(self, store: AheadStore, layout: Layout | None, work: Path, site: Path) -> None:
+    def __init__(self, store: AheadStore, work: Path, site: Path) -> None:
         self.store = store
-        self.layout = layout or ()
         self.work = work
         self.site = site  # the output folder as it is (the last build's site-wide pages)
         self.runs: list[_Run] = []
         self._folders: list[Path] = []
+        self._thread: threading.Thread | None = None
+        self._closing = False
+        self._lock = threading.Lock()
 
     def start(self, described: Mapping[str, Described], segmented: Path) -> None:
         """Start Pagefind for each shard of the last index with a page whose digest changed (``described``: the
-        pages written or kept so far; ``segmented``: the segmented copies of those written)."""
-        if len(self.layout) < 2:  # a site indexed in one run is small: nothing to gain
+        pages written or kept so far; ``segmented``: the segmented copies of those written). On a thread: laying
+        out a shard's copies is a folder a page, system calls the build need not wait for."""
+        self._thread = threading.Thread(target=self._start, args=(dict(described), segmented), name="index-ahead",
+                                        daemon=True)
+        self._thread.start()
+
+    def _start(self, described: Mapping[str, Described], segmented: Path) -> None:
+        layout = self.store.last_layout() or ()
+        if len(layout) < 2:  # a site indexed in one run is small: nothing to gain
             return
-        changed = [(folder, pages) for folder, pages in self.layout
+        changed = [(folder, pages) for folder, pages in layout
                    if any(rel in described and described[rel][0] != digest for rel, digest in pages)]
         if not changed or len(changed) > MOST_SHARDS:
             return
@@ -94,6 +107,8 @@ class Ahead:
                 self._start_one(binary, folder, [rel for rel, _ in pages], described, segmented)
             except OSError:
                 continue  # ahead of time only: the index runs Pagefind itself
+        for run in self.runs:  # waited for here: Linux kills a child started with die_with_parent when the
+            run.process.wait()  # thread that started it ends (prctl(2), PR_SET_PDEATHSIG)
 
     def _start_one(self, binary: Path, folder: str, pages: list[str], described: Mapping[str, Described],
                    segmented: Path) -> None:
@@ -130,29 +145,43 @@ class Ahead:
         bundle = work / "bundle"
         command = [str(binary), "--site", str(copy), "--output-path", str(bundle), "--force-language", LANGUAGE,
                    "--silent"]
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, preexec_fn=die_with_parent())
-        self.runs.append(_Run(key, folder == BUNDLE, process, bundle))
+        with self._lock:
+            if self._closing:
+                return
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, preexec_fn=die_with_parent())
+            self.runs.append(_Run(key, folder == BUNDLE, process, bundle))
 
-    def finish(self) -> None:
-        """Wait for the runs started, and keep each bundle made in the store under its shard's key."""
+    def finish(self) -> int:
+        """Wait for the runs started, and keep each bundle made in the store under its shard's key: how many."""
+        self._join()
+        kept = 0
         for run in self.runs:
-            if run.process.wait() != 0:
+            if run.process.returncode != 0:
                 continue
             try:
                 tidy_bundle(run.bundle, first=run.first)
                 self.store.stash(run.key, run.bundle)
             except (OSError, SearchIndexError):
                 continue
+            kept += 1
         self.runs = []
         self.close()
+        return kept
 
     def close(self) -> None:
-        for run in self.runs:  # a build that stopped before its index
-            run.process.kill()
-            run.process.wait()
+        """Stop what still runs (a build that stopped before its index) and remove the folders."""
+        with self._lock:
+            self._closing = True
+            for run in self.runs:
+                run.process.kill()
+        self._join()
         self.runs = []
         for folder in self._folders:
             shutil.rmtree(folder, ignore_errors=True)
         self._folders = []
 
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
