@@ -243,3 +243,43 @@ def test_a_source_pdf_linked_out_of_content_is_refused_and_never_published(site:
         f"the file report.pdf is a symbolic link to {outside}, which is outside the content folder content; "
         "a source document must be inside it")]
     assert not [p for p in read if p.resolve() == outside.resolve()], "the file outside content/ was read"
+
+
+def test_content_files_are_listed_in_path_order_part_by_part(tmp_path: Path) -> None:
+    # Path order compares part by part: "r/a/…" comes before "r/a-b/…" though "a/" sorts after "a-" as text;
+    # a folder named like a content file is listed (to be refused) and so is what is below it, after it;
+    # .yml counts; a name that is only an extension, an editor's lock file and other names do not.
+    from site_builder.build.departments import department_folders
+    from site_builder.content.load import find_files
+
+    root = tmp_path / "content"
+    for rel in ["r/a-b/d/2020.yaml", "r/a/d/2021.yml", "r/a/d/2020.yaml", "r/a/d/.yaml", "r/a/d/.#2022.yaml",
+                "r/a/d/notes.txt", "r/a/d/2020.yaml.bak", "r/a/d/x.yaml/2019.yaml", "r/a/.hidden/2020.yaml"]:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("", encoding="utf-8")
+    expected = ["r/a/.hidden/2020.yaml", "r/a/d/2020.yaml", "r/a/d/2021.yml", "r/a/d/x.yaml", "r/a/d/x.yaml/2019.yaml",
+                "r/a-b/d/2020.yaml"]
+    assert [p.relative_to(root).as_posix() for p in find_files(root)] == expected
+    assert [[p.relative_to(root).as_posix() for p in group] for group in department_folders(root)] == [
+        ["r/a/.hidden/2020.yaml"], ["r/a/d/2020.yaml", "r/a/d/2021.yml", "r/a/d/x.yaml"], ["r/a/d/x.yaml/2019.yaml"],
+        ["r/a-b/d/2020.yaml"]]
+    assert find_files(root / "r/a/d/2020.yaml") == [root / "r/a/d/2020.yaml"]
+
+
+def test_a_linked_folder_is_not_entered_and_an_unreadable_one_is_skipped(tmp_path: Path) -> None:
+    # As pathlib's rglob (Python 3.11) did: a link to a folder is not followed (its files would be listed
+    # twice, or from outside content/); a folder that cannot be listed is passed over.
+    from site_builder.content.load import find_files
+
+    root = tmp_path / "content"
+    (root / "r/d").mkdir(parents=True)
+    (root / "r/d/2020.yaml").write_text("", encoding="utf-8")
+    (root / "r/link").symlink_to(root / "r/d", target_is_directory=True)
+    (root / "r/link.yaml").symlink_to(root / "r/d", target_is_directory=True)  # a folder by name: refused, not skipped
+    assert [p.relative_to(root).as_posix() for p in find_files(root)] == ["r/d/2020.yaml", "r/link.yaml"]
+    if os.geteuid() != 0:  # root reads any folder
+        (root / "r/d").chmod(0)
+        try:
+            assert [p.relative_to(root).as_posix() for p in find_files(root)] == ["r/link.yaml"]
+        finally:
+            (root / "r/d").chmod(0o755)

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..content.checks import Check, run_checks
-from ..content.load import Entry, check_unique, display_path, find_files, load_file
+from ..content.load import Entry, check_unique, content_files, display_path, load_file
 from ..content.model import DepartmentYear
 from ..derive.compare import pairs
 from ..site.downloads import Download, is_download
@@ -228,9 +228,9 @@ def _write(folder: Path, rel: str, data: bytes) -> None:
 
 def department_folders(content_root: Path) -> list[list[Path]]:
     """The content files below ``content_root`` grouped by folder, in path order."""
-    groups: dict[Path, list[Path]] = {}
-    for path in find_files(content_root):
-        groups.setdefault(path.parent, []).append(path)
+    groups: dict[tuple[str, ...], list[Path]] = {}
+    for parts, path in content_files(content_root):
+        groups.setdefault(parts[:-1], []).append(path)
     return [groups[folder] for folder in sorted(groups)]
 
 

@@ -81,9 +81,40 @@ def find_files(root: Path) -> list[Path]:
     link in a loop so named is refused by ``read_source`` by name, never skipped. Only Emacs's
     lock files (``.#2020.yaml``, a dangling link while a file is being edited) are not content.
     """
+    return [path for _, path in content_files(root)]
+
+
+def content_files(root: Path) -> list[tuple[tuple[str, ...], Path]]:
+    """``find_files``, each file with its path's parts below ``root`` (empty for ``root`` itself), in path
+    order (``Path``'s, part by part). What ``root.rglob("*")`` of Python 3.11 sees: folders are entered but
+    not through a link, and one that cannot be read (no permission) is skipped. A walk of ``os.scandir``
+    on strings, each folder's names sorted (a path comes before what is below it): pathlib's walk and sort
+    took a third of a second at 10,000 department-years."""
     if root.is_file() or root.is_symlink():
-        return [root]
-    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and not p.name.startswith(".#"))
+        return [((), root)]
+    found: list[tuple[tuple[str, ...], Path]] = []
+    _walk(os.fspath(root), (), found)
+    return found
+
+
+def _walk(folder: str, parts: tuple[str, ...], found: list[tuple[tuple[str, ...], Path]]) -> None:
+    """Add each content file below ``folder`` (``parts`` below the root) to ``found``, in path order."""
+    try:
+        with os.scandir(folder) as listing:
+            children = sorted(listing, key=lambda child: child.name)
+    except PermissionError:
+        return
+    for child in children:
+        name = child.name
+        dot = name.rfind(".")  # PurePath.suffix: from the last dot, but for a name that starts or ends with it
+        if 0 < dot < len(name) - 1 and name[dot:] in (".yaml", ".yml") and not name.startswith(".#"):
+            found.append(((*parts, name), Path(child.path)))
+        try:
+            inside = child.is_dir(follow_symlinks=False)
+        except OSError:
+            inside = False
+        if inside:
+            _walk(child.path, (*parts, name), found)
 
 
 def content_root_of(path: Path) -> Path:
