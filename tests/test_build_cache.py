@@ -12,6 +12,7 @@ the departments (and search shards) whose recorded inputs the edit touched.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
@@ -118,6 +119,33 @@ def test_the_cache_works_with_a_project_given_relative_to_the_working_folder(
     monkeypatch.chdir(root)  # as `site-builder build` is run: content/ and the cache relative
     assert build(Path("."), tmp_path / "output", Path(".cache/site-builder")) == 0
     assert build(Path("."), tmp_path / "output", Path(".cache/site-builder")) == 2
+
+
+def test_a_warm_build_freezes_what_it_loaded_from_the_cache_and_thaws_it_after(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the summaries taken from the cache live for the whole build: the collector must not walk them again and
+    # again (gc.freeze), and the process must be left as it was found, a freeze of its own (the preview's) kept
+    root = two_department_site(tmp_path / "site", "虚构缓存站")
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    build(root, output, cache)
+    frozen: list[int] = []
+    real = engine.site_entries
+
+    def observed(*args: object, **kwargs: object) -> object:
+        frozen.append(gc.get_freeze_count())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "site_entries", observed)
+    gc.unfreeze()  # what an earlier test's preview server froze
+    assert build(root, output, cache) == 2
+    assert frozen[-1] > 0 and gc.get_freeze_count() == 0
+    gc.freeze()
+    held = gc.get_freeze_count()
+    try:
+        assert build(root, output, cache) == 2
+        assert gc.get_freeze_count() >= held
+    finally:
+        gc.unfreeze()
 
 
 def test_a_warm_build_updates_the_output_folder_in_place_and_rewrites_only_what_changed(tmp_path: Path) -> None:

@@ -22,3 +22,25 @@ def test_serial_and_forked_give_the_same_results() -> None:
 def test_a_failing_worker_says_where() -> None:
     with pytest.raises(RuntimeError, match=r"ZeroDivisionError"):
         run_forked(lambda n: 1 // (n - 7), list(range(12)), 2)
+
+
+def test_a_serial_run_freezes_its_results_and_thaws_only_its_own() -> None:
+    # what survived a collection is frozen (never scanned again); thawed after the last task only when nothing
+    # else had frozen objects before: the build cache froze what it loaded, and thaws it all when it closes
+    import gc
+
+    def work(n: int) -> list[list[int]]:
+        return [[n] for _ in range(100)]
+
+    during: list[int] = []
+    gc.unfreeze()  # what an earlier test's preview server froze (harmless: it is scanned again, that is all)
+    run_serial(lambda n: during.append(gc.get_freeze_count()) or work(n), range(4), collect_every=1)
+    assert during[-1] > 0 and gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        held = gc.get_freeze_count()
+        results = run_serial(work, range(4), collect_every=1)
+        assert gc.get_freeze_count() >= held + 400  # the results, frozen on top of what was
+    finally:
+        gc.unfreeze()
+    assert len(results) == 4

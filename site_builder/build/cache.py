@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import hashlib
 import os
 import pickle
@@ -45,7 +46,7 @@ import jinja2
 
 from . import stored
 from ..search.index import Layout
-from .inputs import Record, SiteInputs, _relative, code_digest, record
+from .inputs import Record, SiteInputs, code_digest, record, relative_folder
 from .writer import OLD_PREFIX, file_signature, remove_old, remove_stale, replace_file
 
 DEFAULT_FOLDER = Path(".cache") / "site-builder"
@@ -184,12 +185,26 @@ class PersistentCache(ShardCache):
         # page → the cache entry that holds its segmented copy (of departments taken as kept); the copy's path is
         # made only when the index asks for it (a Path a page: 0.4 s of a warm build at 10,000 department-years)
         self._segmented: dict[str, Path] = {}
-        self._records: dict[str, Record] = _read_dict(folder / _RECORDS)  # department folder → what it read
+        self.frozen = False  # whether ``hold`` froze objects, thawed when the cache closes
+        with stored.paused_gc():
+            self._records: dict[str, Record] = _read_dict(folder / _RECORDS)  # department folder → what it read
+            inputs.known = _read_dict(folder / _DIGESTS) or inputs.known
+            inputs.references = _read_dict(folder / _TEMPLATES) or inputs.references
+            self.hold()
         self._next_records: dict[str, Record] = {}
-        inputs.known = _read_dict(folder / _DIGESTS) or inputs.known
-        inputs.references = _read_dict(folder / _TEMPLATES) or inputs.references
         self.departments: dict[str, str] = {}  # department folder → its key in this build
         self._states: dict[str, Any] | None = None  # _output_states
+
+    def hold(self) -> None:
+        """Let the garbage collector never scan what the process holds now (gc.freeze), until the cache
+        closes (``open_cache``): what the cache loads (records, output states, summaries) is kept for the
+        whole build, millions of objects at 10,000 department-years, which each collection would walk
+        again. Called while the collector is paused (stored.paused_gc): what was loaded is all young,
+        and the first allocation once it runs again would walk it. Not where something else froze
+        objects before (the preview server, which freezes what it keeps after each build)."""
+        if self.frozen or gc.get_freeze_count() == 0:
+            gc.freeze()
+            self.frozen = True
 
     def department_folder(self, files: Sequence[Path]) -> str:
         """The folder of the department of ``files``, relative to the content root (OutputState's keys)."""
@@ -204,7 +219,9 @@ class PersistentCache(ShardCache):
         """The output folders' states as this build found them, read once (at 10,000 department-years a
         manifest holds 144,000 files)."""
         if self._states is None:
-            self._states = _read_dict(self.folder / _OUTPUTS)
+            with stored.paused_gc():
+                self._states = _read_dict(self.folder / _OUTPUTS)
+                self.hold()
         return self._states
 
     def keep_output(self, site: Path, manifest: dict[str, tuple[int, int, int]], temp: Path | None) -> None:
@@ -270,10 +287,13 @@ class PersistentCache(ShardCache):
     def kept_summaries(self, groups: Sequence[Sequence[Path]], keys: Sequence[str | None],
                        verify: Sequence[bool]) -> list[Any | None]:
         """``summary`` of each department of ``groups`` that has a key, with or without ``verify``; None
-        for the others. The garbage collector waits meanwhile (stored.paused_gc)."""
+        for the others. The garbage collector waits meanwhile (stored.paused_gc), and never scans them after
+        (``hold``)."""
         with stored.paused_gc():
-            return [self.summary(key, check, files) if key is not None else None
+            kept = [self.summary(key, check, files) if key is not None else None
                     for files, key, check in zip(groups, keys, verify)]
+            self.hold()
+        return kept
 
     def link_department(self, key: str, summary: Any, folder: Path | None) -> None:
         """Put the files of the department kept under ``key`` into the site being written in ``folder``
@@ -364,7 +384,7 @@ def _store_file(target: Path, data: bytes) -> None:
 
 def _folder(inputs: SiteInputs, files: Sequence[Path]) -> str:
     """The department folder of ``files``, relative to the content root."""
-    return _relative(files[0].parent, inputs.base)
+    return relative_folder(files[0], os.fspath(inputs.base))
 
 
 def department_files(summary: Any) -> list[str]:
@@ -389,7 +409,12 @@ def open_cache(folder: Path, inputs: SiteInputs, known: dict[str, Any] | None = 
         except OSError:
             yield None
             return
-        yield PersistentCache(folder, inputs, known)
+        cache = PersistentCache(folder, inputs, known)
+        try:
+            yield cache
+        finally:
+            if cache.frozen:
+                gc.unfreeze()
 
 
 def template_cache(folders: Path | Sequence[Path]) -> jinja2.BytecodeCache | None:

@@ -54,6 +54,7 @@ class SiteInputs:
     def __init__(self, theme: Theme, config: Any, items_key: str, content_root: Path) -> None:
         self.base = content_root_of(content_root)
         self.root = self.base.resolve()
+        self._base = os.path.join(self.base, "")  # absolute, with its separator: a file's path is this and its name
         h = hashlib.sha256(code_digest())
         h.update(str(content_root.resolve()).encode() + b"\0" + os.getcwd().encode())
         crosswalk = self.base.parent / SITE_FILE
@@ -79,7 +80,7 @@ class SiteInputs:
         if kind == "file":
             known = self._files.get(name)
             if known is None:
-                known = self._files[name] = _file_digest(self.base / name, self.root, name, self.known)
+                known = self._files[name] = _file_digest(self._base + name, self.root, name, self.known)
             return known
         if kind == "template":
             return self._template(name)[0]
@@ -170,13 +171,13 @@ def content_signature(st: os.stat_result) -> Signature:
     return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
-def _file_digest(path: Path, root: Path, name: str = "",
+def _file_digest(path: str, root: Path, name: str = "",
                  known: dict[str, tuple[Signature, bytes]] | None = None) -> bytes:
     """The digest of a regular file inside ``root``; of what else it is, unread (a pipe, a folder, a link
     out of content/: the build refuses those files, or they are not content). ``known``: digests by
     signature from earlier builds, used when the file's signature is the same, and updated."""
     try:
-        st = path.stat()
+        st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):
             return b"not a file"
         signature = content_signature(st)
@@ -184,9 +185,10 @@ def _file_digest(path: Path, root: Path, name: str = "",
             earlier = known.get(name)
             if earlier is not None and earlier[0] == signature:
                 return earlier[1]
-        if not path.resolve().is_relative_to(root):
+        if not Path(os.path.realpath(path)).is_relative_to(root):
             return b"outside"
-        digest = hashlib.sha256(path.read_bytes()).digest()
+        with open(path, "rb") as f:
+            digest = hashlib.sha256(f.read()).digest()
         # a file changed again within the clock's step after it was read would keep its signature:
         # a digest is remembered only for a file last changed well before it was read (git's "racy" rule)
         if known is not None and time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
@@ -199,3 +201,12 @@ def _file_digest(path: Path, root: Path, name: str = "",
 def _relative(path: Path, base: Path) -> str:
     """``path`` relative to ``base`` (either may be relative to the working folder, or absolute)."""
     return Path(os.path.relpath(path, base)).as_posix()
+
+
+def relative_folder(path: Path, base: str) -> str:
+    """``_relative(path.parent, base)`` for ``base`` absolute and normalised (``os.path.abspath``), as strings
+    where ``path`` is below ``base`` (a build asks it of every department, three times)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if folder.startswith(base) and folder[len(base):len(base) + 1] == os.sep:
+        return folder[len(base) + 1:].replace(os.sep, "/")
+    return _relative(Path(folder), Path(base))

@@ -91,10 +91,12 @@ def can_fork() -> bool:
 def run_serial(work: Callable[[T], R], tasks: Sequence[T], collect_every: int | None = None) -> list[R]:
     """``work`` of each task in this process; with ``collect_every``, the garbage collector runs only after
     that many tasks (a task's objects are freed by their reference counts; the few cycles now and then),
-    and what survived a collection (the results so far) is not scanned again (``gc.freeze``) until the
-    last task, unless something else froze objects before (the preview server)."""
+    and what survived a collection (the results so far) is not scanned again (``gc.freeze``): thawed after
+    the last task, unless something else froze objects before: the build cache (cache.hold), which thaws them
+    with its own; the preview server, which freezes what it keeps after each build."""
     was_enabled = gc.isenabled()
-    freeze = collect_every is not None and gc.get_freeze_count() == 0
+    freeze = collect_every is not None
+    thaw = gc.get_freeze_count() == 0
     if collect_every is not None:
         gc.disable()
     try:
@@ -107,7 +109,7 @@ def run_serial(work: Callable[[T], R], tasks: Sequence[T], collect_every: int | 
                     gc.freeze()
         return results
     finally:
-        if freeze:
+        if freeze and thaw:
             gc.unfreeze()
         if was_enabled:
             gc.enable()

@@ -18,7 +18,7 @@ so what a load costs is paid that many times. The file is a marshal frame of thr
 - the signatures of the files the entry keeps, read only when they are checked (``verify``).
 
 The garbage collector is paused while summaries load (``paused_gc``): they are kept for the whole build, and
-collecting as they come would scan them again and again.
+collecting as they come would scan them again and again; they are frozen before it runs again (cache.py: ``hold``).
 """
 
 from __future__ import annotations
