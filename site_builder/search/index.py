@@ -332,7 +332,10 @@ def department_folders(files: Iterable[str]) -> frozenset[str]:
     ``a/b/xinfang/2020/data/….json``). From the paths alone: no folder is listed (at 10,000
     department-years listing them took seconds of a warm build)."""
     found: set[str] = set()
+    inside = f"/{routes.DATA}/"
     for rel in files:
+        if inside not in rel:  # most files (a test in C, before any split)
+            continue
         parts = rel.split("/")
         for i in range(2, len(parts) - 1):
             if parts[i] == routes.DATA:
@@ -368,8 +371,8 @@ def assign_shards(pages: list[str], department: Callable[[str], str], limit: int
     in hash order, each shard's pages in path order; the name is the range's bits.
     """
     def bits(rel: str) -> str:
-        return "".join(f"{b:08b}" for b in hashlib.sha256(department(rel).encode()).digest()[:8]
-                       + hashlib.sha256(rel.encode()).digest()[:8])
+        return format(int.from_bytes(hashlib.sha256(department(rel).encode()).digest()[:8]
+                                     + hashlib.sha256(rel.encode()).digest()[:8], "big"), "0128b")
 
     keyed = sorted((bits(rel), rel) for rel in pages)
     shards: list[tuple[str, list[str]]] = []
