@@ -165,6 +165,20 @@ def test_the_quick_answer_writes_what_shows_the_year_as_a_full_build_then_the_re
         assert {rel: (served / rel).stat().st_ino for rel in written} == files, "the rebuild wrote them again"
 
 
+def test_the_quick_answer_in_two_parts_writes_the_year_first_then_the_rest_as_a_full_build(tmp_path: Path) -> None:
+    root = edit_site(tmp_path / "site", "虚构快速站")
+    with served_preview(root) as preview:
+        edit(root, MINIMAL_PATH, *FIGURE)
+        expected = full_build(root, tmp_path / "full", workers=1)
+        changed = {preview.project_root / MINIMAL_PATH}
+        year = quick_pages(preview.warm, changed, preview.content_dir, preview.site_dir, "year")
+        assert sorted(year) == sorted([f"{SHILI}/2020/index.html", *(rel for rel in QUICK_FILES if "/2020/data/" in rel)])
+        others = quick_pages(preview.warm, changed, preview.content_dir, preview.site_dir, "others")
+        assert sorted(others) == sorted(set(QUICK_FILES) - set(year))
+        now = hashes(preview.site_dir)
+        assert {rel: now[rel] for rel in QUICK_FILES} == {rel: expected[rel] for rel in QUICK_FILES}
+
+
 def test_a_file_saved_back_before_the_rebuild_gets_its_own_pages_again(tmp_path: Path) -> None:
     root = edit_site(tmp_path / "site", "虚构快速站")
     with served_preview(root) as preview:

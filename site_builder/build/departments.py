@@ -48,7 +48,7 @@ from ..problems import Message, Problem, Reporter, format_key
 from ..search.index import Described, describe
 from ..search.segment import segment_html
 from ..site.comparison_pages import Comparer, comparison_files
-from ..site.pages import call, department_pages
+from ..site.pages import Part, call, department_pages
 from ..site.render import TemplateProblem, render_page
 from ..site.regions import Department, group_departments, region_names
 from ..site.routes import Route, year_label
@@ -149,7 +149,7 @@ class Stop(Protocol):
 
 def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination | Writer | None = None,
                      stop: Stop | None = None, *, loose: bool = False, sources: Sources | None = None,
-                     showing: Path | None = None) -> Summary:
+                     showing: Path | None = None, part: Part = "all") -> Summary:
     """The pipeline of one department: load, check and, when all is well and there is ``into`` (and
     ``ctx.env``), derive, plan, render and write it. ``validate`` is this stopped before render.
 
@@ -158,7 +158,8 @@ def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination
     (content.load.load_file); ``sources``: the files loaded and checked through what the preview keeps
     (warm.Warm).
     With ``showing`` (one of ``files``), only what shows that department-year is written: its
-    downloads and the pages ``pages.department_pages`` plans for it (the preview's quick answer).
+    downloads and the pages ``pages.department_pages`` plans for it (the preview's quick answer); of
+    those, ``part`` (pages.Part): all, the year's page and downloads, or the others.
     """
     reporter = Reporter()
     entries, checks = load_and_check(ctx, files, reporter, loose=loose, sources=sources)
@@ -177,7 +178,7 @@ def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination
     for entry in dept.entries:
         _, summary.cards[entry.rel], completeness[entry.rel] = memos.scored(entry, ctx.items, ctx.items_key)
     for entry in sorted(dept.entries, key=lambda e: e.rel):
-        if shown is not None and entry is not shown:
+        if shown is not None and (entry is not shown or part == "others"):
             continue
         files_of = memos.downloads.files(entry)  # made once per entry: its page's links use them too
         for f in files_of:
@@ -186,7 +187,8 @@ def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination
     about = comparison_downloads(dept)
 
     planned = department_pages(dept, checks, names, ctx.md, call, completeness=lambda e: completeness[e.rel],
-                               year_links=memos.downloads.links, comparer=Comparer(ctx.crosswalk), showing=shown)
+                               year_links=memos.downloads.links, comparer=Comparer(ctx.crosswalk), showing=shown,
+                               part=part)
     for path, template, owner, view in planned:
         route = Route(path, template, owner)
         try:

@@ -230,21 +230,26 @@ class Preview:
         if not self.hub.state.ok:
             return
         started = time.perf_counter()
-        try:
-            written = quick_pages(self.warm, edits, self.content_dir, self.site_dir)
-        except Exception:  # noqa: BLE001 - a bug here must not stop the full rebuild that follows
-            import traceback
+        written = 0
+        for part in ("year", "others"):  # the year's page (what its author looks at) told first
+            try:
+                files = quick_pages(self.warm, edits, self.content_dir, self.site_dir, part)
+            except Exception:  # noqa: BLE001 - a bug here must not stop the full rebuild that follows
+                import traceback
 
-            traceback.print_exc()
-            return
+                traceback.print_exc()
+                return
+            if not files:
+                break
+            written += len(files)
+            self._touched.update(files)
+            self.generation += 1
+            self.hub.publish(replace(self.hub.state, generation=self.generation), self.site_dir,
+                             self.hub.base_path)
         if not written:
             return
         self.quick += 1
-        self._touched.update(written)
-        self.generation += 1
-        self.hub.publish(replace(self.hub.state, generation=self.generation), self.site_dir,
-                         self.hub.base_path)
-        self.log(f"Quick: {len(written)} file(s) of {display_path(next(iter(edits)))} in "
+        self.log(f"Quick: {written} file(s) of {display_path(next(iter(edits)))} in "
                  f"{time.perf_counter() - started:.3f} s; the rest follows")
 
     # -- search ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ Each page is planned as ``(path, template, owner, view)``, its view made as
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import routes
 from .comparison_pages import Comparer, comparison_files, comparison_page, department_comparisons
@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from .regions import RegionTree
 
 Planned = tuple[str, str, str, Any]
+Part = Literal["all", "year", "others"]
+"""Of the pages that show one department-year (``department_pages``' ``showing``): all, the year's own
+page (what its reader sees first), or the others (its department's pages and its comparisons)."""
 """A page as planned: (path, template, owner, view); the owner is what a duplicate path names."""
 Derive = Callable[..., Any]
 Names = dict[tuple[str, ...], str]
@@ -47,27 +50,29 @@ def call(fn: Callable[..., Any], *args: Any) -> Any:
 def department_pages(dept: Department, checks: dict[tuple[str, ...], list[Check]], names: Names,
                      md: MarkdownRenderer, derive: Derive, *, completeness: Callable[[Entry], CompletenessView],
                      year_links: Callable[[Entry], tuple[DownloadLink, ...]], comparer: Comparer,
-                     showing: Entry | None = None) -> Iterator[Planned]:
+                     showing: Entry | None = None, part: Part = "all") -> Iterator[Planned]:
     """The pages of one department: its page, its lines page, its years' pages, and each comparison's page and downloads.
 
     ``comparer`` compares the pairs of years, with the site's crosswalk: the build makes one
     (``Comparer(ctx.crosswalk)``) and passes it to every department it plans.
 
     With ``showing``, only the pages that show that department-year: the department's page and lines
-    page, its year's page, and the comparisons it is one of (the preview's quick answer, quickpath.py).
+    page, its year's page, and the comparisons it is one of (the preview's quick answer, quickpath.py); of
+    those, with ``part`` "year" the year's page only, with "others" all but it.
     """
     first = display_path(dept.entries[0].path)
     comparisons = department_comparisons(dept, names, comparer)
-    yield dept.path, "department.html", first, derive(department_view, dept, names, comparisons.links)
-    yield lines_path(dept.region_slugs, dept.slug), "lines.html", first, derive(lines_view, dept, names)
+    if showing is None or part != "year":
+        yield dept.path, "department.html", first, derive(department_view, dept, names, comparisons.links)
+        yield lines_path(dept.region_slugs, dept.slug), "lines.html", first, derive(lines_view, dept, names)
     for entry in dept.entries:
-        if showing is not None and entry is not showing:
+        if showing is not None and (entry is not showing or part == "others"):
             continue
         yield (entry_path(entry), "department_year.html", display_path(entry.path),
                derive(year_view, entry, dept, checks[entry.rel], names, md, comparisons.around(entry),
                       completeness(entry), year_links(entry)))
     for pair in comparisons.pairs:  # a page and its downloads share one view
-        if showing is not None and showing is not pair.older and showing is not pair.newer:
+        if showing is not None and (part == "year" or (showing is not pair.older and showing is not pair.newer)):
             continue
         view = derive(comparison_page, pair, comparisons.context)
         for path, template in comparison_files(pair):
