@@ -19,7 +19,7 @@ from ..content.load import Entry
 from ..problems import Reporter
 from ..search.index import Described
 from ..site import routes
-from ..site.completeness import (SCORECARD_PATHS, LazyScorecards, ScoreLine, scorecard_csv,
+from ..site.completeness import (SCORECARD_PATHS, LazyScorecards, scorecard_csv,
                                  scorecard_csv_pieces, scorecard_pages)
 from ..site.downloads import (SCHEMA_SOURCE, SITE_NOTES, Download, Piece, YearBytes, download, links, site_file_pieces,
                               site_file_specs, year_page)
@@ -58,23 +58,29 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
     site_key = os.path.realpath(writer.output_site)
     last, others = load_state(store, site_key)
     state = State()
-    departments = group_departments(entries)
-    names = region_names(departments)
     cards = {rel: card for s in summaries for rel, card in s.cards.items()}
     ordered = sorted(entries, key=lambda e: e.rel)
     years = year_digests(summaries)
     data = year_bytes(writer.path_of, summaries)
-    if store is None:
-        site_files = stream_site_files(writer, entries, scorecard_csv(ordered, cards, items), data)
-    else:
-        years[SCHEMA_SOURCE] = store.inputs.digest("site", "").hex()  # the package's code and version
-        site_files = splice_site_files(writer, ordered, scorecard_csv_pieces(ordered, cards, items), data, years,
-                                       last, state)
     # through the cache, the scorecard pages' views are made only when one of them is rendered, from the rows
     # (but their ranks) the last build made of the department-years that did not change (PageKeys fills ``lines``)
-    lines: dict[tuple[str, ...], ScoreLine] = {}
+    lines: dict[tuple[str, ...], bytes] = {}  # each pickled
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="splice") as pool:
+        if store is None:
+            site_files = stream_site_files(writer, entries, scorecard_csv(ordered, cards, items), data)
+        else:
+            years[SCHEMA_SOURCE] = store.inputs.digest("site", "").hex()  # the package's code and version
+            spliced = splice_site_files(pool, writer, ordered, scorecard_csv_pieces(ordered, cards, items), data,
+                                        years, last, state)
+        # while the site-wide files are written (mostly copying and hashing, which leave the interpreter free)
+        departments = group_departments(entries)
+        names = region_names(departments)
+        trees = region_trees(departments, names)
+        keys_of = PageKeys(store, ordered, cards, years, last, state, lines) if store is not None else None
+        if store is not None:
+            site_files = spliced()
     lazy = LazyScorecards(ordered, cards, items, lines) if store is not None else None
-    planned = list(site_pages(departments, names, region_trees(departments, names), config, md, defer,
+    planned = list(site_pages(departments, names, trees, config, md, defer,
                               scorecards=scorecard_pages(ordered, cards, items) if lazy is None else (),
                               site_links=links(site_files, SITE_NOTES)))
     if lazy is not None:
@@ -95,9 +101,8 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
             for _, files in s.year_outputs():
                 for _, path, _ in files:
                     writer.reserve(path)
-    fresh = pages if store is None else reuse_pages(writer, PageKeys(store, {route.template for route, _ in pages},
-                                                                     ordered, cards, years, last, state, lines),
-                                                    pages, last, state)
+    fresh = pages if keys_of is None else reuse_pages(writer, keys_of.of_templates({route.template for route, _ in pages}),
+                                                      pages, last, state)
     site_described = render_pages(env, fresh, writer, lambda route: page_url(route, config), ctx.workers)
     if described is not None:
         described.update(site_described)
@@ -114,13 +119,15 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
     return sum(1 for r in chain(site_routes, department_routes) if r.path.endswith(".html"))
 
 
-def splice_site_files(writer: SiteWriter | PatchWriter, ordered: Sequence[Entry], scorecard: Iterable[Piece],
-                      data: YearBytes,
-                      years: dict[tuple[tuple[str, ...], str], str], last: State, state: State) -> list[Download]:
-    """``stream_site_files``, each file written from the last build's (splice.py) where that holds pieces of it.
+def splice_site_files(pool: ThreadPoolExecutor, writer: SiteWriter | PatchWriter, ordered: Sequence[Entry],
+                      scorecard: Iterable[Piece], data: YearBytes, years: dict[tuple[tuple[str, ...], str], str],
+                      last: State, state: State) -> Callable[[], list[Download]]:
+    """``stream_site_files``, each file written from the last build's (splice.py) where that holds pieces of it,
+    on the threads of ``pool``: what it gives waits for them and tells what they wrote.
 
     The files are written two at a time, on threads: most of the work is hashing and copying the unchanged
-    pieces (550 MB at 10,000 department-years), which leave the interpreter to the other thread."""
+    pieces (550 MB at 10,000 department-years), which leave the interpreter to the other thread, and to the
+    building one meanwhile."""
     files = site_file_pieces(ordered, [year_page(e) for e in ordered], scorecard, data)
     targets = [os.fspath(writer.reserve(path)) for path, _, _, _ in files]
 
@@ -129,12 +136,16 @@ def splice_site_files(writer: SiteWriter | PatchWriter, ordered: Sequence[Entry]
         keyed = ((piece_key(piece, lambda source: years.get(source, "")), piece) for piece in pieces)
         return write_spliced(targets[i], keyed, os.path.join(writer.output_site, path), last.files.get(path))
 
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="splice") as pool:
-        done = list(pool.map(splice, range(len(files))))
-    written = []
-    for (path, title, kind, _), spliced in zip(files, done):
-        state.files[path] = spliced.layout
-        written.append(download(path, title, kind, spliced.size, spliced.sha256))
+    running = [pool.submit(splice, i) for i in range(len(files))]
+
+    def written() -> list[Download]:
+        done = []
+        for (path, title, kind, _), future in zip(files, running):
+            spliced = future.result()
+            state.files[path] = spliced.layout
+            done.append(download(path, title, kind, spliced.size, spliced.sha256))
+        return done
+
     return written
 
 

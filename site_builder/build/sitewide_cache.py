@@ -35,14 +35,14 @@ from typing import Any
 
 from ..content.load import Entry
 from ..derive.scorecard import Scorecard
-from ..site.completeness import ScoreLine, score_line
+from ..site.completeness import score_line
 from .cache import OUTPUTS_KEPT, PersistentCache
 from .departments import Summary
 from .fingerprint import Deferred, Fingerprints, Uncacheable, digest
 from .splice import Layout
 from .writer import Signature, file_signature
 
-FORMAT = 6
+FORMAT = 7
 STATE = "sitewide.pickle"  # what does not depend on the output folder
 OUTPUTS = "sitewide-outputs.pickle"  # each output folder's files and pages
 NEXT, NEXT_OUTPUTS = "sitewide.next", "sitewide-outputs.next"
@@ -57,7 +57,7 @@ class State:
     pages: dict[str, tuple[bytes, Signature]] = field(default_factory=dict)
     entries: dict[bytes, tuple[bytes, bytes]] = field(default_factory=dict)  # a year's digests (``PageKeys``)
     # a year's row of the scorecard pages (``PageKeys``), kept with the digest of the code that made them
-    lines: dict[bytes, ScoreLine] = field(default_factory=dict)
+    lines: dict[bytes, bytes] = field(default_factory=dict)  # each pickled: unpickled only when the pages are made
 
 
 Outputs = dict[str, tuple[dict[str, Layout], dict[str, tuple[bytes, Signature]]]]
@@ -71,7 +71,7 @@ def load_state(store: PersistentCache | None, site: str) -> tuple[State, Outputs
         return State(), {}
     outputs: Outputs = {}
     entries: dict[bytes, tuple[bytes, bytes]] = {}
-    lines: dict[bytes, ScoreLine] = {}
+    lines: dict[bytes, bytes] = {}
     try:
         with open(store.folder / OUTPUTS, "rb") as f:
             version, found = pickle.load(f)
@@ -149,18 +149,17 @@ class PageKeys:
     holds (``light``), and its scorecard by its pickled bytes; both are kept in the state under the
     SHA-256 of the year's JSON file (its whole model: the scorecard is a function of it and the
     items), so that only the department-years that changed are fingerprinted again. So is its row of
-    the scorecard pages (``completeness.score_line``), put in ``lines`` by its ``rel`` for the pages'
-    view. Views are fingerprinted with the preview's ``Fingerprints``.
+    the scorecard pages (``completeness.score_line``), pickled (10,000 rows unpickled at every build took a
+    tenth of a second; the pages need them only when they are made), put in ``lines`` by its ``rel`` for the
+    pages' view. Views are fingerprinted with the preview's ``Fingerprints``.
     """
 
-    def __init__(self, store: PersistentCache, templates: Iterable[str], entries: Sequence[Entry],
+    def __init__(self, store: PersistentCache, entries: Sequence[Entry],
                  cards: dict[tuple[str, ...], Scorecard], years: dict[tuple[tuple[str, ...], str], str],
-                 last: State, state: State, lines: dict[tuple[str, ...], ScoreLine] | None = None) -> None:
-        inputs = store.inputs
+                 last: State, state: State, lines: dict[tuple[str, ...], bytes] | None = None) -> None:
+        self._inputs = inputs = store.inputs
+        self._common = b""
         items = inputs.digest("items", "")
-        parts = [inputs.digest(kind, "") for kind in ("site", "config")] + [items]
-        parts += [name.encode() + b"\0" + inputs.digest("template", name) for name in inputs.templates(templates)]
-        self._common = digest(*parts)
         self._fingerprints = Fingerprints()
         scores = []
         for entry in entries:
@@ -175,11 +174,22 @@ class PageKeys:
             state.entries[key] = known
             card = cards.get(entry.rel)
             if lines is not None and card is not None:
-                line = last.lines.get(key) or score_line(entry, card)
+                line = last.lines.get(key)
+                if line is None:
+                    line = pickle.dumps(score_line(entry, card), protocol=pickle.HIGHEST_PROTOCOL)
                 state.lines[key] = lines[entry.rel] = line
             self._fingerprints.register(entry, known[0])
             scores.append(rel + b"\0" + known[0] + known[1])
         self._scores = digest(b"scorecards", *scores)
+
+    def of_templates(self, templates: Iterable[str]) -> PageKeys:
+        """These keys, of pages rendered with ``templates`` (and the templates they include): the site's code,
+        its configuration, the items and those templates are in every key."""
+        inputs = self._inputs
+        parts = [inputs.digest(kind, "") for kind in ("site", "config", "items")]
+        parts += [name.encode() + b"\0" + inputs.digest("template", name) for name in inputs.templates(templates)]
+        self._common = digest(*parts)
+        return self
 
     def scorecard(self, path: str, template: str) -> bytes:
         """The key of a scorecard page: a function of every department-year's metadata and scorecard."""

@@ -13,6 +13,7 @@ The site-wide table is sortable without scripts: it is written three times, by s
 from __future__ import annotations
 
 import hashlib
+import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -201,16 +202,18 @@ SCORECARD_PATHS = tuple(path for _, path in ORDERS)
 
 class LazyScorecards:
     """``scorecard_pages``, made when one of them is first asked for (``page(i)``), then kept. ``lines``: the
-    department-years' ScoreLines known by then (the caller may fill it after making this)."""
+    department-years' ScoreLines known by then, each pickled (the caller may fill it after making this)."""
 
     def __init__(self, entries: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard], items: ItemList,
-                 lines: Mapping[tuple[str, ...], ScoreLine] | None = None) -> None:
-        self._args = (entries, cards, items, lines)
+                 lines: Mapping[tuple[str, ...], bytes] | None = None) -> None:
+        self._args = (entries, cards, items)
+        self._lines = lines
         self._pages: list[ScorecardPageView] | None = None
 
     def page(self, index: int) -> ScorecardPageView:
         if self._pages is None:
-            self._pages = scorecard_pages(*self._args)
+            known = {rel: pickle.loads(line) for rel, line in self._lines.items()} if self._lines else None
+            self._pages = scorecard_pages(*self._args, known)
         return self._pages[index]
 
 
