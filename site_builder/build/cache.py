@@ -186,6 +186,7 @@ class PersistentCache(ShardCache):
         # made only when the index asks for it (a Path a page: 0.4 s of a warm build at 10,000 department-years)
         self._segmented: dict[str, Path] = {}
         self.frozen = False  # whether ``hold`` froze objects, thawed when the cache closes
+        self._entries = os.path.join(folder, _DEPARTMENTS, "")  # a department's entry: this and its key
         with stored.paused_gc():
             self._records: dict[str, Record] = _read_dict(folder / _RECORDS)  # department folder → what it read
             inputs.known = _read_dict(folder / _DIGESTS) or inputs.known
@@ -248,11 +249,12 @@ class PersistentCache(ShardCache):
 
     # -- departments ----------------------------------------------------------------------
 
-    def department_key(self, base: Path, files: Sequence[Path]) -> str | None:
+    def department_key(self, base: Path, files: Sequence[Path], folder: str | None = None) -> str | None:
         """The key under which the department of ``files`` is kept if nothing it read when it was last
         built changed (its record names what; the key digests each of them as it is now); None when it
-        has no record. A key that names no entry is a department to build again."""
-        folder = _folder(self.inputs, files)
+        has no record. A key that names no entry is a department to build again. ``folder``: its
+        ``department_folder``, when the caller has it."""
+        folder = _folder(self.inputs, files) if folder is None else folder
         read = self._records.get(folder)
         if read is None:
             return None
@@ -269,7 +271,7 @@ class PersistentCache(ShardCache):
         """The summary kept under ``key``, when every file it lists is still as it was written (not looked
         at without ``verify``: the files are not used, the output folder has them); else None. ``files``:
         the department's content files, as this build names them (stored.unpack)."""
-        entry = os.path.join(self.folder, _DEPARTMENTS, key)
+        entry = self._entries + key
         if not verify and key in self._known and os.path.isfile(os.path.join(entry, _SUMMARY)):
             summary = self.summaries[key] = self._known[key]
             return summary

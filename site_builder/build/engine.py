@@ -286,11 +286,12 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
     if not groups:
         report_no_content(ctx.content, reporter)
         return None
-    keys = [store.department_key(ctx.content_root, files) for files in groups] if store is not None else [None] * len(groups)
+    folders = [store.department_folder(files) for files in groups] if store is not None else [""] * len(groups)
+    keys = [store.department_key(ctx.content_root, files, folder) for files, folder in zip(groups, folders)] \
+        if store is not None else [None] * len(groups)
     holds = holds or {}
     # whether the output folder holds each department as it is now (its files then need no checking)
-    held = [store is not None and key is not None and holds.get(store.department_folder(files)) == key
-            for files, key in zip(groups, keys)]
+    held = [key is not None and holds.get(folder) == key for folder, key in zip(folders, keys)]
     kept = store.kept_summaries(groups, keys, [not here for here in held]) if store is not None else [None] * len(groups)
     built = iter(build_departments(ctx, [files for files, summary in zip(groups, kept) if summary is None],
                                    Destination(writer.temp, segmented), sources=warm))
@@ -322,7 +323,7 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
     if ahead is not None and described is not None and segmented is not None:
         ahead.start(described, segmented)
     # each department's key in the cache: those built afresh were kept under theirs just now
-    final_keys = [store.departments.get(store.department_folder(files)) for files in groups] if store is not None else []
+    final_keys = [store.departments.get(folder) for folder in folders] if store is not None else []
     return write_sitewide(ctx, writer, summaries, entries, reporter, in_place, store, final_keys, described)
 
 

@@ -91,7 +91,7 @@ class SiteInputs:
         (the code, config, items, templates, crosswalk) are the same few sets for most departments: each
         set is digested once per build (at 10,000 department-years, 126,000 inputs came down to 12,000)."""
         files = [name for kind, name in read if kind == "file"]
-        shared = tuple(pair for pair in read if pair[0] != "file")
+        shared = tuple([pair for pair in read if pair[0] != "file"])
         common = self._shared.get(shared)
         if common is None:
             h = hashlib.sha256(b"shared\0")
