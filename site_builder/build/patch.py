@@ -33,37 +33,9 @@ from types import TracebackType
 from ..problems import Reporter
 from ..search.index import BUNDLE, ENTRY, SHARDS, Described, SiteFiles, department_folders, index_site
 from .cache import ShardCache
+from .listing import Manifest, scan
 from .writer import (Signature, WrittenTwice, claim_path, close_staging, open_staging, replace_file, signature,
                      site_folder, write_parts_to)
-
-Manifest = dict[str, Signature]  # every file of a site, by its path inside it
-
-
-def scan(folder: Path, skip: str | None = None) -> Manifest | None:
-    """Every file below ``folder`` with its signature, but those in its folder ``skip``; None when
-    ``folder`` is no folder, or holds something that is neither a file nor a folder (a link: a build
-    never makes one)."""
-    found: Manifest = {}
-    todo = [("", os.fspath(folder))]
-    top = True
-    try:
-        while todo:
-            prefix, path = todo.pop()
-            with os.scandir(path) as listing:
-                for item in listing:
-                    rel = prefix + item.name
-                    if top and item.name == skip:
-                        continue
-                    if item.is_dir(follow_symlinks=False):
-                        todo.append((rel + "/", item.path))
-                    elif item.is_file(follow_symlinks=False):
-                        found[rel] = signature(item.stat(follow_symlinks=False))
-                    else:
-                        return None
-            top = False
-    except OSError:
-        return None
-    return found
 
 
 class OutputChanged(Exception):
