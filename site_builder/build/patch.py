@@ -9,7 +9,7 @@ them), the build writes only what it made again into a staging folder beside ``o
 ``commit`` renames each of those files into place and deletes the files the new site no longer
 has. The files it kept are claimed (``keep``) without being touched. The check of ``output/``
 against the manifest runs on a thread beside the build (``OutputCheck``: at 10,000 department-years
-a listing of 144,000 files in 47,000 folders, by GNU find: listing.py); the commit waits for it, and a
+a listing of 144,000 files in 47,000 folders, by GNU find: manifest.py); the commit waits for it, and a
 build that finds ``output/`` changed then is done again into a new folder (engine.build_full).
 
 What still holds: nothing is put in place unless every page was rendered, every check passed
@@ -33,7 +33,7 @@ from types import TracebackType
 from ..problems import Reporter
 from ..search.index import BUNDLE, ENTRY, SHARDS, Described, SiteFiles, department_folders, index_site
 from .cache import ShardCache
-from .listing import Manifest, scan
+from .manifest import Manifest, scan
 from .writer import (Signature, WrittenTwice, claim_path, close_staging, open_staging, replace_file, signature,
                      site_folder, write_parts_to)
 

@@ -1,4 +1,4 @@
-"""The listing of an output folder (build/listing.py): by GNU find, else by Python, the same manifest."""
+"""The listing of an output folder (build/manifest.py): by GNU find, else by Python, the same manifest."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import listing
+from site_builder.build import manifest as listing
 
 
 def tree(root: Path) -> dict[str, bytes]:
