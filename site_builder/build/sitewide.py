@@ -90,17 +90,16 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
     department_routes = [route for s in summaries for route in s.pages]
     if reporter.errors:
         return None
-    if isinstance(writer, PatchWriter):
-        writer.keep_all([path for s, here in zip(summaries, kept) if here
-                         for path in chain((route.path for route in s.pages),
-                                           (path for _, files in s.year_outputs() for _, path, _ in files))])
+    held: list[str] = []  # the files of the departments kept in place: claimed at once
     for s, here in zip(summaries, kept):
-        if not here:
-            for route in s.pages:
-                writer.reserve(route.path)
-            for _, files in s.year_outputs():
-                for _, path, _ in files:
-                    writer.reserve(path)
+        paths = [route.path for route in s.pages] + [path for _, files in s.year_outputs() for _, path, _ in files]
+        if here:
+            held += paths
+        else:
+            for path in paths:
+                writer.reserve(path)
+    if isinstance(writer, PatchWriter):
+        writer.keep_all(held)
     fresh = pages if keys_of is None else reuse_pages(writer, keys_of.of_templates({route.template for route, _ in pages}),
                                                       pages, last, state)
     site_described = render_pages(env, fresh, writer, lambda route: page_url(route, config), ctx.workers)
