@@ -44,9 +44,8 @@ def piece_key(piece: Piece, source_digest: Callable[[tuple[tuple[str, ...], str]
     if source is None:
         return hashlib.blake2b(b"fixed\0" + fixed, digest_size=16).digest()
     rel, name = source
-    h = hashlib.blake2b(len(fixed).to_bytes(8, "little") + fixed, digest_size=16)
-    h.update(f"{'/'.join(rel)}\0{name}\0{source_digest(source)}".encode())
-    return h.digest()
+    named = f"{'/'.join(rel)}\0{name}\0{source_digest(source)}".encode()
+    return hashlib.blake2b(len(fixed).to_bytes(8, "little") + fixed + named, digest_size=16).digest()
 
 
 @dataclass
