@@ -8,6 +8,7 @@
   const script = document.currentScript;
   const here = { instance: script.dataset.instance, generation: Number(script.dataset.generation) };
   let shown = null; // the overlay's host element, while it is on the page
+  let shownKey = ""; // the problems it shows
   let hiddenKey = ""; // problems the reader hid, so that the next event does not show them again
 
   function element(tag, className, text) {
@@ -68,6 +69,9 @@
     const problems = failed ? state.errors : state.warnings;
     const key = JSON.stringify([failed, problems]);
     if (!problems.length || key === hiddenKey) return clear();
+    // The same problems told again (the server tells its state to every page at each event) leave the
+    // overlay as it is: its list opened, its place, what a reader is selecting in it.
+    if (shown && shown.isConnected && key === shownKey) return;
     clear();
     const host = element("div");
     host.id = "site-builder-overlay";
@@ -102,11 +106,13 @@
     root.append(box);
     document.documentElement.append(host);
     shown = host;
+    shownKey = key;
   }
 
   function clear() {
     if (shown) shown.remove();
     shown = null;
+    shownKey = "";
   }
 
   function receive(event) {
