@@ -105,6 +105,10 @@ class ShardCache:
         """A segmented copy of the page ``rel`` as kept, or None."""
         return None
 
+    def segmented_source(self, rel: str) -> str | None:
+        """Where the segmented copy of the page ``rel`` is kept, not looked at on disk (search/ahead.AheadStore)."""
+        return None
+
     # -- search shards (search/index.ShardStore) --------------------------------------------------
 
     def fetch(self, key: str, output: Path) -> bool:
@@ -241,6 +245,10 @@ class PersistentCache(ShardCache):
         while len(states) > OUTPUTS_KEPT:
             del states[next(iter(states))]
         _store_file(self.folder / _OUTPUTS, pickle.dumps(states, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def segmented_source(self, rel: str) -> str | None:
+        entry = self._segmented.get(rel)
+        return os.path.join(entry, _SEGMENTED, rel) if entry is not None else None
 
     def segmented(self, rel: str) -> Path | None:
         entry = self._segmented.get(rel)
