@@ -328,6 +328,9 @@ class EveryBundleKept:
     def segmented(self, rel: str) -> Path | None:
         return None
 
+    def keep_layout(self, layout: search.Layout) -> None:
+        pass
+
 
 def shard_keys(site: Path, described: dict[str, tuple[bytes, bool]] | None = None,
                shard_pages: int | None = None) -> list[str]:

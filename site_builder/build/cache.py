@@ -127,7 +127,7 @@ class ShardCache:
     def use(self, key: str, output: Path) -> bool:
         """Count the bundle kept under ``key`` as used by this build at ``output``, where the output folder
         has it already (patch.InPlaceShards); False when the cache does not keep it."""
-        if not (self.folder / _SEARCH / key).is_dir():
+        if not self.has_bundle(key):
             return False
         self._used_shards.add(key)
         self.shards[output] = key
@@ -165,8 +165,7 @@ class ShardCache:
 
     def keep_layout(self, layout: Layout) -> None:
         """Keep the shards of the index just made, for the next build to index ahead (search/ahead.py)."""
-        if layout:
-            _store_file(self.folder / _LAYOUT, pickle.dumps(layout, protocol=pickle.HIGHEST_PROTOCOL))
+        _store_file(self.folder / _LAYOUT, pickle.dumps(layout, protocol=pickle.HIGHEST_PROTOCOL))
 
     def prune_shards(self) -> None:
         """Drop the bundles the last index did not use."""
@@ -251,9 +250,8 @@ class PersistentCache(ShardCache):
         return os.path.join(entry, _SEGMENTED, rel) if entry is not None else None
 
     def segmented(self, rel: str) -> Path | None:
-        entry = self._segmented.get(rel)
-        path = entry / _SEGMENTED / rel if entry is not None else None
-        return path if path is not None and path.is_file() else None
+        path = self.segmented_source(rel)
+        return Path(path) if path is not None and os.path.isfile(path) else None
 
     # -- departments ----------------------------------------------------------------------
 

@@ -33,9 +33,9 @@ from ..site.transparency import Memos
 from ..messages import os_error_zh
 from ..problems import Message, Reporter
 from ..search.ahead import Ahead
-from ..search.index import BUNDLE, Described, index_site
+from ..search.index import BUNDLE, Described, ShardStore, index_site
 from ..site.render import TemplateProblem, compile_templates, find_theme, make_environment
-from .cache import OutputState, PersistentCache, ShardCache, department_files, open_cache, template_cache
+from .cache import OutputState, PersistentCache, department_files, open_cache, template_cache
 from .inputs import SiteInputs
 from .context import BuildContext
 from .departments import Destination, build_departments, department_folders, site_entries
@@ -117,18 +117,14 @@ def report_no_content(root: Path, reporter: Reporter) -> None:
 
 
 def index_and_commit(writer: Writer, reporter: Reporter, output_dir: Path, written: Path | None,
-                     segmented: Path | None = None, store: ShardCache | None = None,
+                     segmented: Path | None = None, store: ShardStore | None = None,
                      described: dict[str, Described] | None = None) -> int | None:
     """Index the site ``written`` in that folder (None: no index), then put it in place: the files written,
     or None when the index could not be built (reported; nothing is put in place). ``described``: the
     pages described as they were written (``search.index.describe``), which the index does not read."""
-    if written is not None:
-        result = index_site(written, reporter, name=display_path(output_dir), segmented=segmented, store=store,
-                            described=described)
-        if result is None:
-            return None
-        if store is not None:
-            store.keep_layout(result.layout)
+    if written is not None and index_site(written, reporter, name=display_path(output_dir), segmented=segmented,
+                                          store=store, described=described) is None:
+        return None
     writer.commit()
     return writer.written
 
@@ -337,7 +333,7 @@ def release_memory() -> None:
 
 
 @contextlib.contextmanager
-def index_ahead(store: PersistentCache | None, segmented: Path | None, site: str) -> Iterator[Ahead | None]:
+def index_ahead(store: PersistentCache | None, segmented: Path | None, site: Path) -> Iterator[Ahead | None]:
     """Pagefind run ahead on the shards a warm build changed (search/ahead.py), with a build cache and an
     index (``segmented``); what it still runs when the build stops is stopped."""
     if store is None or segmented is None:

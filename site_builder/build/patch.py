@@ -31,7 +31,7 @@ from pathlib import Path
 from types import TracebackType
 
 from ..problems import Reporter
-from ..search.index import BUNDLE, ENTRY, SHARDS, Described, SiteFiles, department_folders, index_site
+from ..search.index import BUNDLE, ENTRY, SHARDS, Described, Layout, SiteFiles, department_folders, index_site
 from .cache import ShardCache
 from .manifest import Manifest, scan
 from .writer import (Signature, WrittenTwice, claim_path, close_staging, open_staging, replace_file, signature,
@@ -330,6 +330,9 @@ class InPlaceShards:
     def segmented(self, rel: str) -> Path | None:
         return self.store.segmented(rel)
 
+    def keep_layout(self, layout: Layout) -> None:
+        self.store.keep_layout(layout)
+
 
 def index_and_commit(writer: PatchWriter, reporter: Reporter, name: str, segmented: Path | None,
                      store: ShardCache | None, shards: dict[str, str], search_index: bool,
@@ -342,12 +345,9 @@ def index_and_commit(writer: PatchWriter, reporter: Reporter, name: str, segment
     if search_index:
         site = SiteFiles(writer.pages(), writer.path_of, department_folders(writer.paths()))
         kept = InPlaceShards(store, writer, shards) if store is not None else None
-        result = index_site(writer.temp, reporter, name=name, segmented=segmented, store=kept, site=site,
-                            described=described)
-        if result is None:
+        if index_site(writer.temp, reporter, name=name, segmented=segmented, store=kept, site=site,
+                      described=described) is None:
             return None
-        if store is not None:
-            store.keep_layout(result.layout)
         writer.adopt(BUNDLE)
     writer.commit()
     return writer.written

@@ -206,7 +206,7 @@ def page_url(route: Route, config: SiteConfig) -> Callable[[str], str] | None:
     return (lambda target: config.base_path + target) if route.path == routes.NOT_FOUND else None
 
 
-def claim_routes(planned: Iterable[tuple[str, str, str, object]], summaries: Sequence[Summary], kept: Sequence[bool],
+def claim_routes(planned: Sequence[tuple[str, str, str, object]], summaries: Sequence[Summary], kept: Sequence[bool],
                  reporter: Reporter) -> list[tuple[Route, object]]:
     """The site-wide pages ``planned`` (path, template, owner, view) as routes, each with its view; every path
     of the site claimed once (a path claimed twice, or a department's page in a folder the site keeps for

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from .index import (BUNDLE, LANGUAGE, Described, Layout, SearchIndexError, die_with_parent, pagefind_binary,
+from .index import (BUNDLE, Described, Layout, SearchIndexError, die_with_parent, pagefind_binary, pagefind_command,
                     shard_key, tidy_bundle)
 from .segment import segment_files
 
@@ -99,8 +99,8 @@ class Ahead:
 
     def start(self, described: Mapping[str, Described], segmented: Path) -> None:
         """Start Pagefind for each shard of the last index with a page whose digest changed (``described``: the
-        pages written or kept so far; ``segmented``: the segmented copies of those written). On a thread: laying
-        out a shard's copies is a folder a page, system calls the build need not wait for."""
+        pages written or kept so far; ``segmented``: the segmented copies of those written). On a thread, which
+        waits for the processes that link the copies and run Pagefind: the build goes on meanwhile."""
         self._thread = threading.Thread(target=self._start, args=(dict(described), segmented), name="index-ahead",
                                         daemon=True)
         self._thread.start()
@@ -155,12 +155,10 @@ class Ahead:
         if self.store.has_bundle(key):
             return
         bundle = work / "bundle"
-        command = [str(binary), "--site", str(copy), "--output-path", str(bundle), "--force-language", LANGUAGE,
-                   "--silent"]
         with self._lock:
             if self._closing:
                 return
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            process = subprocess.Popen(pagefind_command(binary, copy, bundle), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL, preexec_fn=die_with_parent())
             self.runs.append(_Run(key, folder == BUNDLE, process, bundle))
 

@@ -98,7 +98,6 @@ class IndexResult:
 
     pages: int  # pages in the index
     seconds: float
-    layout: Layout = ()  # with a ShardStore: the shards made (in one run: none)
 
 
 def pagefind_binary() -> Path:
@@ -226,7 +225,9 @@ def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | No
     if count == 0:
         raise SearchIndexError("Pagefind found no page to index (no page marks its text with data-pagefind-body)")
     (bundle / SHARDS).write_text(json.dumps([f"{o.name}/" for o in folders[1:]]) + "\n", "utf-8")
-    return IndexResult(count, time.perf_counter() - started, tuple(layout))
+    if store is not None and layout:
+        store.keep_layout(tuple(layout))
+    return IndexResult(count, time.perf_counter() - started)
 
 
 def die_with_parent() -> Callable[[], None] | None:
@@ -260,6 +261,9 @@ class ShardStore(Protocol):
 
     def segmented(self, rel: str) -> Path | None:
         """A segmented copy of the page ``rel`` kept from an earlier build (the same bytes), or None."""
+
+    def keep_layout(self, layout: Layout) -> None:
+        """Keep the shards of the index just made (more than one), for the next build to index ahead (ahead.py)."""
 
 
 def shard_key(folder: str, shard: list[str], digests: dict[str, bytes]) -> str:
@@ -334,7 +338,7 @@ def department_folders(files: Iterable[str]) -> frozenset[str]:
     found: set[str] = set()
     inside = f"/{routes.DATA}/"
     for rel in files:
-        if inside not in rel:  # most files (a test in C, before any split)
+        if inside not in rel:  # the pages and the search bundle (a test in C, before any split)
             continue
         parts = rel.split("/")
         for i in range(2, len(parts) - 1):
@@ -390,10 +394,15 @@ def assign_shards(pages: list[str], department: Callable[[str], str], limit: int
     return shards
 
 
+def pagefind_command(binary: Path, site: Path, output: Path) -> list[str]:
+    """Pagefind's command line to index the (segmented) pages below ``site`` into the bundle ``output``."""
+    return [str(binary), "--site", str(site), "--output-path", str(output.resolve()), "--force-language", LANGUAGE,
+            "--silent"]
+
+
 def run_pagefind(binary: Path, site: Path, output: Path) -> None:
     """Index the (segmented) pages below ``site`` into the bundle ``output``."""
-    command = [str(binary), "--site", str(site), "--output-path", str(output.resolve()),
-               "--force-language", LANGUAGE, "--silent"]
+    command = pagefind_command(binary, site, output)
     try:
         run = subprocess.run(command, capture_output=True, text=True, timeout=1800, preexec_fn=die_with_parent())
     except (OSError, subprocess.SubprocessError) as err:

@@ -34,10 +34,10 @@ if TYPE_CHECKING:
     from .regions import RegionTree
 
 Planned = tuple[str, str, str, Any]
+"""A page as planned: (path, template, owner, view); the owner is what a duplicate path names."""
 Part = Literal["all", "year", "others"]
 """Of the pages that show one department-year (``department_pages``' ``showing``): all, the year's own
 page (what its reader sees first), or the others (its department's pages and its comparisons)."""
-"""A page as planned: (path, template, owner, view); the owner is what a duplicate path names."""
 Derive = Callable[..., Any]
 Names = dict[tuple[str, ...], str]
 
