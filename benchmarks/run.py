@@ -474,7 +474,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.build_once:
         build_once(Path(args.build_once[0]), Path(args.build_once[1]), args.search, Path(args.cache) if args.cache else None)
-        return
+        from site_builder.cli import exit_now
+
+        exit_now(0)  # as `site-builder build` ends: without the interpreter's teardown
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     hugo = None if args.no_hugo else hugo_binary()
     if hugo is None and not args.no_hugo:

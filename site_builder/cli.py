@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .problems import Reporter, plural
 
@@ -70,6 +74,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.output}: {'written' if changed else 'up to date'}")
         return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+def run() -> NoReturn:
+    """The ``site-builder`` command and ``python -m site_builder``: ``main``, then ``exit_now``."""
+    exit_now(main())
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the process with ``code`` without tearing the interpreter down: freeing every module's objects
+    (pydantic's schemas, the classes, what a build left cached) took 0.25 s of each command, whatever
+    the site's size. What Python's own exit does that matters is done first: its atexit functions run
+    (multiprocessing's, which stops its daemonic workers; weakref.finalize's, which removes temporary
+    folders; logging's), and standard output and error are flushed. A thread that is not a daemon
+    still running (Python would wait for it) makes it an ordinary exit. Only for a command line's own
+    process: ``main`` returns, for callers in a process of their own (the tests).
+    """
+    if any(thread is not threading.current_thread() and not thread.daemon for thread in threading.enumerate()):
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):  # a closed pipe: as Python's own exit, status 120
+            code = code or 120
+    os._exit(code)
 
 
 def run_validate(path: Path, *, strict: bool) -> int:
@@ -152,4 +182,4 @@ def run_build(content: Path, output: Path, *, strict: bool, cache_dir: Path | No
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()
