@@ -25,29 +25,15 @@ from __future__ import annotations
 import functools
 import html
 import re
-import unicodedata
 from pathlib import Path
+
+from .punctuation import PUNCTUATION_CLASS
 
 BOUNDARY = "\ue000"
 WORD_CLASS = ("\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
               "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U00020000-\U0003134f")
 """The characters that are words of their own; search-core.js carries the same class."""
 
-
-
-def _punctuation_class() -> str:
-    """Unicode's punctuation (general category P, as JavaScript's ``\\p{P}``) as a regular expression class."""
-    ranges: list[list[int]] = []
-    for code in range(0x20000):  # none above
-        if unicodedata.category(chr(code)).startswith("P"):
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
-    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
-
-
-PUNCTUATION_CLASS = _punctuation_class()
 _WORD_RUN = re.compile(f"([{WORD_CLASS}]+)([{PUNCTUATION_CLASS}]*)")  # the punctuation attached to its last word
 _WORD = re.compile(f"[{WORD_CLASS}]")
 _SPACE = re.compile(r"[\s\ufeff]+")  # what JavaScript's \s matches, as far as text can hold it
