@@ -34,8 +34,8 @@ WORD_CLASS = ("\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf
               "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U00020000-\U0003134f")
 """The characters that are words of their own; search-core.js carries the same class."""
 
-_WORD_RUN = re.compile(f"([{WORD_CLASS}]+)([{PUNCTUATION_CLASS}]*)")  # the punctuation attached to its last word
-_WORD = re.compile(f"[{WORD_CLASS}]")
+_BEFORE_WORD = re.compile(f"(?=[{WORD_CLASS}])")
+_AFTER_RUN = re.compile(f"([{WORD_CLASS}][{PUNCTUATION_CLASS}]*+)(?=[^ ])")  # a word and the punctuation attached to it
 _SPACE = re.compile(r"[\s\ufeff]+")  # what JavaScript's \s matches, as far as text can hold it
 _BOUNDARIES = re.compile(f"(?: *{BOUNDARY} *)+")
 _LEADING_BOUNDARY = re.compile(f"^ *{BOUNDARY} *")
@@ -51,16 +51,51 @@ _CELLS = frozenset({"td", "th"})
 
 
 def segment_text(text: str) -> str:
-    """Plain text as the indexer should read it: each CJK character a word, spaces marked."""
-    return _WORD_RUN.sub(_spread, _SPACE.sub(_FENCE, text))
+    """Plain text as the indexer should read it: each CJK character a word, spaces marked.
+
+    Each word character gets a space before it; after a run of them and its punctuation comes a space
+    too, unless one follows already, or the text ends: 厅：2017 → 厅： 2017 (the indexer strips
+    punctuation; 厅2017 would not be found as 厅). Two passes of the regex engine, no Python per word."""
+    return _AFTER_RUN.sub(r"\1 ", _BEFORE_WORD.sub(" ", _SPACE.sub(_FENCE, text)))
 
 
-def _spread(match: re.Match[str]) -> str:
-    # After the run and its punctuation, a space unless one follows, or a run that brings its own:
-    # 厅：2017 → 厅： 2017 (the indexer strips punctuation; 厅2017 would not be found as 厅).
-    following = match.string[match.end():match.end() + 1]
-    tail = "" if not following or following == " " or (match[2] and _WORD.match(following)) else " "
-    return " " + " ".join(match[1]) + match[2] + tail
+# Tags by what ``segment_html`` does at them.
+_INLINE, _BLOCK, _ROW_OPENS, _ROW_CLOSES, _CELL, _RAW_OPENS = 0, 1, 2, 3, 4, 5
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _tag(tag: str) -> tuple[int, str, bool]:
+    """What ``segment_html`` does at ``tag``, with the tag's lower-case name and whether it closes."""
+    match = _TAG_NAME.match(tag)
+    name, closing = (match[2].lower(), bool(match[1])) if match else ("", False)
+    if name in _BLOCKS:
+        kind = (_ROW_CLOSES if closing else _ROW_OPENS) if name == "tr" else _CELL if name in _CELLS else _BLOCK
+    elif name in _RAW_TEXT and not closing and not tag.endswith("/>"):
+        kind = _RAW_OPENS
+    else:
+        kind = _INLINE
+    return kind, name, closing
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text(part: str, fenced: bool, separated: bool) -> tuple[str, bool, bool]:
+    """A text ``part`` of a page as ``segment_html`` writes it, after a BOUNDARY or not (``fenced``), and
+    after a table cell with text in its row or not (``separated``): what to write, whether the last word
+    written is then a BOUNDARY, and whether the part holds words (and so counts as a cell's text)."""
+    if part.isspace():
+        return (" " if fenced else _FENCE), True, False
+    text = segment_text(html.unescape(part) if "&" in part else part)
+    words_in = bool(text.strip(f" {BOUNDARY}"))
+    if separated and words_in:
+        text = (f" {CELL_SEPARATOR}" if fenced else f"{_FENCE}{CELL_SEPARATOR}") + _FENCE + text
+    if BOUNDARY in text:
+        text = _BOUNDARIES.sub(_FENCE, text)
+        if fenced:
+            text = _LEADING_BOUNDARY.sub(" ", text)
+    words = text.rstrip(" ")
+    if words:
+        fenced = words.endswith(BOUNDARY)
+    return (html.escape(text, quote=False) if ("&" in text or "<" in text or ">" in text) else text), fenced, words_in
 
 
 def segment_html(document: str) -> str:
@@ -69,60 +104,54 @@ def segment_html(document: str) -> str:
     Tags are kept, with the attributes Pagefind reads, so that ids, filters and metadata reach
     it unchanged; a block-level tag is preceded by a ``BOUNDARY``. What Pagefind does not read is
     left out first (``drop_outside_body``, ``drop_ignored``, ``drop_unread_attributes``).
+
+    A page's text parts and tags repeat (a year page's 1,000 text parts are one in nine new across
+    pages), so each is worked out once (``_text``, ``_tag``) and the walk only carries the state.
     """
     document = drop_unread_attributes(drop_ignored(drop_outside_body(document)))
+    parts = _TAG.split(document)
     out: list[str] = []
     append = out.append
     raw: str | None = None
     fenced = True  # the last word written is a BOUNDARY (or none was written yet)
     cells = -1  # table cells with text so far in the current row (-1: not in a row)
     in_cell = False  # the current cell has held text (so it counts in ``cells``)
-    tags: dict[str, tuple[str, bool]] = {}
-    for i, part in enumerate(_TAG.split(document)):
-        if i % 2 == 0:  # text
-            if not part or raw:
+    for i in range(0, len(parts) - 1, 2):
+        part = parts[i]
+        if part:
+            if raw:
                 append(part)
-            elif part.isspace():
-                append(" " if fenced else _FENCE)
-                fenced = True
             else:
-                text = segment_text(html.unescape(part) if "&" in part else part)
-                if not in_cell and cells >= 0 and text.strip(f" {BOUNDARY}"):
-                    if cells:
-                        text = (f" {CELL_SEPARATOR}" if fenced else f"{_FENCE}{CELL_SEPARATOR}") + _FENCE + text
+                written, fenced, words_in = _text(part, fenced, not in_cell and cells > 0)
+                if words_in and not in_cell and cells >= 0:
                     cells += 1
                     in_cell = True
-                if BOUNDARY in text:
-                    text = _BOUNDARIES.sub(_FENCE, text)
-                    if fenced:
-                        text = _LEADING_BOUNDARY.sub(" ", text)
-                words = text.rstrip(" ")
-                if words:
-                    fenced = words.endswith(BOUNDARY)
-                append(html.escape(text, quote=False) if ("&" in text or "<" in text or ">" in text) else text)
-            continue
-        known = tags.get(part)
-        if known is None:
-            match = _TAG_NAME.match(part)
-            known = tags[part] = (match[2].lower(), bool(match[1])) if match else ("", False)
-        name, closing = known
+                append(written)
+        tag = parts[i + 1]
+        kind, name, closing = _tag(tag)
         if raw:
             if closing and name == raw:
                 raw = None
-            append(part)
-        elif name in _BLOCKS:
-            if name == "tr":
-                cells, in_cell = -1 if closing else 0, False
-            elif name in _CELLS:
+        elif kind == _INLINE:
+            pass
+        elif kind == _RAW_OPENS:
+            raw = name
+        else:
+            if kind == _ROW_OPENS:
+                cells, in_cell = 0, False
+            elif kind == _ROW_CLOSES:
+                cells, in_cell = -1, False
+            elif kind == _CELL:
                 in_cell = False
             # Before the tag, so that the block's text never ends in a letter or digit
             # (Pagefind would add a full stop to it).
-            append(part if fenced else _FENCE + part)
+            if not fenced:
+                append(_FENCE)
             fenced = True
-        else:
-            if name in _RAW_TEXT and not closing and not part.endswith("/>"):
-                raw = name
-            append(part)
+        append(tag)
+    part = parts[-1]
+    if part:
+        append(part if raw else _text(part, fenced, not in_cell and cells > 0)[0])
     return "".join(out)
 
 
