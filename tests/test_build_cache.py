@@ -326,9 +326,19 @@ def test_the_shard_an_edit_changed_is_indexed_ahead_and_the_index_takes_that_bun
         return made_ahead[-1]
 
     monkeypatch.setattr(ahead.Ahead, "finish", counted)
+    checked: list[Path] = []  # Pagefind's --version, run by whoever finds the binary first, once a build
+    real_binary = search.pagefind_binary
+
+    def binary() -> Path:
+        checked.append(real_binary())
+        return checked[-1]
+
+    monkeypatch.setattr(ahead, "pagefind_binary", binary)
+    monkeypatch.setattr(search, "pagefind_binary", binary)
     pagefind_runs.clear()
     edit(root, MINIMAL_PATH, "公务接待费: 10", "公务接待费: 17")  # one department-year's figure
     assert build(root, output, cache) == DEPARTMENTS - 1
+    assert len(checked) == 1
     # its shards (a department's pages may straddle two of 4 pages) were run ahead while the site-wide
     # pages were made, and the index found those bundles under the shards' keys
     assert len(made_ahead) == 1 and 1 <= made_ahead[0] <= ahead.MOST_SHARDS and pagefind_runs == []

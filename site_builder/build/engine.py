@@ -118,12 +118,13 @@ def report_no_content(root: Path, reporter: Reporter) -> None:
 
 def index_and_commit(writer: Writer, reporter: Reporter, output_dir: Path, written: Path | None,
                      segmented: Path | None = None, store: ShardStore | None = None,
-                     described: dict[str, Described] | None = None) -> int | None:
+                     described: dict[str, Described] | None = None, binary: Path | None = None) -> int | None:
     """Index the site ``written`` in that folder (None: no index), then put it in place: the files written,
     or None when the index could not be built (reported; nothing is put in place). ``described``: the
-    pages described as they were written (``search.index.describe``), which the index does not read."""
+    pages described as they were written (``search.index.describe``), which the index does not read;
+    ``binary``: Pagefind, when the build checked it already (the run ahead)."""
     if written is not None and index_site(written, reporter, name=display_path(output_dir), segmented=segmented,
-                                          store=store, described=described) is None:
+                                          store=store, described=described, binary=binary) is None:
         return None
     writer.commit()
     return writer.written
@@ -189,12 +190,13 @@ def build_once(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
             release_memory()  # what the site-wide stage held, before Pagefind runs beside this process
             if ahead is not None:
                 ahead.finish()
+            binary = ahead.binary if ahead is not None else None  # Pagefind's --version run once a build, not twice
             if isinstance(writer, PatchWriter):
                 written = patch.index_and_commit(writer, reporter, display_path(output_dir), segmented, store,
-                                                 state.shards if state else {}, search_index, described)
+                                                 state.shards if state else {}, search_index, described, binary)
             else:
                 written = index_and_commit(writer, reporter, output_dir, writer.temp if search_index else None,
-                                           segmented, store, described)
+                                           segmented, store, described, binary)
             if written is None:
                 patch.confirm(writer)
                 return failed()

@@ -336,17 +336,18 @@ class InPlaceShards:
 
 def index_and_commit(writer: PatchWriter, reporter: Reporter, name: str, segmented: Path | None,
                      store: ShardCache | None, shards: dict[str, str], search_index: bool,
-                     described: dict[str, Described] | None = None) -> int | None:
+                     described: dict[str, Described] | None = None, binary: Path | None = None) -> int | None:
     """Index the new site (its pages where they are: staged or kept), the bundles of unchanged shards kept
     in place (``shards``: the output folder's, by bundle folder), then commit: the files of the site, or
     None when the index could not be built (reported; nothing is put in place). Without
     ``search_index``, the site has no index (as a cold build without it). ``described``: the pages
-    described as they were written (``search.index.describe``), which the index does not read."""
+    described as they were written (``search.index.describe``), which the index does not read; ``binary``:
+    Pagefind, when the build checked it already (the run ahead)."""
     if search_index:
         site = SiteFiles(writer.pages(), writer.path_of, department_folders(writer.paths()))
         kept = InPlaceShards(store, writer, shards) if store is not None else None
         if index_site(writer.temp, reporter, name=name, segmented=segmented, store=kept, site=site,
-                      described=described) is None:
+                      described=described, binary=binary) is None:
             return None
         writer.adopt(BUNDLE)
     writer.commit()

@@ -92,6 +92,7 @@ class Ahead:
         self.work = work
         self.site = site  # the output folder as it is (the last build's site-wide pages)
         self.runs: list[_Run] = []
+        self.binary: Path | None = None  # Pagefind, once found and checked here: the index need not check it again
         self._folders: list[Path] = []
         self._thread: threading.Thread | None = None
         self._closing = False
@@ -114,7 +115,7 @@ class Ahead:
         if not changed or len(changed) > MOST_SHARDS:
             return
         try:
-            binary = pagefind_binary()
+            binary = self.binary = pagefind_binary()
         except SearchIndexError:
             return  # the index will say so
         for folder, pages in changed:

@@ -129,7 +129,8 @@ def describe(data: bytes) -> Described:
 
 def index_site(site_dir: Path, reporter: Reporter, *, name: str | None = None,
                segmented: Path | None = None, store: ShardStore | None = None,
-               site: SiteFiles | None = None, described: Mapping[str, Described] | None = None) -> IndexResult | None:
+               site: SiteFiles | None = None, described: Mapping[str, Described] | None = None,
+               binary: Path | None = None) -> IndexResult | None:
     """Index every page of the written site in ``site_dir`` into ``site_dir/pagefind``.
 
     Reports an error naming ``name`` (the folder as the reader knows it; ``site_dir`` by
@@ -139,10 +140,11 @@ def index_site(site_dir: Path, reporter: Reporter, *, name: str | None = None,
     ``site``: the site's pages when ``site_dir`` holds only some of them (a build updating its
     output folder in place writes only what changed: ``SiteFiles``).
     ``described``: pages (paths inside the site) described as they were written (``describe``).
+    ``binary``: Pagefind, when this build found and checked it already (``pagefind_binary``).
     """
     where = name or str(site_dir)
     try:
-        return build_index(site_dir, segmented=segmented, store=store, site=site, described=described)
+        return build_index(site_dir, binary=binary, segmented=segmented, store=store, site=site, described=described)
     except SearchIndexError as err:
         reporter.error(where, 1, "search", Message(f"could not build the search index: {err}", f"无法生成搜索索引：{err}"))
         return None
