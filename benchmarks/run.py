@@ -42,6 +42,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_N = 10_000
@@ -113,20 +114,25 @@ class Figures:
 # One build, in a process of its own
 
 
-def build_once(root: Path, output: Path, search: bool, cache: Path | None) -> None:
-    """Build ``root`` into ``output`` in this process and print what happened as JSON (the child's side)."""
+def build_once(root: Path, output: Path, search: bool, cache: Path | None) -> NoReturn:
+    """Build ``root`` into ``output`` in this process, print what happened as JSON and end the process
+    (the child's side)."""
     sys.path.insert(0, str(REPO))
     os.chdir(root)
     from site_builder.build.engine import build_site
     from site_builder.problems import Reporter
 
     reporter = Reporter()
-    result = build_site(root, output, reporter, search_index=search, cache_dir=cache)
+    held: list[object] = []
+    result = build_site(root, output, reporter, search_index=search, cache_dir=cache, keep=held)
     errors = [str(p) for p in reporter.errors]
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime  # workers and Pagefind included
     print(json.dumps({"ok": result.ok, "pages": result.pages, "files": result.files, "seconds": result.seconds,
                       "cpu": cpu, "reused": result.reused, "errors": errors[:5]}))
+    from site_builder.cli import exit_now
+
+    exit_now(0)  # as `site-builder build` ends: what the build held not freed, no interpreter teardown
 
 
 def compile_bytecode() -> None:
@@ -484,9 +490,6 @@ def main() -> None:
     args = parser.parse_args()
     if args.build_once:
         build_once(Path(args.build_once[0]), Path(args.build_once[1]), args.search, Path(args.cache) if args.cache else None)
-        from site_builder.cli import exit_now
-
-        exit_now(0)  # as `site-builder build` ends: without the interpreter's teardown
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     compile_bytecode()
     hugo = None if args.no_hugo else hugo_binary()

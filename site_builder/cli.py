@@ -14,8 +14,9 @@ from typing import NoReturn
 from .problems import Reporter, plural
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+def main(argv: Sequence[str] | None = None, *, keep: list[object] | None = None) -> int:
+    """Run the command line; return the exit status. ``keep``: where ``build`` puts what it held, which
+    the caller then frees, or not (``run``: the process ends without freeing it)."""
     parser = argparse.ArgumentParser(prog="site-builder", description="Build a budget-transparency website from YAML content.")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -62,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_validate(Path(args.path), strict=args.strict)
     if args.command == "build":
         return run_build(Path(args.content), Path(args.output), strict=args.strict,
-                         cache_dir=None if args.no_cache else Path(args.cache_dir))
+                         cache_dir=None if args.no_cache else Path(args.cache_dir), keep=keep)
     if args.command == "serve":
         return run_serve(args)
     if args.command == "import":
@@ -77,8 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> NoReturn:
-    """The ``site-builder`` command and ``python -m site_builder``: ``main``, then ``exit_now``."""
-    exit_now(main())
+    """The ``site-builder`` command and ``python -m site_builder``: ``main``, then ``exit_now``, with what a
+    build held (its cache's summaries, the output's manifest) still held: not freed at all."""
+    held: list[object] = []
+    exit_now(main(keep=held))
 
 
 def exit_now(code: int) -> NoReturn:
@@ -161,14 +164,16 @@ def run_serve(args: argparse.Namespace) -> int:
                  search=not args.no_search, open_browser=args.open)
 
 
-def run_build(content: Path, output: Path, *, strict: bool, cache_dir: Path | None = None) -> int:
+def run_build(content: Path, output: Path, *, strict: bool, cache_dir: Path | None = None,
+              keep: list[object] | None = None) -> int:
     from .build.engine import build_site
 
     if not content.is_dir():
         print(f"{content}: no such folder", file=sys.stderr)
         return 2
     reporter = Reporter()
-    result = build_site(Path.cwd(), output, reporter, content_dir=content, strict=strict, cache_dir=cache_dir)
+    result = build_site(Path.cwd(), output, reporter, content_dir=content, strict=strict, cache_dir=cache_dir,
+                        keep=keep)
     for problem in reporter.sorted():
         print(problem)
     errors, warnings = len(reporter.errors), len(reporter.warnings)
