@@ -165,6 +165,47 @@ def test_the_quick_answer_writes_what_shows_the_year_as_a_full_build_then_the_re
         assert {rel: (served / rel).stat().st_ino for rel in written} == files, "the rebuild wrote them again"
 
 
+def rendered_by_departments(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages ``build_department`` renders from now on, in order."""
+    rendered: list[str] = []
+    render = departments.render_page
+
+    def counting(env: object, route: departments.Route, context: dict[str, object]) -> str:
+        rendered.append(route.path)
+        return render(env, route, context)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(departments, "render_page", counting)
+    return rendered
+
+
+def test_the_rebuild_writes_the_pages_the_quick_answer_rendered_without_rendering_them_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = edit_site(tmp_path / "site", "虚构快速站")
+    with served_preview(root) as preview:
+        edit(root, MINIMAL_PATH, *FIGURE)
+        expected = full_build(root, tmp_path / "full", workers=1)
+        written = quick(preview)
+        rendered = rendered_by_departments(monkeypatch)
+        assert preview.rebuild()
+        assert hashes(preview.site_dir) == expected
+        assert f"{SHILI}/2021/index.html" in rendered, "the rebuild built the department (2021's page shows 2020 too)"
+        assert not set(rendered) & set(written), "pages the quick answer rendered were rendered again"
+
+
+def test_pages_the_quick_answer_rendered_are_rendered_again_once_the_site_toml_changed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = edit_site(tmp_path / "site", "虚构快速站")
+    with served_preview(root) as preview:
+        edit(root, MINIMAL_PATH, *FIGURE)
+        written = quick(preview)
+        edit(root, "site.toml", 'title = "', 'title = "新')  # saved before the rebuild began: every page shows it
+        expected = full_build(root, tmp_path / "full", workers=1)
+        rendered = rendered_by_departments(monkeypatch)
+        assert preview.rebuild()
+        assert hashes(preview.site_dir) == expected
+        assert set(rendered) >= {rel for rel in written if rel.endswith(".html")}
+
+
 def test_the_quick_answer_in_two_parts_writes_the_year_first_then_the_rest_as_a_full_build(tmp_path: Path) -> None:
     root = edit_site(tmp_path / "site", "虚构快速站")
     with served_preview(root) as preview:

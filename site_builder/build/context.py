@@ -48,6 +48,14 @@ class BuildContext:
         object.__setattr__(self, "items_key", self.items.model_dump_json() if self.items is not None else "")
         object.__setattr__(self, "site", site_view(self.config, self.md))
 
+    def renders_like(self, other: BuildContext) -> bool:
+        """Whether a page rendered in ``other`` is the page this context renders from the same entries: the
+        same Jinja environment (the preview keeps one while no template changes: warm.py), configuration,
+        scorecard items, crosswalk, content root and strictness (the code is this process's)."""
+        return self.env is not None and self.env is other.env and self.config == other.config and \
+            self.items_key == other.items_key and self.crosswalk == other.crosswalk and \
+            self.content_root == other.content_root and self.strict == other.strict
+
     def with_env(self, env: jinja2.Environment | None) -> BuildContext:
         """This context rendering with ``env`` (None: loading and checking only, nothing is written)."""
         return replace(self, env=env)

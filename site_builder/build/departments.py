@@ -54,6 +54,7 @@ from ..site.regions import Department, group_departments, region_names
 from ..site.routes import Route, year_label
 from . import parallel
 from .context import BuildContext
+from .fingerprint import Deferred
 from .writer import Writer
 
 MIN_DEPARTMENTS = 24  # below this, forking workers costs more than it saves
@@ -139,6 +140,31 @@ def load_and_check(ctx: BuildContext, files: Sequence[Path], reporter: Reporter,
     return entries, checks
 
 
+@dataclass
+class Made:
+    """Pages of one department as the preview's quick answer rendered them (quickpath.py), kept for the
+    rebuild that follows, which writes them rather than render them again (their views are then never
+    derived): only when it builds that department from the very entries they were rendered from (the
+    objects loaded: a file parsed again makes new ones) in a context that renders like theirs
+    (``BuildContext.renders_like``). A page is a function of those two (pages.department_pages)."""
+
+    context: BuildContext | None = None
+    entries: tuple[Entry, ...] = ()
+    pages: dict[str, bytes] = field(default_factory=dict)  # path → bytes, as written
+
+    def matches(self, ctx: BuildContext, entries: Sequence[Entry]) -> bool:
+        return self.context is not None and len(entries) == len(self.entries) and \
+            all(a is b for a, b in zip(entries, self.entries)) and ctx.renders_like(self.context)
+
+    def begin(self, ctx: BuildContext, entries: Sequence[Entry]) -> None:
+        """Keep the pages about to be rendered from ``entries`` in ``ctx``: those kept so far only if made alike."""
+        if not self.matches(ctx, entries):
+            self.context, self.entries, self.pages = ctx, tuple(entries), {}
+
+    def forget(self) -> None:
+        self.context, self.entries, self.pages = None, (), {}
+
+
 class Stop(Protocol):
     """A multiprocessing (or threading) Event: set when a department fails the build."""
 
@@ -149,7 +175,7 @@ class Stop(Protocol):
 
 def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination | Writer | None = None,
                      stop: Stop | None = None, *, loose: bool = False, sources: Sources | None = None,
-                     showing: Path | None = None, part: Part = "all") -> Summary:
+                     showing: Path | None = None, part: Part = "all", made: Made | None = None) -> Summary:
     """The pipeline of one department: load, check and, when all is well and there is ``into`` (and
     ``ctx.env``), derive, plan, render and write it. ``validate`` is this stopped before render.
 
@@ -159,7 +185,9 @@ def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination
     (warm.Warm).
     With ``showing`` (one of ``files``), only what shows that department-year is written: its
     downloads and the pages ``pages.department_pages`` plans for it (the preview's quick answer); of
-    those, ``part`` (pages.Part): all, the year's page and downloads, or the others.
+    those, ``part`` (pages.Part): all, the year's page and downloads, or the others. ``made``: with
+    ``showing``, where the pages rendered are kept; without, pages kept there to write as they are, when
+    they were made from these entries in a context like ``ctx`` (Made).
     """
     reporter = Reporter()
     entries, checks = load_and_check(ctx, files, reporter, loose=loose, sources=sources)
@@ -171,6 +199,11 @@ def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination
             or (showing is not None and shown is None):
         return summary
 
+    reuse: dict[str, bytes] = {}
+    if made is not None and showing is not None:
+        made.begin(ctx, entries)
+    elif made is not None and made.matches(ctx, entries):
+        reuse = made.pages
     (dept,) = group_departments(entries)  # one folder: one department
     names = region_names([dept])
     memos = ctx.memos
@@ -186,25 +219,32 @@ def build_department(ctx: BuildContext, files: Sequence[Path], into: Destination
         summary.year_files.append((entry.rel, tuple(f.about for f in files_of)))
     about = comparison_downloads(dept)
 
-    planned = department_pages(dept, checks, names, ctx.md, call, completeness=lambda e: completeness[e.rel],
+    derive = parallel.defer if reuse else call  # a view is derived only for a page rendered
+    planned = department_pages(dept, checks, names, ctx.md, derive, completeness=lambda e: completeness[e.rel],
                                year_links=memos.downloads.links, comparer=Comparer(ctx.crosswalk), showing=shown,
                                part=part)
     for path, template, owner, view in planned:
         route = Route(path, template, owner)
-        try:
-            page = render_page(ctx.env, route, {"site": ctx.site, "page": view})
-        except TemplateProblem as err:
-            summary.failure = (path, err.file, err.line, Message(err.message, err.message_zh))
-            if stop is not None:
-                stop.set()
-            return summary
-        data = page.encode("utf-8")
+        data, page = reuse.get(path), None
+        if data is None:
+            try:
+                page = render_page(ctx.env, route, {"site": ctx.site,
+                                                    "page": view.value() if isinstance(view, Deferred) else view})
+            except TemplateProblem as err:
+                summary.failure = (path, err.file, err.line, Message(err.message, err.message_zh))
+                if stop is not None:
+                    stop.set()
+                return summary
+            data = page.encode("utf-8")
+            if made is not None and showing is not None:
+                made.pages[path] = data
         into.write_bytes(path, data)
         if path.endswith(".html"):  # here, on every core, not after the build
             summary.described[path] = describe(data)
             segmented = into.segmented if isinstance(into, Destination) else None
             if segmented is not None:
-                _write(segmented, path, segment_html(page).encode("utf-8"))
+                text = page if page is not None else data.decode("utf-8")
+                _write(segmented, path, segment_html(text).encode("utf-8"))
         summary.pages.append(route)
         if is_download(path):
             summary.page_downloads.append(page_download(path, len(data), hashlib.sha256(data).hexdigest(),
@@ -237,15 +277,17 @@ def department_folders(content_root: Path) -> list[list[Path]]:
 
 
 def build_departments(ctx: BuildContext, groups: Sequence[Sequence[Path]], into: Destination | None = None,
-                      *, loose: bool = False, sources: Sources | None = None) -> list[Summary]:
+                      *, loose: bool = False, sources: Sources | None = None, made: Made | None = None) -> list[Summary]:
     """``build_department`` of each group, in order, across ``ctx.workers`` processes where that pays
-    (``sources``: the files as a long-running process keeps them parsed; its workers' parses are not kept)."""
+    (``sources``: the files as a long-running process keeps them parsed; its workers' parses are not kept;
+    ``made``: pages the preview's quick answer rendered, written as they are where they apply)."""
     count = ctx.workers if ctx.workers is not None else parallel.workers_available()
     if not parallel.can_fork() or count <= 1 or (ctx.workers is None and len(groups) < MIN_DEPARTMENTS):
-        work = partial(build_department, ctx, into=into, stop=threading.Event(), loose=loose, sources=sources)
+        work = partial(build_department, ctx, into=into, stop=threading.Event(), loose=loose, sources=sources,
+                       made=made)
         return parallel.run_serial(work, groups, collect_every=COLLECT_EVERY)
     work = partial(build_department, ctx, into=into, stop=multiprocessing.get_context("fork").Event(), loose=loose,
-                   sources=sources)
+                   sources=sources, made=made)
     return parallel.run_forked(work, groups, count, chunk=CHUNK, collect_every=COLLECT_EVERY)
 
 

@@ -298,7 +298,10 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
     held = [key is not None and holds.get(folder) == key for folder, key in zip(folders, keys)]
     kept = store.kept_summaries(groups, keys, [not here for here in held]) if store is not None else [None] * len(groups)
     built = iter(build_departments(ctx, [files for files, summary in zip(groups, kept) if summary is None],
-                                   Destination(writer.temp, segmented), sources=warm))
+                                   Destination(writer.temp, segmented), sources=warm,
+                                   made=warm.made if warm is not None else None))
+    if warm is not None:
+        warm.made.forget()  # the pages the preview's quick answer rendered are the site's now, or no longer apply
     if warm is not None:
         warm.forget_files_but({(path, ctx.content_root) for files in groups for path in files})
     summaries = [summary if summary is not None else next(built) for summary in kept]

@@ -17,7 +17,9 @@ metadata that did not change cannot change: the files written here are those the
 writes. The department is loaded through what the preview keeps in memory (warm.py: a file
 parsed again only when it changed, checked once); the rebuild is told which files were
 replaced (``touched``), builds the department again, and leaves each of those files as it is
-when it makes the same bytes (patch.PatchWriter). Anything else — a file added, removed or moved, changed
+when it makes the same bytes (patch.PatchWriter); the pages rendered here it writes without
+rendering them again while they are made from the same entries in a like context (departments.Made).
+Anything else — a file added, removed or moved, changed
 metadata, an error, a warning under --strict, several files at once, a template or the
 configuration — goes straight to the rebuild.
 """
@@ -66,7 +68,7 @@ def quick_pages(warm: Warm, changed: set[Path], content_dir: Path, output: Path,
     writer = QuickWriter(output)
     # An error, or a warning under --strict (the context's), stops it before anything is written.
     summary = build_department(last, [e.path for e in files], writer, threading.Event(), sources=warm, showing=path,
-                               part=part)
+                               part=part, made=warm.made)
     if summary.failure is not None or not summary.pages:
         return []
     writer.commit()

@@ -12,7 +12,9 @@ every save:
 - the departments' summaries by their cache key (cache.PersistentCache reads them from here
   before unpickling them);
 - what was worked out of each entry (``memos``: scores, downloads);
-- the last good build's context, in which the quick answer to a save renders (quickpath.py).
+- the last good build's context, in which the quick answer to a save renders (quickpath.py), and
+  the pages that answer rendered, which the rebuild after it writes as they are (``made``:
+  departments.Made).
 
 None of it changes what a build writes: a build with a ``Warm`` writes the files a build
 without one writes (tests/test_incremental.py compares the preview with a cold build after
@@ -34,6 +36,7 @@ from ..problems import Problem, Reporter
 from ..site.render import BUILTIN_THEMES, DEFAULT_THEME, Theme, make_environment
 from ..site.transparency import Memos
 from .context import BuildContext
+from .departments import Made
 from .inputs import Signature, content_signature
 
 
@@ -58,6 +61,7 @@ class Warm:
         self.departments: dict[str, str] = {}  # department folder (relative to the content root) → its key
         self.last: BuildContext | None = None  # the last good build's context
         self.output: Path | None = None  # the folder it wrote (resolved)
+        self.made = Made()  # the pages the quick answer since rendered (quickpath.py)
         self.parsed = 0  # content files parsed by the last build (the others were as they were)
         self._files: dict[tuple[Path, Path], _Parsed] = {}
         self._by_entry: dict[int, _Parsed] = {}

@@ -246,6 +246,7 @@ class Preview:
             self.generation += 1
             self.hub.publish(replace(self.hub.state, generation=self.generation), self.site_dir,
                              self.hub.base_path)
+            self.hub.wait_sent(0.05)  # the reload on its way before the work that follows takes the interpreter
         if not written:
             return
         self.quick += 1

@@ -103,6 +103,8 @@ class Hub:
         self.site: Path | None = None
         self.base_path = "/"
         self.closing = False
+        self._streams: dict[int, int] = {}  # each open event stream → the version it last sent
+        self._opened = 0
 
     def publish(self, state: LiveState, site: Path | None, base_path: str) -> None:
         with self._changed:
@@ -120,6 +122,30 @@ class Hub:
         with self._changed:
             self.closing = True
             self._changed.notify_all()
+
+    def open_stream(self) -> int:
+        """An event stream opened: its number, for ``sent`` and ``close_stream``."""
+        with self._changed:
+            self._opened += 1
+            self._streams[self._opened] = -1
+            return self._opened
+
+    def sent(self, stream: int, version: int) -> None:
+        with self._changed:
+            self._streams[stream] = version
+            self._changed.notify_all()
+
+    def close_stream(self, stream: int) -> None:
+        with self._changed:
+            self._streams.pop(stream, None)
+            self._changed.notify_all()
+
+    def wait_sent(self, timeout: float) -> None:
+        """Until every open event stream has sent the latest state (at most ``timeout`` seconds): a build that
+        went on at once would keep the interpreter from their threads (tens of milliseconds before the reload)."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.closing or all(v == self.version for v in self._streams.values()),
+                                   timeout)
 
 
 # ---------------------------------------------------------------------------------------
@@ -314,16 +340,21 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         self.wfile.write(b"retry: 1000\n\n")
         seen = -1
-        while True:
-            version, state = hub.wait(seen, HEARTBEAT)
-            if hub.closing:
-                return
-            if version == seen:
-                self.wfile.write(b": ping\n\n")
-            else:
-                self.wfile.write(f"event: state\ndata: {state.to_json()}\n\n".encode())
-                seen = version
-            self.wfile.flush()
+        stream = hub.open_stream()
+        try:
+            while True:
+                version, state = hub.wait(seen, HEARTBEAT)
+                if hub.closing:
+                    return
+                if version == seen:
+                    self.wfile.write(b": ping\n\n")
+                else:
+                    self.wfile.write(f"event: state\ndata: {state.to_json()}\n\n".encode())
+                    seen = version
+                self.wfile.flush()
+                hub.sent(stream, seen)
+        finally:
+            hub.close_stream(stream)
 
 
 class PreviewServer(ThreadingHTTPServer):
