@@ -112,11 +112,14 @@ def open_staging(site: Path) -> tuple[Path, int | None]:
 
 
 def close_staging(temp: Path, lock: int | None) -> None:
-    """Remove a staging folder (what is left of it: a commit moved it, or its files, away) and its lock."""
-    if temp.exists():
-        shutil.rmtree(temp, ignore_errors=True)
+    """Remove a staging folder (what is left of it: a commit moved it, or its files, away) and its lock.
+    By a process of its own (``remove_old``), which the build does not wait for: a warm build's commit
+    leaves in it each file made again with the same bytes (520 files at 1,000 department-years, which
+    took 17 to 110 ms to remove here)."""
     if lock is not None:
-        os.close(lock)
+        os.close(lock)  # first: remove_old locks the folder for its remover
+    if temp.exists():
+        remove_old(temp)
 
 
 def claim_path(rel: str, claimed: set[str] | dict[str, bytes]) -> None:
