@@ -123,8 +123,7 @@ def build_once(root: Path, output: Path, search: bool, cache: Path | None) -> No
     from site_builder.problems import Reporter
 
     reporter = Reporter()
-    held: list[object] = []
-    result = build_site(root, output, reporter, search_index=search, cache_dir=cache, keep=held)
+    result = build_site(root, output, reporter, search_index=search, cache_dir=cache)  # held until exit_now
     errors = [str(p) for p in reporter.errors]
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime  # workers and Pagefind included

@@ -15,8 +15,9 @@ from .problems import Reporter, plural
 
 
 def main(argv: Sequence[str] | None = None, *, keep: list[object] | None = None) -> int:
-    """Run the command line; return the exit status. ``keep``: where ``build`` puts what it held, which
-    the caller then frees, or not (``run``: the process ends without freeing it)."""
+    """Run the command line; return the exit status. ``keep``: where ``build`` puts its result, which holds
+    what the build held (``BuildResult.held``): the caller then frees it, or not (``run``: the process ends
+    without freeing it)."""
     parser = argparse.ArgumentParser(prog="site-builder", description="Build a budget-transparency website from YAML content.")
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -172,8 +173,9 @@ def run_build(content: Path, output: Path, *, strict: bool, cache_dir: Path | No
         print(f"{content}: no such folder", file=sys.stderr)
         return 2
     reporter = Reporter()
-    result = build_site(Path.cwd(), output, reporter, content_dir=content, strict=strict, cache_dir=cache_dir,
-                        keep=keep)
+    result = build_site(Path.cwd(), output, reporter, content_dir=content, strict=strict, cache_dir=cache_dir)
+    if keep is not None:
+        keep.append(result)
     for problem in reporter.sorted():
         print(problem)
     errors, warnings = len(reporter.errors), len(reporter.warnings)

@@ -349,15 +349,17 @@ def test_the_shard_an_edit_changed_is_indexed_ahead_and_the_index_takes_that_bun
 
 
 def test_a_build_hands_what_it_held_to_a_caller_that_keeps_it(tmp_path: Path) -> None:
-    """``keep`` (cli.run's: the process then ends without freeing it): the cache, with every department's
-    summary, the writer and the pages described; nothing from a build that failed."""
+    """``BuildResult.held`` (cli.run keeps the result: the process then ends without freeing it): the cache,
+    with every department's summary, the writer and the pages described; nothing from a build that failed."""
     root = two_department_site(tmp_path / "site", "虚构缓存站")
-    held: list[object] = []
-    assert build_site(root, tmp_path / "output", Reporter(), cache_dir=tmp_path / "cache", keep=held).ok
+    result = build_site(root, tmp_path / "output", Reporter(), cache_dir=tmp_path / "cache")
+    held = list(result.held)
+    assert result.ok
     stores = [h for h in held if isinstance(h, PersistentCache)]
     assert len(stores) == 1 and len(stores[0].summaries) == 2
     assert any(isinstance(h, dict) and "index.html" in h for h in held)  # the pages described
     edit(root, MINIMAL_PATH, "  项目支出: 400.00\n", "  项目支出: 约四百\n")
-    failed: list[object] = []
-    assert not build_site(root, tmp_path / "output", Reporter(), cache_dir=tmp_path / "cache", keep=failed).ok
+    result = build_site(root, tmp_path / "output", Reporter(), cache_dir=tmp_path / "cache")
+    failed = list(result.held)
+    assert not result.ok
     assert failed == []

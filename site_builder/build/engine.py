@@ -22,7 +22,7 @@ import gc
 import os
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import CONFIG_FILE, load_config
@@ -58,12 +58,16 @@ class BuildResult:
     seconds: float
     reused: int = 0  # departments taken from the persistent cache (cache.py)
     changed: int | None = None  # files replaced or removed (a build in place); None: a new folder swapped in
+    held: tuple[object, ...] = field(default=(), repr=False, compare=False)
+    """What a successful build held (its cache with the summaries, its writer with the output's manifest, the
+    pages described): freed with this result, so that a caller that ends its process without freeing them keeps
+    it (cli.run: at 1,000 department-years, freeing them object by object took 25 ms after the build was done)."""
 
 
 def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, content_dir: Path | None = None,
                strict: bool = False, search_index: bool = True, cache_dir: Path | Sequence[Path] | None = None,
                workers: int | None = None, warm: Warm | None = None,
-               touched: frozenset[str] = frozenset(), keep: list[object] | None = None) -> BuildResult:
+               touched: frozenset[str] = frozenset()) -> BuildResult:
     """Build the site of ``project_root`` into ``output_dir``; report every problem.
 
     Writes nothing (and leaves ``output_dir`` as it was) when there are errors, or warnings with
@@ -76,9 +80,7 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     enough for it to pay). ``warm``: what a long-running process (the preview) keeps in memory
     between its builds (warm.py); ``touched``: the files of ``output_dir`` the caller replaced
     since the last build (the preview's quick answer), which the build then does not take for
-    what it left there. ``keep``: where a successful build puts what it held (the cache's summaries, the
-    output's manifest), for a caller that ends its process without freeing them (cli.run: at 1,000
-    department-years, freeing them object by object took 45 ms after the build was done).
+    what it left there.
     """
     started = time.perf_counter()
     if warm is not None:
@@ -86,7 +88,7 @@ def build_site(project_root: Path, output_dir: Path, reporter: Reporter, *, cont
     ctx = prepare(project_root, output_dir, reporter, content_dir, strict=strict, workers=workers,
                   memos=warm.memos if warm is not None else None)
     return build_full(ctx, output_dir, reporter, search_index=search_index, started=started, cache_dir=cache_dir,
-                      warm=warm, touched=touched, keep=keep)
+                      warm=warm, touched=touched)
 
 
 def prepare(project_root: Path, output_dir: Path, reporter: Reporter, content_dir: Path | None, *, strict: bool,
@@ -143,7 +145,7 @@ def report_failure(err: TemplateProblem | OSError, output_dir: Path, reporter: R
 
 def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, search_index: bool, started: float,
                cache_dir: Path | Sequence[Path] | None = None, warm: Warm | None = None,
-               touched: frozenset[str] = frozenset(), keep: list[object] | None = None) -> BuildResult:
+               touched: frozenset[str] = frozenset()) -> BuildResult:
     """A full build into a new folder, swapped in at the end: departments on every core (departments.py),
     then the site-wide pages and files from their summaries, then the search index. With a
     ``cache_dir``, departments and search shards that did not change are taken from it."""
@@ -160,18 +162,16 @@ def build_full(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
     mark = len(reporter.problems)
     try:
         return build_once(ctx, output_dir, reporter, search_index=search_index, started=started,
-                          cache_dir=cache_dir if rendering else None, warm=warm, touched=touched, in_place=True,
-                          keep=keep)
+                          cache_dir=cache_dir if rendering else None, warm=warm, touched=touched, in_place=True)
     except patch.OutputChanged:  # output/ was changed by hand since the last build: a new folder, swapped in
         del reporter.problems[mark:]
         return build_once(ctx, output_dir, reporter, search_index=search_index, started=started,
-                          cache_dir=cache_dir if rendering else None, warm=warm, touched=touched, in_place=False,
-                          keep=keep)
+                          cache_dir=cache_dir if rendering else None, warm=warm, touched=touched, in_place=False)
 
 
 def build_once(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, search_index: bool, started: float,
                cache_dir: Path | Sequence[Path] | None, warm: Warm | None, touched: frozenset[str],
-               in_place: bool, keep: list[object] | None = None) -> BuildResult:
+               in_place: bool) -> BuildResult:
     """``build_full`` once: writing in place (``in_place``, when the output folder allows it) or into a new folder.
     Raises patch.OutputChanged when a build in place finds, before its commit, that the output folder is
     not what the last build left there (it is checked while the build runs): nothing is then put in place."""
@@ -220,11 +220,9 @@ def build_once(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
         warm.last, warm.output = ctx, output_dir.resolve()
         if store is not None:
             warm.summaries, warm.departments = store.summaries, dict(store.departments)
-    if keep is not None:
-        keep += [store, writer, state, described]
     return BuildResult(True, html_pages, written, time.perf_counter() - started,
                        store.stats.reused if store is not None else 0,
-                       writer.changed if isinstance(writer, PatchWriter) else None)
+                       writer.changed if isinstance(writer, PatchWriter) else None, (store, writer, state, described))
 
 
 Holds = dict[str, str]  # department folder → the key of the department the output folder holds
@@ -303,7 +301,6 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
                                    made=warm.made if warm is not None else None))
     if warm is not None:
         warm.made.forget()  # the pages the preview's quick answer rendered are the site's now, or no longer apply
-    if warm is not None:
         warm.forget_files_but({(path, ctx.content_root) for files in groups for path in files})
     summaries = [summary if summary is not None else next(built) for summary in kept]
     for summary in summaries:

@@ -303,10 +303,10 @@ def site_json_pieces(entries: Sequence[Entry], pages: Sequence[str], data: YearB
     so it validates against the published schema like the file beside its page.
     """
     yield fixed_piece(f'{{\n "format": "{SITE_FORMAT}",\n "schema": "content.schema.json",\n "department_years": ['.encode())
-    quoted = encode_basestring  # json.dumps(text, ensure_ascii=False), without making an encoder for each of 10,000 texts
     for i, (entry, page) in enumerate(zip(entries, pages)):
-        ident = quoted("/".join((*entry.rel[:-1], entry.stem)))
-        head = f'{"," if i else ""}\n  {{"id": {ident}, "page": {quoted(page)}, "data": '.encode()
+        # encode_basestring: json.dumps(text, ensure_ascii=False), without making an encoder for each of 10,000 texts
+        ident = encode_basestring("/".join((*entry.rel[:-1], entry.stem)))
+        head = f'{"," if i else ""}\n  {{"id": {ident}, "page": {encode_basestring(page)}, "data": '.encode()
         yield head + b"}", (entry.rel, "json"), functools.partial(_own_json, head, entry, data)
     yield fixed_piece(b"\n ]\n}\n")
 
