@@ -166,6 +166,31 @@ def test_a_warm_build_updates_the_output_folder_in_place_and_rewrites_only_what_
     assert hashes(output) == hashes(tmp_path / "cold")
 
 
+def test_a_commit_leaves_the_large_files_it_replaced_to_the_staging_folders_remover(tmp_path: Path) -> None:
+    """Freeing the blocks of a large file replaced (the site-wide files: 500 MB at 10,000 department-years)
+    took 0.6 s of a warm build's commit: the commit links each such file into the staging folder first, which
+    a process of its own removes. The site has the new bytes; the old file lives on only there; a small file
+    replaced is not linked."""
+    from site_builder.build.patch import SAME_BYTES_LIMIT, PatchWriter
+    from site_builder.build.writer import signature
+
+    site = tmp_path / "site"
+    (site / "data").mkdir(parents=True)
+    old, new = b"a" * (SAME_BYTES_LIMIT + 1), b"b" * (SAME_BYTES_LIMIT + 2)
+    (site / "data" / "site.json").write_bytes(old)
+    (site / "index.html").write_text("虚构", encoding="utf-8")
+    inodes = {rel: (site / rel).stat().st_ino for rel in ("data/site.json", "index.html")}
+    with PatchWriter(site, {rel: signature((site / rel).stat()) for rel in inodes}) as writer:
+        writer.write_bytes("data/site.json", new)
+        writer.write_text("index.html", "虚构二")
+        writer.commit()
+        staged = {path.stat().st_ino: path for path in writer.temp.rglob("*") if path.is_file()}
+        assert (site / "data" / "site.json").read_bytes() == new
+        assert staged[inodes["data/site.json"]].read_bytes() == old
+        assert inodes["index.html"] not in staged
+    assert leftovers(tmp_path) == []
+
+
 def test_a_file_added_to_the_output_by_hand_makes_the_next_build_cold_and_goes(tmp_path: Path) -> None:
     root = two_department_site(tmp_path / "site", "虚构缓存站")
     cache, output = tmp_path / "cache", tmp_path / "output"

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -212,17 +213,22 @@ class PatchWriter:
         folders the new site does not have. ``manifest`` is then the new site's."""
         if self.check is not None:
             self._previous = self.check.result()  # as it is: the files the preview replaced since included
-        site = os.fspath(self._site)
+        site, temp = os.fspath(self._site), os.fspath(self._temp)
         made: set[str] = set()
         manifest = {rel: sig for rel, sig in self._previous.items() if rel in self._claimed}
+        aside: list[str] = []  # the large files replaced, linked into the staging folder (``_link_aside``)
         for rel in self._staged:
             folder = rel.rpartition("/")[0]
             if folder not in made:
                 os.makedirs(os.path.join(site, folder), mode=0o755, exist_ok=True)
                 made.add(folder)
-            source, target = os.path.join(self._temp, rel), os.path.join(site, rel)
-            if rel in self._previous and _same_bytes(source, target, self._previous[rel][0]):
-                continue  # made again, the same bytes: the file stays as it is (its time too)
+            source, target = os.path.join(temp, rel), os.path.join(site, rel)
+            if rel in self._previous:
+                size = self._previous[rel][0]
+                if _same_bytes(source, target, size):
+                    continue  # made again, the same bytes: the file stays as it is (its time too)
+                if size > SAME_BYTES_LIMIT:
+                    _link_aside(target, temp, aside)
             os.chmod(source, 0o644)
             os.replace(source, target)
             self.changed += 1
@@ -245,6 +251,21 @@ class PatchWriter:
 
 
 SAME_BYTES_LIMIT = 1 << 20  # a larger file made again is replaced without reading the old one
+
+
+def _link_aside(target: str, temp: str, aside: list[str]) -> None:
+    """Link the file at ``target``, about to be replaced, into a folder of the staging folder ``temp`` (its path
+    the first of ``aside``, made at the first call; the files linked follow), so that its blocks are freed when the
+    staging folder is removed, by a process of its own (``writer.close_staging``), not by the rename: replacing
+    data/site.json, figures.csv and indicators.csv (500 MB at 10,000 department-years) took 0.6 s of a warm
+    build's commit on ext4. Where it cannot be linked (another file system), the rename frees it."""
+    try:
+        if not aside:  # after every file of the site was written there: no path of the site
+            aside.append(tempfile.mkdtemp(prefix=".replaced-", dir=temp))
+        os.link(target, os.path.join(aside[0], str(len(aside))))
+        aside.append(target)
+    except OSError:
+        pass
 
 
 def _same_bytes(new: str, old: str, old_size: int) -> bool:
