@@ -75,6 +75,7 @@ class OutputState:
     departments: dict[str, str]
     shards: dict[str, str]
     site: bytes = b""  # what every page read (SiteInputs' "site": the code, where the content is)
+    since: int = 0  # when ``manifest`` was taken (manifest.stamp: a file changed later has a later ctime); 0: unknown
 
 
 @dataclass
@@ -228,9 +229,10 @@ class PersistentCache(ShardCache):
                 self.hold()
         return self._states
 
-    def keep_output(self, site: Path, manifest: dict[str, tuple[int, int, int]], temp: Path | None) -> None:
+    def keep_output(self, site: Path, manifest: dict[str, tuple[int, int, int]], temp: Path | None,
+                    since: int = 0) -> None:
         """Record the state of ``site`` after a good build (``temp``: the folder the index wrote its
-        bundles into, before they were put in ``site``)."""
+        bundles into, before they were put in ``site``; ``since``: when ``manifest`` was taken, OutputState)."""
         states = dict(self._output_states())
         shards = {}
         for folder, key in self.shards.items():
@@ -240,7 +242,7 @@ class PersistentCache(ShardCache):
                 continue
         name = os.fspath(site.resolve())
         states.pop(name, None)
-        states[name] = OutputState(manifest, dict(self.departments), shards, self.inputs.digest("site", ""))
+        states[name] = OutputState(manifest, dict(self.departments), shards, self.inputs.digest("site", ""), since)
         while len(states) > OUTPUTS_KEPT:
             del states[next(iter(states))]
         _store_file(self.folder / _OUTPUTS, pickle.dumps(states, protocol=pickle.HIGHEST_PROTOCOL))

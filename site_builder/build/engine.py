@@ -41,6 +41,7 @@ from .context import BuildContext
 from .departments import Destination, build_departments, department_folders, site_entries
 from . import patch
 from .patch import PatchWriter, scan
+from .manifest import stamp
 from .warm import Warm
 from .sitewide import write_sitewide
 from .sitewide_cache import commit_state
@@ -207,10 +208,13 @@ def build_once(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
                 return failed()
             if store is not None:
                 store.prune()
-                manifest = writer.manifest if isinstance(writer, PatchWriter) else \
-                    scan(site_folder(output_dir), None if search_index else BUNDLE)
+                if isinstance(writer, PatchWriter):
+                    manifest, since = writer.manifest, writer.check.stamp if writer.check is not None else 0
+                else:
+                    since = stamp(site_folder(output_dir).parent)
+                    manifest = scan(site_folder(output_dir), None if search_index else BUNDLE)
                 if manifest is not None:
-                    store.keep_output(site_folder(output_dir), manifest, writer.temp)
+                    store.keep_output(site_folder(output_dir), manifest, writer.temp, since)
                 commit_state(store.folder)
     except (TemplateProblem, OSError) as err:
         patch.confirm(writer)  # a file of output/ gone by hand shows as an error: then build into a new folder
@@ -245,7 +249,7 @@ def site_writer(output_dir: Path, store: PersistentCache | None, skip: str | Non
     if state is not None and store is not None and state.site != store.inputs.digest("site", ""):
         state = None
     if state is not None:
-        check = patch.OutputCheck(site_folder(output_dir), state.manifest, touched, skip)
+        check = patch.OutputCheck(site_folder(output_dir), state.manifest, touched, skip, state.since)
         try:
             with PatchWriter(output_dir, state.manifest, check) as writer:
                 yield writer, state

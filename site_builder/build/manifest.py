@@ -7,13 +7,21 @@ department-years that is 144,000 files in 47,000 folders. Listed by Python (``os
 forth with the build running beside it: the check took 12 s of wall time beside a warm build
 that needs its answer in 10. GNU ``find`` lists the same in 2 s on a core of its own, and the
 listing is read in one pass. Where there is no GNU ``find`` (its ``-printf``), Python lists.
+
+Reading that listing (144,000 lines into a dict of signatures) still took 0.7 s of the interpreter beside
+the build. So a build that knows since when the manifest holds (``changed_since``: a time on the output's
+own file system, ``stamp``) lists in full only what changed since then, by its inode's change time (ctime,
+which every write, rename, link, chmod or utime sets, and nobody can set back); of the others, only how
+many files there are. A file removed shows in that count, a file added or changed in the list.
 """
 
 from __future__ import annotations
 
+import collections
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from .writer import Signature, signature
@@ -55,8 +63,13 @@ def find_scan(folder: Path) -> Manifest | None:
         if b"printf" in run.stderr:  # BSD's find has no -printf
             raise NoFind()
         return None  # a folder that is gone, or a file gone while listed
+    return _parse(os.fsdecode(run.stdout).split("\0")[:-1])
+
+
+def _parse(lines: list[str]) -> Manifest | None:
+    """The files of ``_FIND_FORMAT``'s ``lines`` with their signatures; None when one is neither a file nor a folder."""
     found: Manifest = {}
-    for line in os.fsdecode(run.stdout).split("\0")[:-1]:
+    for line in lines:
         kind, size, mtime, inode, rel = line.split("\t", 4)
         if kind == "f":
             seconds, _, fraction = mtime.partition(".")
@@ -64,6 +77,68 @@ def find_scan(folder: Path) -> Manifest | None:
         elif kind != "d":
             return None
     return found
+
+
+STAMP_MARGIN_NS = 2_000_000_000
+"""How much earlier than its stamp a listing counts as taken: file systems keep times coarser than a stamp (a
+clock tick), and a clock may be set back a little."""
+
+
+def stamp(folder: Path) -> int:
+    """The time now on the file system of ``folder`` (the ctime of a file made there, then removed), in ns, less
+    ``STAMP_MARGIN_NS``: a file changed after this call has a later ctime, even where the file system's clock (a
+    network share's) is not this machine's. 0 when no file can be made there (then nothing counts as unchanged)."""
+    try:
+        fd, path = tempfile.mkstemp(prefix=".stamp-", dir=folder)
+    except OSError:
+        return 0
+    try:
+        return max(0, os.fstat(fd).st_ctime_ns - STAMP_MARGIN_NS)
+    finally:
+        os.close(fd)
+        os.unlink(path)
+
+
+Changes = tuple[int, Manifest]
+"""A listing by ``changed_since``: how many files there are, and those changed since, with their signatures."""
+
+
+def changed_since(folder: Path, since: int, skip: str | None = None) -> Changes | None:
+    """How many files ``folder`` holds (but in its folder ``skip``), and which of them changed (their ctime)
+    after the time ``since`` (ns: ``stamp``), with their signatures; None when ``folder`` is no folder or holds
+    something that is neither a file nor a folder. NoFind where there is no GNU find."""
+    find = shutil.which("find")
+    if find is None:
+        raise NoFind()
+    top = os.fspath(folder)
+    command = [find, top, "-mindepth", "1"]
+    if skip is not None:  # -path takes a pattern: the folder's own name is escaped
+        pattern = "".join("\\" + c if c in "\\*?[]" else c for c in f"{top}/{skip}")
+        command += ["(", "-path", pattern, "-prune", ")", "-o"]
+    seconds, fraction = divmod(since, 1_000_000_000)
+    command += ["(", "-newerct", f"@{seconds}.{fraction:09d}", "-printf", _FIND_FORMAT, ")", "-o", "-printf", r"%y\0"]
+    try:
+        run = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, check=False)
+    except OSError:
+        raise NoFind() from None
+    if run.returncode != 0:
+        if b"printf" in run.stderr or b"newer" in run.stderr:  # BSD's find
+            raise NoFind()
+        return None
+    counts = collections.Counter(run.stdout.split(b"\0")[:-1])  # 190,000 records counted in C
+    files = 0
+    lines = []
+    for record, n in counts.items():
+        if len(record) != 1:
+            lines.append(os.fsdecode(record))
+        elif record == b"f":
+            files += n
+        elif record != b"d":
+            return None
+    changed = _parse(lines)
+    if changed is None:
+        return None
+    return files + len(changed), changed
 
 
 def python_scan(folder: Path, skip: str | None = None) -> Manifest | None:

@@ -34,9 +34,9 @@ from types import TracebackType
 from ..problems import Reporter
 from ..search.index import BUNDLE, ENTRY, SHARDS, Described, Layout, SiteFiles, department_folders, index_site
 from .cache import ShardCache
-from .manifest import Manifest, scan
-from .writer import (Signature, WrittenTwice, claim_path, close_staging, open_staging, replace_file, signature,
-                     site_folder, write_parts_to)
+from .manifest import Changes, Manifest, NoFind, changed_since, scan, stamp
+from .writer import (Signature, WrittenTwice, claim_path, close_staging, file_signature, open_staging, replace_file,
+                     signature, site_folder, write_parts_to)
 
 
 class OutputChanged(Exception):
@@ -47,16 +47,20 @@ class OutputCheck:
     """``holds_as_left`` of an output folder, worked out on a thread of its own while the build runs (a
     scan of 100,000 files is mostly system calls, which leave the interpreter to the build)."""
 
-    def __init__(self, folder: Path, manifest: Manifest, touched: frozenset[str], skip: str | None) -> None:
+    def __init__(self, folder: Path, manifest: Manifest, touched: frozenset[str], skip: str | None,
+                 since: int = 0) -> None:
         self._found: Manifest | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(folder, manifest, touched, skip),
+        self.stamp = 0  # since when the manifest found holds (manifest.stamp), once the check is over
+        self._thread = threading.Thread(target=self._run, args=(folder, manifest, touched, skip, since),
                                         name="output-check", daemon=True)
         self._thread.start()
 
-    def _run(self, folder: Path, manifest: Manifest, touched: frozenset[str], skip: str | None) -> None:
+    def _run(self, folder: Path, manifest: Manifest, touched: frozenset[str], skip: str | None, since: int) -> None:
         try:
-            self._found = holds_as_left(folder, manifest, touched, skip)
+            taken = stamp(folder.parent)
+            self._found = holds_as_left(folder, manifest, touched, skip, since)
+            self.stamp = taken
         except BaseException as err:  # pragma: no cover - handed to the caller of result()
             self._error = err
 
@@ -375,10 +379,20 @@ def index_and_commit(writer: PatchWriter, reporter: Reporter, name: str, segment
     return writer.written
 
 
-def holds_as_left(folder: Path, manifest: Manifest, touched: frozenset[str], skip: str | None) -> Manifest | None:
+def holds_as_left(folder: Path, manifest: Manifest, touched: frozenset[str], skip: str | None,
+                  since: int = 0) -> Manifest | None:
     """The manifest of ``folder`` for a PatchWriter when it is what ``manifest`` (the last build's) says,
     but for the files in ``touched``, which were replaced since (the preview's quick answer): their
-    signatures as they are now. None when anything else differs (the build then starts afresh)."""
+    signatures as they are now. None when anything else differs (the build then starts afresh).
+    ``since``: when ``manifest`` was taken (``manifest.stamp``; 0: not known): only the files changed since
+    are then listed in full (``manifest.changed_since``)."""
+    if since:
+        try:
+            listed = changed_since(folder, since, skip)
+        except NoFind:
+            pass
+        else:
+            return None if listed is None else as_left(folder, manifest, listed, touched)
     found = scan(folder, skip)
     if found is None:
         return None
@@ -387,3 +401,24 @@ def holds_as_left(folder: Path, manifest: Manifest, touched: frozenset[str], ski
     if {k: v for k, v in found.items() if k not in touched} != {k: v for k, v in manifest.items() if k not in touched}:
         return None
     return found
+
+
+def as_left(folder: Path, manifest: Manifest, listed: Changes, touched: frozenset[str]) -> Manifest | None:
+    """``holds_as_left`` from a listing of what changed since ``manifest`` was taken (``listed``: how many
+    files ``folder`` holds, and those changed since): every file changed since is as ``manifest`` has it
+    (the last build's commit wrote them after its stamp) or in ``touched``, and as many files remain; then
+    no file was removed or added either. A file not changed since is as it was when ``manifest`` was taken."""
+    count, changed = listed
+    for rel, sig in changed.items():
+        if manifest.get(rel) != sig and rel not in touched:
+            return None
+    found = manifest
+    if touched:
+        found = dict(manifest)
+        for rel in touched:
+            sig = changed.get(rel) or file_signature(os.path.join(folder, rel))
+            if sig is None:
+                found.pop(rel, None)
+            else:
+                found[rel] = sig
+    return found if count == len(found) else None
