@@ -421,3 +421,19 @@ def test_a_build_hands_what_it_held_to_a_caller_that_keeps_it(tmp_path: Path) ->
     failed = list(result.held)
     assert not result.ok
     assert failed == []
+
+
+def test_an_output_folders_state_is_kept_and_read_back_as_it_was() -> None:
+    """The state of an output folder is pickled with its manifest marshalled (cache.OutputState); one an older
+    site_builder left, with the manifest pickled as a dict, reads as well."""
+    import pickle
+
+    from site_builder.build.cache import OutputState
+
+    state = OutputState({"index.html": (10, 1_700_000_000_123_456_789, 42), "数据/a b.csv": (0, 1, 2)},
+                        {"xugou/shili": "k1"}, {"pagefind": "k2"}, b"site", 1_700_000_000_000_000_000)
+    assert pickle.loads(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)) == state
+    older = OutputState.__new__(OutputState)  # what unpickling an older state does
+    older.__setstate__({"manifest": dict(state.manifest), "departments": state.departments, "shards": state.shards,
+                        "site": b"site"})
+    assert older.manifest == state.manifest and older.since == 0

@@ -33,6 +33,7 @@ import contextlib
 import fcntl
 import gc
 import hashlib
+import marshal
 import os
 import pickle
 import shutil
@@ -76,6 +77,15 @@ class OutputState:
     shards: dict[str, str]
     site: bytes = b""  # what every page read (SiteInputs' "site": the code, where the content is)
     since: int = 0  # when ``manifest`` was taken (manifest.stamp: a file changed later has a later ctime); 0: unknown
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with its manifest marshalled: at 10,000 department-years pickle took 0.2 to 0.4 s to write
+        the 144,000 files' signatures after every build, marshal 0.06 s (and as long to read)."""
+        return {**self.__dict__, "manifest": marshal.dumps(self.manifest)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        manifest = state["manifest"]  # a dict in the state an older site_builder left
+        self.__dict__.update(state, manifest=manifest if isinstance(manifest, dict) else marshal.loads(manifest))
 
 
 @dataclass
