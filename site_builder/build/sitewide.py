@@ -24,7 +24,7 @@ from ..site.completeness import (SCORECARD_PATHS, LazyScorecards, scorecard_csv,
 from ..site.downloads import (SCHEMA_SOURCE, SITE_NOTES, Download, Piece, YearBytes, download, links, site_file_pieces,
                               site_file_specs, year_page)
 from ..site.pages import scorecard_page, site_pages
-from ..site.regions import group_departments, region_names, region_trees
+from ..site.regions import Regions, group_departments
 from ..site.render import Theme
 from ..site.routes import DuplicatePath, Route, RouteTable
 from .context import BuildContext
@@ -74,13 +74,14 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
                                         years, last, state)
         # while the site-wide files are written (mostly copying and hashing, which leave the interpreter free)
         departments = group_departments(entries)
-        names = region_names(departments)
-        trees = region_trees(departments, names)
+        regions = Regions(departments)  # their names and trees worked out when a page that shows them is rendered
         keys_of = PageKeys(store, ordered, cards, years, last, state, lines) if store is not None else None
+        if keys_of is not None:
+            keys_of.register_departments(entries, departments, regions)
         if store is not None:
             site_files = spliced()
     lazy = LazyScorecards(ordered, cards, items, lines) if store is not None else None
-    planned = list(site_pages(departments, names, trees, config, md, defer,
+    planned = list(site_pages(departments, regions, config, md, defer,
                               scorecards=scorecard_pages(ordered, cards, items) if lazy is None else (),
                               site_links=links(site_files, SITE_NOTES)))
     if lazy is not None:
@@ -102,6 +103,8 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
         writer.keep_all(held)
     fresh = pages if keys_of is None else reuse_pages(writer, keys_of.of_templates({route.template for route, _ in pages}),
                                                       pages, last, state)
+    if any(route.template in ("home.html", "region.html") for route, _ in fresh):
+        regions.trees  # worked out once here, not in each process that renders pages (parallel.py)
     site_described = render_pages(env, fresh, writer, lambda route: page_url(route, config), ctx.workers)
     if described is not None:
         described.update(site_described)

@@ -182,6 +182,18 @@ class PageKeys:
             scores.append(rel + b"\0" + known[0] + known[1])
         self._scores = digest(b"scorecards", *scores)
 
+    def register_departments(self, entries: Sequence[Entry], departments: object, regions: object) -> None:
+        """Fingerprint ``departments`` (``site.regions.group_departments`` of ``entries``, in that order) and their
+        ``regions`` (``site.regions.Regions``) by the fingerprints of ``entries``: both are functions of those
+        entries and the site's code (in every key), so the 12,000 links of their trees at 10,000
+        department-years are never fingerprinted one by one."""
+        try:
+            whole = digest(b"departments", *[self._fingerprints.of(entry) for entry in entries])
+        except Uncacheable:  # an entry not registered: the pages that show them are rendered
+            return
+        self._fingerprints.register(departments, whole)
+        self._fingerprints.register(regions, digest(b"regions", whole))
+
     def of_templates(self, templates: Iterable[str]) -> PageKeys:
         """These keys, of pages rendered with ``templates`` (and the templates they include): the site's code,
         its configuration, the items and those templates are in every key."""

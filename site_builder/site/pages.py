@@ -22,7 +22,7 @@ from ..config import SiteConfig
 from ..content.load import Entry, display_path
 from .lines import lines_path, lines_view
 from .markup import MarkdownRenderer
-from .regions import Department, home_view, region_view
+from .regions import Department, Regions, home_view, region_view
 from .routes import Link, entry_path
 from .site_views import about_view, glossary_page_view, not_found_view, search_page_view
 from .views import SiteView, department_view, year_view
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ..content.checks import Check
     from .completeness import CompletenessView, ScorecardPageView
     from .downloads import DownloadLink
-    from .regions import RegionTree
+    from .site_views import AboutView
 
 Planned = tuple[str, str, str, Any]
 """A page as planned: (path, template, owner, view); the owner is what a duplicate path names."""
@@ -79,13 +79,14 @@ def department_pages(dept: Department, checks: dict[tuple[str, ...], list[Check]
             yield path, template, display_path(pair.newer.path), view
 
 
-def site_pages(departments: Sequence[Department], names: Names, trees: dict[tuple[str, ...], RegionTree],
-               config: SiteConfig, md: MarkdownRenderer, derive: Derive, *,
-               scorecards: Sequence[ScorecardPageView], site_links: tuple[DownloadLink, ...]) -> Iterator[Planned]:
-    """The site-wide pages. ``departments`` may be summaries: only their metadata and glossaries are read."""
-    yield routes.HOME, "home.html", "the home page", derive(home_view, departments, trees, config.title)
+def site_pages(departments: Sequence[Department], regions: Regions, config: SiteConfig, md: MarkdownRenderer,
+               derive: Derive, *, scorecards: Sequence[ScorecardPageView],
+               site_links: tuple[DownloadLink, ...]) -> Iterator[Planned]:
+    """The site-wide pages. ``departments`` may be summaries: only their metadata and glossaries are read;
+    ``regions``: theirs, whose names and trees the views that show them read when they are derived."""
+    yield routes.HOME, "home.html", "the home page", derive(home_view, departments, regions, config.title)
     yield routes.GLOSSARY, "glossary.html", "the glossary", derive(glossary_page_view, departments, md)
-    yield routes.ABOUT, "about.html", "the about page", derive(about_view, departments, names, site_links)
+    yield routes.ABOUT, "about.html", "the about page", derive(about_page_view, departments, regions, site_links)
     for scorecard in scorecards:
         yield scorecard_page(scorecard.path, scorecard)
     yield routes.NOT_FOUND, "404.html", "the 404 page", not_found_view()
@@ -93,7 +94,13 @@ def site_pages(departments: Sequence[Department], names: Names, trees: dict[tupl
     region_slugs = sorted({d.region_slugs[: i + 1] for d in departments for i in range(len(d.region_slugs))})
     for slugs in region_slugs:
         yield (routes.region_path(slugs), "region.html", f"the region page of {'/'.join(slugs)}",
-               derive(region_view, slugs, trees, names))
+               derive(region_view, slugs, regions))
+
+
+def about_page_view(departments: Sequence[Department], regions: Regions,
+                    downloads: Sequence[DownloadLink] = ()) -> AboutView:
+    """``about_view``, the regions' names read when it is derived."""
+    return about_view(departments, regions.names, downloads)
 
 
 def scorecard_page(path: str, view: Any) -> Planned:

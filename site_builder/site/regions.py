@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from . import routes
 from ..content.load import Entry
@@ -43,6 +44,8 @@ def region_names(departments: Sequence[Department]) -> dict[tuple[str, ...], str
     names: dict[tuple[str, ...], str] = {}
     for dept in departments:
         for entry in dept.entries:
+            if entry.region_slugs in names:  # a file before named it, and every region above it
+                continue
             for i, name in enumerate(entry.model.meta.region.names):
                 names.setdefault(entry.region_slugs[: i + 1], name)
     return names
@@ -96,6 +99,24 @@ def region_trees(departments: Sequence[Department], names: dict[tuple[str, ...],
     return trees
 
 
+class Regions:
+    """The regions of a site's ``departments``: their names (``region_names``) and trees (``region_trees``),
+    each worked out when first read. The site-wide pages' views are given this, so that a warm build that
+    renders none of the pages that show them (build/sitewide.py) works out neither: at 10,000 department-years,
+    12,000 links."""
+
+    def __init__(self, departments: Sequence[Department]) -> None:
+        self.departments = departments
+
+    @cached_property
+    def names(self) -> dict[tuple[str, ...], str]:
+        return region_names(self.departments)
+
+    @cached_property
+    def trees(self) -> dict[tuple[str, ...], RegionTree]:
+        return region_trees(self.departments, self.names)
+
+
 def pruned(tree: RegionTree, depth: int) -> RegionTree:
     """``tree`` down to ``depth`` levels of regions; deeper regions show as a link and a count."""
     if depth == 0:
@@ -111,7 +132,8 @@ class RegionView:
     tree: RegionTree
 
 
-def region_view(slugs: tuple[str, ...], trees: dict[tuple[str, ...], RegionTree], names: dict[tuple[str, ...], str]) -> RegionView:
+def region_view(slugs: tuple[str, ...], regions: Regions) -> RegionView:
+    trees, names = regions.trees, regions.names
     full = " ".join(names[slugs[: i + 1]] for i in range(len(slugs)))
     tree = trees[slugs]
     return RegionView(routes.region_path(slugs), full, tuple(breadcrumbs(names, slugs[:-1])),
@@ -129,7 +151,8 @@ class HomeView:
     department_years: int
 
 
-def home_view(departments: Sequence[Department], trees: dict[tuple[str, ...], RegionTree], site_title: str) -> HomeView:
+def home_view(departments: Sequence[Department], regions: Regions, site_title: str) -> HomeView:
+    trees = regions.trees
     entries = [e for d in departments for e in d.entries]
     newest = sorted(entries, key=lambda e: (-e.model.meta.year, e.model.meta.published is None,
                                             -(e.model.meta.published.toordinal() if e.model.meta.published else 0),
