@@ -35,6 +35,7 @@ builds are byte-identical.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import ctypes
 import hashlib
@@ -376,23 +377,30 @@ def assign_shards(pages: list[str], department: Callable[[str], str], limit: int
     leaves every other shard as it was, with the same pages and the same name. Returns (name, pages)
     in hash order, each shard's pages in path order; the name is the range's bits.
     """
-    def bits(rel: str) -> str:
-        return format(int.from_bytes(hashlib.sha256(department(rel).encode()).digest()[:8]
-                                     + hashlib.sha256(rel.encode()).digest()[:8], "big"), "0128b")
-
-    keyed = sorted((bits(rel), rel) for rel in pages)
+    tops: dict[str, int] = {}  # each department's half of the hash, worked out once (not once a page)
+    keyed = []
+    for rel in pages:
+        folder = department(rel)
+        top = tops.get(folder)
+        if top is None:
+            top = tops[folder] = int.from_bytes(hashlib.sha256(folder.encode()).digest()[:8], "big") << 64
+        keyed.append((top | int.from_bytes(hashlib.sha256(rel.encode()).digest()[:8], "big"), rel))
+    keyed.sort()
+    keys = [key for key, _ in keyed]
     shards: list[tuple[str, list[str]]] = []
 
-    def split(prefix: str, items: list[tuple[str, str]]) -> None:
-        if len(items) <= limit or len(prefix) == 128:
-            if items:
-                shards.append((prefix, sorted(rel for _, rel in items)))
+    def split(prefix: str, value: int, start: int, end: int) -> None:
+        """``keyed[start:end]``: the pages whose hash starts with the bits ``prefix`` (``value``, the rest 0)."""
+        if end - start <= limit or len(prefix) == 128:
+            if end > start:
+                shards.append((prefix, sorted(rel for _, rel in keyed[start:end])))
             return
-        zero = [item for item in items if item[0][len(prefix)] == "0"]
-        split(prefix + "0", zero)
-        split(prefix + "1", items[len(zero):])
+        one = value | 1 << (127 - len(prefix))
+        middle = bisect.bisect_left(keys, one, start, end)  # the first page whose next bit is 1
+        split(prefix + "0", value, start, middle)
+        split(prefix + "1", one, middle, end)
 
-    split("", keyed)
+    split("", 0, 0, len(keyed))
     return shards
 
 
