@@ -219,7 +219,12 @@ class PatchWriter:
             self._previous = self.check.result()  # as it is: the files the preview replaced since included
         site, temp = os.fspath(self._site), os.fspath(self._temp)
         made: set[str] = set()
-        manifest = {rel: sig for rel, sig in self._previous.items() if rel in self._claimed}
+        # by set operations and a copy, in C: at 10,000 department-years a comprehension over the 144,000 paths
+        # of the site took 0.1 s of the commit
+        gone = sorted(self._previous.keys() - self._claimed)
+        manifest = dict(self._previous)
+        for rel in gone:
+            del manifest[rel]
         aside: list[str] = []  # the large files replaced, linked into the staging folder (``_link_aside``)
         for rel in self._staged:
             folder = rel.rpartition("/")[0]
@@ -237,7 +242,6 @@ class PatchWriter:
             os.replace(source, target)
             self.changed += 1
             manifest[rel] = signature(os.stat(target))
-        gone = sorted(rel for rel in self._previous if rel not in self._claimed)
         folders: set[str] = set()
         self.changed += len(gone)
         for rel in gone:
@@ -332,20 +336,18 @@ class InPlaceShards:
         # each bundle's own files in the output folder, by its folder: ``pagefind`` (but for the other
         # shards' folders inside it) and ``pagefind/shard-*``, found in one pass (not one per shard)
         self._files: dict[str, list[str]] = {}
-        for path in writer.previous_files():
-            if path.startswith(BUNDLE + "/"):
-                inside = path[len(BUNDLE) + 1:]
-                folder = BUNDLE + "/" + inside.partition("/")[0] if inside.startswith("shard-") else BUNDLE
-                self._files.setdefault(folder, []).append(path)
+        start = len(BUNDLE) + 1
+        for path in [path for path in writer.previous_files() if path.startswith(BUNDLE + "/")]:
+            inside = path[start:]
+            folder = BUNDLE + "/" + inside.partition("/")[0] if inside.startswith("shard-") else BUNDLE
+            self._files.setdefault(folder, []).append(path)
 
     def fetch(self, key: str, output: Path) -> bool:
         rel = output.relative_to(self.writer.temp).as_posix()
         if self.holds.get(rel) != key or not self.store.use(key, output):
             return self.store.fetch(key, output)
         entry, listing = rel + "/" + ENTRY, rel + "/" + SHARDS
-        for path in self._files.get(rel, ()):
-            if path not in (entry, listing):
-                self.writer.keep(path)
+        self.writer.keep_all([path for path in self._files.get(rel, ()) if path != entry and path != listing])
         shutil.copyfile(os.path.join(self.writer.output_site, entry), self.writer.reserve(entry))
         return True
 
