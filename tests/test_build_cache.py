@@ -26,7 +26,7 @@ import pytest
 from buildkit import hashes, leftovers
 from editkit import EDITS, edit, edit_site
 from sitekit import MINIMAL_PATH, two_department_site
-from site_builder.build import engine, patch
+from site_builder.build import departments, engine, parallel, patch
 from site_builder.build.cache import PersistentCache
 from site_builder.search import ahead, index as search
 from site_builder.build.engine import build_site
@@ -91,6 +91,33 @@ def test_a_build_through_the_cache_writes_what_a_cold_build_writes_after_every_k
                 assert rerun < len(list((output / "pagefind").glob("shard-*"))) + 1, what
         before = got
     assert rerun >= 1
+
+
+def test_a_warm_build_begins_the_departments_the_cache_lacks_on_a_worker_while_it_loads_the_others(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The department an edit changed is built on a forked worker while the building process loads the others'
+    summaries (departments.begin_departments); one the cache keeps but whose file was changed by hand is built
+    after, in the building process. The same files as a cold build either way."""
+    monkeypatch.setattr(departments, "BEGIN_BESIDE", 2)  # a site of three departments: two to load beside
+    begun: list[int] = []
+    start = parallel.start_forked
+    monkeypatch.setattr(parallel, "start_forked", lambda work, tasks, *args, **kwargs:
+                        begun.append(len(tasks)) or start(work, tasks, *args, **kwargs))
+    root = edit_site(tmp_path / "site", "虚构缓存站")
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    assert build(root, output, cache) == 0 and begun == []  # cold: nothing to load, built as before
+    for number, (change, by_hand) in enumerate([(EDITS[0], False), (EDITS[4], True)]):
+        change.apply(root)
+        if by_hand:  # a page of a department the edit leaves alone: the cache's link to it sees the change too
+            with open(output / "xugou/xugou-shi/linxian/gongan/2020/index.html", "ab") as f:
+                f.write("<!-- 虚构的手工改动 -->".encode())
+        begun.clear()
+        assert build(root, output, cache) == DEPARTMENTS - 1 - by_hand
+        assert begun and set(begun) == {1}, change.what  # the department edited, on a worker of its own (the build
+        # in place that finds the output changed by hand stops, and builds into a new folder: begun again)
+        expected = tmp_path / f"cold-{number}"
+        assert build(root, expected, None) == 0
+        assert hashes(output) == hashes(expected), change.what
 
 
 def test_a_kept_file_changed_by_hand_is_not_used(tmp_path: Path) -> None:

@@ -304,14 +304,22 @@ class PersistentCache(ShardCache):
         self.summaries[key] = summary
         return summary
 
+    def stored(self) -> set[str]:
+        """The keys of the departments the cache keeps (whether their files are still as kept is not looked at)."""
+        try:
+            return set(os.listdir(self._entries))
+        except OSError:
+            return set()
+
     def kept_summaries(self, groups: Sequence[Sequence[Path]], keys: Sequence[str | None],
-                       verify: Sequence[bool]) -> list[Any | None]:
+                       verify: Sequence[bool], skip: Sequence[bool] = ()) -> list[Any | None]:
         """``summary`` of each department of ``groups`` that has a key, with or without ``verify``; None
-        for the others. The garbage collector waits meanwhile (stored.paused_gc), and never scans them after
-        (``hold``)."""
+        for the others, and for those to ``skip``. The garbage collector waits meanwhile (stored.paused_gc), and
+        never scans them after (``hold``)."""
+        skip = skip or [False] * len(groups)
         with stored.paused_gc():
-            kept = [self.summary(key, check, files) if key is not None else None
-                    for files, key, check in zip(groups, keys, verify)]
+            kept = [self.summary(key, check, files) if key is not None and not gone else None
+                    for files, key, check, gone in zip(groups, keys, verify, skip)]
             self.hold()
         return kept
 

@@ -60,6 +60,7 @@ from .writer import Writer
 MIN_DEPARTMENTS = 24  # below this, forking workers costs more than it saves
 CHUNK = 4  # departments handed to a worker at a time
 COLLECT_EVERY = 16  # departments between two garbage collections
+BEGIN_BESIDE = MIN_DEPARTMENTS  # departments to load from the build cache that pay for a worker beside (begin_departments)
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,20 @@ def build_departments(ctx: BuildContext, groups: Sequence[Sequence[Path]], into:
     work = partial(build_department, ctx, into=into, stop=multiprocessing.get_context("fork").Event(), loose=loose,
                    sources=sources, made=made)
     return parallel.run_forked(work, groups, count, chunk=CHUNK, collect_every=COLLECT_EVERY)
+
+
+def begin_departments(ctx: BuildContext, groups: Sequence[Sequence[Path]], into: Destination, *, beside: int,
+                      sources: Sources | None = None, made: Made | None = None) -> parallel.Forked:
+    """``build_departments`` of ``groups`` begun now, on forked workers, when the building process has ``beside``
+    departments to take from the build cache meanwhile (a warm build: loading their summaries took as long as
+    building the one department that changed, at 10,000 department-years) and its files are not kept parsed
+    (``sources``: the preview's, which a worker would parse for nothing); else made when its results are asked for."""
+    count = min(ctx.workers if ctx.workers is not None else parallel.workers_available(), len(groups))
+    if sources is not None or beside < BEGIN_BESIDE or not groups or count < 1 or not parallel.can_fork() \
+            or (ctx.workers is not None and ctx.workers <= 1):
+        return parallel.Forked(lambda: build_departments(ctx, groups, into, sources=sources, made=made), lambda: None)
+    work = partial(build_department, ctx, into=into, stop=multiprocessing.get_context("fork").Event(), made=made)
+    return parallel.start_forked(work, groups, count, chunk=CHUNK, collect_every=COLLECT_EVERY)
 
 
 def site_entries(summaries: Iterable[Summary], reporter: Reporter) -> list[Entry]:

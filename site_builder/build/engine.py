@@ -38,7 +38,7 @@ from ..site.render import TemplateProblem, compile_templates, find_theme, make_e
 from .cache import OutputState, PersistentCache, department_files, open_cache, template_cache
 from .inputs import SiteInputs
 from .context import BuildContext
-from .departments import Destination, build_departments, department_folders, site_entries
+from .departments import Destination, begin_departments, build_departments, department_folders, site_entries
 from . import patch
 from .patch import PatchWriter, scan
 from .manifest import stamp
@@ -299,14 +299,27 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
     holds = holds or {}
     # whether the output folder holds each department as it is now (its files then need no checking)
     held = [key is not None and holds.get(folder) == key for folder, key in zip(folders, keys)]
-    kept = store.kept_summaries(groups, keys, [not here for here in held]) if store is not None else [None] * len(groups)
-    built = iter(build_departments(ctx, [files for files, summary in zip(groups, kept) if summary is None],
-                                   Destination(writer.temp, segmented), sources=warm,
-                                   made=warm.made if warm is not None else None))
+    # the departments the cache does not keep are begun first, on a worker of their own, while the others load
+    stored = store.stored() if store is not None else set()
+    absent = [key is None or key not in stored for key in keys]
+    destination = Destination(writer.temp, segmented)
+    made = warm.made if warm is not None else None
+    begun = begin_departments(ctx, [files for files, gone in zip(groups, absent) if gone], destination,
+                              beside=absent.count(False), sources=warm, made=made)
+    try:
+        kept = store.kept_summaries(groups, keys, [not here for here in held], absent) if store is not None \
+            else [None] * len(groups)
+    except BaseException:
+        begun.close()
+        raise
+    built = iter(begun.results())
+    # those it keeps but could not use (a file of theirs changed on disk since): made now
+    failed = [files for files, summary, gone in zip(groups, kept, absent) if summary is None and not gone]
+    again = iter(build_departments(ctx, failed, destination, sources=warm, made=made) if failed else ())
     if warm is not None:
         warm.made.forget()  # the pages the preview's quick answer rendered are the site's now, or no longer apply
         warm.forget_files_but({(path, ctx.content_root) for files in groups for path in files})
-    summaries = [summary if summary is not None else next(built) for summary in kept]
+    summaries = [summary if summary is not None else next(built if gone else again) for summary, gone in zip(kept, absent)]
     for summary in summaries:
         reporter.extend(summary.problems)
     entries = site_entries(summaries, reporter)

@@ -123,6 +123,27 @@ def run_forked(work: Callable[[T], R], tasks: Sequence[T], count: int, *, chunk:
     With ``collect_every``, a worker never scans what it inherited (``gc.freeze``) and collects after
     that many tasks (see ``run_serial``).
     """
+    return start_forked(work, tasks, count, chunk=chunk, collect_every=collect_every).results()
+
+
+class Forked:
+    """Workers forked by ``start_forked``: ``results()`` waits for them; ``close()`` ends those still running
+    (``results`` does, however it ends)."""
+
+    def __init__(self, results: Callable[[], list[Any]], close: Callable[[], None]) -> None:
+        self._results, self.close = results, close
+
+    def results(self) -> list[Any]:
+        try:
+            return self._results()
+        finally:
+            self.close()
+
+
+def start_forked(work: Callable[[T], R], tasks: Sequence[T], count: int, *, chunk: int = 1,
+                 collect_every: int | None = None) -> Forked:
+    """``run_forked`` begun: the workers are forked now, and work while this process does something else;
+    ``results()`` of what this returns waits for them (a caller that does not call it calls ``close()``)."""
     context = multiprocessing.get_context("fork")
     taken = context.Value("q", 0)  # the next task not yet taken
     receivers: list[Connection] = []
@@ -151,7 +172,14 @@ def run_forked(work: Callable[[T], R], tasks: Sequence[T], count: int, *, chunk:
         finally:
             sender.close()
 
-    results: list[Any] = [None] * len(tasks)
+    def close() -> None:
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+            process.join()
+        for receiver in receivers:
+            receiver.close()
+
     try:
         for number in range(count):
             receiver, sender = context.Pipe(duplex=False)
@@ -160,6 +188,12 @@ def run_forked(work: Callable[[T], R], tasks: Sequence[T], count: int, *, chunk:
             sender.close()
             receivers.append(receiver)
             processes.append(process)
+    except BaseException:
+        close()
+        raise
+
+    def collect() -> list[Any]:
+        results: list[Any] = [None] * len(tasks)
         running = dict(zip(receivers, processes))
         while running:
             for receiver in wait(list(running)):
@@ -176,13 +210,8 @@ def run_forked(work: Callable[[T], R], tasks: Sequence[T], count: int, *, chunk:
                 else:
                     results[message[0]] = message[1]
         return results
-    finally:
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-            process.join()
-        for receiver in receivers:
-            receiver.close()
+
+    return Forked(collect, close)
 
 
 def render_pages(env: jinja2.Environment, pages: Sequence[Page], writer: Claims, url_for: UrlFor,
