@@ -61,6 +61,7 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("derive/opendata.py", "cache _label_fields"): "a pure function of a model class: which naming fields it has",
     ("build/stored.py", "cache _small"): "a pure function of a model class and plain values: the frozen model of them",
     ("build/stored.py", "cache _mark"): "a pure function of plain values: the frozen scorecard mark of them",
+    ("build/stored.py", "cache _marked"): "a pure function of bytes: the frozen scorecard mark they describe",
     ("build/writer.py", "_renameat2"): "libc's renameat2 (or None), looked up once at import and never rebound",
 }
 

@@ -198,7 +198,7 @@ class PersistentCache(ShardCache):
         self._used: set[str] = set()
         # page → the cache entry that holds its segmented copy (of departments taken as kept); the copy's path is
         # made only when the index asks for it (a Path a page: 0.4 s of a warm build at 10,000 department-years)
-        self._segmented: dict[str, Path] = {}
+        self._segmented: dict[str, str] = {}
         self.frozen = False  # whether ``hold`` froze objects, thawed when the cache closes
         self._entries = os.path.join(folder, _DEPARTMENTS, "")  # a department's entry: this and its key
         with stored.paused_gc():
@@ -328,13 +328,14 @@ class PersistentCache(ShardCache):
         (None: they are in the output folder already, which a warm build updates in place); the search
         index's segmented copies of its pages are offered to the index (``segmented``), which takes
         those of the shards it indexes again."""
-        entry = self.folder / _DEPARTMENTS / key
-        made: set[Path] = set()
-        for rel in department_files(summary):
-            if folder is not None:
-                _link(entry / _FILES / rel, folder / rel, made)
-            if rel.endswith(".html"):
-                self._segmented[rel] = entry
+        entry = self._entries + key
+        if folder is not None:
+            files = Path(entry, _FILES)
+            made: set[Path] = set()
+            for rel in department_files(summary):
+                _link(files / rel, folder / rel, made)
+        # its HTML pages: those it described (departments.build_department), in one call
+        self._segmented.update(dict.fromkeys(summary.described, entry))
         self._used.add(key)
         self.stats.reused += 1
 

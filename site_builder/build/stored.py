@@ -9,7 +9,8 @@ so what a load costs is paid that many times. The file is a marshal frame of thr
   ``__setstate__`` would (its fields as they were, no validation) in one call; a model of plain values
   (a scorecard item, a region) and a scorecard mark are one object for every equal one, made once in the
   process (``_small``, ``_mark``: every department's marks share the site's items); each entry's line keys
-  are the department's; an entry's path is, when it is that, the path of the content file the build was
+  are the department's, and its lines one dict for the entries that have the same (a department's years, most
+  often: the entries only read them); an entry's path is, when it is that, the path of the content file the build was
   given (not made again);
 - the rest (the years' files and the comparisons' downloads as the catalogue describes them, which only a
   department's catalogue lines read: listings.py copies them from the last build's catalogue; the site-wide stage reads
@@ -113,15 +114,22 @@ class _Pickler(pickle.Pickler):
         if kind is Mark:
             item = _shareable(obj.item)
             if item is not None:
-                return _mark, (self._once(item), obj.state, obj.note)
+                return _marked, (self._mark_bytes(item, obj.state, obj.note),)
         elif kind is Scorecard:
             return copyreg.__newobj__, (kind,), {**vars(obj), "marks": tuple(self._equal(m) for m in obj.marks)}
-        elif kind is Entry:
-            lines = {self._equal(key): line for key, line in obj.lines.items()}
+        elif kind is Entry:  # its department's other entries have the same lines, most often: one dict for them
+            lines = self._first.setdefault((dict, tuple(obj.lines.items())),
+                                           {self._equal(key): line for key, line in obj.lines.items()})
             return copyreg.__newobj__, (kind,), {**vars(obj), "path": os.fspath(obj.path), "lines": lines}
         elif kind is Route:
             return copyreg.__newobj__, (kind,), {name: self._equal(value) for name, value in vars(obj).items()}
         return NotImplemented
+
+    def _mark_bytes(self, item: tuple[Any, ...], state: str, note: str) -> bytes:
+        """The bytes that ``_marked`` makes a mark of: the same for equal marks, whatever the process."""
+        cls, names, values, fields_set, mappings = item
+        return pickle.dumps((cls, names, values, tuple(sorted(fields_set)), mappings, state, note),
+                            protocol=pickle.HIGHEST_PROTOCOL)
 
     def _once(self, args: tuple[Any, ...]) -> tuple[Any, ...]:
         """The arguments ``args`` of ``_small``, one object for equal ones, their field names and fields set too
@@ -207,6 +215,14 @@ def _small(cls: type[BaseModel], names: tuple[str, ...], values: tuple[Any, ...]
     for number in mappings:
         fields[names[number]] = dict(values[number])
     return _model(cls, fields, set(fields_set))
+
+
+@functools.lru_cache(maxsize=SHARED)
+def _marked(data: bytes) -> Mark:
+    """``_mark`` of what ``data`` holds (``_Pickler._mark_bytes``): a frame holds a mark as one bytes object, which
+    is all it unpickles of it but once in the process (its item's fields, in a tuple per frame, were 15% of it)."""
+    cls, names, values, fields_set, mappings, state, note = pickle.loads(data)
+    return _mark((cls, names, values, frozenset(fields_set), mappings), state, note)
 
 
 @functools.lru_cache(maxsize=SHARED)
