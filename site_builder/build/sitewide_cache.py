@@ -35,7 +35,7 @@ from typing import Any
 
 from ..content.load import Entry
 from ..derive.scorecard import Scorecard
-from ..site.completeness import score_line
+from ..site.completeness import dump_line, score_line
 from .cache import OUTPUTS_KEPT, PersistentCache
 from .departments import Summary
 from .fingerprint import Deferred, Fingerprints, Uncacheable, digest
@@ -176,7 +176,7 @@ class PageKeys:
             if lines is not None and card is not None:
                 line = last.lines.get(key)
                 if line is None:
-                    line = pickle.dumps(score_line(entry, card), protocol=pickle.HIGHEST_PROTOCOL)
+                    line = dump_line(score_line(entry, card))
                 state.lines[key] = lines[entry.rel] = line
             self._fingerprints.register(entry, known[0])
             scores.append(rel + b"\0" + known[0] + known[1])

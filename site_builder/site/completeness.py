@@ -17,7 +17,8 @@ import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -79,8 +80,10 @@ def completeness_view(card: Scorecard) -> CompletenessView:
 # The site-wide table
 
 
-@dataclass(frozen=True)
-class ScoreRow:
+class ScoreRow(NamedTuple):
+    """A row of the site-wide table: a tuple (10,000 rows on each page are made again whenever a score changes; as a
+    frozen dataclass, a row took five times as long to make)."""
+
     rank: int  # by score; equal scores share a rank; 0: only partly assessed (未收录), not ranked
     link: Link  # the department-year page; its text is the department
     label: str  # 2020年预算
@@ -149,6 +152,18 @@ def score_line(entry: Entry, card: Scorecard) -> ScoreLine:
             "100.0" if whole else str(card.assessed_share))
 
 
+def dump_line(line: ScoreLine) -> bytes:
+    """``line`` as the site-wide state keeps it (build/sitewide_cache.py): pickled without its score's Decimal, which
+    its text (``line[7]``) gives again exactly, and whose unpickling looked the class up for each of 10,000 lines."""
+    return pickle.dumps(line[:1] + line[2:], protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_line(data: bytes) -> ScoreLine:
+    """The ScoreLine ``dump_line`` made ``data`` of."""
+    plain = pickle.loads(data)
+    return (plain[0], Decimal(plain[6])) + plain[1:]  # type: ignore[no-any-return]
+
+
 def score_rows(ranked: Sequence[ScoreLine]) -> list[ScoreRow]:
     """A row per department-year of ``ranked`` (sorted by score, highest first, the partly assessed last);
     ties share a rank.
@@ -158,11 +173,12 @@ def score_rows(ranked: Sequence[ScoreLine]) -> list[ScoreRow]:
     """
     rows: list[ScoreRow] = []
     rank, last = 0, None
+    row = ScoreRow._make
     for i, line in enumerate(ranked):
         partial, score = line[0], line[1]
         rank = 0 if partial else rank if i and last == score else i + 1
         last = score
-        rows.append(ScoreRow(rank, Link(line[2], line[3]), *line[4:]))
+        rows.append(row((rank, Link(line[2], line[3])) + line[4:]))
     return rows
 
 
@@ -171,18 +187,22 @@ def scorecard_pages(entries: Sequence[Entry], cards: dict[tuple[str, ...], Score
     """The site-wide table in each order: by score (ties in path order), by region (path), by year (newest first).
     ``lines``: the ScoreLine of each department-year where the caller has it already."""
     known = lines or {}
-    keyed = sorted([(known.get(e.rel) or score_line(e, cards[e.rel]), e.rel) for e in entries],
-                   key=lambda p: (p[0][0], -p[0][1], p[1]))
-    rows = score_rows([line for line, _ in keyed])
-    pairs = [(rel, row) for (_, rel), row in zip(keyed, rows)]
-    unranked = len(pairs) + 1
+    by_path = sorted([(e.rel, known.get(e.rel) or score_line(e, cards[e.rel])) for e in entries], key=itemgetter(0))
+    ranked = [line for _, line in by_path]
+    # the ties of each order in path order: sorted from it (stable, also reversed), on the order's own keys only
+    order = sorted(range(len(ranked)), key=lambda i: (not ranked[i][0], ranked[i][1]), reverse=True)
+    rows = score_rows([ranked[i] for i in order])
+    in_path = rows.copy()
+    for row, i in zip(rows, order):
+        in_path[i] = row
+    unranked = len(rows) + 1
     orders = {
         "得分": rows,
-        "地区": [r for _, r in sorted(pairs, key=lambda p: p[0])],
-        "年度": [r for _, r in sorted(pairs, key=lambda p: (-p[1].year, p[1].rank or unranked, p[0]))],
+        "地区": in_path,
+        "年度": sorted(in_path, key=lambda r: (-r.year, r.rank or unranked)),
     }
     item_views = tuple(ItemView(i.section, i.name, i.weight, i.kind or "") for i in items.items)
-    scores = [cards[e.rel].score for e in entries]
+    scores = [line[1] for line in ranked]  # the cards' scores (a Scorecard works its score out at each call)
     average = str((sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)) if scores else ""
     links = tuple(Link(f"按{name}", path) for name, path in ORDERS)
     home = (Link("首页", routes.HOME),)
@@ -202,7 +222,7 @@ SCORECARD_PATHS = tuple(path for _, path in ORDERS)
 
 class LazyScorecards:
     """``scorecard_pages``, made when one of them is first asked for (``page(i)``), then kept. ``lines``: the
-    department-years' ScoreLines known by then, each pickled (the caller may fill it after making this)."""
+    department-years' ScoreLines known by then, each as ``dump_line`` made it (the caller may fill it after making this)."""
 
     def __init__(self, entries: Sequence[Entry], cards: dict[tuple[str, ...], Scorecard], items: ItemList,
                  lines: Mapping[tuple[str, ...], bytes] | None = None) -> None:
@@ -212,7 +232,7 @@ class LazyScorecards:
 
     def page(self, index: int) -> ScorecardPageView:
         if self._pages is None:
-            known = {rel: pickle.loads(line) for rel, line in self._lines.items()} if self._lines else None
+            known = {rel: load_line(line) for rel, line in self._lines.items()} if self._lines else None
             self._pages = scorecard_pages(*self._args, known)
         return self._pages[index]
 
