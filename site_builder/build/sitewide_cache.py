@@ -26,6 +26,7 @@ used, so a site edited by hand, or built since without the cache, is made afresh
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 from collections.abc import Iterable, Sequence
@@ -162,9 +163,14 @@ class PageKeys:
         items = inputs.digest("items", "")
         self._fingerprints = Fingerprints()
         scores = []
+        # a year's key: its path in the site and in content/, its JSON file's SHA-256 (none holds a NUL), and the items
+        keyed = hashlib.blake2b(b"entry\0" + items, digest_size=16)
         for entry in entries:
-            rel = "/".join(entry.rel).encode()
-            key = digest(b"entry", rel, str(entry.path).encode(), years.get((entry.rel, "json"), "").encode(), items)
+            text = "/".join(entry.rel)
+            rel = text.encode()
+            key_of = keyed.copy()
+            key_of.update(f"{text}\0{entry.path}\0{years.get((entry.rel, 'json'), '')}".encode())
+            key = key_of.digest()
             known = last.entries.get(key)
             if known is None:
                 glossary = entry.model.glossary
@@ -179,8 +185,8 @@ class PageKeys:
                     line = dump_line(score_line(entry, card))
                 state.lines[key] = lines[entry.rel] = line
             self._fingerprints.register(entry, known[0])
-            scores.append(rel + b"\0" + known[0] + known[1])
-        self._scores = digest(b"scorecards", *scores)
+            scores.append(rel + b"\0" + known[0] + known[1])  # a path holds no NUL; then two digests of 16 bytes
+        self._scores = digest(b"scorecards", b"".join(scores))
 
     def register_departments(self, entries: Sequence[Entry], departments: object, regions: object) -> None:
         """Fingerprint ``departments`` (``site.regions.group_departments`` of ``entries``, in that order) and their
