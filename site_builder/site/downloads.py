@@ -316,11 +316,14 @@ def _own_rows(entry: Entry, data: YearBytes, name: str, header: bytes) -> tuple[
     return (_without_header(own, header),) if own else ()  # a year without that file (a 预算 has no 决算 tables)
 
 
-def _row_pieces(entries: Sequence[Entry], data: YearBytes, name: str, header: bytes) -> Iterator[Piece]:
-    """A site-wide CSV: the header once, then each department-year's rows (its file without the header)."""
+def _row_pieces(entries: Sequence[Entry], data: YearBytes, name: str, header: bytes,
+                present: Callable[[Entry, str], bool] | None = None) -> Iterator[Piece]:
+    """A site-wide CSV: the header once, then each department-year's rows (its file without the header); with
+    ``present``, none for a year that has no such file (``present(entry, name)`` false), whose rows are none."""
     yield fixed_piece(header)
     for entry in entries:
-        yield header, (entry.rel, name), functools.partial(_own_rows, entry, data, name, header)
+        if present is None or present(entry, name):
+            yield header, (entry.rel, name), functools.partial(_own_rows, entry, data, name, header)
 
 
 def joined(pieces: Iterable[Piece]) -> Iterator[Part]:
@@ -333,20 +336,23 @@ SCHEMA_SOURCE: Source = ((), "schema")  # the schema's piece: the package's code
 
 
 def site_file_pieces(entries: Sequence[Entry], pages: Sequence[str], scorecard: Iterable[Piece],
-                     data: YearBytes) -> tuple[tuple[str, str, str, Iterator[Piece]], ...]:
+                     data: YearBytes, present: Callable[[Entry, str], bool] | None = None
+                     ) -> tuple[tuple[str, str, str, Iterator[Piece]], ...]:
     """The site-wide files as (path, title, kind, pieces), in the order the about page lists them.
 
     ``entries`` in path order; ``data(entry, "json" | "figures" | "indicators")`` gives the
     bytes of one of its files. The pieces are made as they are read, so that a full build
     can stream the largest files to disk without holding them, and make again only the
-    pieces whose department-year changed (build/splice.py).
+    pieces whose department-year changed (build/splice.py). ``present(entry, "final")``: whether a year has
+    决算 tables; without it, ``final.csv`` has a piece, empty, for each year that has none (a 预算).
     """
     return (
         (SITE_JSON, "全部部门年度：全部数据（JSON）", "site", site_json_pieces(entries, pages, data)),
         (SITE_FIGURES, "全部部门年度：全部数字（CSV）", "figures", _row_pieces(entries, data, "figures", FIGURES_HEADER)),
         (SITE_INDICATORS, "全部部门年度：绩效指标（CSV）", "indicators",
          _row_pieces(entries, data, "indicators", INDICATORS_HEADER)),
-        (SITE_FINAL, "全部决算：决算表，预算数与决算数（CSV）", "final", _row_pieces(entries, data, "final", FINAL_HEADER)),
+        (SITE_FINAL, "全部决算：决算表，预算数与决算数（CSV）", "final",
+         _row_pieces(entries, data, "final", FINAL_HEADER, present)),
         (SITE_SCORECARD, "全部部门年度：公开完整度（CSV）", "scorecard", iter(scorecard)),
         (SCHEMA, "内容文件格式（JSON Schema）", "schema", iter(((b"", SCHEMA_SOURCE, lambda: (schema_bytes(),)),))),
     )
