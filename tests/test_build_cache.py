@@ -26,7 +26,7 @@ import pytest
 from buildkit import hashes, leftovers
 from editkit import EDITS, edit, edit_site
 from sitekit import MINIMAL_PATH, two_department_site
-from site_builder.build import departments, engine, parallel, patch
+from site_builder.build import departments, engine, parallel, patch, stored
 from site_builder.build.cache import PersistentCache
 from site_builder.search import ahead, index as search
 from site_builder.build.engine import build_site
@@ -118,6 +118,25 @@ def test_a_warm_build_begins_the_departments_the_cache_lacks_on_a_worker_while_i
         expected = tmp_path / f"cold-{number}"
         assert build(root, expected, None) == 0
         assert hashes(output) == hashes(expected), change.what
+
+
+def test_a_warm_build_takes_the_summaries_from_the_heads_a_build_that_made_most_departments_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that made most departments keeps their summaries' heads in one file (stored.pack_heads); a build
+    in place takes the summaries from it, reading no department's own, and reads them one by one when that file
+    is unreadable. The same files either way."""
+    root = edit_site(tmp_path / "site", "虚构缓存站")
+    cache, output = tmp_path / "cache", tmp_path / "output"
+    assert build(root, output, cache) == 0 and (cache / "heads.pickle").is_file()
+    expected = hashes(output)
+    one_by_one: list[bytes] = []
+    unpack = stored.unpack
+    monkeypatch.setattr(stored, "unpack", lambda data, *args: one_by_one.append(data) or unpack(data, *args))
+    assert build(root, output, cache) == DEPARTMENTS and one_by_one == []
+    assert hashes(output) == expected
+    (cache / "heads.pickle").write_bytes(b"\x80\x05not heads")
+    assert build(root, output, cache) == DEPARTMENTS and len(one_by_one) == DEPARTMENTS
+    assert hashes(output) == expected
 
 
 def test_a_kept_file_changed_by_hand_is_not_used(tmp_path: Path) -> None:

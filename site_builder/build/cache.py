@@ -60,6 +60,7 @@ _RECORDS = "records.pickle"
 _OUTPUTS = "outputs.pickle"
 _DIGESTS = "digests.pickle"
 _TEMPLATES = "templates.pickle"  # SiteInputs.references
+_HEADS = "heads.pickle"  # the summaries' heads in one frame (stored.pack_heads), as the last build that made most left them
 _LAYOUT = "layout.pickle"  # the last index's shards (search/index.Layout)
 _JINJA = "jinja"  # template_cache
 OUTPUTS_KEPT = 4  # the output folders whose state is kept (output/, the preview's, a test's …)
@@ -209,6 +210,7 @@ class PersistentCache(ShardCache):
         self._next_records: dict[str, Record] = {}
         self.departments: dict[str, str] = {}  # department folder → its key in this build
         self._states: dict[str, Any] | None = None  # _output_states
+        self._heads: dict[str, tuple[dict[str, Any], bytes]] | None = None  # stored.read_heads, when first used
 
     def hold(self) -> None:
         """Let the garbage collector never scan what the process holds now (gc.freeze), until the cache
@@ -286,13 +288,18 @@ class PersistentCache(ShardCache):
         return h.hexdigest()
 
     def summary(self, key: str, verify: bool = True, files: Sequence[Path] = ()) -> Any | None:
-        """The summary kept under ``key``, when every file it lists is still as it was written (not looked
-        at without ``verify``: the files are not used, the output folder has them); else None. ``files``:
-        the department's content files, as this build names them (stored.unpack)."""
+        """The summary kept under ``key`` (an entry the cache has), when every file it lists is still as it was written
+        (not looked at without ``verify``: the output folder has them, and the heads file holds it, most often); else
+        None. ``files``: the department's content files, as this build names them (stored.unpack)."""
         entry = self._entries + key
-        if not verify and key in self._known and os.path.isfile(os.path.join(entry, _SUMMARY)):
+        if not verify and key in self._known:
             summary = self.summaries[key] = self._known[key]
             return summary
+        if not verify:
+            self._heads = stored.read_heads(self.folder / _HEADS) if self._heads is None else self._heads  # read once
+            if key in self._heads:
+                summary = self.summaries[key] = stored.summary_of(*self._heads[key], files)
+                return summary
         try:
             with open(os.path.join(entry, _SUMMARY), "rb") as f:
                 summary, stats = stored.unpack(f.read(), files, verify)
@@ -306,20 +313,17 @@ class PersistentCache(ShardCache):
 
     def stored(self) -> set[str]:
         """The keys of the departments the cache keeps (whether their files are still as kept is not looked at)."""
-        try:
-            return set(os.listdir(self._entries))
-        except OSError:
-            return set()
+        return set(os.listdir(self._entries))  # made by open_cache
 
     def kept_summaries(self, groups: Sequence[Sequence[Path]], keys: Sequence[str | None],
-                       verify: Sequence[bool], skip: Sequence[bool] = ()) -> list[Any | None]:
-        """``summary`` of each department of ``groups`` that has a key, with or without ``verify``; None
-        for the others, and for those to ``skip``. The garbage collector waits meanwhile (stored.paused_gc), and
+                       verify: Sequence[bool], present: set[str]) -> list[Any | None]:
+        """``summary`` of each department of ``groups`` whose key names an entry ``present`` (``stored``), with or
+        without ``verify``; None for the others. The garbage collector waits meanwhile (stored.paused_gc), and
         never scans them after (``hold``)."""
-        skip = skip or [False] * len(groups)
         with stored.paused_gc():
-            kept = [self.summary(key, check, files) if key is not None and not gone else None
-                    for files, key, check, gone in zip(groups, keys, verify, skip)]
+            kept = [self.summary(key, check, files) if key is not None and key in present else None
+                    for files, key, check in zip(groups, keys, verify)]
+            self._heads = {}  # what the summaries did not take of it (the heads of departments since changed) is freed
             self.hold()
         return kept
 
@@ -377,6 +381,8 @@ class PersistentCache(ShardCache):
                                                            protocol=pickle.HIGHEST_PROTOCOL))
         if self._used_shards:  # a build without the index keeps the last index's bundles
             self.prune_shards()
+        if self.stats.built * 2 > len(self._used):  # a cold build, or one that made most departments again
+            _store_file(self.folder / _HEADS, stored.pack_heads(self.summaries, sorted(self._used)))
 
 
 def _read_dict(path: Path) -> dict[Any, Any]:

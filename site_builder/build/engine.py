@@ -307,7 +307,7 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
     begun = begin_departments(ctx, [files for files, gone in zip(groups, absent) if gone], destination,
                               beside=absent.count(False), sources=warm, made=made)
     try:
-        kept = store.kept_summaries(groups, keys, [not here for here in held], absent) if store is not None \
+        kept = store.kept_summaries(groups, keys, [not here for here in held], stored) if store is not None \
             else [None] * len(groups)
     except BaseException:
         begun.close()

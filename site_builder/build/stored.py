@@ -18,6 +18,13 @@ so what a load costs is paid that many times. The file is a marshal frame of thr
   unpickled only when read (``Summary.__getattr__``);
 - the signatures of the files the entry keeps, read only when they are checked (``verify``).
 
+A build that made most departments (a cold one) also keeps every summary's head and rest in one file
+(``pack_heads``, a pickle per 512 departments), from which a warm build takes each department it keeps in the
+output folder as it is (no file of it checked): what the summaries share (strings, marks, models, lines) is then
+unpickled once a frame, not once a department, and one file is read rather than one a department: at 3,000
+department-years, 600 summaries loaded in 140 to 160 ms rather than 185 to 235. A department made since is read
+from its own file.
+
 The garbage collector is paused while summaries load (``paused_gc``): they are kept for the whole build, and
 collecting as they come would scan them again and again; they are frozen before it runs again (cache.py: ``hold``).
 """
@@ -32,9 +39,9 @@ import io
 import marshal
 import os
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import BaseModel
 
@@ -48,16 +55,14 @@ Stats = dict[str, tuple[int, int, int]]  # a kept file (relative to the entry) â
 
 _PLAIN = (str, int, type(None))  # no bool: equal to 1 and 0, a key of them would make one of True and 1
 SHARED = 4096  # small models and marks kept made (``_small``, ``_mark``): a site's items, marks and regions
+HEADS_FRAME = 512  # summaries a frame of ``pack_heads`` holds (the pickler's memo of 2,000 took 100 MB)
 
 
 def pack(summary: Summary, stats: Stats) -> bytes:
     """The bytes of ``summary`` (with ``stats``, the signatures of the files kept beside it) to store."""
-    fields = {name: value for name, value in vars(summary).items() if name not in LAZY and not name.startswith("_")}
-    fields["_years"] = tuple(summary.year_outputs())
     head = io.BytesIO()
-    _Pickler(head, _repeated([e.model for e in summary.entries])).dump(fields)
-    rest = pickle.dumps({name: getattr(summary, name) for name in LAZY}, protocol=pickle.HIGHEST_PROTOCOL)
-    return marshal.dumps((FORMAT, head.getvalue(), rest, marshal.dumps(stats)))
+    _Pickler(head, _repeated([e.model for e in summary.entries])).dump(_head(summary))
+    return marshal.dumps((FORMAT, head.getvalue(), _rest(summary), marshal.dumps(stats)))
 
 
 def unpack(data: bytes, files: Sequence[Path] = (), verify: bool = True) -> tuple[Summary, Stats | None]:
@@ -68,7 +73,49 @@ def unpack(data: bytes, files: Sequence[Path] = (), verify: bool = True) -> tupl
     version, head, rest, stats = marshal.loads(data)
     if version != FORMAT:
         raise ValueError(f"summary format {version}, not {FORMAT}")
-    fields = pickle.loads(head)
+    return summary_of(pickle.loads(head), rest, files), marshal.loads(stats) if verify else None
+
+
+def pack_heads(summaries: Mapping[str, Summary], keys: Sequence[str]) -> bytes:
+    """The heads of ``summaries`` (``pack``'s, each with the rest of its summary), by key, in one frame, which
+    ``unpack_heads`` loads at once: what they share (strings, marks, models) is unpickled once, not once a
+    department (a third less time at 3,000 department-years, and one file read rather than 600). ``keys``: those
+    of ``summaries`` to keep (the others are left out)."""
+    data = io.BytesIO()
+    keys = [key for key in keys if key in summaries]
+    pickle.dump((FORMAT, -(-len(keys) // HEADS_FRAME)), data, protocol=pickle.HIGHEST_PROTOCOL)
+    for start in range(0, len(keys), HEADS_FRAME):  # a pickle of its own (what the pickler memoizes stays within it)
+        part = {key: summaries[key] for key in keys[start:start + HEADS_FRAME]}
+        _Pickler(data, _repeated([e.model for s in part.values() for e in s.entries])).dump(
+            {key: (_head(summary), _rest(summary)) for key, summary in part.items()})
+    return data.getvalue()
+
+
+def read_heads(path: Path) -> dict[str, tuple[dict[str, Any], bytes]]:
+    """``unpack_heads`` of the file ``path``; empty when it is missing or unreadable (the summaries are then read
+    one by one)."""
+    try:
+        with open(path, "rb") as f:
+            return unpack_heads(f)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return {}
+
+
+def unpack_heads(file: BinaryIO) -> dict[str, tuple[dict[str, Any], bytes]]:
+    """The heads ``pack_heads`` stored in ``file``, by key: each made a summary by ``summary_of``.
+
+    Raises ValueError (or what unpickling raises) when ``file`` does not hold such heads."""
+    version, frames = pickle.load(file)
+    if version != FORMAT:
+        raise ValueError(f"heads format {version}, not {FORMAT}")
+    heads: dict[str, tuple[dict[str, Any], bytes]] = {}
+    for _ in range(frames):
+        heads.update(pickle.load(file))
+    return heads
+
+
+def summary_of(fields: dict[str, Any], rest: bytes, files: Sequence[Path] = ()) -> Summary:
+    """The summary of a head unpickled (``fields``) and the rest of it as stored (see ``unpack``)."""
     given = {os.fspath(path): path for path in files}
     for entry in fields["entries"]:
         state = vars(entry)
@@ -77,7 +124,22 @@ def unpack(data: bytes, files: Sequence[Path] = (), verify: bool = True) -> tupl
     summary = Summary.__new__(Summary)
     vars(summary).update(fields)
     vars(summary)["_rest"] = rest  # LAZY: unpickled when read
-    return summary, marshal.loads(stats) if verify else None
+    return summary
+
+
+def _head(summary: Summary) -> dict[str, Any]:
+    """What is pickled in a summary's head (see the module's docstring)."""
+    fields = {name: value for name, value in vars(summary).items() if name not in LAZY and not name.startswith("_")}
+    fields["_years"] = tuple(summary.year_outputs())
+    return fields
+
+
+def _rest(summary: Summary) -> bytes:
+    """The rest of a summary, pickled (as kept: a summary from the cache whose rest was not read)."""
+    kept = vars(summary).get("_rest")
+    if type(kept) is bytes:
+        return kept
+    return pickle.dumps({name: getattr(summary, name) for name in LAZY}, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 @contextlib.contextmanager
