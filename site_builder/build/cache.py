@@ -382,7 +382,7 @@ class PersistentCache(ShardCache):
         if self._used_shards:  # a build without the index keeps the last index's bundles
             self.prune_shards()
         if self.stats.built * 2 > len(self._used):  # a cold build, or one that made most departments again
-            _store_file(self.folder / _HEADS, stored.pack_heads(self.summaries, sorted(self._used)))
+            stored.write_heads(self.folder / _HEADS, self.summaries, sorted(self._used))
 
 
 def _read_dict(path: Path) -> dict[Any, Any]:
