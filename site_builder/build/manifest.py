@@ -36,34 +36,42 @@ def scan(folder: Path, skip: str | None = None) -> Manifest | None:
     ``folder`` is no folder, or holds something that is neither a file nor a folder (a link: a build
     never makes one)."""
     try:
-        found = find_scan(folder)
+        return find_scan(folder, skip)
     except NoFind:
         return python_scan(folder, skip)
-    if found is None or skip is None:
-        return found
-    inside = skip + "/"
-    return {rel: sig for rel, sig in found.items() if rel != skip and not rel.startswith(inside)}
 
 
 class NoFind(Exception):
     """There is no GNU find here."""
 
 
-def find_scan(folder: Path) -> Manifest | None:
-    """``scan`` by GNU find (NoFind where there is none)."""
+def _find(folder: Path, skip: str | None, expression: list[str]) -> bytes | None:
+    """What GNU find prints for ``expression`` of each file and folder below ``folder`` (its folder ``skip``
+    pruned, not listed); None when it fails (a folder that is gone, a file gone while listed). NoFind where
+    there is no GNU find (BSD's has no -printf and no -newerct)."""
     find = shutil.which("find")
     if find is None:
         raise NoFind()
+    top = os.fspath(folder)
+    command = [find, top, "-mindepth", "1"]
+    if skip is not None:  # -path takes a pattern: the folder's own name is escaped
+        pattern = "".join("\\" + c if c in "\\*?[]" else c for c in f"{top}/{skip}")
+        command += ["(", "-path", pattern, "-prune", ")", "-o"]
     try:
-        run = subprocess.run([find, os.fspath(folder), "-mindepth", "1", "-printf", _FIND_FORMAT],
-                             stdin=subprocess.DEVNULL, capture_output=True, check=False)
+        run = subprocess.run(command + expression, stdin=subprocess.DEVNULL, capture_output=True, check=False)
     except OSError:
         raise NoFind() from None
     if run.returncode != 0:
-        if b"printf" in run.stderr:  # BSD's find has no -printf
+        if b"printf" in run.stderr or b"newer" in run.stderr:
             raise NoFind()
-        return None  # a folder that is gone, or a file gone while listed
-    return _parse(os.fsdecode(run.stdout).split("\0")[:-1])
+        return None
+    return run.stdout
+
+
+def find_scan(folder: Path, skip: str | None = None) -> Manifest | None:
+    """``scan`` by GNU find (NoFind where there is none)."""
+    listed = _find(folder, skip, ["-printf", _FIND_FORMAT])
+    return None if listed is None else _parse(os.fsdecode(listed).split("\0")[:-1])
 
 
 def _parse(lines: list[str]) -> Manifest | None:
@@ -107,25 +115,12 @@ def changed_since(folder: Path, since: int, skip: str | None = None) -> Changes 
     """How many files ``folder`` holds (but in its folder ``skip``), and which of them changed (their ctime)
     after the time ``since`` (ns: ``stamp``), with their signatures; None when ``folder`` is no folder or holds
     something that is neither a file nor a folder. NoFind where there is no GNU find."""
-    find = shutil.which("find")
-    if find is None:
-        raise NoFind()
-    top = os.fspath(folder)
-    command = [find, top, "-mindepth", "1"]
-    if skip is not None:  # -path takes a pattern: the folder's own name is escaped
-        pattern = "".join("\\" + c if c in "\\*?[]" else c for c in f"{top}/{skip}")
-        command += ["(", "-path", pattern, "-prune", ")", "-o"]
     seconds, fraction = divmod(since, 1_000_000_000)
-    command += ["(", "-newerct", f"@{seconds}.{fraction:09d}", "-printf", _FIND_FORMAT, ")", "-o", "-printf", r"%y\0"]
-    try:
-        run = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, check=False)
-    except OSError:
-        raise NoFind() from None
-    if run.returncode != 0:
-        if b"printf" in run.stderr or b"newer" in run.stderr:  # BSD's find
-            raise NoFind()
+    listed = _find(folder, skip, ["(", "-newerct", f"@{seconds}.{fraction:09d}", "-printf", _FIND_FORMAT, ")",
+                                  "-o", "-printf", r"%y\0"])
+    if listed is None:
         return None
-    counts = collections.Counter(run.stdout.split(b"\0")[:-1])  # 190,000 records counted in C
+    counts = collections.Counter(listed.split(b"\0")[:-1])  # 190,000 records counted in C
     files = 0
     lines = []
     for record, n in counts.items():

@@ -35,7 +35,7 @@ from ..problems import Reporter
 from ..search.index import BUNDLE, ENTRY, SHARDS, Described, Layout, SiteFiles, department_folders, index_site
 from .cache import ShardCache
 from .manifest import Changes, Manifest, NoFind, changed_since, scan, stamp
-from .writer import (WRITEBACK_FROM, Signature, WrittenTwice, claim_path, close_staging, file_signature, open_staging,
+from .writer import (Signature, WrittenTwice, claim_path, close_staging, file_signature, open_staging,
                      replace_file, signature, site_folder, start_writeback, write_parts_to)
 
 
@@ -188,9 +188,8 @@ class PatchWriter:
     def write_bytes(self, rel: str, data: bytes) -> None:
         with open(self._target(rel), "wb") as f:
             f.write(data)
-            if len(data) >= WRITEBACK_FROM:  # the scorecard pages: the commit renames it over the old file
-                f.flush()
-                start_writeback(f.fileno())
+            f.flush()
+            start_writeback(f.fileno(), len(data))  # a large page (a scorecard) is renamed over the old one
 
     def write_text(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..site.downloads import Piece
-from .writer import WRITEBACK_FROM, Signature, signature, start_writeback
+from .writer import Signature, signature, start_writeback
 
 COPY_BLOCK = 1 << 24  # bytes hashed (and copied) at a time
 
@@ -131,8 +131,7 @@ def write_spliced(target: str, pieces: Iterable[tuple[bytes, Piece]], previous: 
             done.size += len(data)
             done.made += len(data)
         copy()
-        if done.size >= WRITEBACK_FROM:  # the commit renames it over the old file
-            start_writeback(out)
+        start_writeback(out, done.size)  # the commit renames it over the old file
         new.signature = signature(os.fstat(out))
     finally:
         os.close(out)
