@@ -209,7 +209,7 @@ def build_once(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
             if store is not None:
                 store.prune()
                 if isinstance(writer, PatchWriter):
-                    manifest, since = writer.manifest, writer.check.stamp if writer.check is not None else 0
+                    manifest, since = writer.manifest, writer.since
                 else:
                     since = stamp(site_folder(output_dir).parent)
                     manifest = scan(site_folder(output_dir), None if search_index else BUNDLE)

@@ -127,6 +127,12 @@ class PatchWriter:
         """How many files the site has: those written and those kept."""
         return len(self._claimed)
 
+    @property
+    def since(self) -> int:
+        """Since when ``manifest`` holds (``manifest.stamp``): the check's stamp, taken before it listed the output
+        folder (the files the commit renamed in have later ctimes); 0 without a check."""
+        return self.check.stamp if self.check is not None else 0
+
     def _target(self, rel: str) -> str:
         claim_path(rel, self._claimed)
         self._claimed.add(rel)
