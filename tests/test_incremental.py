@@ -23,6 +23,7 @@ from editkit import EDITS as EDIT_KINDS, edit, edit_site
 from sitekit import MINIMAL_PATH, two_department_site, year_variant
 from site_builder.build import departments
 from site_builder.build import parallel
+from site_builder.build.cache import DEFAULT_FOLDER
 from site_builder.build.quickpath import quick_pages
 from site_builder.build.engine import build_site
 from site_builder.problems import Reporter
@@ -218,6 +219,26 @@ def test_the_quick_answer_in_two_parts_writes_the_year_first_then_the_rest_as_a_
         assert sorted(others) == sorted(set(QUICK_FILES) - set(year))
         now = hashes(preview.site_dir)
         assert {rel: now[rel] for rel in QUICK_FILES} == {rel: expected[rel] for rel in QUICK_FILES}
+
+
+def test_the_first_save_gets_the_quick_answer_after_a_build_that_named_the_content_otherwise(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``site-builder build`` names the content files as given (``content/…``, from the project's folder); a
+    preview started after it from the same cache names them from its root: the same files, whose
+    department-years the quick answer must find (it did not, and the first save waited for the rebuild)."""
+    root = edit_site(tmp_path / "site", "虚构快速站")
+    monkeypatch.chdir(root)
+    reporter = Reporter()
+    assert build_site(root, Path("output"), reporter, content_dir=Path("content"), search_index=False,
+                      cache_dir=Path(DEFAULT_FOLDER)).ok, [str(p) for p in reporter.errors]
+    with served_preview(root) as preview:
+        assert preview.warm.parsed == 0, "every department came from the build's cache"
+        edit(root, MINIMAL_PATH, *FIGURE)
+        expected = full_build(root, tmp_path / "full", workers=1)
+        written = quick(preview)
+        assert sorted(written) == QUICK_FILES
+        now = hashes(preview.site_dir)
+        assert {rel: now[rel] for rel in written} == {rel: expected[rel] for rel in written}
 
 
 def test_a_file_saved_back_before_the_rebuild_gets_its_own_pages_again(tmp_path: Path) -> None:

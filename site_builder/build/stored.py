@@ -128,10 +128,16 @@ def unpack_heads(file: BinaryIO) -> dict[str, tuple[dict[str, Any], bytes]]:
 def summary_of(fields: dict[str, Any], rest: bytes, files: Sequence[Path] = ()) -> Summary:
     """The summary of a head unpickled (``fields``) and the rest of it as stored (see ``unpack``)."""
     given = {os.fspath(path): path for path in files}
-    for entry in fields["entries"]:
+    absolute: dict[str, Path] | None = None  # the same files named otherwise (``site-builder build --content
+    for entry in fields["entries"]:        # content`` kept them; the preview names them from its project's root)
         state = vars(entry)
         path = state["path"]
-        state["path"] = given.get(path) or Path(path)
+        found = given.get(path)
+        if found is None and given:
+            if absolute is None:
+                absolute = {os.path.abspath(name): p for name, p in given.items()}
+            found = absolute.get(os.path.abspath(path))
+        state["path"] = found or Path(path)
     summary = Summary.__new__(Summary)
     vars(summary).update(fields)
     vars(summary)["_rest"] = rest  # LAZY: unpickled when read
