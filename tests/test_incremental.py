@@ -22,7 +22,7 @@ from buildkit import hashes
 from editkit import EDITS as EDIT_KINDS, edit, edit_site
 from sitekit import MINIMAL_PATH, two_department_site, year_variant
 from site_builder.build import departments
-from site_builder.build import parallel
+from site_builder.build import parallel, patch
 from site_builder.build.cache import DEFAULT_FOLDER
 from site_builder.build.quickpath import quick_pages
 from site_builder.build.engine import build_site
@@ -239,6 +239,30 @@ def test_the_first_save_gets_the_quick_answer_after_a_build_that_named_the_conte
         assert sorted(written) == QUICK_FILES
         now = hashes(preview.site_dir)
         assert {rel: now[rel] for rel in written} == {rel: expected[rel] for rel in written}
+
+
+def test_the_preview_takes_its_own_folder_as_its_last_build_left_it_a_failed_build_included(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview's folder is its own (warm.py): a rebuild neither lists it to check it (patch.OutputCheck: GNU
+    find over every file) nor reads its state from the cache; a build that fails leaves it as it was, and the
+    next good build still writes in place what changed (not a new folder of every file), as a full build does."""
+    root = edit_site(tmp_path / "site", "虚构预览站")
+    lines: list[str] = []
+    preview = Preview(root, port=0, search=False, log=lines.append)
+    checks: list[object] = []
+    check = patch.OutputCheck
+    monkeypatch.setattr(patch, "OutputCheck", lambda *args: checks.append(args) or check(*args))
+    try:
+        assert preview.rebuild()
+        for old, new, good in [(*FIGURE, True), ("公务接待费: 17", "公务接待费: 十", False), ("公务接待费: 十", "公务接待费: 12", True)]:
+            edit(root, MINIMAL_PATH, old, new)
+            preview._changed({root / MINIMAL_PATH})
+            assert preview.rebuild() == good, preview.hub.state.errors
+        assert "files changed" in lines[-1] and "a new folder" not in lines[-1], lines[-1]
+        assert checks == [], "the preview checked its own folder"
+        assert hashes(preview.site_dir) == full_build(root, tmp_path / "full", workers=1)
+    finally:
+        preview.stop()
 
 
 def test_a_file_saved_back_before_the_rebuild_gets_its_own_pages_again(tmp_path: Path) -> None:

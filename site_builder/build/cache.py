@@ -1,31 +1,26 @@
 """The persistent build cache of ``site-builder build``: a rebuild does only what changed.
 
-A full build (departments.py) makes each department from its own files and sends back a summary
-of it. The cache keeps, for each department, that summary and the files it wrote (hard links,
-so no disk is spent on a second copy), and a record of what the department read while it was
-loaded, derived and rendered (as Lektor records a page's dependencies): its content files and
-the source documents (来源.文件) beside them that its pages publish, the templates its pages
-were rendered with (and those they extend or include), ``site.toml`` as read, the scorecard
-items, ``crosswalk.yaml`` when it has comparisons, and the package's own code (inputs.py).
-The department is kept under the digest of those inputs; the next build digests the inputs its
-record names as they are then, and takes the department from the cache when that key is there.
-A template edited, a PDF corrected or the crosswalk changed so makes again exactly the
-departments that read it. The search index keeps each shard's bundle under the digest of its
+A full build (departments.py) makes each department from its own files and sends back a summary of it. The cache
+keeps, for each department, that summary and the files it wrote (hard links, so no disk is spent on a second copy),
+and a record of what the department read while it was loaded, derived and rendered (as Lektor records a page's
+dependencies): its content files and the source documents (来源.文件) beside them that its pages publish, the templates
+its pages were rendered with (and those they extend or include), ``site.toml`` as read, the scorecard items,
+``crosswalk.yaml`` when it has comparisons, and the package's own code (inputs.py). The department is kept under the
+digest of those inputs; the next build digests the inputs its record names as they are then, and takes the
+department from the cache when that key is there. A template edited, a PDF corrected or the crosswalk changed so
+makes again exactly the departments that read it. The search index keeps each shard's bundle under the digest of its
 pages (``search/index.ShardStore``).
 
-A build after one department-year changed so loads, checks, derives, renders and writes that
-department only, makes the site-wide pages and files again from the summaries, and runs
-Pagefind only for the shard(s) whose pages changed. When the output folder is, file for file,
-what the last build through the cache left there (``OutputState``), only the files made again
-are written, and renamed into it at the end (patch.py); otherwise the others' files are linked
-from the cache into a new folder, swapped in whole. Either way the result is byte for byte a
-cold build's (tests/test_build_cache.py checks it after every kind of edit, tests/editkit.py).
+A build after one department-year changed so loads, checks, derives, renders and writes that department only, makes
+the site-wide pages and files again from the summaries, and runs Pagefind only for the shard(s) whose pages changed.
+When the output folder is, file for file, what the last build through the cache left there (``OutputState``), only
+the files made again are written, and renamed into it at the end (patch.py); otherwise the others' files are linked
+from the cache into a new folder, swapped in whole. Either way the result is byte for byte a cold build's
+(tests/test_build_cache.py checks it after every kind of edit, tests/editkit.py).
 
-The folder (``.cache/site-builder/`` by default) is safe to delete at any time: the next build
-is then cold. It keeps only what the last build used. Two builds sharing it at once: the second
-builds without it. A cached file found changed on disk (someone edited the site by hand) is not
-used: its department is built again.
-"""
+The folder (``.cache/site-builder/`` by default) is safe to delete at any time: the next build is then cold. It
+keeps only what the last build used. Two builds sharing it at once: the second builds without it. A cached file
+found changed on disk (someone edited the site by hand) is not used: its department is built again."""
 
 from __future__ import annotations
 
@@ -191,7 +186,7 @@ class PersistentCache(ShardCache):
     Made by ``open_cache``, which holds the folder's lock for the build.
     """
 
-    def __init__(self, folder: Path, inputs: SiteInputs, known: dict[str, Any] | None = None) -> None:
+    def __init__(self, folder: Path, inputs: SiteInputs, known: dict[str, Any] | None = None, frozen: bool = False) -> None:
         super().__init__(folder)
         self.inputs = inputs
         self._known = known or {}  # summaries by key, as a long-running process keeps them (warm.py)
@@ -201,6 +196,7 @@ class PersistentCache(ShardCache):
         # made only when the index asks for it (a Path a page: 0.4 s of a warm build at 10,000 department-years)
         self._segmented: dict[str, str] = {}
         self.frozen = False  # whether ``hold`` froze objects, thawed when the cache closes
+        self._held = frozen  # whether the caller froze what it holds (the preview: warm.py), which it thaws itself
         self._entries = os.path.join(folder, _DEPARTMENTS, "")  # a department's entry: this and its key
         with stored.paused_gc():
             self._records: dict[str, Record] = _read_dict(folder / _RECORDS)  # department folder → what it read
@@ -217,9 +213,9 @@ class PersistentCache(ShardCache):
         closes (``open_cache``): what the cache loads (records, output states, summaries) is kept for the
         whole build, millions of objects at 10,000 department-years, which each collection would walk
         again. Called while the collector is paused (stored.paused_gc): what was loaded is all young,
-        and the first allocation once it runs again would walk it. Not where something else froze
-        objects before (the preview server, which freezes what it keeps after each build)."""
-        if self.frozen or gc.get_freeze_count() == 0:
+        and the first allocation once it runs again would walk it. Not where the caller froze what it keeps (the
+        preview; gc.get_freeze_count walks every frozen object: 35 ms a call there at 10,000 department-years)."""
+        if self.frozen or (not self._held and gc.get_freeze_count() == 0):
             gc.freeze()
             self.frozen = True
 
@@ -242,22 +238,25 @@ class PersistentCache(ShardCache):
         return self._states
 
     def keep_output(self, site: Path, manifest: dict[str, tuple[int, int, int]], temp: Path | None,
-                    since: int = 0) -> None:
+                    since: int = 0, write: bool = True) -> OutputState:
         """Record the state of ``site`` after a good build (``temp``: the folder the index wrote its
-        bundles into, before they were put in ``site``; ``since``: when ``manifest`` was taken, OutputState)."""
-        states = dict(self._output_states())
+        bundles into, before they were put in ``site``; ``since``: when ``manifest`` was taken, OutputState);
+        without ``write``, only return it (the preview keeps its own folder's in memory: warm.py)."""
         shards = {}
         for folder, key in self.shards.items():
             try:
                 shards[folder.relative_to(temp).as_posix() if temp is not None else folder.as_posix()] = key
             except ValueError:
                 continue
-        name = os.fspath(site.resolve())
-        states.pop(name, None)
-        states[name] = OutputState(manifest, dict(self.departments), shards, self.inputs.digest("site", ""), since)
-        while len(states) > OUTPUTS_KEPT:
-            del states[next(iter(states))]
-        _store_file(self.folder / _OUTPUTS, pickle.dumps(states, protocol=pickle.HIGHEST_PROTOCOL))
+        state = OutputState(manifest, dict(self.departments), shards, self.inputs.digest("site", ""), since)
+        if write:
+            states, name = dict(self._output_states()), os.fspath(site.resolve())
+            states.pop(name, None)
+            states[name] = state
+            while len(states) > OUTPUTS_KEPT:
+                del states[next(iter(states))]
+            _store_file(self.folder / _OUTPUTS, pickle.dumps(states, protocol=pickle.HIGHEST_PROTOCOL))
+        return state
 
     def segmented_source(self, rel: str) -> str | None:
         entry = self._segmented.get(rel)
@@ -428,7 +427,8 @@ def department_files(summary: Any) -> list[str]:
 
 
 @contextlib.contextmanager
-def open_cache(folder: Path, inputs: SiteInputs, known: dict[str, Any] | None = None) -> Iterator[PersistentCache | None]:
+def open_cache(folder: Path, inputs: SiteInputs, known: dict[str, Any] | None = None,
+               frozen: bool = False) -> Iterator[PersistentCache | None]:
     """The cache in ``folder`` for one build, locked; None when another build holds it or it cannot be made."""
     try:
         for kind in (_DEPARTMENTS, _SEARCH):
@@ -444,7 +444,7 @@ def open_cache(folder: Path, inputs: SiteInputs, known: dict[str, Any] | None = 
         except OSError:
             yield None
             return
-        cache = PersistentCache(folder, inputs, known)
+        cache = PersistentCache(folder, inputs, known, frozen)
         try:
             yield cache
         finally:

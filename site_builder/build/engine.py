@@ -44,7 +44,7 @@ from .patch import PatchWriter, scan
 from .manifest import stamp
 from .warm import Warm
 from .sitewide import write_sitewide
-from .sitewide_cache import commit_state
+from .sitewide_cache import OwnFolder, commit_state
 from .writer import (TEMP_PREFIX, SiteWriter, UnsafeOutput, Writer, check_output_dir, locked_folder, remove_old,
                      site_folder)
 
@@ -177,17 +177,23 @@ def build_once(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
     Raises patch.OutputChanged when a build in place finds, before its commit, that the output folder is
     not what the last build left there (it is checked while the build runs): nothing is then put in place."""
     def failed() -> BuildResult:
+        if warm is not None and own is not None and not committing:  # the output folder is as it was
+            own.next = None
+            warm.own = own
         return BuildResult(False, 0, 0, time.perf_counter() - started)
 
     writer: SiteWriter | PatchWriter | None = None
+    # the preview's own output folder, as its last good build left it (warm.py): kept in memory, not in the cache
+    own = warm.take_own(os.path.realpath(site_folder(output_dir))) if warm is not None else None
+    committing = False  # once the output folder may have changed
     try:
         with persistent_cache(cache_dir, ctx, warm) as store, \
-                site_writer(output_dir, store, None if search_index else BUNDLE, touched, in_place) as (writer, state), \
+                site_writer(output_dir, store, None if search_index else BUNDLE, touched, in_place, own) as (writer, state), \
                 segment_folder(output_dir, search_index and ctx.env is not None) as segmented, \
                 index_ahead(store, segmented, writer.output_site) as ahead:
             described: dict[str, Described] = {}
             html_pages = write_site(ctx, writer, segmented, reporter, store, state.departments if state else None,
-                                    touched, warm, described, ahead)
+                                    touched, warm, described, ahead, own)
             if html_pages is None:
                 patch.confirm(writer)
                 return failed()
@@ -197,6 +203,7 @@ def build_once(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
             if ahead is not None:
                 ahead.finish()
             binary = ahead.binary if ahead is not None else None  # Pagefind's --version run once a build, not twice
+            committing = True
             if isinstance(writer, PatchWriter):
                 written = patch.index_and_commit(writer, reporter, display_path(output_dir), segmented, store,
                                                  state.shards if state else {}, search_index, described, binary)
@@ -214,14 +221,18 @@ def build_once(ctx: BuildContext, output_dir: Path, reporter: Reporter, *, searc
                     since = stamp(site_folder(output_dir).parent)
                     manifest = scan(site_folder(output_dir), None if search_index else BUNDLE)
                 if manifest is not None:
-                    store.keep_output(site_folder(output_dir), manifest, writer.temp, since)
-                commit_state(store.folder)
+                    left = store.keep_output(site_folder(output_dir), manifest, writer.temp, since, write=own is None)
+                    if own is not None:
+                        own.output = left
+                commit_state(store.folder, own, manifest)
     except (TemplateProblem, OSError) as err:
         patch.confirm(writer)  # a file of output/ gone by hand shows as an error: then build into a new folder
         report_failure(err, output_dir, reporter)
         return failed()
     if warm is not None:
         warm.last, warm.output = ctx, output_dir.resolve()
+        if own is not None and own.output is not None and own.sitewide is not None:
+            warm.own = own
         if store is not None:
             warm.summaries, warm.departments = store.summaries, dict(store.departments)
     return BuildResult(True, html_pages, written, time.perf_counter() - started,
@@ -234,8 +245,8 @@ Holds = dict[str, str]  # department folder → the key of the department the ou
 
 @contextlib.contextmanager
 def site_writer(output_dir: Path, store: PersistentCache | None, skip: str | None = None,
-                touched: frozenset[str] = frozenset(),
-                in_place: bool = True) -> Iterator[tuple[SiteWriter | PatchWriter, OutputState | None]]:
+                touched: frozenset[str] = frozenset(), in_place: bool = True,
+                own: OwnFolder | None = None) -> Iterator[tuple[SiteWriter | PatchWriter, OutputState | None]]:
     """The writer of a build, and what the output folder holds that it may keep in place: a
     PatchWriter and the folder's state when the last build through ``store`` left a state of
     ``output_dir`` (and ``in_place``); else a SiteWriter (a new folder, swapped in whole) and None: so
@@ -244,10 +255,19 @@ def site_writer(output_dir: Path, store: PersistentCache | None, skip: str | Non
 
     Whether ``output_dir`` is, file for file, what that build left there (but for the files in
     ``touched`` and its folder ``skip``: the search index, when the build makes none: the preview's
-    own) is checked beside the build (patch.OutputCheck); the PatchWriter's commit waits for it."""
-    state = store.output_state(site_folder(output_dir)) if store is not None and in_place else None
+    own) is checked beside the build (patch.OutputCheck); the PatchWriter's commit waits for it. But for
+    the preview's own folder, as its last good build left it (``own``, warm.py): its state is taken as it
+    is, with the signatures of the files ``touched`` as they are now."""
+    state = None
+    if store is not None and in_place:
+        state = own.output if own is not None and own.output is not None else store.output_state(site_folder(output_dir))
     if state is not None and store is not None and state.site != store.inputs.digest("site", ""):
         state = None
+    if state is not None and own is not None and state is own.output:
+        patch.restat(site_folder(output_dir), state.manifest, touched)
+        with PatchWriter(output_dir, state.manifest) as writer:
+            yield writer, state
+        return
     if state is not None:
         check = patch.OutputCheck(site_folder(output_dir), state.manifest, touched, skip, state.since)
         try:
@@ -270,7 +290,8 @@ def persistent_cache(folders: Path | Sequence[Path] | None, ctx: BuildContext,
         return
     inputs = SiteInputs(ctx.theme, ctx.config, ctx.items_key, ctx.content)
     for folder in [folders] if isinstance(folders, Path) else folders:
-        with open_cache(folder, inputs, warm.summaries if warm is not None else None) as cache:
+        with open_cache(folder, inputs, warm.summaries if warm is not None else None,
+                        warm is not None and warm.frozen) as cache:
             if cache is not None:
                 yield cache
                 return
@@ -280,14 +301,16 @@ def persistent_cache(folders: Path | Sequence[Path] | None, ctx: BuildContext,
 def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: Path | None, reporter: Reporter,
                store: PersistentCache | None = None, holds: Holds | None = None,
                touched: frozenset[str] = frozenset(), warm: Warm | None = None,
-               described: dict[str, Described] | None = None, ahead: Ahead | None = None) -> int | None:
+               described: dict[str, Described] | None = None, ahead: Ahead | None = None,
+               own: OwnFolder | None = None) -> int | None:
     """Every department (on every core), then the site-wide pages and files: the number of HTML
     pages, or None when a problem was reported (``ctx.env`` None: load and check only). With a
     ``store``, a department whose files did not change is taken from it instead: kept where it is
     when the output folder ``holds`` it under the same key and none of its files was ``touched``
     since (a PatchWriter's build), else linked. ``described``: filled with each HTML page's digest
     and mark, as written (``search.index.describe``). ``ahead``: started on the search shards the departments
-    changed, before the site-wide stage (search/ahead.py)."""
+    changed, before the site-wide stage (search/ahead.py). ``own``: the preview's own output folder (warm.py),
+    whose site-wide state is kept there, not in the cache."""
     items, theme, env = ctx.items, ctx.theme, ctx.env
     groups = department_folders(ctx.content)
     if not groups:
@@ -346,7 +369,7 @@ def write_site(ctx: BuildContext, writer: SiteWriter | PatchWriter, segmented: P
         ahead.start(described, segmented)
     # each department's key in the cache: those built afresh were kept under theirs just now
     final_keys = [store.departments.get(folder) for folder in folders] if store is not None else []
-    return write_sitewide(ctx, writer, summaries, entries, reporter, in_place, store, final_keys, described)
+    return write_sitewide(ctx, writer, summaries, entries, reporter, in_place, store, final_keys, described, own)
 
 
 def release_memory() -> None:

@@ -95,8 +95,7 @@ def run_serial(work: Callable[[T], R], tasks: Sequence[T], collect_every: int | 
     the last task, unless something else froze objects before: the build cache (cache.hold), which thaws them
     with its own; the preview server, which freezes what it keeps after each build."""
     was_enabled = gc.isenabled()
-    freeze = collect_every is not None
-    thaw = gc.get_freeze_count() == 0
+    thaw: bool | None = None  # whether nothing was frozen before this froze objects (gc.get_freeze_count walks them all)
     if collect_every is not None:
         gc.disable()
     try:
@@ -105,11 +104,11 @@ def run_serial(work: Callable[[T], R], tasks: Sequence[T], collect_every: int | 
             results.append(work(task))
             if collect_every is not None and number % collect_every == 0:
                 gc.collect()
-                if freeze:
-                    gc.freeze()
+                thaw = gc.get_freeze_count() == 0 if thaw is None else thaw
+                gc.freeze()
         return results
     finally:
-        if freeze and thaw:
+        if thaw:
             gc.unfreeze()
         if was_enabled:
             gc.enable()

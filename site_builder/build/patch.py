@@ -81,6 +81,16 @@ class OutputCheck:
         return self._found
 
 
+def restat(folder: Path, manifest: Manifest, touched: Iterable[str]) -> None:
+    """Update ``manifest`` (of ``folder``) with the signatures of the files ``touched`` as they are now (None: gone)."""
+    for rel in touched:
+        found = file_signature(folder / rel)
+        if found is None:
+            manifest.pop(rel, None)
+        else:
+            manifest[rel] = found
+
+
 def confirm(writer: object, wait: bool = True) -> None:
     """Raise OutputChanged when ``writer`` is a build in place whose output folder was found changed (a
     failure of such a build is then the build's to retry into a new folder, not the author's). Without

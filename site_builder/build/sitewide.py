@@ -34,17 +34,16 @@ from .departments import Summary
 from .parallel import Page, defer, render_pages
 from .patch import PatchWriter
 from .listings import catalog, sitemap, splice_catalog, splice_sitemap
-from .sitewide_cache import PageKeys, State, keep_state, load_state, year_digests
+from .sitewide_cache import OwnFolder, PageKeys, State, keep_state, load_state, year_digests
 from .writer import file_signature
 from .splice import Spliced, piece_key, write_spliced
 from .writer import SiteWriter, Writer
 
 
-
 def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summaries: Sequence[Summary],
                    entries: list[Entry], reporter: Reporter, in_place: Sequence[bool] = (),
                    store: PersistentCache | None = None, keys: Sequence[str | None] = (),
-                   described: dict[str, Described] | None = None) -> int | None:
+                   described: dict[str, Described] | None = None, own: OwnFolder | None = None) -> int | None:
     """The site-wide pages and files of the departments' ``summaries`` (``entries``: every department-year
     they loaded), written after the departments' own: the number of HTML pages of the whole site, or None
     when a problem was reported (a path claimed twice). ``in_place``: for each summary, whether its
@@ -52,11 +51,12 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
 
     With a ``store`` (the persistent cache; ``keys``: the key each summary is kept under in it), what did
     not change since the last good build is taken from it (sitewide_cache.py): the same bytes, sooner. ``described``: the digests and marks of the site-wide pages
-    rendered are added to it (``search.index.describe``); those taken from the last build the index reads."""
+    rendered are added to it (``search.index.describe``); those taken from the last build the index reads.
+    ``own``: the preview's own output folder (warm.py), whose state is kept there, not in the cache."""
     config, items, theme, env, site, md = ctx.config, ctx.items, ctx.theme, ctx.env, ctx.site, ctx.md
     assert env is not None and theme is not None and items is not None
     site_key = os.path.realpath(writer.output_site)
-    last, others = load_state(store, site_key)
+    last, others = load_state(store, site_key, own)
     state = State()
     cards = {rel: card for s in summaries for rel, card in s.cards.items()}
     ordered = sorted(entries, key=lambda e: e.rel)
@@ -117,7 +117,7 @@ def write_sitewide(ctx: BuildContext, writer: SiteWriter | PatchWriter, summarie
         splice_catalog(writer, site_files, summaries, keys, config.title, last, state)
         splice_sitemap(writer, site_routes, summaries, keys, config, last, state)
     if store is not None:
-        keep_state(store, site_key, state, others)
+        keep_state(store, site_key, state, others, own)
     return sum(1 for r in chain(site_routes, department_routes) if r.path.endswith(".html"))
 
 

@@ -32,16 +32,19 @@ import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..content.load import Entry
 from ..derive.scorecard import Scorecard
 from ..site.completeness import dump_line, score_line
-from .cache import OUTPUTS_KEPT, PersistentCache
+from .cache import OUTPUTS_KEPT, OutputState, PersistentCache
 from .departments import Summary
 from .fingerprint import Deferred, Fingerprints, Uncacheable, digest
 from .splice import Layout
 from .writer import Signature, file_signature
+
+if TYPE_CHECKING:
+    from .manifest import Manifest
 
 FORMAT = 7
 STATE = "sitewide.pickle"  # what does not depend on the output folder
@@ -61,15 +64,29 @@ class State:
     lines: dict[bytes, bytes] = field(default_factory=dict)  # each pickled: unpickled only when the pages are made
 
 
+@dataclass
+class OwnFolder:
+    """The output folder a preview builds into, as its last good build left it (warm.py): its ``OutputState``
+    and its site-wide ``State``, kept in memory instead of in the cache."""
+
+    folder: str = ""  # os.path.realpath of the site's folder
+    output: OutputState | None = None
+    sitewide: State | None = None
+    next: State | None = None  # the site-wide state of the build running, until it is put in place
+
+
 Outputs = dict[str, tuple[dict[str, Layout], dict[str, tuple[bytes, Signature]]]]
 """The files and pages the last good builds into other output folders left, by folder (the least recent first)."""
 
 
-def load_state(store: PersistentCache | None, site: str) -> tuple[State, Outputs]:
+def load_state(store: PersistentCache | None, site: str, own: OwnFolder | None = None) -> tuple[State, Outputs]:
     """The state the last good build through ``store`` into the output folder ``site`` left (its files and
-    pages; empty without one, or when it does not load), and what is kept of other output folders."""
+    pages; empty without one, or when it does not load), and what is kept of other output folders. ``own``:
+    the preview's own folder (warm.py), whose state is kept in memory, not in the cache."""
     if store is None:
         return State(), {}
+    if own is not None and own.sitewide is not None:
+        return own.sitewide, {}
     outputs: Outputs = {}
     entries: dict[bytes, tuple[bytes, bytes]] = {}
     lines: dict[bytes, bytes] = {}
@@ -90,10 +107,13 @@ def load_state(store: PersistentCache | None, site: str) -> tuple[State, Outputs
     return State(files, pages, entries, lines), outputs
 
 
-def keep_state(store: PersistentCache, site: str, state: State, others: Outputs) -> None:
+def keep_state(store: PersistentCache, site: str, state: State, others: Outputs, own: OwnFolder | None = None) -> None:
     """Write ``state`` (of the build into ``site``) beside the cache, with what is kept of the ``others``
-    (the preview's folder and ``output/`` share the cache: each keeps its own files and pages), to be
-    put in place by ``commit_state`` once the build succeeded."""
+    (``output/`` and a test's folder share the cache: each keeps its own files and pages), to be
+    put in place by ``commit_state`` once the build succeeded; or keep it in ``own`` (the preview's)."""
+    if own is not None:
+        own.next = state
+        return
     outputs = {**others, site: (state.files, state.pages)}
     while len(outputs) > OUTPUTS_KEPT:
         del outputs[next(iter(outputs))]
@@ -108,10 +128,18 @@ def keep_state(store: PersistentCache, site: str, state: State, others: Outputs)
         (store.folder / NEXT_OUTPUTS).unlink(missing_ok=True)
 
 
-def commit_state(folder: Path) -> None:
+def commit_state(folder: Path, own: OwnFolder | None = None, manifest: Manifest | None = None) -> None:
     """After a good build: the state it wrote (``keep_state``) becomes the one the next build reads, each
     file and page it names with its signature as the output folder now holds it (a build in place keeps
-    the old file where it made the same bytes again: patch.py)."""
+    the old file where it made the same bytes again: patch.py). ``own``: the preview's, whose signatures
+    are those of the output folder's ``manifest``."""
+    if own is not None:
+        state, own.next = own.next, None
+        if state is not None and manifest is not None:
+            state.files = {path: layout for path, layout in state.files.items() if _signed(layout, manifest.get(path))}
+            state.pages = {path: (key, manifest[path]) for path, (key, _) in state.pages.items() if path in manifest}
+            own.sitewide = state
+        return
     try:
         with open(folder / NEXT_OUTPUTS, "rb") as f:
             version, site, outputs = pickle.load(f)
@@ -134,6 +162,12 @@ def commit_state(folder: Path) -> None:
         os.replace(folder / NEXT, folder / STATE)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, ValueError, TypeError, KeyError):
         pass
+
+
+def _signed(layout: Layout, found: Signature | None) -> bool:
+    if found is not None:
+        layout.signature = found
+    return found is not None
 
 
 def year_digests(summaries: Iterable[Summary]) -> dict[tuple[tuple[str, ...], str], str]:

@@ -14,7 +14,12 @@ every save:
 - what was worked out of each entry (``memos``: scores, downloads);
 - the last good build's context, in which the quick answer to a save renders (quickpath.py), and
   the pages that answer rendered, which the rebuild after it writes as they are (``made``:
-  departments.Made).
+  departments.Made);
+- its output folder as the last good build left it (``own``: every file's signature, the departments
+  and the site-wide files and pages it holds), which the cache would otherwise read and write again at
+  every build. The folder is the preview's own, written only by its builds and its quick answers
+  (which tell the build the files they replaced): a rebuild takes it as it is, without listing it
+  to check it (patch.OutputCheck).
 
 None of it changes what a build writes: a build with a ``Warm`` writes the files a build
 without one writes (tests/test_incremental.py compares the preview with a cold build after
@@ -38,6 +43,7 @@ from ..site.transparency import Memos
 from .context import BuildContext
 from .departments import Made
 from .inputs import Signature, content_signature
+from .sitewide_cache import OwnFolder
 
 
 
@@ -63,9 +69,18 @@ class Warm:
         self.output: Path | None = None  # the folder it wrote (resolved)
         self.made = Made()  # the pages the quick answer since rendered (quickpath.py)
         self.parsed = 0  # content files parsed by the last build (the others were as they were)
+        self.own = OwnFolder()  # its output folder as the last good build left it
+        self.frozen = False  # whether the preview froze what it keeps (gc.freeze): a build then freezes nothing
         self._files: dict[tuple[Path, Path], _Parsed] = {}
         self._by_entry: dict[int, _Parsed] = {}
         self._environment: tuple[bytes, jinja2.Environment] | None = None
+
+    def take_own(self, folder: str) -> OwnFolder:
+        """What is kept of the output folder ``folder`` (nothing, when it is of another), taken: a build that
+        fails leaves nothing to trust, and one that succeeds puts back what it left (engine.py)."""
+        own = self.own if self.own.folder == folder else OwnFolder(folder)
+        self.own = OwnFolder()
+        return own
 
     # -- departments.Sources -------------------------------------------------------------------
 

@@ -212,6 +212,7 @@ class Preview:
             if not first:
                 gc.collect()
             gc.freeze()
+            self.warm.frozen = True
         for problem in problems:
             self.log(str(problem))
         if result.ok:
