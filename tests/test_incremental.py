@@ -145,6 +145,18 @@ def quick(preview: Preview) -> list[str]:
     return written
 
 
+def answer_a_figure_quickly(preview: Preview, root: Path, full: Path) -> dict[str, str]:
+    """Change a figure of MINIMAL_PATH and take the quick answer: it writes QUICK_FILES, each as a full build (into
+    ``full``) does; that build's files."""
+    edit(root, MINIMAL_PATH, *FIGURE)
+    expected = full_build(root, full, workers=1)
+    written = quick(preview)
+    assert sorted(written) == QUICK_FILES
+    now = hashes(preview.site_dir)
+    assert {rel: now[rel] for rel in written} == {rel: expected[rel] for rel in written}
+    return expected
+
+
 def test_the_quick_answer_writes_what_shows_the_year_as_a_full_build_then_the_rebuild_keeps_it(tmp_path: Path) -> None:
     root = edit_site(tmp_path / "site", "虚构快速站")
     with served_preview(root) as preview:
@@ -233,12 +245,7 @@ def test_the_first_save_gets_the_quick_answer_after_a_build_that_named_the_conte
                       cache_dir=Path(DEFAULT_FOLDER)).ok, [str(p) for p in reporter.errors]
     with served_preview(root) as preview:
         assert preview.warm.parsed == 0, "every department came from the build's cache"
-        edit(root, MINIMAL_PATH, *FIGURE)
-        expected = full_build(root, tmp_path / "full", workers=1)
-        written = quick(preview)
-        assert sorted(written) == QUICK_FILES
-        now = hashes(preview.site_dir)
-        assert {rel: now[rel] for rel in written} == {rel: expected[rel] for rel in written}
+        answer_a_figure_quickly(preview, root, tmp_path / "full")
 
 
 def test_the_preview_takes_its_own_folder_as_its_last_build_left_it_a_failed_build_included(
@@ -296,11 +303,6 @@ def test_the_quick_answer_follows_a_build_whose_workers_parsed_every_file(tmp_pa
     root = edit_site(tmp_path / "site", "虚构快速站")
     with on_workers(2):  # the first build forks: the preview's own process parses no file
         with served_preview(root) as preview:
-            edit(root, MINIMAL_PATH, *FIGURE)
-            expected = full_build(root, tmp_path / "full", workers=1)
-            written = quick(preview)
-            assert sorted(written) == QUICK_FILES
-            now = hashes(preview.site_dir)
-            assert {rel: now[rel] for rel in written} == {rel: expected[rel] for rel in written}
+            expected = answer_a_figure_quickly(preview, root, tmp_path / "full")
             assert preview.rebuild()
             assert hashes(preview.site_dir) == expected

@@ -259,11 +259,11 @@ def site_writer(output_dir: Path, store: PersistentCache | None, skip: str | Non
     the preview's own folder, as its last good build left it (``own``, warm.py): its state is taken as it
     is, with the signatures of the files ``touched`` as they are now."""
     state = None
-    if store is not None and in_place:
-        state = own.output if own is not None and own.output is not None else store.output_state(site_folder(output_dir))
-    if state is not None and store is not None and state.site != store.inputs.digest("site", ""):
-        state = None
-    if state is not None and own is not None and state is own.output:
+    if store is not None and in_place:  # the preview's own folder's state is kept in memory only
+        state = own.output if own is not None else store.output_state(site_folder(output_dir))
+        if state is not None and state.site != store.inputs.digest("site", ""):
+            state = None
+    if state is not None and own is not None:
         patch.restat(site_folder(output_dir), state.manifest, touched)
         with PatchWriter(output_dir, state.manifest) as writer:
             yield writer, state

@@ -435,10 +435,5 @@ def as_left(folder: Path, manifest: Manifest, listed: Changes, touched: frozense
     found = manifest
     if touched:
         found = dict(manifest)
-        for rel in touched:
-            sig = changed.get(rel) or file_signature(os.path.join(folder, rel))
-            if sig is None:
-                found.pop(rel, None)
-            else:
-                found[rel] = sig
+        restat(folder, found, touched)
     return found if count == len(found) else None

@@ -131,31 +131,18 @@ def keep_state(store: PersistentCache, site: str, state: State, others: Outputs,
 def commit_state(folder: Path, own: OwnFolder | None = None, manifest: Manifest | None = None) -> None:
     """After a good build: the state it wrote (``keep_state``) becomes the one the next build reads, each
     file and page it names with its signature as the output folder now holds it (a build in place keeps
-    the old file where it made the same bytes again: patch.py). ``own``: the preview's, whose signatures
-    are those of the output folder's ``manifest``."""
+    the old file where it made the same bytes again: patch.py): the folder's ``manifest`` as the build left
+    it says which (without one, each is looked at). ``own``: the preview's, where its state is kept."""
     if own is not None:
         state, own.next = own.next, None
-        if state is not None and manifest is not None:
-            state.files = {path: layout for path, layout in state.files.items() if _signed(layout, manifest.get(path))}
-            state.pages = {path: (key, manifest[path]) for path, (key, _) in state.pages.items() if path in manifest}
+        if state is not None:
+            _sign(state.files, state.pages, own.folder, manifest)
             own.sitewide = state
         return
     try:
         with open(folder / NEXT_OUTPUTS, "rb") as f:
             version, site, outputs = pickle.load(f)
-        files, pages = outputs[site]
-        for path, layout in list(files.items()):
-            found = file_signature(os.path.join(site, path))
-            if found is None:
-                del files[path]
-            else:
-                layout.signature = found
-        for path, (key, _) in list(pages.items()):
-            found = file_signature(os.path.join(site, path))
-            if found is None:
-                del pages[path]
-            else:
-                pages[path] = (key, found)
+        _sign(*outputs[site], site, manifest)
         with open(folder / NEXT_OUTPUTS, "wb") as f:
             pickle.dump((version, outputs), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(folder / NEXT_OUTPUTS, folder / OUTPUTS)
@@ -164,10 +151,25 @@ def commit_state(folder: Path, own: OwnFolder | None = None, manifest: Manifest 
         pass
 
 
-def _signed(layout: Layout, found: Signature | None) -> bool:
-    if found is not None:
-        layout.signature = found
-    return found is not None
+def _sign(files: dict[str, Layout], pages: dict[str, tuple[bytes, Signature]], site: str,
+          manifest: Manifest | None) -> None:
+    """Give each of ``files`` and ``pages`` (of the output folder ``site``) its signature as the folder holds it now,
+    from its ``manifest`` (None: by a look at each); drop those it no longer has."""
+    def found(path: str) -> Signature | None:
+        return manifest.get(path) if manifest is not None else file_signature(os.path.join(site, path))
+
+    for path, layout in list(files.items()):
+        signature = found(path)
+        if signature is None:
+            del files[path]
+        else:
+            layout.signature = signature
+    for path, (key, _) in list(pages.items()):
+        signature = found(path)
+        if signature is None:
+            del pages[path]
+        else:
+            pages[path] = (key, signature)
 
 
 def year_digests(summaries: Iterable[Summary]) -> dict[tuple[tuple[str, ...], str], str]:

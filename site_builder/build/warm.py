@@ -76,8 +76,8 @@ class Warm:
         self._environment: tuple[bytes, jinja2.Environment] | None = None
 
     def take_own(self, folder: str) -> OwnFolder:
-        """What is kept of the output folder ``folder`` (nothing, when it is of another), taken: a build that
-        fails leaves nothing to trust, and one that succeeds puts back what it left (engine.py)."""
+        """What is kept of the output folder ``folder`` (nothing, when it is of another), taken: the build puts
+        back what it left when it succeeds, and what it took when it fails before its commit (engine.py)."""
         own = self.own if self.own.folder == folder else OwnFolder(folder)
         self.own = OwnFolder()
         return own
