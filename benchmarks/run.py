@@ -9,7 +9,7 @@ new temporary folder (never into content/), then, each in a fresh process (so, c
 - builds the site without the search index, ``--runs`` times, and with it (Pagefind), and
   prints the median time, pages written, ms per page, output size and the peak memory of the
   whole process tree (the build, its workers and Pagefind: the sum of their proportional set
-  sizes, so that pages forked workers share are counted once; sampled every 20 ms);
+  sizes, so that pages forked workers share are counted once; sampled every 0.25 s, ``SAMPLE_EVERY``);
 - changes one figure of one department-year and builds again with the index, through the
   build cache the build with the index left (``site-builder build``'s default), over the output/
   that build left (updated in place), ``--warm-runs`` times, each a different figure: the warm
@@ -22,7 +22,16 @@ new temporary folder (never into content/), then, each in a fresh process (so, c
   adapter and comparable templates: the same department-year, comparison, department and region
   pages, with JSON and CSV beside each year and comparison), cold, and compares the CPU per page;
 
-then prints how each figure grows from one N to the next, and each target of the
+Nothing is removed while the benchmark times a build: a folder it is done with (an earlier build's output) is set
+aside, and removed once the size is measured; before it times a cold build, it lets the file system settle for
+``SETTLE`` seconds after any removal it made (``settle``). On ext4 without a journal (this project's machines), a
+file created in the minute after a mass removal may cost the kernel a scan of the inodes just freed: measured on
+2026-12-07, a cold build at N = 1,000 without the index took 22.3 s of CPU (6.4 s of it in the kernel) right
+after the previous build's output was removed, and 16.0 s (0.9 s) on a settled file system; a publisher's first
+build, on a fresh checkout, meets the second. (Not every removal does it: at N = 10,000, one build right after
+the removal of another's output took as long as one on a settled file system.)
+
+Then it prints how each figure grows from one N to the next, and each target of the
 performance issue (at N = 10,000) as PASS or MISSED BY how much. A benchmark, not a test:
 it asserts nothing.
 """
@@ -187,8 +196,17 @@ def _tree_memory(root_pid: int) -> int:
     return total
 
 
+SAMPLE_EVERY = 0.25
+"""Seconds between two samples of a build's memory. A sample reads each process's smaps_rollup, for which the
+kernel walks the process's page tables: every 20 ms, that took a fifth of this project's 2-core machine from the
+build it measured (2026-12-07, a cold build without the index at N = 10,000, the same command: 98.2 and 98.9 s
+alone, 117.8 s sampled every 20 ms, the sampler 25 s of system time). A build's memory peaks for seconds at a time
+(its workers' stage, each Pagefind run), which a sample every 0.25 s catches."""
+
+
 class PeakMemory:
-    """The peak memory of a process tree (``_tree_memory``, bytes), sampled every 20 ms while in the ``with``."""
+    """The peak memory of a process tree (``_tree_memory``, bytes), sampled every ``SAMPLE_EVERY`` seconds while
+    in the ``with``."""
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak = pid, 0
@@ -198,7 +216,7 @@ class PeakMemory:
     def _sample(self) -> None:
         while not self._done.is_set():
             self.peak = max(self.peak, _tree_memory(self.pid))
-            self._done.wait(0.02)
+            self._done.wait(SAMPLE_EVERY)
 
     def __enter__(self) -> PeakMemory:
         self._sampler.start()
@@ -209,13 +227,60 @@ class PeakMemory:
         self._sampler.join()
 
 
+SETTLE = 90.0
+"""Seconds the file system is left to settle after the benchmark removed a folder, before it times a cold build.
+ext4 without a journal passes over an inode freed less than 60 s ago (360 s while its block is not yet written
+back, which the kernel does within 35 s) when it looks for a free one for a new file (``recently_deleted`` in
+fs/ext4/ialloc.c): right after a removal of 10,000 files, creating 10,000 more in the same folder cost 726 µs of
+system time per ``open`` (``strace -c``), nearly all of it in that scan (``perf``); on a settled file system,
+writing each file, from its ``open`` to its ``close``, took 42 µs."""
+
+_removed_at: float | None = None  # when the benchmark last removed a folder (time.monotonic)
+
+
+def set_aside(folder: Path, root: Path) -> None:
+    """Rename ``folder`` (when it exists) to a new ``root/.spent-*`` folder, which ``remove_spent`` removes."""
+    if folder.exists():
+        folder.rename(tempfile.mkdtemp(prefix=".spent-", dir=root))
+
+
+def remove_spent(root: Path) -> None:
+    """Remove what ``set_aside`` set aside below ``root``."""
+    global _removed_at
+    for spent in root.glob(".spent-*"):
+        shutil.rmtree(spent, ignore_errors=True)
+        _removed_at = time.monotonic()
+
+
+def remove(folder: Path) -> None:
+    """Remove ``folder`` (``settle`` then waits before the next cold build is timed)."""
+    global _removed_at
+    if folder.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        _removed_at = time.monotonic()
+
+
+def settle() -> None:
+    """Wait until ``SETTLE`` seconds have passed since the benchmark last removed a folder, if it did."""
+    if _removed_at is None:
+        return
+    left = SETTLE - (time.monotonic() - _removed_at)
+    if left > 0:
+        print(f"  (waiting {left:.0f} s for the file system to settle after a removal)", flush=True)
+        os.sync()
+        time.sleep(left)
+
+
 def timed_build(root: Path, search: bool, cache: Path | None = None, replace: bool = False) -> tuple[dict[str, object], float]:
     """A build of ``root`` in a new process (cold, unless ``cache`` holds what an earlier build left):
     its JSON report and the peak memory of its tree (MB). With ``replace`` the previous output/ is left
-    for the build to swap out, as a publisher's rebuild finds it; else it is removed first."""
+    for the build to swap out, as a publisher's rebuild finds it; else it is set aside first (``set_aside``),
+    and a cold build waits for the file system to settle (``settle``)."""
     output = root / "output"
     if not replace:
-        shutil.rmtree(output, ignore_errors=True)
+        set_aside(output, root)
+        if cache is None or not cache.exists():
+            settle()
     command = [sys.executable, "-m", "benchmarks.run", "--build-once", str(root), str(output)] + (["--search"] if search else [])
     command += ["--cache", str(cache)] if cache is not None else []
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -265,7 +330,7 @@ def timed_hugo(root: Path, hugo: Path) -> tuple[float, float, int, int, float, f
     files = [p for p in output.rglob("*") if p.is_file()]
     pages = sum(1 for p in files if p.suffix == ".html")
     size = sum(p.stat().st_size for p in files)
-    shutil.rmtree(output, ignore_errors=True)
+    set_aside(output, root)
     return wall, cpu, pages, len(files), peak, size / 2**20
 
 
@@ -274,7 +339,8 @@ def run_hugo(root: Path, hugo: Path, output: Path) -> tuple[float, float, float]
     data/corpus) into ``output``, cold (a new cache folder, removed after): wall and CPU seconds, peak MB."""
     cache = root / "hugo-cache"
     for folder in (output, cache):
-        shutil.rmtree(folder, ignore_errors=True)
+        set_aside(folder, root)
+    settle()
     mounts = root / "hugo-mounts.toml"  # the corpus as data, and this folder's own mounts named again (a mount replaces the default)
     mounts.write_text("[module]\n" + "".join(
         f'[[module.mounts]]\nsource = {json.dumps(source)}\ntarget = "{target}"\n'
@@ -291,7 +357,7 @@ def run_hugo(root: Path, hugo: Path, output: Path) -> tuple[float, float, float]
         process.returncode = os.waitstatus_to_exitcode(status)
         said.seek(0)
         message = said.read().decode(errors="replace")
-    shutil.rmtree(cache, ignore_errors=True)
+    set_aside(cache, root)
     if process.returncode != 0:
         raise RuntimeError(f"Hugo failed:\n{message}")
     return wall, usage.ru_utime + usage.ru_stime, memory.peak / 2**20
@@ -352,7 +418,7 @@ def measure(n: int, runs: int, edits: int, reload: bool, keep: bool, hugo: Path 
                   flush=True)
         figures.warm, figures.warm_cpu = statistics.median(warm), statistics.median(warm_cpu)
         figures.warm_process = statistics.median(warm_process)
-        shutil.rmtree(root / "output", ignore_errors=True)
+        set_aside(root / "output", root)
         if hugo is not None:
             (figures.hugo, figures.hugo_cpu, figures.hugo_pages, figures.hugo_files, figures.hugo_peak_mb,
              figures.hugo_output_mb) = timed_hugo(root, hugo)
@@ -366,10 +432,11 @@ def measure(n: int, runs: int, edits: int, reload: bool, keep: bool, hugo: Path 
                 figures.reload_ms = statistics.median(figures.reloads) * 1000
         return figures
     finally:
+        remove_spent(root)
         if keep:
             print(f"  kept {root}")
         else:
-            shutil.rmtree(root, ignore_errors=True)
+            remove(root)
 
 
 def edit_one(root: Path, paths: list[Path], number: int = 0) -> None:
