@@ -246,10 +246,8 @@ def set_aside(folder: Path, root: Path) -> None:
 
 def remove_spent(root: Path) -> None:
     """Remove what ``set_aside`` set aside below ``root``."""
-    global _removed_at
     for spent in root.glob(".spent-*"):
-        shutil.rmtree(spent, ignore_errors=True)
-        _removed_at = time.monotonic()
+        remove(spent)
 
 
 def remove(folder: Path) -> None:

@@ -32,7 +32,7 @@ from pathlib import Path
 from types import TracebackType
 
 from ..problems import Reporter
-from ..search.index import BUNDLE, ENTRY, SHARDS, Described, Layout, SiteFiles, department_folders, index_site
+from ..search.index import BUNDLE, ENTRY, SHARDS, Described, Layout, SiteFiles, index_site
 from .cache import ShardCache
 from .manifest import Changes, Manifest, NoFind, changed_since, scan, stamp
 from .writer import (Signature, WrittenTwice, claim_path, close_staging, file_signature, open_staging,
@@ -177,10 +177,6 @@ class PatchWriter:
     def paths(self) -> Iterable[str]:
         """Every file of the new site so far (those written and those kept)."""
         return self._claimed
-
-    def pages(self) -> list[str]:
-        """The HTML pages of the new site (those written and those kept), in path order."""
-        return sorted(rel for rel in self._claimed if rel.endswith(".html") and not rel.startswith(BUNDLE + "/"))
 
     def previous_files(self) -> Iterable[str]:
         """The files of ``output`` as it is."""
@@ -389,7 +385,7 @@ def index_and_commit(writer: PatchWriter, reporter: Reporter, name: str, segment
     described as they were written (``search.index.describe``), which the index does not read; ``binary``:
     Pagefind, when the build checked it already (the run ahead)."""
     if search_index:
-        site = SiteFiles(writer.pages(), writer.path_of, department_folders(writer.paths()))
+        site = SiteFiles.of(writer.paths(), writer.path_of)
         kept = InPlaceShards(store, writer, shards) if store is not None else None
         if index_site(writer.temp, reporter, name=name, segmented=segmented, store=kept, site=site,
                       described=described, binary=binary) is None:

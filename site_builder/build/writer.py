@@ -381,6 +381,10 @@ class SiteWriter:
     def written(self) -> int:
         return len(self._written)
 
+    def paths(self) -> Iterable[str]:
+        """Every file of the new site so far (each claimed once, whoever wrote it: a worker's too)."""
+        return self._written
+
     def _target(self, rel: str) -> Path:
         claim_path(rel, self._written)
         self._written.add(rel)

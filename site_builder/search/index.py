@@ -160,6 +160,14 @@ class SiteFiles:
     locate: Callable[[str], str]
     departments: frozenset[str]
 
+    @classmethod
+    def of(cls, files: Iterable[str], locate: Callable[[str], str]) -> SiteFiles:
+        """The site of ``files`` (every file's path inside it, in any order; its search bundle left out), each
+        now at ``locate(path)``."""
+        files = list(files)
+        pages = sorted(rel for rel in files if rel.endswith(".html") and not rel.startswith(BUNDLE + "/"))
+        return cls(pages, locate, department_folders(files))
+
 
 def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | None = None,
                 shard_pages: int | None = None, store: ShardStore | None = None,
@@ -179,9 +187,7 @@ def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | No
     if bundle.exists():
         shutil.rmtree(bundle)
     if site is None:
-        files = list_files(site_dir)
-        pages = sorted(rel for rel in files if rel.endswith(".html") and not rel.startswith(BUNDLE + "/"))
-        site = SiteFiles(pages, lambda rel: os.path.join(site_dir, rel), department_folders(files))
+        site = SiteFiles.of(list_files(site_dir), lambda rel: os.path.join(site_dir, rel))
     pages = site.pages
     with contextlib.ExitStack() as stack:
         copy = segmented or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="site-builder-search-")))
@@ -234,8 +240,9 @@ def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | No
 
 
 def list_files(folder: Path) -> list[str]:
-    """Every file below ``folder``, by its path inside it (in no set order). With ``os.scandir``, whose entries
-    know their type: ``Path.rglob`` and a ``stat`` of each took 2.7 s of a cold build at 10,000 department-years."""
+    """Every file below ``folder``, by its path inside it (in no set order), for an index of a folder whose
+    writer is not at hand (the preview's snapshot). With ``os.scandir``, whose entries know their type:
+    ``Path.rglob`` and a ``stat`` of each took 3.4 s for the 144,000 files of 10,000 department-years, this 1.1 s."""
     found: list[str] = []
     todo = [("", os.fspath(folder))]
     while todo:
