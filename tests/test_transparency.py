@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import posixpath
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from site_builder.content.load import Entry, load_content
 from site_builder.content.model import DepartmentYear
 from site_builder.problems import Reporter
 from site_builder.derive.scorecard import DEFAULT, load_items, score
+from site_builder.search.segment import BOUNDARY, CELL_SEPARATOR, segment_html
 
 ROOT = Path(__file__).resolve().parents[1]
 SHANHAIGUAN = "hebei/qinhuangdao/shanhaiguan/xinfang/2020"
@@ -99,6 +101,18 @@ def test_a_total_that_does_not_add_up_shows_both_figures_and_the_difference(brok
     passed = checks.select("details.checks-passed li.check-pass")
     assert passed and all(li.select_one(".badge").get_text() == "相符" for li in passed)
     assert "基本支出 = 人员经费 + 公用经费" in checks.select_one("details.checks-passed").get_text()
+
+
+def test_the_search_index_reads_the_failed_checks_not_the_ones_that_hold(broken: Path) -> None:
+    # What Pagefind reads of the page (the segmented copy, less what it skips), its added spaces removed.
+    copy = segment_html((broken / "output" / FICTITIOUS / "index.html").read_text("utf-8"))
+    indexed = re.sub(f"[\\s{BOUNDARY}{CELL_SEPARATOR}]", "", BeautifulSoup(copy, "html.parser").main.get_text())
+    assert "其中2项不符" in indexed
+    assert "收入合计=支出合计：收入合计为1,000.00元，支出合计为1,100.00元，相差100.00元。" in indexed
+    assert "相符的" in indexed  # the folded list's summary line stays …
+    assert "基本支出=人员经费+公用经费" not in indexed  # … its checks repeat the tables' figures
+    assert "分（满分100）" in indexed  # the score stays; the method, the same on every page, does not
+    assert "加权计分" not in indexed and "加权计分" in page(broken / "output", FICTITIOUS).get_text()
 
 
 def test_validate_reports_the_same_failed_checks(broken: Path) -> None:
