@@ -6,6 +6,7 @@ Pages here are fictitious (虚构) and tiny; test_search_quality.py measures the
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from site_builder.search import index as search
 from site_builder.problems import Reporter
 from site_builder.search.index import index_site
 from site_builder.site.render import region_levels
-from site_builder.search import segment
+from site_builder.search import segment, shards
 from site_builder.search.segment import (BOUNDARY, drop_ignored, drop_outside_body, drop_unread_attributes,
                                           segment_html, segment_text)
 
@@ -167,6 +168,32 @@ def test_shards_hold_whole_departments_and_stay_put_when_another_department_chan
         new = [label for label, shard in after if (label, shard) not in before]
         common = min([label for label, _ in changed], key=len)[:-1]  # the changed shard's range, or its twin's too
         assert new and all(label.startswith(common) for label in new), edit
+
+
+def test_a_shard_takes_exactly_its_pages_from_the_copy_whole_departments_in_one_move(tmp_path: Path,
+                                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = ["r/a/2020/index.html", "r/a/2021/index.html", "r/a/index.html",  # a department: moved whole
+             "r/b/2020/index.html", "r/b/2021/index.html",  # a department with a page in another shard
+             "r/c/2020/index.html", "r/c/d/2020/index.html",  # a department inside another one
+             "r/index.html", "glossary/index.html"]  # pages of no department
+    departments = frozenset({"r/a", "r/b", "r/c", "r/c/d"})
+    copy, folder = tmp_path / "copy", tmp_path / "shard"
+    for rel in pages:
+        (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+        (copy / rel).write_text(rel)
+    shard = [rel for rel in pages if rel != "r/b/2021/index.html"]
+    whole = search.whole_departments(pages, departments, search.department_of(departments))(shard)
+    assert whole == {**{rel: "r/a" for rel in pages[:3]}, "r/c/d/2020/index.html": "r/c/d"}
+    renamed: list[str] = []
+    rename = os.rename
+    monkeypatch.setattr(shards.os, "rename", lambda old, new: renamed.append(os.path.relpath(old, copy)) or rename(old, new))
+    search.move_shard(copy, folder, shard, whole)
+    # one rename for each whole department, one a page else
+    assert sorted(renamed) == sorted(["r/a", "r/c/d", "r/b/2020/index.html", "r/c/2020/index.html", "r/index.html",
+                                      "glossary/index.html"])
+    moved = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+    assert moved == sorted(shard) and all((folder / rel).read_text() == rel for rel in shard)
+    assert sorted(p.relative_to(copy).as_posix() for p in copy.rglob("*.html")) == ["r/b/2021/index.html"]
 
 
 def test_what_pagefind_ignores_is_left_out_of_the_segmented_copy() -> None:

@@ -35,7 +35,6 @@ builds are byte-identical.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import ctypes
 import hashlib
@@ -52,10 +51,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ..site import routes
 from ..problems import Message, Reporter
 from .bundle import BundleFormatError, make_deterministic
 from .segment import segment_files
+from .shards import Whole, assign_shards, department_folders, department_of, move_shard, whole_departments
 
 PAGEFIND_VERSION = "1.5.2"
 """The Pagefind release the scheme was measured with; the pinned ``pagefind-bin`` must match."""
@@ -211,7 +210,9 @@ def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | No
         marked = pages
         if len(pages) > shard_pages:
             marked = [rel for rel in pages if rel in is_marked] or pages
-        shards = assign_shards(marked, department_of(site.departments), shard_pages) if len(pages) > shard_pages else [("", pages)]
+        department = department_of(site.departments)
+        shards = assign_shards(marked, department, shard_pages) if len(pages) > shard_pages else [("", pages)]
+        whole = whole_departments(pages, site.departments, department)
         folders = []
         layout: list[tuple[str, tuple[tuple[str, bytes], ...]]] = []
         removals: list[subprocess.Popen[bytes]] = []
@@ -221,7 +222,7 @@ def build_index(site_dir: Path, binary: Path | None = None, segmented: Path | No
             key = shard_key(output.relative_to(site_dir).as_posix(), shard, digests) if store is not None else ""
             if store is None or not store.fetch(key, output):
                 index_shard(binary, site.locate, copy, shard, output, single=len(shards) == 1, first=number == 1,
-                            kept=store.segmented if store is not None else None,
+                            kept=store.segmented if store is not None else None, whole=whole,
                             discard=lambda folder: remove_meanwhile(folder, removals))
                 if store is not None:
                     store.keep(key, output)
@@ -302,11 +303,12 @@ def shard_key(folder: str, shard: list[str], digests: dict[str, bytes]) -> str:
 
 
 def index_shard(binary: Path, locate: Callable[[str], str], copy: Path, shard: list[str], output: Path, *, single: bool,
-                first: bool, kept: Callable[[str], Path | None] | None = None,
+                first: bool, kept: Callable[[str], Path | None] | None = None, whole: Whole = lambda shard: {},
                 discard: Callable[[Path], object] = lambda folder: shutil.rmtree(folder, ignore_errors=True)) -> None:
     """Run Pagefind over the segmented copies of ``shard``'s pages into ``output``: those in ``copy``, else
     ``kept(page)`` (linked), else made now. Unless the shard is the whole site (``single``), its pages are
-    moved into a folder of their own, which is handed to ``discard`` once indexed (or failed)."""
+    moved into a folder of their own (``move_shard``, with ``whole``), which is handed to ``discard`` once
+    indexed (or failed)."""
     pairs = [(Path(locate(rel)), copy / rel) for rel in shard]
     missing = []
     for rel, (source, target) in zip(shard, pairs):
@@ -327,14 +329,7 @@ def index_shard(binary: Path, locate: Callable[[str], str], copy: Path, shard: l
     else:  # a folder of its own, laid out as the site (Pagefind's URLs are paths below --site)
         folder = Path(tempfile.mkdtemp(prefix="site-builder-shard-", dir=copy.parent))
         try:
-            made: set[str] = set()
-            for _, target in pairs:
-                moved = folder / target.relative_to(copy)
-                parent = os.path.dirname(moved)
-                if parent not in made:  # each folder made once; the emptied ones are left to the copy's owner
-                    os.makedirs(parent, exist_ok=True)  # (os.renames tried to remove every source folder, all but
-                    made.add(parent)  # the last in vain: 2 system calls a page, a third of the index's wall time)
-                os.rename(target, moved)
+            move_shard(copy, folder, shard, whole(shard))
             run_pagefind(binary, folder, output)
         finally:
             discard(folder)  # its pages are indexed: free the disk
@@ -354,77 +349,6 @@ def remove_meanwhile(folder: Path, removals: list[subprocess.Popen[bytes]]) -> N
         except OSError:
             pass
     shutil.rmtree(folder, ignore_errors=True)
-
-
-def department_folders(files: Iterable[str]) -> frozenset[str]:
-    """The folders of a site's departments, from the paths of its files: a department's folder is told
-    by a year below it, a folder with a ``data/`` folder of its own (``a/b/xinfang`` for
-    ``a/b/xinfang/2020/data/….json``). From the paths alone: no folder is listed (at 10,000
-    department-years listing them took seconds of a warm build)."""
-    found: set[str] = set()
-    inside = f"/{routes.DATA}/"
-    for rel in files:
-        if inside not in rel:  # the pages and the search bundle (a test in C, before any split)
-            continue
-        parts = rel.split("/")
-        for i in range(2, len(parts) - 1):
-            if parts[i] == routes.DATA:
-                found.add("/".join(parts[:i - 1]))
-    return frozenset(found)
-
-
-def department_of(departments: frozenset[str]) -> Callable[[str], str]:
-    """The department folder of a page (``a/b/xinfang`` for its page and those of its years, its
-    comparisons and its lines), or the page's own folder for a page of no department (the glossary);
-    ``departments``: the site's department folders (``department_folders``)."""
-
-    def department(rel: str) -> str:
-        folder = rel.rpartition("/")[0]
-        above = folder
-        while above:
-            if above in departments:
-                return above
-            above = above.rpartition("/")[0]
-        return folder
-
-    return department
-
-
-def assign_shards(pages: list[str], department: Callable[[str], str], limit: int) -> list[tuple[str, list[str]]]:
-    """``pages`` (in path order) in shards of at most ``limit`` pages, each page with its department's.
-
-    Shards are ranges of a hash: each page's is the SHA-256 of its department (then of its path),
-    and the whole range is halved, and its halves halved, until each holds at most ``limit`` pages.
-    A shard is so a function of the pages in its range only: a change in one department (pages
-    added, removed or edited) changes its own shard, or splits it or merges it with its twin, and
-    leaves every other shard as it was, with the same pages and the same name. Returns (name, pages)
-    in hash order, each shard's pages in path order; the name is the range's bits.
-    """
-    tops: dict[str, int] = {}  # each department's half of the hash, worked out once (not once a page)
-    keyed = []
-    for rel in pages:
-        folder = department(rel)
-        top = tops.get(folder)
-        if top is None:
-            top = tops[folder] = int.from_bytes(hashlib.sha256(folder.encode()).digest()[:8], "big") << 64
-        keyed.append((top | int.from_bytes(hashlib.sha256(rel.encode()).digest()[:8], "big"), rel))
-    keyed.sort()
-    keys = [key for key, _ in keyed]
-    shards: list[tuple[str, list[str]]] = []
-
-    def split(prefix: str, value: int, start: int, end: int) -> None:
-        """``keyed[start:end]``: the pages whose hash starts with the bits ``prefix`` (``value``, the rest 0)."""
-        if end - start <= limit or len(prefix) == 128:
-            if end > start:
-                shards.append((prefix, sorted(rel for _, rel in keyed[start:end])))
-            return
-        one = value | 1 << (127 - len(prefix))
-        middle = bisect.bisect_left(keys, one, start, end)  # the first page whose next bit is 1
-        split(prefix + "0", value, start, middle)
-        split(prefix + "1", one, middle, end)
-
-    split("", 0, 0, len(keyed))
-    return shards
 
 
 def pagefind_command(binary: Path, site: Path, output: Path) -> list[str]:
