@@ -211,6 +211,16 @@ def test_page_types_are_searchable_and_named(corpus: Corpus) -> None:
     assert len(comparison["filters"]["年度"]) == 2 and comparison["matches"][0]["url"].count("#") == 1
 
 
+def test_a_line_is_found_on_its_home_and_a_figure_on_its_year(corpus: Corpus) -> None:
+    # A lines page (逐项历年数字) is indexed by each line's title: its figures and charts repeat the years' tables.
+    home, year = "/hebei/qinhuangdao/shanhaiguan/xinfang/lines/", "/hebei/qinhuangdao/shanhaiguan/xinfang/2020/"
+    line, figure = run_queries(corpus.site, [{"q": "公务接待费"}, {"q": "19,950.5"}])
+    assert home in {p["url"] for p in line["pages"]}
+    assert corpus.pages[home].filters["页面类型"] == ["逐项历年数字"]
+    found = {p["url"] for p in figure["pages"]}
+    assert year in found and not any(url.endswith("/lines/") for url in found), found
+
+
 def test_the_query_is_segmented_as_the_index_is(corpus: Corpus) -> None:
     samples = ["八项规定", "因公出国（境）费19,950.50元", "政协办公厅：2017年预算", "2020年GDP增长≥95%", "北戴河 维稳", "ＧＤＰ２０２０", "𠀀𪚥字"]
     [*_, answer] = run_queries(corpus.site, [], segment=samples)
