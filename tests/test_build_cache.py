@@ -447,7 +447,7 @@ def test_the_shard_an_edit_changed_is_indexed_ahead_and_the_index_takes_that_bun
     # its shards (a department's pages may straddle two of 4 pages) were run ahead while the site-wide
     # pages were made, and the index found those bundles under the shards' keys
     assert len(made_ahead) == 1 and 1 <= made_ahead[0] <= ahead.MOST_SHARDS and pagefind_runs == []
-    assert leftovers(tmp_path) == []
+    assert leftovers(tmp_path) == [] and sorted(os.listdir(tmp_path)) == ["cache", "output", "site"]
     assert build(root, tmp_path / "cold", None) == 0
     assert hashes(output) == hashes(tmp_path / "cold")
 

@@ -259,6 +259,31 @@ def test_pagefind_dies_with_a_killed_build(root: Path) -> None:
         pytest.fail("Pagefind outlived the build that started it")
 
 
+def test_a_build_killed_while_indexing_a_shard_leaves_nothing_the_next_build_keeps(root: Path) -> None:
+    pid_file = root / "pagefind.pid"
+    fake = root / "pagefind"  # stands for Pagefind on the first shard: says its process id, then runs until killed
+    fake.write_text(f"#!/bin/sh\necho $$ > {pid_file}.part && mv {pid_file}.part {pid_file}\nexec sleep 600\n")
+    fake.chmod(0o755)
+    before = sorted(os.listdir(root))
+    script = _BUILD_WITH_SLOW_PAGEFIND.replace("search.pagefind_binary =", "search.SHARD_PAGES = 1\nsearch.pagefind_binary =")
+    parent = subprocess.Popen([sys.executable, "-c", script, str(fake)], cwd=root)
+    try:
+        for _ in range(600):
+            if pid_file.exists() or parent.poll() is not None:
+                break
+            threading.Event().wait(0.1)
+        assert pid_file.exists(), "the build never started Pagefind"
+        child = int(pid_file.read_text())
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+    if alive(child):
+        os.kill(child, signal.SIGKILL)
+    assert [name for name in os.listdir(root) if name.startswith(".output-tmp-search-")]  # the killed build's copy
+    assert build(root, search_index=False)[0].ok  # the next build removes what a killed build left beside output/
+    assert leftovers(root) == [] and sorted(set(os.listdir(root)) - {pid_file.name}) == before
+
+
 def parent_of(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 

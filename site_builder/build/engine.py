@@ -20,6 +20,7 @@ import contextlib
 import ctypes
 import gc
 import os
+import shutil
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -386,15 +387,20 @@ def release_memory() -> None:
 @contextlib.contextmanager
 def index_ahead(store: PersistentCache | None, segmented: Path | None, site: Path) -> Iterator[Ahead | None]:
     """Pagefind run ahead on the shards a warm build changed (search/ahead.py), with a build cache and an
-    index (``segmented``); what it still runs when the build stops is stopped."""
+    index (``segmented``); what it still runs when the build stops is stopped. Its folders are in a locked
+    temporary folder beside the segmented one's, which the next build removes if this one is killed."""
     if store is None or segmented is None:
         yield None
         return
-    ahead = Ahead(store, segmented.parent, site)
+    work, lock = locked_folder(TEMP_PREFIX + "ahead-", segmented.parent)
+    ahead = Ahead(store, work, site)
     try:
         yield ahead
     finally:
-        ahead.close()
+        ahead.close()  # removes what it made in ``work``
+        shutil.rmtree(work, ignore_errors=True)
+        if lock is not None:
+            os.close(lock)
 
 
 @contextlib.contextmanager

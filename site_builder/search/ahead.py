@@ -85,7 +85,7 @@ class _Run:
 class Ahead:
     """Pagefind run ahead on the shards a build changed (see the module's docstring): ``start`` once the
     departments are written, ``finish`` before the index; closing it stops what still runs and removes
-    its folders. ``work``: where its folders go (beside the segmented copies)."""
+    its folders. ``work``: where its folders go (the build's temporary folder for it)."""
 
     def __init__(self, store: AheadStore, work: Path, site: Path) -> None:
         self.store = store

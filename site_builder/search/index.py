@@ -326,8 +326,9 @@ def index_shard(binary: Path, locate: Callable[[str], str], copy: Path, shard: l
     segment_files(missing)
     if single:
         run_pagefind(binary, copy, output)
-    else:  # a folder of its own, laid out as the site (Pagefind's URLs are paths below --site)
-        folder = Path(tempfile.mkdtemp(prefix="site-builder-shard-", dir=copy.parent))
+    else:  # a folder of its own, laid out as the site (Pagefind's URLs are paths below --site), inside the copy:
+        # a killed build's goes with its copy (the build's temporary folder, which the next build removes)
+        folder = Path(tempfile.mkdtemp(prefix=".shard-", dir=copy))  # no page's path starts with a dot
         try:
             move_shard(copy, folder, shard, whole(shard))
             run_pagefind(binary, folder, output)
