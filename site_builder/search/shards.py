@@ -123,7 +123,7 @@ def move_shard(copy: Path, folder: Path, shard: list[str], whole: Mapping[str, s
     """Move the segmented copies of ``shard``'s pages from ``copy`` to the same paths in ``folder``: a whole
     department (``whole``: page → its department's folder) in one rename of its folder, the other pages one by one.
     Each folder is made once, and the emptied ones are left to the copy's owner. (A page a rename and its
-    folder a ``mkdir``: 6 s of the main thread at 10,000 department-years, where making a folder took 140 µs.)"""
+    folder a ``mkdir``: 6 s of the main thread at 10,000 department-years, where making a folder took up to 140 µs.)"""
     made: set[str] = set()
     for rel in sorted(set(whole.values())) + [rel for rel in shard if rel not in whole]:
         moved = os.path.join(folder, rel)
