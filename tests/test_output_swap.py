@@ -232,13 +232,14 @@ _BUILD_WITH_SLOW_PAGEFIND = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux's")
-def test_pagefind_dies_with_a_killed_build(root: Path) -> None:
+def kill_while_pagefind_runs(root: Path, script: str = _BUILD_WITH_SLOW_PAGEFIND) -> int:
+    """Run ``script`` (a build with the index) in ``root`` with a stand-in for Pagefind that says its process id,
+    then runs until killed; kill the build (SIGKILL) while the stand-in runs. The stand-in's process id."""
     pid_file = root / "pagefind.pid"
-    fake = root / "pagefind"  # stands for Pagefind: says its process id, then runs until killed
+    fake = root / "pagefind"
     fake.write_text(f"#!/bin/sh\necho $$ > {pid_file}.part && mv {pid_file}.part {pid_file}\nexec sleep 600\n")
     fake.chmod(0o755)
-    parent = subprocess.Popen([sys.executable, "-c", _BUILD_WITH_SLOW_PAGEFIND, str(fake)], cwd=root)
+    parent = subprocess.Popen([sys.executable, "-c", script, str(fake)], cwd=root)
     try:
         for _ in range(600):
             if pid_file.exists() or parent.poll() is not None:
@@ -250,6 +251,12 @@ def test_pagefind_dies_with_a_killed_build(root: Path) -> None:
     finally:
         parent.send_signal(signal.SIGKILL)
         parent.wait()
+    return child
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="PR_SET_PDEATHSIG is Linux's")
+def test_pagefind_dies_with_a_killed_build(root: Path) -> None:
+    child = kill_while_pagefind_runs(root)
     for _ in range(100):  # the kernel signals the child as the parent dies: at once, but not in this instant
         if not alive(child):
             break
@@ -260,28 +267,14 @@ def test_pagefind_dies_with_a_killed_build(root: Path) -> None:
 
 
 def test_a_build_killed_while_indexing_a_shard_leaves_nothing_the_next_build_keeps(root: Path) -> None:
-    pid_file = root / "pagefind.pid"
-    fake = root / "pagefind"  # stands for Pagefind on the first shard: says its process id, then runs until killed
-    fake.write_text(f"#!/bin/sh\necho $$ > {pid_file}.part && mv {pid_file}.part {pid_file}\nexec sleep 600\n")
-    fake.chmod(0o755)
-    before = sorted(os.listdir(root))
-    script = _BUILD_WITH_SLOW_PAGEFIND.replace("search.pagefind_binary =", "search.SHARD_PAGES = 1\nsearch.pagefind_binary =")
-    parent = subprocess.Popen([sys.executable, "-c", script, str(fake)], cwd=root)
-    try:
-        for _ in range(600):
-            if pid_file.exists() or parent.poll() is not None:
-                break
-            threading.Event().wait(0.1)
-        assert pid_file.exists(), "the build never started Pagefind"
-        child = int(pid_file.read_text())
-    finally:
-        parent.send_signal(signal.SIGKILL)
-        parent.wait()
+    before = sorted(os.listdir(root) + ["pagefind"])  # and the stand-in for Pagefind, written by the helper
+    child = kill_while_pagefind_runs(root, _BUILD_WITH_SLOW_PAGEFIND.replace(
+        "search.pagefind_binary =", "search.SHARD_PAGES = 1\nsearch.pagefind_binary ="))  # Pagefind on the first shard
     if alive(child):
         os.kill(child, signal.SIGKILL)
     assert [name for name in os.listdir(root) if name.startswith(".output-tmp-search-")]  # the killed build's copy
     assert build(root, search_index=False)[0].ok  # the next build removes what a killed build left beside output/
-    assert leftovers(root) == [] and sorted(set(os.listdir(root)) - {pid_file.name}) == before
+    assert leftovers(root) == [] and sorted(set(os.listdir(root)) - {"pagefind.pid"}) == before
 
 
 def parent_of(pid: int) -> int:

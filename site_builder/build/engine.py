@@ -46,8 +46,7 @@ from .manifest import stamp
 from .warm import Warm
 from .sitewide import write_sitewide
 from .sitewide_cache import OwnFolder, commit_state
-from .writer import (TEMP_PREFIX, SiteWriter, UnsafeOutput, check_output_dir, locked_folder, remove_old,
-                     site_folder)
+from .writer import SiteWriter, UnsafeOutput, check_output_dir, locked_temporary, site_folder
 
 
 @dataclass(frozen=True)
@@ -392,15 +391,12 @@ def index_ahead(store: PersistentCache | None, segmented: Path | None, site: Pat
     if store is None or segmented is None:
         yield None
         return
-    work, lock = locked_folder(TEMP_PREFIX + "ahead-", segmented.parent)
-    ahead = Ahead(store, work, site)
-    try:
-        yield ahead
-    finally:
-        ahead.close()  # removes what it made in ``work``
-        shutil.rmtree(work, ignore_errors=True)
-        if lock is not None:
-            os.close(lock)
+    with locked_temporary("ahead-", segmented.parent, lambda work: shutil.rmtree(work, ignore_errors=True)) as work:
+        ahead = Ahead(store, work, site)
+        try:
+            yield ahead
+        finally:
+            ahead.close()  # removes what it made in ``work``, which is then empty
 
 
 @contextlib.contextmanager
@@ -412,12 +408,7 @@ def segment_folder(output_dir: Path, wanted: bool) -> Iterator[Path | None]:
         return
     parent = site_folder(output_dir).parent
     parent.mkdir(parents=True, exist_ok=True)
-    folder, lock = locked_folder(TEMP_PREFIX + "search-", parent)
-    try:
+    with locked_temporary("search-", parent) as folder:
         yield folder
-    finally:
-        if lock is not None:
-            os.close(lock)  # first: remove_old locks the folder for its remover
-        remove_old(folder)
 
 

@@ -19,6 +19,7 @@ temporary folder it made; the next build removes the ``.output-tmp-*`` and
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import hashlib
@@ -29,7 +30,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -187,6 +188,20 @@ def locked_folder(prefix: str, parent: Path) -> tuple[Path, int | None]:
     fd = os.open(folder, os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     return folder, fd
+
+
+@contextlib.contextmanager
+def locked_temporary(kind: str, parent: Path, remove: Callable[[Path], None] | None = None) -> Iterator[Path]:
+    """A new temporary folder ``TEMP_PREFIX + kind`` in ``parent``, locked while in the ``with`` (``locked_folder``:
+    if the build is killed, the next one's ``remove_stale`` removes it), then removed by ``remove`` (``remove_old``,
+    a process of its own, by default)."""
+    folder, lock = locked_folder(TEMP_PREFIX + kind, parent)
+    try:
+        yield folder
+    finally:
+        if lock is not None:
+            os.close(lock)  # first: remove_old locks the folder for its remover
+        (remove or remove_old)(folder)
 
 
 def remove_stale(parent: Path) -> list[str]:
