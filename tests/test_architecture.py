@@ -55,7 +55,10 @@ REVIEWED: dict[tuple[str, str], str] = {
     ("site/html.py", "cache _amount_html"): "a pure function of two strings: an amount's plain digits and a unit",
     ("site/downloads.py", "cache schema_bytes"): "no argument: the schema generated from the model's classes",
     ("search/segment.py", "cache _bounds"): "a pure function of a tag's name: the regex of its opening and closing tags",
-    ("search/segment.py", "cache _tag"): "a pure function of a tag's text: what segment_html does at it",
+    ("search/segment.py", "cache _run"): "a pure function of a run of tags and a flag: what segment_html writes there "
+                                         "and how it leaves the walk's state",
+    ("search/segment.py", "cache _tag"): "a pure function of a tag's text: what segment_html does at it, the tag without "
+                                         "its unread attributes",
     ("search/segment.py", "cache _text"): "a pure function of a text part and two flags: how segment_html writes it",
     ("derive/opendata.py", "cache _fields"): "a pure function of a model class: its fields, as the class defines them",
     ("derive/opendata.py", "cache _label_fields"): "a pure function of a model class: which naming fields it has",
