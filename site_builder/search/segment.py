@@ -65,7 +65,7 @@ def segment_text(text: str) -> str:
 _INLINE, _BLOCK, _ROW_OPENS, _ROW_CLOSES, _CELL, _RAW_OPENS = 0, 1, 2, 3, 4, 5
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 13)
 def _tag(tag: str) -> tuple[int, str, bool, str]:
     """What ``segment_html`` does at ``tag``, with the tag's lower-case name, whether it closes, and the tag
     without the attributes Pagefind does not read (as ``drop_unread_attributes`` leaves it)."""
@@ -147,13 +147,15 @@ def segment_html(document: str) -> str:
 _CELLS_UNSET = 1 << 20  # a count of cells no row has, to tell whether a run set it
 
 
-@functools.lru_cache(maxsize=1 << 16)
+# Most runs not met again are one page's own (they hold its ids): at N = 1,000, 8,192 runs and tags cached rather
+# than 65,536 missed 3% more often, in the same time, and the three caches held 46 MB rather than 111 MB.
+@functools.lru_cache(maxsize=1 << 13)
 def _run(run: str, lean: bool) -> tuple[str, str, bool, int | None, bool]:
     """What ``_walk`` does at ``run`` (tags with nothing but white space between them, none a script or a style):
     what it writes after a BOUNDARY and after a word, whether it writes a BOUNDARY (or leaves one last), the count
     of cells it sets (0: a row opens, -1: one closes; None: neither) and whether it ends a cell's text."""
     parts = _TAG.split(run)
-    if_fenced, fences, _, _ = _walk(parts, lean, True, _CELLS_UNSET, True)
+    if_fenced = _walk(parts, lean, True, _CELLS_UNSET, True)[0]
     if_not, fences, cells, in_cell = _walk(parts, lean, False, _CELLS_UNSET, True)
     return "".join(if_fenced), "".join(if_not), fences, None if cells == _CELLS_UNSET else cells, not in_cell
 
