@@ -310,12 +310,12 @@ def shard_key(folder: str, shard: list[str], digests: dict[str, bytes]) -> str:
 
 
 def index_shard(binary: Path, locate: Callable[[str], str], copy: Path, shard: list[str], output: Path, *, single: bool,
-                first: bool, kept: Callable[[str], Path | None] | None = None, whole: Whole = lambda shard: {},
-                discard: Callable[[Path], object] = lambda folder: shutil.rmtree(folder, ignore_errors=True)) -> None:
+                first: bool, kept: Callable[[str], Path | None] | None, whole: Whole,
+                discard: Callable[[Path], object]) -> None:
     """Run Pagefind over the segmented copies of ``shard``'s pages into ``output``: those in ``copy``, else
     ``kept(page)`` (linked), else made now. Unless the shard is the whole site (``single``), its pages are
     moved into a folder of their own (``move_shard``, with ``whole``), which is handed to ``discard`` once
-    indexed (or failed)."""
+    indexed (or failed): removed then, or left to go with the copy."""
     pairs = [(Path(locate(rel)), copy / rel) for rel in shard]
     missing = []
     for rel, (source, target) in zip(shard, pairs):

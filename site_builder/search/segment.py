@@ -68,7 +68,7 @@ _INLINE, _BLOCK, _ROW_OPENS, _ROW_CLOSES, _CELL, _RAW_OPENS = 0, 1, 2, 3, 4, 5
 @functools.lru_cache(maxsize=1 << 13)
 def _tag(tag: str) -> tuple[int, str, bool, str]:
     """What ``segment_html`` does at ``tag``, with the tag's lower-case name, whether it closes, and the tag
-    without the attributes Pagefind does not read (as ``drop_unread_attributes`` leaves it)."""
+    without the attributes Pagefind does not read (``drop_unread_attributes``)."""
     lean = _UNREAD_ATTRIBUTE.sub("", tag) if '="' in tag else tag
     match = _TAG_NAME.match(tag)
     name, closing = (match[2].lower(), bool(match[1])) if match else ("", False)
@@ -116,8 +116,8 @@ def segment_html(document: str) -> str:
     attributes. A page with a script or a style is walked tag by tag (``_walk``, which says what a run does).
     """
     document = drop_ignored(drop_outside_body(document))
-    lean = attributes_droppable(document)
-    if _RAW_OPENING.search(document):
+    lean = attributes_droppable(document)  # never for a page with a script or a style: one scan of most pages
+    if not lean and _RAW_OPENING.search(document):
         return "".join(_walk(_TAG.split(document), lean)[0])
     parts = _RUN.split(document)
     out: list[str] = []
@@ -294,8 +294,14 @@ def drop_unread_attributes(document: str) -> str:
     and ``alt`` on ``<img>``, and ``href`` and ``src`` on ``<link>`` and ``<script>``: these stay wherever
     they are. Only double-quoted attributes inside a tag are taken out (the text of our pages is escaped, so
     that ``="`` and ``>`` never occur in it); a page with a script or a style, a single-quoted attribute, or
-    Pagefind attributes that name another attribute or ``data-pagefind-index-attrs``, is left as it is."""
-    return _UNREAD_ATTRIBUTE.sub("", document) if attributes_droppable(document) else document
+    Pagefind attributes that name another attribute or ``data-pagefind-index-attrs``, is left as it is.
+
+    Tag by tag, as ``segment_html`` drops them (``_tag``)."""
+    if not attributes_droppable(document):
+        return document
+    parts = _TAG.split(document)
+    parts[1::2] = [_tag(tag)[3] for tag in parts[1::2]]
+    return "".join(parts)
 
 
 def attributes_droppable(document: str) -> bool:
